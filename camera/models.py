@@ -1,0 +1,39 @@
+"""The types the camera folder hands to others: camera events and their vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    """What a camera event is about (the `type` of `<prefix>/camera/<id>/event`)."""
+
+    MOTION = "motion"
+    INTRUSION = "intrusion"
+    TAMPER = "tamper"
+    OFFLINE = "offline"
+    ONLINE = "online"
+
+
+class EventPhase(StrEnum):
+    """Where an event is in its lifecycle."""
+
+    START = "start"
+    UPDATE = "update"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class CameraEvent:
+    """One camera event as published on MQTT and stored (measurement `camera_event`)."""
+
+    camera_id: str
+    ts: datetime
+    type: EventType
+    event_id: str = ""
+    phase: EventPhase = EventPhase.START
+    zone: str | None = None
+    score: float | None = None
+    snapshot: str | None = None

@@ -1,0 +1,1 @@
+"""The YAML configuration files and the one schema that validates them."""

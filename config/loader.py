@@ -1,0 +1,232 @@
+"""Reads a YAML configuration file, fills ${NAME} from the environment and validates it against the schema.
+
+Every mistake is reported with its file, line, key path and a suggested fix (`ConfigProblem`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from config.schema import CocConfig
+
+ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+PLACEHOLDER = re.compile(r"COCENV(\d+)X")
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One mistake in a configuration file."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key or '(file)'}: {self.message}\n    fix: {self.fix}"
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; `problems` lists every mistake found."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> CocConfig:
+    """Load and validate one configuration file; raise ConfigError listing every problem."""
+    return parse_config(Path(path).read_text(encoding="utf-8"), str(path), environ)
+
+
+def parse_config(text: str, filename: str = "<config>", environ: Mapping[str, str] | None = None) -> CocConfig:
+    """Validate configuration text; `filename` names it in messages."""
+    env = os.environ if environ is None else environ
+    problems: list[ConfigProblem] = []
+    # ${NAME} is not valid inside YAML flow mappings ({token: ${X}}), so each one is swapped for a plain-scalar
+    # placeholder before parsing and filled in afterwards; a value's own characters can never break the YAML.
+    refs: list[tuple[str, str | None]] = []
+
+    def hold(match: re.Match[str]) -> str:
+        refs.append((match.group(1), match.group(2)))
+        return f"COCENV{len(refs) - 1}X"
+
+    try:
+        data, lines = _read_yaml(ENV_PATTERN.sub(hold, text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ConfigError([ConfigProblem(filename, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                                         "check indentation and quoting around this line")]) from None
+    except _DuplicateKey as dup:
+        raise ConfigError([ConfigProblem(filename, dup.line, dup.key, "this key appears twice",
+                                         "keep only one of the two entries")]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([ConfigProblem(filename, 1, "", "the file must be a mapping of sections",
+                                         "start with 'commune:' and the other sections at column 0")])
+    data = _substitute(data, (), _Env(env, refs), lines, filename, problems)
+    try:
+        config = CocConfig.model_validate(data)
+    except ValidationError as exc:
+        unset = {p.key for p in problems}  # a value left empty by a missing variable is already reported
+        problems.extend(p for p in (_explain(err, lines, filename) for err in exc.errors()) if p.key not in unset)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+
+
+def _read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML into plain data plus a map from key path to 1-based line number."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Loc, int] = {}
+        data = _construct(loader, node, (), lines) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            key_loc = (*loc, str(key))
+            if key in result:
+                raise _DuplicateKey(".".join(str(p) for p in key_loc), key_node.start_mark.line + 1)
+            lines[key_loc] = key_node.start_mark.line + 1
+            result[key] = _construct(loader, value_node, key_loc, lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*loc, i), lines) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Env:
+    values: Mapping[str, str]
+    refs: list[tuple[str, str | None]]
+
+
+def _substitute(value: Any, loc: Loc, env: _Env, lines: dict[Loc, int],
+                filename: str, problems: list[ConfigProblem]) -> Any:
+    """Replace each ${NAME} (or ${NAME:-default}) placeholder in every string with the environment's value."""
+    if isinstance(value, dict):
+        return {k: _substitute(v, (*loc, str(k)), env, lines, filename, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, (*loc, i), env, lines, filename, problems) for i, v in enumerate(value)]
+    if not isinstance(value, str) or "COCENV" not in value:
+        return value
+
+    def repl(match: re.Match[str]) -> str:
+        name, default = env.refs[int(match.group(1))]
+        if name in env.values:
+            return env.values[name]
+        if default is not None:
+            return default
+        problems.append(ConfigProblem(
+            filename, _line_of(loc, lines), _dotted(loc),
+            f"environment variable {name} is not set",
+            f"export {name}=... before starting COC (or put it in the service's environment file)",
+        ))
+        return ""
+
+    return PLACEHOLDER.sub(repl, value)
+
+
+def _line_of(loc: Loc, lines: dict[Loc, int]) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:
+    """Turn one pydantic error into a located problem with a fix in plain words."""
+    loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    key = _dotted(loc)
+    kind = err["type"]
+    message = str(err["msg"]).removeprefix("Value error, ")
+    fix = "see config/example.yaml for this key"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        message = f"unknown key '{loc[-1]}'"
+        fix = f"did you mean '{close[0]}'?" if close else f"remove it; allowed here: {', '.join(allowed)}"
+    elif kind == "missing":
+        fix = f"add '{loc[-1]}:' here ({_description(loc) or 'required'})"
+    elif " Fix: " in message:
+        message, fix = message.split(" Fix: ", 1)
+    elif kind in ("literal_error", "enum"):
+        fix = f"use {err.get('ctx', {}).get('expected', 'one of the listed values')}"
+    elif kind.startswith(("int_", "float_")) or kind in ("greater_than", "less_than_equal", "greater_than_equal",
+                                                         "less_than"):
+        fix = f"write a number ({_description(loc) or 'see config/example.yaml'})"
+    elif kind in ("string_pattern_mismatch", "string_too_short", "too_short", "too_long"):
+        fix = _description(loc) or fix
+    return ConfigProblem(filename, _line_of(loc, lines), key, message, fix)
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at `loc`, walking the schema."""
+    model: Any = CocConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_keys(loc: Loc) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model else []
+
+
+def _description(loc: Loc) -> str | None:
+    model = _model_at(loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return None
+    field = model.model_fields.get(loc[-1])
+    return field.description if field else None

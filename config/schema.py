@@ -1,0 +1,78 @@
+"""The one schema of COC's YAML file: the root model composed of each folder's section model."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from alerts.settings import AlertsConfig
+from camera.settings import CameraConfig
+from config.section import Location, Section
+from dashboard.settings import AuthConfig, WallConfig, WebConfig
+from indicators.settings import IndicatorsConfig
+from ingest.settings import MqttConfig, StorageConfig
+from sensors.settings import SensorConfig
+
+
+class CommuneConfig(Section):
+    """The commune this COC serves."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Commune id used in topics, tags and KPIs, e.g. quang-tho.")
+    name: str = Field(min_length=1, description="Commune name with diacritics, e.g. 'Xã Quảng Thọ'.")
+    district: str | None = Field(default=None, description="District, e.g. 'Huyện Quảng Điền'.")
+    province: str | None = Field(default=None, description="Province, e.g. 'Thừa Thiên Huế'.")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="IANA time zone used on screens and for daily figures.")
+    households: int | None = Field(default=None, ge=0, description="Number of households (denominator of household KPIs).")
+    location: Location | None = Field(default=None, description="Centre of the commune map: {lat, lon}.")
+
+    @model_validator(mode="after")
+    def _check_timezone(self) -> CommuneConfig:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{self.timezone}'. Fix: use an IANA name such as Asia/Ho_Chi_Minh"
+            ) from None
+        return self
+
+
+class CocConfig(Section):
+    """A whole COC installation."""
+
+    commune: CommuneConfig = Field(description="The commune this COC serves.")
+    mqtt: MqttConfig = Field(default_factory=MqttConfig, description="MQTT broker connection.")
+    storage: StorageConfig = Field(default_factory=StorageConfig, description="Time-series store and app state.")
+    web: WebConfig = Field(description="Web server for pages and the REST API.")
+    sensors: list[SensorConfig] = Field(default_factory=list, description="Field devices (air, flood).")
+    cameras: list[CameraConfig] = Field(default_factory=list, description="CCTV cameras.")
+    walls: list[WallConfig] = Field(default_factory=list, description="Wall screens and their panels.")
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert rules and notifications.")
+    indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig, description="KPI catalogue and figures.")
+    auth: AuthConfig = Field(default_factory=AuthConfig, description="Users and API tokens.")
+
+    @model_validator(mode="after")
+    def _check_references(self) -> CocConfig:
+        for label, ids in (
+            ("sensor", [s.id for s in self.sensors]),
+            ("camera", [c.id for c in self.cameras]),
+            ("wall screen", [w.id for w in self.walls]),
+            ("user", [u.username for u in self.auth.users]),
+        ):
+            seen: set[str] = set()
+            for item in ids:
+                if item in seen:
+                    raise ValueError(f"{label} id '{item}' is used twice. Fix: give each {label} its own id")
+                seen.add(item)
+        walls = {w.id for w in self.walls}
+        for screen in self.web.public_screens:
+            if screen not in walls:
+                raise ValueError(
+                    f"web.public_screens names '{screen}', which is not a wall screen. "
+                    f"Fix: use one of {sorted(walls)} or add it under walls"
+                )
+        return self
+
+    def sensor(self, device_id: str) -> SensorConfig | None:
+        """The configured device with this id, if any."""
+        return next((s for s in self.sensors if s.id == device_id), None)

@@ -1,0 +1,23 @@
+"""What the web app reads from: the services run_coc.py hands to the app factory (one object, no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from config.schema import CocConfig
+
+
+@dataclass
+class AppContext:
+    """References to the running services; a part that is not running is None and its pages say so."""
+
+    config: CocConfig
+    store: Any = None          # ingest.store.Store
+    live: Any = None           # ingest.live_state.LiveState
+    ingest: Any = None         # ingest.service.IngestService (stats, dead letters, health)
+    state_db: Any = None       # ingest.state_db.StateDb (SQLite app state)
+    alerts: Any = None         # alerts service (issue 4)
+    cameras: Any = None        # camera hub for the web process (issue 5)
+    indicators: Any = None     # KPI engine (issue 6)
+    extras: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,88 @@
+"""The `web:`, `walls:` and `auth:` configuration sections."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from config.section import Section
+
+PANELS = ("map", "air", "flood", "alerts", "cameras", "kpis", "clock")
+
+
+class Role(StrEnum):
+    """Who a user or token is; decides what it may see and do."""
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    POLICE = "police"
+    LEADER = "leader"
+
+
+class WebConfig(Section):
+    """The web server (pages and REST API)."""
+
+    host: str = Field(default="127.0.0.1", description="Address to listen on; 0.0.0.0 to serve the whole LAN.")
+    port: int = Field(default=8050, ge=1, le=65535, description="TCP port of the web server.")
+    secret_key: str = Field(
+        min_length=16, description="Key that signs login cookies; at least 16 characters, as ${NAME}."
+    )
+    public_screens: list[str] = Field(
+        default_factory=list, description="Wall screen ids shown without login (e.g. the street-facing LED board)."
+    )
+    language: Literal["vi", "en"] = Field(default="vi", description="Default language of the pages: vi or en.")
+
+
+class WallPageConfig(Section):
+    """One page of a rotating wall screen."""
+
+    title: str = Field(min_length=1, description="Page title shown in the header.")
+    panels: list[Literal["map", "air", "flood", "alerts", "cameras", "kpis", "clock"]] = Field(
+        min_length=1, description="Panels on this page, in order: map, air, flood, alerts, cameras, kpis, clock."
+    )
+
+
+class WallConfig(Section):
+    """One wall screen, at /wall/<id>."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Screen id used in the URL /wall/<id>.")
+    title: str = Field(min_length=1, description="Screen title shown in the header, in Vietnamese.")
+    panels: list[Literal["map", "air", "flood", "alerts", "cameras", "kpis", "clock"]] = Field(
+        default_factory=list, description="Panels of the first page: map, air, flood, alerts, cameras, kpis, clock."
+    )
+    pages: list[WallPageConfig] = Field(
+        default_factory=list, description="Further pages the screen rotates through after the first."
+    )
+    rotate_s: int = Field(default=30, ge=5, le=3600, description="Seconds each page stays before the next.")
+    takeover_s: int = Field(
+        default=120, ge=0, le=86400,
+        description="Seconds a new critical alert takes over the screen (0: until acknowledged).",
+    )
+
+
+class UserConfig(Section):
+    """A person who logs in to the pages."""
+
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{2,64}$", description="Login name.")
+    role: Role = Field(description="admin, operator, police or leader.")
+    password_hash: str = Field(
+        min_length=8, description="Password hash made by `run_coc.py hash-password` (never the password itself)."
+    )
+    display_name: str | None = Field(default=None, description="Name shown in the page header and the audit log.")
+
+
+class ApiTokenConfig(Section):
+    """A machine client of the REST API (gateway, another system)."""
+
+    name: str = Field(min_length=1, description="Who uses the token; recorded in the audit log.")
+    role: Role = Field(description="Role the token acts with: admin, operator, police or leader.")
+    token: str = Field(min_length=16, description="The bearer token, at least 16 characters, as ${NAME}.")
+
+
+class AuthConfig(Section):
+    """Users and API tokens."""
+
+    users: list[UserConfig] = Field(default_factory=list, description="People who log in to the pages.")
+    api_tokens: list[ApiTokenConfig] = Field(default_factory=list, description="Bearer tokens for machine clients.")

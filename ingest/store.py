@@ -1,0 +1,51 @@
+"""The small interface every time-series store implements (SQLite, InfluxDB), and its value types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from sensors.models import Reading
+
+Aggregate = Literal["mean", "min", "max", "last", "count"]
+
+
+class StoreUnavailable(Exception):
+    """The store cannot take or serve data right now (down, refusing, timing out); the caller spools."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """One bucket of a series: its start time (UTC) and the aggregate of the values inside it."""
+
+    ts: datetime
+    value: float
+
+
+class Store(Protocol):
+    """A time-series store of readings. Writes are idempotent per (kind, device, ts): a re-sent reading
+    overwrites itself."""
+
+    backend: str
+
+    def open(self) -> None:
+        """Connect / create tables or the database; raise StoreUnavailable when it cannot."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def write(self, readings: Sequence[Reading]) -> None:
+        """Write one batch; raise StoreUnavailable when the store cannot take it (nothing partial is assumed)."""
+
+    def latest(self) -> dict[str, Reading]:
+        """The newest reading of every device, keyed by device id."""
+
+    def series(self, kind: str, device_id: str, field: str, start: datetime, end: datetime,
+               every_s: int, agg: Aggregate = "mean") -> list[SeriesPoint]:
+        """One field of one device between start (inclusive) and end (exclusive), aggregated into buckets of
+        every_s seconds aligned to the epoch; empty buckets are left out."""
+
+    def count(self, kind: str, device_id: str | None = None) -> int:
+        """How many readings (points) are stored for a kind, optionally for one device."""

@@ -1,0 +1,1 @@
+"""Device kinds: readings, field ranges, AQI, flood levels, payload adapters and simulators."""

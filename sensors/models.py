@@ -1,0 +1,32 @@
+"""The types the sensors domain hands to other folders: device kinds and readings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class DeviceKind(StrEnum):
+    """Closed vocabulary of device kinds; each is an MQTT topic segment and a store measurement."""
+
+    AIR = "air"
+    FLOOD = "flood"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One timestamped set of numeric fields from one device.
+
+    `ts` is always timezone-aware UTC; `fields` maps field name (e.g. ``pm25``) to a finite float.
+    """
+
+    device_id: str
+    kind: str
+    ts: datetime
+    fields: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.ts.tzinfo is None or self.ts.utcoffset() is None:
+            raise ValueError("Reading.ts must be timezone-aware (UTC)")

@@ -1,0 +1,63 @@
+"""The `sensors:` configuration section: one entry per field device (air-quality monitor, flood point)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from config.section import Location, Section
+from sensors.models import DeviceKind
+
+DEVICE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class SensorConfig(Section):
+    """One field device that publishes readings over MQTT."""
+
+    id: str = Field(
+        pattern=DEVICE_ID_PATTERN,
+        description="Device id as it appears in the MQTT topic (letters, digits, '-', '_', '.'), e.g. pam-qt-01.",
+    )
+    kind: DeviceKind = Field(description="Device kind: 'air' (PAM Air monitor) or 'flood' (water-level monitor).")
+    name: str = Field(min_length=1, description="Name shown on screens, in Vietnamese, e.g. 'Cầu Phò Nam'.")
+    location: Location | None = Field(default=None, description="Where the device stands: {lat, lon}.")
+    interval_s: int = Field(
+        default=60, gt=0, le=86400,
+        description="Expected seconds between readings; the device is offline after 3 missed intervals.",
+    )
+    alarm_levels_cm: tuple[float, float, float] | None = Field(
+        default=None,
+        description="Flood points only: water levels in cm of báo động I, II and III, increasing, e.g. [150, 250, 350].",
+    )
+    alarm_levels_from: date | None = Field(
+        default=None, description="Flood points only: the date the alarm levels apply from (the deciding act's date).",
+    )
+    water_level_range_cm: tuple[float, float] = Field(
+        default=(-100.0, 2000.0),
+        description="Flood points only: lowest and highest water level in cm the gauge can report; others are refused.",
+    )
+
+    @model_validator(mode="after")
+    def _check_kind_fields(self) -> SensorConfig:
+        if self.kind is DeviceKind.FLOOD:
+            if self.alarm_levels_cm is None:
+                raise ValueError(
+                    f"flood point '{self.id}' has no alarm_levels_cm. "
+                    "Fix: add alarm_levels_cm: [level I, level II, level III] in cm, e.g. [150, 250, 350]"
+                )
+            a, b, c = self.alarm_levels_cm
+            if not a < b < c:
+                raise ValueError(
+                    f"alarm_levels_cm of '{self.id}' must increase (I < II < III), got {list(self.alarm_levels_cm)}. "
+                    "Fix: order them from báo động I to báo động III"
+                )
+        elif self.alarm_levels_cm is not None:
+            raise ValueError(
+                f"'{self.id}' is an {self.kind.value} device; alarm_levels_cm is for flood points only. "
+                "Fix: remove alarm_levels_cm or set kind: flood"
+            )
+        low, high = self.water_level_range_cm
+        if not low < high:
+            raise ValueError("water_level_range_cm must be [lowest, highest]. Fix: put the smaller number first")
+        return self

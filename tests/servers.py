@@ -1,0 +1,153 @@
+"""Real servers for tests and benchmarks: Mosquitto and InfluxDB, each on a free port in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_MOSQUITTO_CONF = ROOT / "config" / "mosquitto.conf"
+_LOCAL_ONLY = ("listener", "allow_anonymous", "password_file", "acl_file", "persistence_location", "log_dest")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout_s} s")
+
+
+@dataclass
+class Mosquitto:
+    """A Mosquitto broker using the production limits of config/mosquitto.conf, anonymous, on loopback."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def conf_path(self) -> Path:
+        return self.directory / "mosquitto.conf"
+
+    def write_conf(self) -> None:
+        kept = [
+            line for line in PRODUCTION_MOSQUITTO_CONF.read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith("#") and not line.split()[0] in _LOCAL_ONLY
+        ]
+        kept += [f"listener {self.port} 127.0.0.1", "allow_anonymous true",
+                 f"persistence_location {self.directory}/", f"log_dest file {self.directory}/mosquitto.log"]
+        self.conf_path.write_text("\n".join(kept) + "\n")
+
+    def start(self) -> Mosquitto:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.write_conf()
+        self.process = subprocess.Popen(
+            ["mosquitto", "-c", str(self.conf_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), so the broker saves its persistence file."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@dataclass
+class InfluxDB:
+    """Debian's InfluxDB 1.x (influxd) with its data in a temporary directory and both ports free."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    rpc_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> InfluxDB:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        conf = self.directory / "influxdb.conf"
+        conf.write_text(
+            f'reporting-disabled = true\nbind-address = "127.0.0.1:{self.rpc_port}"\n'
+            f'[meta]\n  dir = "{self.directory}/meta"\n'
+            f'[data]\n  dir = "{self.directory}/data"\n  wal-dir = "{self.directory}/wal"\n'
+            '  query-log-enabled = false\n'
+            f'[http]\n  bind-address = "127.0.0.1:{self.port}"\n  log-enabled = false\n'
+            '[monitor]\n  store-enabled = false\n'
+            '[continuous_queries]\n  enabled = false\n'
+        )
+        log = open(self.directory / "influxd.log", "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(["influxd", "-config", str(conf)], stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/ping", timeout=1) as resp:
+                    if resp.status == 204:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise TimeoutError("influxd did not answer /ping within 30 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def query(self, q: str, database: str = "coc") -> dict:
+        import json
+        import urllib.parse
+
+        url = f"{self.url}/query?" + urllib.parse.urlencode({"db": database, "q": q, "epoch": "s"})
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return json.loads(resp.read())
+
+
+def temp_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def remove_dir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def require_binary(name: str) -> str:
+    found = shutil.which(name) or (f"/usr/sbin/{name}" if os.path.exists(f"/usr/sbin/{name}") else None)
+    if not found:
+        raise RuntimeError(f"{name} is not installed: run the README's test command (scripts/test.sh)")
+    return found
