@@ -1,0 +1,71 @@
+"""Who is calling: bearer tokens for machines, the login session for browsers, and role checks on the server."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, g, jsonify, request
+from flask_login import current_user
+
+from dashboard.settings import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: a logged-in user or an API token."""
+
+    name: str
+    role: Role
+    via: str  # "token" or "session"
+
+
+def principal_from_token(header: str | None, tokens: Iterable[Any]) -> Principal | None:
+    """Match `Authorization: Bearer <token>` against the configured tokens in constant time."""
+    if not header or not header.startswith("Bearer "):
+        return None
+    offered = header[len("Bearer "):].strip().encode()
+    found: Principal | None = None
+    for item in tokens:  # compare with every token so timing does not tell which one matched
+        if hmac.compare_digest(offered, item.token.encode()) and found is None:
+            found = Principal(item.name, Role(item.role), "token")
+    return found
+
+
+def current_principal() -> Principal | None:
+    """The caller of this request, from its bearer token or its login session."""
+    if "principal" in g:
+        return g.principal
+    ctx = current_app.config["COC_CONTEXT"]
+    principal = principal_from_token(request.headers.get("Authorization"), ctx.config.auth.api_tokens)
+    if principal is None and getattr(current_user, "is_authenticated", False):
+        principal = Principal(current_user.id, Role(current_user.role), "session")
+    g.principal = principal
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[[F], F]:
+    """Decorate an API view: 401 without credentials, 403 when the caller's role is not listed."""
+    allowed = set(roles) or set(Role)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if principal is None:
+                return jsonify(error="unauthorized", message="Cần đăng nhập hoặc token / login or token required"), 401
+            if principal.role not in allowed:
+                return jsonify(error="forbidden", message="Không đủ quyền / role not allowed"), 403
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+ALL_ROLES = tuple(Role)
