@@ -1,0 +1,56 @@
+"""Parsing of API query parameters (times, durations) and ISO 8601 UTC formatting of times in answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+_DURATION = re.compile(r"^(\d+)(s|m|h|d)$")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class BadParameter(ValueError):
+    """A query parameter the API cannot use; the message says which and how to write it."""
+
+
+def iso(ts: datetime | None) -> str | None:
+    """An aware datetime as ISO 8601 UTC ending in Z (None stays None)."""
+    if ts is None:
+        return None
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(value: str | None, name: str, default: datetime) -> datetime:
+    """`2026-11-23T07:00:00Z`, an offset time, or epoch seconds; naive times are refused."""
+    if value is None or value == "":
+        return default
+    try:
+        if re.fullmatch(r"\d+(\.\d+)?", value):
+            return datetime.fromtimestamp(float(value), UTC)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+    except (ValueError, OverflowError):
+        raise BadParameter(f"{name}={value!r} is not ISO 8601 (e.g. 2026-11-23T07:00:00Z)") from None
+    if parsed.tzinfo is None:
+        raise BadParameter(f"{name}={value!r} has no time zone; add Z or +07:00")
+    return parsed.astimezone(UTC)
+
+
+def parse_duration_s(value: str | None, name: str, default_s: int) -> int:
+    """`30s`, `5m`, `1h`, `1d` as seconds."""
+    if not value:
+        return default_s
+    match = _DURATION.match(value.strip())
+    if not match or int(match.group(1)) == 0:
+        raise BadParameter(f"{name}={value!r} must look like 30s, 5m, 1h or 1d")
+    return int(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+def window(start: str | None, end: str | None, default_span: timedelta,
+           now: datetime | None = None) -> tuple[datetime, datetime]:
+    """A [start, end) window from query parameters; by default the last `default_span`."""
+    now = now or datetime.now(UTC)
+    end_ts = parse_time(end, "end", now)
+    start_ts = parse_time(start, "start", end_ts - default_span)
+    if start_ts >= end_ts:
+        raise BadParameter("start must be before end")
+    return start_ts, end_ts

@@ -1,0 +1,189 @@
+"""Decoding and validation of device payloads: topic parsing, JSON, timestamps, field ranges (pure functions)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from camera.models import CameraEvent, EventPhase, EventType
+from sensors.fields import FieldSpec, field_specs
+from sensors.models import DeviceKind, Reading
+from sensors.settings import SensorConfig
+
+MAX_PAYLOAD_BYTES = 64 * 1024
+MAX_FUTURE = timedelta(minutes=5)
+MAX_AGE = timedelta(days=7)
+EPOCH_MS_THRESHOLD = 100_000_000_000  # numbers above this are epoch milliseconds (year 5138 in seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A COC topic split into its parts: `<prefix>/<kind>/<device>/<channel>`."""
+
+    kind: str
+    device_id: str
+    channel: str  # state, status, event
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """What one message gave: the accepted readings and a reason for each refused item."""
+
+    readings: list[Reading] = field(default_factory=list)
+    rejects: list[str] = field(default_factory=list)
+
+
+def parse_topic(topic: str, prefix: str) -> Topic | None:
+    """Split a topic under `prefix`; None when it is not `<prefix>/<kind>/<device>/<channel>`."""
+    if not topic.startswith(prefix + "/"):
+        return None
+    parts = topic[len(prefix) + 1:].split("/")
+    if len(parts) != 3 or not all(parts):
+        return None
+    return Topic(parts[0], parts[1], parts[2])
+
+
+def parse_ts(value: Any, now: datetime) -> datetime:
+    """A payload's `ts` as aware UTC: ISO 8601 with offset, epoch seconds or epoch milliseconds; missing = now."""
+    if value is None:
+        return now
+    if isinstance(value, bool):
+        raise ValueError("ts must be ISO 8601 text or epoch seconds, not true/false")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"ts {value!r} is not a valid epoch time")
+        seconds = value / 1000 if value > EPOCH_MS_THRESHOLD else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"ts {value!r} is out of range") from None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"ts {value[:40]!r} is not ISO 8601 (e.g. 2026-11-23T14:05:00+07:00)") from None
+        if parsed.tzinfo is None:
+            raise ValueError(f"ts {value[:40]!r} has no UTC offset; add +07:00 or Z")
+        return parsed.astimezone(UTC)
+    raise ValueError(f"ts must be text or a number, got {type(value).__name__}")
+
+
+def check_ts(ts: datetime, now: datetime) -> None:
+    """Refuse readings from more than 5 minutes in the future or more than 7 days ago."""
+    if ts - now > MAX_FUTURE:
+        raise ValueError(f"ts {ts.isoformat()} is more than 5 minutes in the future (device clock wrong?)")
+    if now - ts > MAX_AGE:
+        raise ValueError(f"ts {ts.isoformat()} is more than 7 days old")
+
+
+def decode_fields(item: Mapping[str, Any], specs: Mapping[str, FieldSpec],
+                  ranges: Mapping[str, tuple[float, float]]) -> dict[str, float]:
+    """The numeric fields of one payload object, each checked against its kind's table and range."""
+    fields: dict[str, float] = {}
+    for name, value in item.items():
+        if name == "ts":
+            continue
+        spec = specs.get(name)
+        if spec is None:
+            raise ValueError(f"unknown field {name[:40]!r} (known: {', '.join(specs)})")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{name} must be a number, got {type(value).__name__} {str(value)[:20]!r}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{name} is not a finite number")
+        low, high = ranges.get(name, (spec.low, spec.high))
+        if not low <= number <= high:
+            raise ValueError(f"{name}={number:g} {spec.unit} is outside {low:g}..{high:g}")
+        fields[name] = number
+    missing = [s.name for s in specs.values() if s.required and s.name not in fields]
+    if missing:
+        raise ValueError(f"missing required field {', '.join(missing)}")
+    if not fields:
+        raise ValueError(f"no measurement fields (expected some of {', '.join(specs)})")
+    return fields
+
+
+def sensor_ranges(sensor: SensorConfig) -> dict[str, tuple[float, float]]:
+    """Per-device overrides of the kind's field ranges (the flood gauge's own range)."""
+    if sensor.kind is DeviceKind.FLOOD:
+        return {"water_level_cm": sensor.water_level_range_cm}
+    return {}
+
+
+
+
+def decode_state(payload: bytes, sensor: SensorConfig, now: datetime) -> Decoded:
+    """Decode a state payload (object or array of objects) of a configured device; keep the good items."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        return Decoded(rejects=[f"payload of {len(payload)} bytes is over the 64 KiB limit"])
+    try:
+        doc = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        return Decoded(rejects=[f"not valid JSON: {str(exc)[:120]}"])
+    items = doc if isinstance(doc, list) else [doc]
+    if not items:
+        return Decoded(rejects=["empty array"])
+    specs = field_specs(sensor.kind)
+    ranges = sensor_ranges(sensor)
+    readings: list[Reading] = []
+    rejects: list[str] = []
+    for index, item in enumerate(items):
+        where = f"item {index}: " if isinstance(doc, list) else ""
+        if not isinstance(item, dict):
+            rejects.append(f"{where}expected a JSON object, got {type(item).__name__}")
+            continue
+        try:
+            ts = parse_ts(item.get("ts"), now)
+            check_ts(ts, now)
+            readings.append(Reading(sensor.id, sensor.kind.value, ts, decode_fields(item, specs, ranges)))
+        except ValueError as exc:
+            rejects.append(f"{where}{exc}")
+    return Decoded(readings, rejects)
+
+
+def decode_event(payload: bytes, camera_id: str, now: datetime) -> CameraEvent:
+    """A camera event payload (`<prefix>/camera/<id>/event`); ValueError with the reason when it is not one."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"payload of {len(payload)} bytes is over the 64 KiB limit")
+    try:
+        doc = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {str(exc)[:120]}") from None
+    if not isinstance(doc, dict):
+        raise ValueError("a camera event must be a JSON object")
+    ts = parse_ts(doc.get("ts"), now)
+    check_ts(ts, now)
+    try:
+        kind = EventType(doc.get("type"))
+        phase = EventPhase(doc.get("phase", "start"))
+    except ValueError:
+        raise ValueError(
+            f"type must be one of {', '.join(EventType)} and phase one of {', '.join(EventPhase)}"
+        ) from None
+    score = doc.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)
+                              or not 0 <= score <= 1):
+        raise ValueError("score must be a number from 0 to 1")
+    text = {k: doc.get(k) for k in ("zone", "snapshot", "event_id")}
+    if any(v is not None and not isinstance(v, str) for v in text.values()):
+        raise ValueError("zone, snapshot and event_id must be text")
+    snapshot = text["snapshot"]
+    if snapshot and (snapshot.startswith("/") or ".." in snapshot.split("/")):
+        raise ValueError("snapshot must be a relative path under the snapshot directory")
+    return CameraEvent(camera_id, ts, kind, text["event_id"] or "", phase, text["zone"],
+                       float(score) if score is not None else None, snapshot)
+
+
+def decode_status(payload: bytes) -> str | None:
+    """`online` / `offline` (plain or as a JSON string); None for an empty (cleared) retained message."""
+    text = payload.decode("utf-8", "replace").strip().strip('"').lower()
+    if not text:
+        return None
+    if text not in ("online", "offline"):
+        raise ValueError(f"status must be 'online' or 'offline', got {text[:40]!r}")
+    return text

@@ -1,0 +1,223 @@
+"""The ingester: subscribes to device topics, validates each message, feeds live state, listeners and the writer."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import paho.mqtt.client as mqtt
+
+from camera.models import CameraEvent
+from config.schema import CocConfig
+from ingest.decode import decode_event, decode_state, decode_status, parse_topic
+from ingest.live_state import LiveState
+from ingest.mqtt_link import LinkState, make_client
+from ingest.state_db import DeadLetter, StateDb, UnknownDevice
+from ingest.writer import BatchWriter
+from sensors.models import Reading
+
+log = logging.getLogger(__name__)
+ReadingListener = Callable[[list[Reading]], None]
+EventListener = Callable[[CameraEvent], None]
+StatusListener = Callable[[str, str, str], None]  # kind, device id, status
+
+
+@dataclass(frozen=True, slots=True)
+class IngestStats:
+    """Counters for /api/health and /metrics."""
+
+    connected: bool
+    messages: int
+    readings: int
+    rejected: int
+    last_message_at: datetime | None
+    reject_reasons: dict[str, int]
+
+
+def reason_key(reason: str) -> str:
+    """A refusal reason without its values (device ids, numbers), so counters stay few: `unknown device`."""
+    head = re.sub(r"^item \d+: ", "", reason).split(":")[0]
+    return re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|-?\d+(\.\d+)?", "", head)).strip()[:80]
+
+
+class IngestService:
+    """MQTT → validation → live state, listeners, and the batching writer. Never stops on bad input."""
+
+    name = "ingest"
+
+    def __init__(self, config: CocConfig, writer: BatchWriter, live: LiveState, state_db: StateDb,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.prefix = config.mqtt.topic_prefix
+        self.writer = writer
+        self.live = live
+        self.state_db = state_db
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._sensors = {s.id: s for s in config.sensors}
+        self._cameras = {c.id for c in config.cameras}
+        self._reading_listeners: list[ReadingListener] = []
+        self._event_listeners: list[EventListener] = []
+        self._status_listeners: list[StatusListener] = []
+        self._lock = threading.Lock()
+        self._messages = self._readings = self._rejected = 0
+        self._reasons: Counter[str] = Counter()
+        self._last_message_at: datetime | None = None
+        self.link = LinkState("ingest")
+        self._client: mqtt.Client | None = None
+
+    def add_reading_listener(self, listener: ReadingListener) -> None:
+        self._reading_listeners.append(listener)
+
+    def add_event_listener(self, listener: EventListener) -> None:
+        self._event_listeners.append(listener)
+
+    def add_status_listener(self, listener: StatusListener) -> None:
+        self._status_listeners.append(listener)
+
+    def start(self) -> None:
+        settings = self.config.mqtt
+        client = make_client(settings, settings.client_id, persistent=True)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        self._client = client
+        client.connect_async(settings.host, settings.port, keepalive=settings.keepalive_s)
+        client.loop_start()
+
+    def stop(self) -> None:
+        if self._client is not None:
+            self._client.disconnect()
+            self._client.loop_stop()
+            self._client = None
+
+    def wait_connected(self, timeout_s: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.link.connected:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def _on_connect(self, client: mqtt.Client, _userdata: object, _flags: object, reason: object,
+                    _props: object = None) -> None:
+        if getattr(reason, "is_failure", False):
+            self.link.down(reason)
+            return
+        client.subscribe([(f"{self.prefix}/+/+/state", 1), (f"{self.prefix}/+/+/status", 1),
+                          (f"{self.prefix}/camera/+/event", 1)])
+        self.link.up(f"{self.config.mqtt.host}:{self.config.mqtt.port}")
+
+    def _on_disconnect(self, _client: mqtt.Client, _userdata: object, _flags: object, reason: object,
+                       _props: object = None) -> None:
+        self.link.down(reason)
+
+    def _on_message(self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        try:
+            self.handle(message.topic, message.payload)
+        except Exception:  # noqa: BLE001 - the ingester never stops on one message
+            log.exception("ingest: unexpected error on topic %s", message.topic[:200])
+            self._reject(message.topic, message.payload, "internal error while decoding (see log)")
+
+    def handle(self, topic: str, payload: bytes) -> int:
+        """Process one message; return how many readings it gave."""
+        now = self._clock()
+        with self._lock:
+            self._messages += 1
+            self._last_message_at = now
+        parsed = parse_topic(topic, self.prefix)
+        if parsed is None:
+            self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event>")
+            return 0
+        if parsed.channel == "status":
+            self._status(topic, parsed.kind, parsed.device_id, payload)
+            return 0
+        if parsed.channel == "event" and parsed.kind == "camera":
+            self._event(topic, parsed.device_id, payload, now)
+            return 0
+        if parsed.channel != "state":
+            self._reject(topic, payload, f"unknown channel '{parsed.channel}'")
+            return 0
+        return self._state(topic, parsed.kind, parsed.device_id, payload, now)[0]
+
+    def submit(self, device_id: str, payload: bytes, source: str) -> tuple[int, list[str]]:
+        """Readings pushed over HTTP by a gateway: validated and recorded exactly like MQTT."""
+        sensor = self._sensors.get(device_id)
+        kind = sensor.kind.value if sensor else "unknown"
+        topic = f"{source}:{self.prefix}/{kind}/{device_id}/state"
+        return self._state(topic, kind, device_id, payload, self._clock())
+
+    def _state(self, topic: str, kind: str, device_id: str, payload: bytes,
+               now: datetime) -> tuple[int, list[str]]:
+        sensor = self._sensors.get(device_id)
+        if sensor is None or sensor.kind.value != kind:
+            self.state_db.note_unknown_device(kind, device_id, topic, now)
+            why = "unknown device" if sensor is None else f"device is configured as {sensor.kind.value}, not {kind}"
+            reason = f"{why} '{device_id[:64]}': add it under sensors: in the configuration"
+            self._reject(topic, payload, reason)
+            return 0, [reason]
+        decoded = decode_state(payload, sensor, now)
+        for reason in decoded.rejects:
+            self._reject(topic, payload, reason)
+        if decoded.readings:
+            self.live.apply(decoded.readings)
+            self.writer.put(decoded.readings)
+            with self._lock:
+                self._readings += len(decoded.readings)
+            for listener in self._reading_listeners:
+                self._call(listener, decoded.readings)
+        return len(decoded.readings), decoded.rejects
+
+    def _status(self, topic: str, kind: str, device_id: str, payload: bytes) -> None:
+        try:
+            status = decode_status(payload)
+        except ValueError as exc:
+            self._reject(topic, payload, str(exc))
+            return
+        if status is None:
+            return
+        self.live.set_status(device_id, status)
+        for listener in self._status_listeners:
+            self._call(listener, kind, device_id, status)
+
+    def _event(self, topic: str, camera_id: str, payload: bytes, now: datetime) -> None:
+        if camera_id not in self._cameras:
+            self.state_db.note_unknown_device("camera", camera_id, topic, now)
+            self._reject(topic, payload, f"unknown camera '{camera_id[:64]}': add it under cameras:")
+            return
+        try:
+            event = decode_event(payload, camera_id, now)
+        except ValueError as exc:
+            self._reject(topic, payload, str(exc))
+            return
+        self.state_db.add_camera_event(event)
+        for listener in self._event_listeners:
+            self._call(listener, event)
+
+    def _call(self, listener: Callable[..., None], *args: object) -> None:
+        try:
+            listener(*args)
+        except Exception:  # noqa: BLE001 - a listener's bug must not stop ingest
+            log.exception("ingest: listener %r failed", listener)
+
+    def _reject(self, topic: str, payload: bytes, reason: str) -> None:
+        with self._lock:
+            self._rejected += 1
+            self._reasons[reason_key(reason)] += 1
+        self.state_db.add_dead_letter(topic, payload, reason, self._clock())
+
+    def stats(self) -> IngestStats:
+        with self._lock:
+            return IngestStats(self.link.connected, self._messages, self._readings, self._rejected,
+                               self._last_message_at, dict(self._reasons))
+
+    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+        return self.state_db.dead_letters(limit)
+
+    def unknown_devices(self) -> list[UnknownDevice]:
+        return self.state_db.unknown_devices()

@@ -1,0 +1,133 @@
+"""The embedded time-series store: readings in one SQLite file (WAL), one row per device, field and time."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from ingest.store import Aggregate, SeriesPoint, StoreUnavailable
+from sensors.models import Reading
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS points (
+    kind   TEXT    NOT NULL,
+    device TEXT    NOT NULL,
+    field  TEXT    NOT NULL,
+    ts_ms  INTEGER NOT NULL,
+    value  REAL    NOT NULL,
+    PRIMARY KEY (kind, device, field, ts_ms)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest (
+    kind   TEXT    NOT NULL,
+    device TEXT    NOT NULL,
+    ts_ms  INTEGER NOT NULL,
+    fields TEXT    NOT NULL,
+    PRIMARY KEY (kind, device)
+) WITHOUT ROWID;
+"""
+UPSERT_POINT = "INSERT OR REPLACE INTO points (kind, device, field, ts_ms, value) VALUES (?, ?, ?, ?, ?)"
+UPSERT_LATEST = """
+INSERT INTO latest (kind, device, ts_ms, fields) VALUES (?, ?, ?, ?)
+ON CONFLICT (kind, device) DO UPDATE SET ts_ms = excluded.ts_ms, fields = excluded.fields
+WHERE excluded.ts_ms >= latest.ts_ms
+"""
+AGGREGATES: dict[str, str] = {"mean": "AVG(value)", "min": "MIN(value)", "max": "MAX(value)",
+                              "count": "COUNT(value)"}
+
+
+def to_ms(ts: datetime) -> int:
+    return int(ts.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+class SqliteStore:
+    """Readings in SQLite. `write` is called from one writer thread; reads use one connection per thread."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    def open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._conn()
+            conn.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    def write(self, readings: Sequence[Reading]) -> None:
+        """Insert or overwrite a batch in one transaction (idempotent per kind, device, field and time)."""
+        rows = [(r.kind, r.device_id, name, to_ms(r.ts), value) for r in readings for name, value in r.fields.items()]
+        newest: dict[tuple[str, str], Reading] = {}
+        for r in readings:
+            key = (r.kind, r.device_id)
+            if key not in newest or r.ts >= newest[key].ts:
+                newest[key] = r
+        latest_rows = [(k, d, to_ms(r.ts), orjson.dumps(r.fields).decode()) for (k, d), r in newest.items()]
+        try:
+            with self._write_lock:
+                conn = self._conn()
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.executemany(UPSERT_POINT, rows)
+                    conn.executemany(UPSERT_LATEST, latest_rows)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite write failed: {exc}") from exc
+
+    def latest(self) -> dict[str, Reading]:
+        rows = self._conn().execute("SELECT kind, device, ts_ms, fields FROM latest").fetchall()
+        return {device: Reading(device, kind, from_ms(ts), orjson.loads(fields)) for kind, device, ts, fields in rows}
+
+    def series(self, kind: str, device_id: str, field: str, start: datetime, end: datetime,
+               every_s: int, agg: Aggregate = "mean") -> list[SeriesPoint]:
+        bucket = max(1, int(every_s)) * 1000
+        where = "kind = ? AND device = ? AND field = ? AND ts_ms >= ? AND ts_ms < ?"
+        args = (bucket, bucket, kind, device_id, field, to_ms(start), to_ms(end))
+        if agg == "last":
+            sql = (f"SELECT b, value FROM (SELECT (ts_ms / ?) * ? AS b, value, ROW_NUMBER() OVER "
+                   f"(PARTITION BY ts_ms / {bucket} ORDER BY ts_ms DESC) AS rn FROM points WHERE {where}) "
+                   "WHERE rn = 1 ORDER BY b")
+        else:
+            sql = f"SELECT (ts_ms / ?) * ? AS b, {AGGREGATES[agg]} FROM points WHERE {where} GROUP BY b ORDER BY b"
+        rows = self._conn().execute(sql, args).fetchall()
+        return [SeriesPoint(from_ms(b), float(v)) for b, v in rows if v is not None]
+
+    def count(self, kind: str, device_id: str | None = None) -> int:
+        """Distinct readings (device and time), not field rows."""
+        sql = "SELECT COUNT(*) FROM (SELECT DISTINCT device, ts_ms FROM points WHERE kind = ?"
+        args: tuple = (kind,)
+        if device_id is not None:
+            sql += " AND device = ?"
+            args += (device_id,)
+        return int(self._conn().execute(sql + ")", args).fetchone()[0])
