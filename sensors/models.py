@@ -30,3 +30,25 @@ class Reading:
     def __post_init__(self) -> None:
         if self.ts.tzinfo is None or self.ts.utcoffset() is None:
             raise ValueError("Reading.ts must be timezone-aware (UTC)")
+
+
+@dataclass(frozen=True, slots=True)
+class AqiResult:
+    """One air-quality index value on one scale, ready to show.
+
+    `standard` is ``vn`` (VN_AQI) or ``us`` (US EPA AQI); `category` a key of `sensors.aqi_tables.CATEGORIES`;
+    `dominant` the pollutant with the highest sub-index; `nowcast` the PM2.5 concentration the index used
+    (µg/m³, NowCast for hourly values, 24-hour mean for daily ones); `indicative` marks a low-cost-sensor or
+    humid-air value ("tham khảo").
+    """
+
+    standard: str
+    value: int
+    category: str
+    label_vi: str
+    label_en: str
+    colour: str
+    dominant: str
+    nowcast: float | None = None
+    indicative: bool = False
+    sub_indices: Mapping[str, int] = field(default_factory=dict)
