@@ -37,3 +37,16 @@ class CameraEvent:
     zone: str | None = None
     score: float | None = None
     snapshot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MqttLink:
+    """How camera workers reach the broker (run_coc.py builds it from the `mqtt:` section)."""
+
+    host: str = "127.0.0.1"
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+    client_id: str = "coc-camera"
+    keepalive_s: int = 30

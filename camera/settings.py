@@ -1,8 +1,10 @@
-"""The `cameras:` configuration section."""
+"""The `cameras:` and `camera:` configuration sections."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import Field, model_validator
 
 from config.section import Section
 
@@ -18,6 +20,28 @@ class ZoneConfig(Section):
         default=None, pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
         description="Local time window when motion here is an intrusion, e.g. '22:00-05:00'; always when empty.",
     )
+    min_object_fraction: float = Field(
+        default=0.002, gt=0, le=1,
+        description="Smallest moving object that counts, as a fraction of the frame area (0.002 ≈ 19×19 px at 640×360).",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> ZoneConfig:
+        for x, y in self.polygon:
+            if not (0 <= x <= 1 and 0 <= y <= 1):
+                raise ValueError(
+                    f"zone '{self.name}' has corner [{x}, {y}] outside the frame. "
+                    "Fix: give corners as fractions between 0 and 1, e.g. [0.1, 0.5]"
+                )
+        if self.schedule:
+            for part in self.schedule.split("-"):
+                hour, minute = (int(v) for v in part.split(":"))
+                if hour > 23 or minute > 59:
+                    raise ValueError(
+                        f"zone '{self.name}' schedule '{self.schedule}' has an impossible time '{part}'. "
+                        "Fix: use HH:MM-HH:MM with hours 00..23, e.g. '22:00-05:00'"
+                    )
+        return self
 
 
 class CameraConfig(Section):
@@ -31,3 +55,36 @@ class CameraConfig(Section):
     )
     fps: float = Field(default=2.0, gt=0, le=30, description="Analysis frames per second.")
     zones: list[ZoneConfig] = Field(default_factory=list, description="Watched zones with their schedules.")
+    flood_point: str | None = Field(
+        default=None, description="Id of the flood sensor this camera looks at (shown with it), e.g. flood-01."
+    )
+    tamper: bool = Field(default=True, description="Watch for a covered, defocused or moved camera.")
+    enabled: bool = Field(default=True, description="false keeps the camera listed but not read or analysed.")
+
+
+class CameraSystemConfig(Section):
+    """Options shared by all cameras: where snapshots go, how many worker processes analyse them."""
+
+    snapshot_dir: Path = Field(default=Path("data/snapshots"), description="Directory for event snapshots (JPEG).")
+    runtime_dir: Path = Field(
+        default=Path("data/run/cameras"),
+        description="Directory where workers leave each camera's latest frame and status for the web process.",
+    )
+    snapshot_max_age_days: float = Field(default=30, gt=0, description="Snapshots older than this are deleted.")
+    snapshot_max_mb: float = Field(
+        default=2000, gt=0, description="Total size of the snapshot directory; the oldest go first above it."
+    )
+    workers: int = Field(default=2, ge=1, le=32, description="Worker processes reading and analysing cameras.")
+    offline_after_s: float = Field(
+        default=15, ge=2, le=3600, description="A camera silent this long is offline (event `offline`)."
+    )
+    tamper_after_s: float = Field(
+        default=5, ge=0, le=600, description="A covered, blurred or moved view must last this long to be tamper."
+    )
+    live_fps: float = Field(default=4, gt=0, le=15, description="Frames per second of the live MJPEG view.")
+    publish_motion: bool = Field(
+        default=False, description="Also publish plain `motion` events (outside zones); noisy, off by default."
+    )
+    analysis_width_px: int = Field(
+        default=160, ge=64, le=640, description="Width of the grey frame the analysis works on."
+    )

@@ -1,0 +1,104 @@
+"""One camera's analysis: motion, zones and tamper on each analysed frame, turned into lifecycle events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from camera.lifecycle import EventTracker, Timing
+from camera.models import CameraEvent, EventType
+from camera.motion import MotionParams, MotionResult, detect_motion, prepare
+from camera.settings import CameraConfig, CameraSystemConfig
+from camera.tamper import (
+    SceneReference,
+    TamperKind,
+    TamperParams,
+    TamperVerdict,
+    check_tamper,
+    make_reference,
+)
+from camera.zones import build_zone, intrusions
+
+WARMUP_FRAMES = 4
+REFERENCE_EVERY_S = 120.0
+GLOBAL_CHANGE_FRACTION = 0.5  # more of the frame than this changing at once is not an object moving
+INTRUSION = Timing(start_after_s=0.4, end_after_s=10.0, update_every_s=30.0)
+MOTION = Timing(start_after_s=0.4, end_after_s=10.0, update_every_s=60.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The outcome of one frame: events to publish and what moved (for drawing snapshots)."""
+
+    events: list[CameraEvent]
+    motion: MotionResult
+
+
+class CameraAnalyzer:
+    """Holds one camera's background and scene reference; `analyse` is called at the camera's analysis rate."""
+
+    def __init__(self, camera: CameraConfig, system: CameraSystemConfig, timezone: str = "Asia/Ho_Chi_Minh",
+                 motion: MotionParams = MotionParams(), tamper: TamperParams = TamperParams()) -> None:
+        self.camera, self.system, self.tz = camera, system, ZoneInfo(timezone)
+        self.motion_params, self.tamper_params = motion, tamper
+        self.tamper_timing = Timing(system.tamper_after_s, 5.0, 60.0)
+        self.tracker = EventTracker(camera.id)
+        self.background: np.ndarray | None = None
+        self.reference: SceneReference | None = None
+        self.reference_ts: datetime | None = None
+        self.frames = 0
+        self._zones: list = []
+
+    def analyse(self, frame_bgr: np.ndarray, now: datetime) -> Analysis:
+        """Analyse one frame taken at `now` (aware UTC)."""
+        grey = prepare(frame_bgr, self.system.analysis_width_px)
+        if not self._zones or self._zones[0].mask.shape != grey.shape:
+            self._zones = [build_zone(z, grey.shape) for z in self.camera.zones]
+        self.frames += 1
+        verdict = self._verdict(grey, now) if self.camera.tamper else None
+        events = self._tamper(verdict, now) if self.camera.tamper else []
+        if verdict is not None:  # the view is not the scene: no motion analysis on it
+            if any(e.type is EventType.TAMPER for e in self.tracker.active()):
+                self.background = grey.astype(np.float32)
+            return Analysis(events, MotionResult(np.zeros(grey.shape, np.int32), ()))
+        self.background, motion = detect_motion(self.background, grey, self.motion_params)
+        if self.frames <= WARMUP_FRAMES or sum(b.area_fraction for b in motion.blobs) > GLOBAL_CHANGE_FRACTION:
+            motion = MotionResult(np.zeros(grey.shape, np.int32), ())
+        events += self._intrusions(motion, now)
+        if self.system.publish_motion:
+            score = min(1.0, 10 * sum(b.area_fraction for b in motion.blobs))
+            events += [e for e in [self.tracker.observe((EventType.MOTION, None), bool(motion.blobs), score, now,
+                                                        MOTION)] if e]
+        return Analysis(events, motion)
+
+    def _intrusions(self, motion: MotionResult, now: datetime) -> list[CameraEvent]:
+        hits = {h.zone: h for h in intrusions(self._zones, motion, now.astimezone(self.tz).time())}
+        out = []
+        for zone in self._zones:
+            hit = hits.get(zone.name)
+            event = self.tracker.observe((EventType.INTRUSION, zone.name), hit is not None,
+                                         hit.score if hit else 0.0, now, INTRUSION)
+            if event:
+                out.append(event)
+        return out
+
+    def _verdict(self, grey: np.ndarray, now: datetime) -> TamperVerdict | None:
+        """This frame's tamper verdict; a clean frame refreshes the scene reference every few minutes."""
+        verdict = check_tamper(self.reference, grey, self.tamper_params) if self.frames > WARMUP_FRAMES else None
+        due = self.reference_ts is None or now - self.reference_ts >= timedelta(seconds=REFERENCE_EVERY_S)
+        if verdict is None and due and self.frames >= WARMUP_FRAMES:
+            self.reference, self.reference_ts = make_reference(grey), now
+        return verdict
+
+    def _tamper(self, verdict: TamperVerdict | None, now: datetime) -> list[CameraEvent]:
+        out = []
+        for kind in TamperKind:
+            present = verdict is not None and verdict.kind is kind
+            event = self.tracker.observe((EventType.TAMPER, kind.value), present,
+                                         verdict.score if present else 0.0, now, self.tamper_timing)
+            if event:
+                out.append(event)
+        return out
