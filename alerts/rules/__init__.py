@@ -1,0 +1,1 @@
+"""Alert rules: pure state machines over readings, events and health, each emitting `Signal`s."""

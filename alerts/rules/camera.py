@@ -1,0 +1,60 @@
+"""Camera rule: `offline` → warning, `tamper` → major, `intrusion` (in a zone during its schedule) → critical."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alerts.models import Severity, Signal, Source
+from alerts.settings import CameraRuleConfig
+from camera.models import CameraEvent, EventPhase, EventType
+
+
+@dataclass(frozen=True, slots=True)
+class CameraAlertKind:
+    """How one camera event type maps onto an alert."""
+
+    rule: str
+    severity: Severity
+    title_vi: str
+    title_en: str
+
+
+KINDS = {
+    EventType.OFFLINE: CameraAlertKind("camera_offline", Severity.WARNING, "Camera {name} mất tín hiệu",
+                                       "Camera {name} is offline"),
+    EventType.TAMPER: CameraAlertKind("camera_tamper", Severity.MAJOR, "Camera {name} bị che, mờ hoặc xoay",
+                                      "Camera {name} tampered (covered, blurred or moved)"),
+    EventType.INTRUSION: CameraAlertKind("camera_intrusion", Severity.CRITICAL, "Xâm nhập tại {name}{zone}",
+                                         "Intrusion at {name}{zone}"),
+}
+
+
+class CameraRule:
+    """Turns camera events into signals; `online` clears `offline`, the end of a tamper clears it."""
+
+    def __init__(self, cfg: CameraRuleConfig) -> None:
+        self.cfg = cfg
+
+    def observe(self, event: CameraEvent, name: str) -> Signal | None:
+        if event.type is EventType.ONLINE:
+            return Signal(KINDS[EventType.OFFLINE].rule, Source.CAMERA, event.camera_id, False)
+        kind = KINDS.get(event.type)
+        if kind is None:
+            return None  # plain motion is not an alert
+        if event.phase is EventPhase.END:
+            if event.type is EventType.INTRUSION and not self.cfg.resolve_intrusion_on_end:
+                return None
+            return Signal(kind.rule, Source.CAMERA, event.camera_id, False)
+        zone = f" – {event.zone}" if event.zone else ""
+        detail = " ".join(
+            part for part in (
+                f"vùng/zone {event.zone}" if event.zone else "",
+                f"score {event.score:.2f}" if event.score is not None else "",
+                f"snapshot {event.snapshot}" if event.snapshot else "",
+            ) if part
+        )
+        return Signal(
+            kind.rule, Source.CAMERA, event.camera_id, True, kind.severity,
+            kind.title_vi.format(name=name, zone=zone), kind.title_en.format(name=name, zone=zone), detail,
+            event.score,
+        )
