@@ -52,3 +52,21 @@ class AqiResult:
     nowcast: float | None = None
     indicative: bool = False
     sub_indices: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FloodStatus:
+    """A flood point now: level against its alarm lines (báo động I, II, III), trend, time to the next line.
+
+    `alarm_level` is 0 (below I) .. 3 (at or above III); `minutes_to_next_level` is None unless the water
+    rises and a higher line is left; `thresholds_cm` are the lines in force today.
+    """
+
+    water_level_cm: float | None
+    alarm_level: int
+    trend_cm_per_h: float | None
+    minutes_to_next_level: float | None
+    thresholds_cm: tuple[float, float, float]
+    label_vi: str
+    label_en: str
+    colour: str
