@@ -1,0 +1,167 @@
+"""The KPI catalogue file (config/indicators.yaml): its schema, and loading with every mistake located."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError
+
+from config.loader import ConfigError, ConfigProblem, _dotted, _line_of, _read_yaml
+from config.section import Section
+from indicators.formula import FormulaError, Node, aggregated_names, check, names
+from indicators.models import Aggregate, Direction, PeriodKind, Pillar, Source
+
+ID_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
+
+
+class MetricDef(Section):
+    """A base metric: a figure imported from the commune's systems or computed by COC from its own data."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Metric name used in formulas and imports, e.g. households_total.")
+    name_vi: str = Field(min_length=1, description="Vietnamese name with diacritics.")
+    name_en: str = Field(min_length=1, description="English name.")
+    unit: str = Field(description="Unit: households, files, people, %, h, days, min ...")
+    aggregate: Aggregate = Field(
+        default=Aggregate.LAST,
+        description="How monthly figures combine into a quarter or year: sum (flows), last (stocks), mean (shares).",
+    )
+    source: Source = Field(default=Source.IMPORTED, description="imported (official figures) or computed (by COC).")
+    max_value: float | None = Field(default=None, description="Largest acceptable value (100 for a percentage).")
+
+
+class KpiDef(Section):
+    """A KPI: a formula over base metrics (or other KPIs), its national target and how to read it."""
+
+    id: str = Field(pattern=ID_PATTERN, description="KPI id, e.g. cashless_households_rate.")
+    name_vi: str = Field(min_length=1, description="Vietnamese name with diacritics, shown first.")
+    name_en: str = Field(min_length=1, description="English name.")
+    pillar: Pillar = Field(
+        description="digital_government, digital_economy, digital_society or safety_environment."
+    )
+    unit: str = Field(description="Unit of the value: %, files, count, h, days, min.")
+    formula: str = Field(min_length=1, description="Expression over metrics and KPIs: + - * / ( ) min max sum ...")
+    target: float | None = Field(default=None, description="National default target; communes override it.")
+    target_basis: str | None = Field(default=None, description="Where the target comes from, e.g. 411/QĐ-TTg.")
+    direction: Direction = Field(default=Direction.HIGHER, description="higher or lower is better.")
+    period: PeriodKind = Field(default=PeriodKind.MONTH, description="Reporting period: month, quarter or year.")
+    source: Source = Field(default=Source.IMPORTED, description="imported (official figures) or computed (by COC).")
+
+
+class CatalogueFile(Section):
+    """The whole catalogue file."""
+
+    version: int = Field(default=1, ge=1, le=1, description="Catalogue format version (1).")
+    metrics: list[MetricDef] = Field(min_length=1, description="Base metrics, imported or computed.")
+    kpis: list[KpiDef] = Field(min_length=1, description="KPIs, each a formula over metrics and other KPIs.")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """A validated catalogue: metrics and KPIs by id, each KPI's formula parsed, KPIs in file order."""
+
+    metrics: dict[str, MetricDef]
+    kpis: dict[str, KpiDef]
+    formulas: dict[str, Node]
+
+    def kpi_inputs(self, kpi_id: str) -> set[str]:
+        """Names the KPI's formula reads directly."""
+        return names(self.formulas[kpi_id])
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Load and check the catalogue file; raise ConfigError listing every problem with file, line and key."""
+    return parse_catalogue(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
+    """Validate catalogue text: schema, unique ids, formulas (syntax, known names) and cycles between KPIs."""
+    try:
+        data, lines = _read_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError([ConfigProblem(filename, mark.line + 1 if mark else None, "",
+                                         f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                                         "check indentation and quoting around this line")]) from None
+    except Exception as exc:  # a duplicate key, raised by the shared reader
+        if type(exc).__name__ != "_DuplicateKey":
+            raise
+        raise ConfigError([ConfigProblem(filename, exc.line, exc.key, "this key appears twice",  # type: ignore[attr-defined]
+                                         "keep only one of the two entries")]) from None
+    try:
+        parsed = CatalogueFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([_explain(err, lines, filename) for err in exc.errors()]) from None
+    problems: list[ConfigProblem] = []
+    catalogue = _build(parsed, lines, filename, problems)
+    if problems:
+        raise ConfigError(problems)
+    return catalogue
+
+
+def _explain(err: Any, lines: dict, filename: str) -> ConfigProblem:
+    loc = tuple(err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    fix = "see the other entries of config/indicators.yaml"
+    if err["type"] == "extra_forbidden":
+        message = f"unknown key '{loc[-1]}'"
+        fix = "remove it; allowed keys are listed in indicators/catalogue.py"
+    elif err["type"] == "missing":
+        fix = f"add '{loc[-1]}:' here"
+    elif err["type"] == "enum":
+        fix = f"use {err.get('ctx', {}).get('expected', 'one of the listed values')}"
+    return ConfigProblem(filename, _line_of(loc, lines), _dotted(loc), message, fix)
+
+
+def _build(parsed: CatalogueFile, lines: dict, filename: str, problems: list[ConfigProblem]) -> Catalogue:
+    def problem(loc: tuple, message: str, fix: str) -> None:
+        problems.append(ConfigProblem(filename, _line_of(loc, lines), _dotted(loc), message, fix))
+
+    seen: dict[str, tuple] = {}
+    for section, items in (("metrics", parsed.metrics), ("kpis", parsed.kpis)):
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problem((section, i, "id"), f"id '{item.id}' is used twice (also at {_dotted(seen[item.id])})",
+                        "give every metric and KPI its own id")
+            seen.setdefault(item.id, (section, i, "id"))
+    known = set(seen)
+    formulas: dict[str, Node] = {}
+    for i, kpi in enumerate(parsed.kpis):
+        try:
+            formulas[kpi.id] = check(kpi.formula, known)
+        except FormulaError as exc:
+            problem(("kpis", i, "formula"), str(exc), "use only metrics and KPIs defined in this file, numbers, "
+                    "+ - * / ( ) and min, max, sum, last, mean, if_zero")
+    index = {kpi.id: i for i, kpi in enumerate(parsed.kpis)}
+    for kpi_id, node in formulas.items():
+        wrong = sorted(aggregated_names(node) & set(index))
+        if wrong:
+            problem(("kpis", index[kpi_id], "formula"), f"sum(), last() and mean() take base metrics, not KPIs: "
+                    f"{', '.join(wrong)}", "apply them to the metrics the KPI is computed from")
+    for cycle in _cycles(formulas, set(index)):
+        problem(("kpis", index[cycle[0]], "formula"), f"KPIs depend on each other in a circle: {' → '.join(cycle)}",
+                "compute one of them from base metrics only")
+    return Catalogue({m.id: m for m in parsed.metrics}, {k.id: k for k in parsed.kpis}, formulas)
+
+
+def _cycles(formulas: dict[str, Node], kpi_ids: set[str]) -> list[list[str]]:
+    """Each circle of KPIs reading each other, reported once, starting from its first KPI in file order."""
+    deps = {k: sorted(names(node) & kpi_ids) for k, node in formulas.items()}
+    found: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(k: str, path: list[str]) -> None:
+        if k in path:
+            found.append(path[path.index(k):] + [k])
+            return
+        if k in done:
+            return
+        for dep in deps.get(k, ()):
+            visit(dep, path + [k])
+        done.add(k)
+
+    for k in formulas:
+        visit(k, [])
+    return found

@@ -1,0 +1,107 @@
+"""The results engine: each KPI per commune and period, with target, progress, status, comparisons and rank."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from indicators.catalogue import Catalogue, KpiDef
+from indicators.evaluation import Evaluation, evaluate, missing
+from indicators.models import Aggregate, Figure, KpiValue, Pillar
+from indicators.periods import containing, kind_of, months_in, periods_between, same_period_last_year, shift
+from indicators.targets import progress_pct, rank_of, status_of
+
+Stamped = tuple[Evaluation, datetime | None]
+
+
+class KpiEngine:
+    """Computes KPIs from a snapshot of figures; pure over its inputs, memoised per (kpi, commune, period)."""
+
+    def __init__(self, catalogue: Catalogue, figures: Iterable[Figure],
+                 targets: dict[str, dict[str, float]] | None = None, near_margin_pct: float = 10.0) -> None:
+        self.catalogue = catalogue
+        self.targets = targets or {}
+        self.near_margin_pct = near_margin_pct
+        self._table: dict[tuple[str, str], dict[str, Figure]] = defaultdict(dict)
+        for f in figures:
+            self._table[(f.commune, f.metric)][f.period] = f
+        self.communes = sorted({c for c, _m in self._table})
+        self._memo: dict[tuple[str, str, str], Stamped] = {}
+
+    def _metric(self, commune: str, period: str, name: str, aggregate: str | None) -> Stamped:
+        series = self._table.get((commune, name), {})
+        direct = series.get(period)
+        if direct is not None and aggregate is None:
+            return Evaluation(direct.value), direct.imported_at
+        found = [series[m] for m in months_in(period) if m in series] if kind_of(period) != "month" else []
+        if not found:
+            return (Evaluation(direct.value), direct.imported_at) if direct else (missing(name), None)
+        how = Aggregate(aggregate or self.catalogue.metrics[name].aggregate)
+        values = [f.value for f in found]
+        value = sum(values) if how is Aggregate.SUM else values[-1] if how is Aggregate.LAST \
+            else sum(values) / len(values)
+        return Evaluation(value), max((f.imported_at for f in found if f.imported_at), default=None)
+
+    def evaluate(self, kpi_id: str, commune: str, period: str) -> Stamped:
+        """The KPI's value (or no value with its reason) and the newest import time among its inputs."""
+        key = (kpi_id, commune, period)
+        if key in self._memo:
+            return self._memo[key]
+        stamps: list[datetime] = []
+
+        def resolve(name: str, aggregate: str | None) -> Evaluation:
+            if name in self.catalogue.kpis:
+                result, stamp = self.evaluate(name, commune, period)
+            else:
+                result, stamp = self._metric(commune, period, name, aggregate)
+            if stamp is not None:
+                stamps.append(stamp)
+            return result
+
+        result = evaluate(self.catalogue.formulas[kpi_id], resolve)
+        if result.value is not None:
+            result = Evaluation(round(result.value, 6))
+        self._memo[key] = (result, max(stamps, default=None))
+        return self._memo[key]
+
+    def target(self, kpi: KpiDef, commune: str) -> float | None:
+        """The commune's own target if it set one, else the national default."""
+        return self.targets.get(commune, {}).get(kpi.id, kpi.target)
+
+    def value(self, kpi_id: str, commune: str, month: str) -> KpiValue:
+        """One KPI for the commune in the KPI's period that contains `month` ('2025-05' -> '2025-Q2' if quarterly)."""
+        kpi = self.catalogue.kpis[kpi_id]
+        period = containing(month, kpi.period)
+        result, stamp = self.evaluate(kpi_id, commune, period)
+        target = self.target(kpi, commune)
+        prev_period, last_year = shift(period, -1), same_period_last_year(period)
+        prev = self.evaluate(kpi_id, commune, prev_period)[0].value
+        year_ago = self.evaluate(kpi_id, commune, last_year)[0].value
+        others = [v for c in self.communes if (v := self.evaluate(kpi_id, c, period)[0].value) is not None]
+        return KpiValue(
+            kpi_id=kpi_id, commune=commune, period=period, value=result.value, reason=result.reason, unit=kpi.unit,
+            target=target, progress_pct=_round(progress_pct(result.value, target, kpi.direction)),
+            status=status_of(result.value, target, kpi.direction, self.near_margin_pct),
+            previous_period=prev_period, previous_value=prev,
+            change=_round(result.value - prev) if result.value is not None and prev is not None else None,
+            last_year_period=last_year, last_year_value=year_ago,
+            rank=rank_of(result.value, others, kpi.direction), rank_of=len(others), updated_at=stamp,
+        )
+
+    def results(self, month: str, communes: Iterable[str] | None = None,
+                pillar: Pillar | None = None) -> list[KpiValue]:
+        """Every KPI (of one pillar, if given) for each commune, in catalogue order."""
+        chosen = list(communes) if communes is not None else self.communes
+        kpis = [k for k in self.catalogue.kpis.values() if pillar is None or k.pillar is pillar]
+        return [self.value(k.id, c, month) for c in chosen for k in kpis]
+
+    def history(self, kpi_id: str, commune: str, start_month: str, end_month: str) -> list[KpiValue]:
+        """The KPI in each of its periods from the one containing `start_month` to the one containing `end_month`."""
+        kind = self.catalogue.kpis[kpi_id].period
+        return [self.value(kpi_id, commune, months_in(p)[-1])
+                for p in periods_between(start_month, end_month, kind)]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
