@@ -1,0 +1,197 @@
+"""Notification channels for alert transitions: MQTT (retained while open) and webhooks behind bounded queues."""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections import Counter
+from typing import Any, Protocol
+
+import paho.mqtt.client as mqtt
+import requests
+
+from alerts.lifecycle import at_least
+from alerts.messages import webhook_body
+from alerts.models import Alert, AlertTransition
+from alerts.settings import WebhookConfig
+from ingest.settings import MqttConfig, TlsConfig
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    """Something that receives every alert transition; `send` never blocks the caller."""
+
+    name: str
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def send(self, alert: Alert, transition: AlertTransition) -> None: ...
+
+    def stats(self) -> dict[str, int]: ...
+
+
+def alert_payload(alert: Alert, transition: AlertTransition) -> bytes:
+    """The MQTT payload: the alert as JSON, with the transition that produced this message."""
+    return json.dumps({**alert.to_json(), "transition": transition.to_json()}, ensure_ascii=False).encode()
+
+
+class MqttChannel:
+    """Publishes `<prefix>/alerts/<id>` with QoS 1: retained while open, cleared (empty retained) when resolved."""
+
+    name = "mqtt"
+
+    def __init__(self, cfg: MqttConfig, topic_prefix: str, client_id: str = "coc-alerts") -> None:
+        self.prefix = topic_prefix.rstrip("/")
+        self.counts: Counter[str] = Counter()
+        self._client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False, protocol=mqtt.MQTTv311
+        )
+        self._client.max_queued_messages_set(10000)
+        self._client.reconnect_delay_set(1, 30)
+        if cfg.username:
+            self._client.username_pw_set(cfg.username, cfg.password)
+        if cfg.tls:
+            tls = cfg.tls if isinstance(cfg.tls, TlsConfig) else TlsConfig()
+            self._client.tls_set(
+                ca_certs=str(tls.ca_file) if tls.ca_file else None,
+                certfile=str(tls.cert_file) if tls.cert_file else None,
+                keyfile=str(tls.key_file) if tls.key_file else None,
+            )
+            self._client.tls_insecure_set(tls.insecure)
+        self._client.on_connect = self._on_connect
+        self._host, self._port, self._keepalive = cfg.host, cfg.port, cfg.keepalive_s
+
+    def _on_connect(self, client: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
+        if not reason.is_failure:
+            log.info("alerts: MQTT publisher connected to %s:%s", self._host, self._port)
+
+    def start(self) -> None:
+        self._client.connect_async(self._host, self._port, self._keepalive)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    @property
+    def connected(self) -> bool:
+        return self._client.is_connected()
+
+    def send(self, alert: Alert, transition: AlertTransition) -> None:
+        topic = f"{self.prefix}/alerts/{alert.id}"
+        if alert.active:
+            self._publish(topic, alert_payload(alert, transition), retain=True)
+        else:
+            self._publish(topic, alert_payload(alert, transition), retain=False)
+            self._publish(topic, b"", retain=True)  # clears the retained copy
+
+    def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
+        info = self._client.publish(topic, payload, qos=1, retain=retain)
+        if info.rc in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):  # NO_CONN: queued, sent on reconnect
+            self.counts["sent"] += 1
+        else:
+            self.counts["failed"] += 1
+            log.warning("alerts: MQTT publish to %s failed: %s", topic, mqtt.error_string(info.rc))
+
+    def stats(self) -> dict[str, int]:
+        return {"sent": self.counts["sent"], "failed": self.counts["failed"], "dropped": 0}
+
+
+class WebhookChannel:
+    """POSTs a JSON body per transition from its own thread: bounded queue (drops counted), retries with backoff."""
+
+    def __init__(self, cfg: WebhookConfig, queue_size: int = 1000, language: str = "both") -> None:
+        self.cfg = cfg
+        self.name = f"webhook:{cfg.name}"
+        self.language = language
+        self.counts: Counter[str] = Counter()
+        self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=queue_size)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._session = requests.Session()
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=f"coc-alerts-{self.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.cfg.timeout_s + 2)
+        self._session.close()
+
+    def send(self, alert: Alert, transition: AlertTransition) -> None:
+        if not at_least(alert.severity, self.cfg.min_severity):
+            return
+        try:
+            self._queue.put_nowait(webhook_body(self.cfg, alert, transition, self.language))
+        except queue.Full:
+            self.counts["dropped"] += 1
+            if self.counts["dropped"] == 1 or self.counts["dropped"] % 100 == 0:
+                log.warning("alerts: %s queue full, %d messages dropped", self.name, self.counts["dropped"])
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                body = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if self._deliver(body):
+                self.counts["sent"] += 1
+            else:
+                self.counts["failed"] += 1
+
+    def _deliver(self, body: dict[str, Any]) -> bool:
+        """One message with its retries; False when every attempt failed (or COC is stopping)."""
+        for attempt in range(self.cfg.retries + 1):
+            if attempt and self._stop.wait(self.cfg.backoff_s * 2 ** (attempt - 1)):
+                return False
+            try:
+                resp = self._session.post(str(self.cfg.url), json=body, headers=self.cfg.headers,
+                                          timeout=self.cfg.timeout_s)
+                if resp.status_code < 300:
+                    return True
+                reason = f"HTTP {resp.status_code}"
+            except requests.RequestException as exc:
+                reason = type(exc).__name__
+            self.counts["attempts_failed"] += 1
+            log.debug("alerts: %s attempt %d failed: %s", self.name, attempt + 1, reason)
+        log.warning("alerts: %s gave up on a message after %d attempts", self.name, self.cfg.retries + 1)
+        return False
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def stats(self) -> dict[str, int]:
+        return {"sent": self.counts["sent"], "failed": self.counts["failed"], "dropped": self.counts["dropped"]}
+
+
+class Fanout:
+    """Every channel gets every transition; a failing channel never stops the others or the caller."""
+
+    def __init__(self, channels: list[Channel]) -> None:
+        self.channels = channels
+
+    def start(self) -> None:
+        for channel in self.channels:
+            channel.start()
+
+    def stop(self) -> None:
+        for channel in self.channels:
+            channel.stop()
+
+    def send(self, alert: Alert, transition: AlertTransition) -> None:
+        for channel in self.channels:
+            try:
+                channel.send(alert, transition)
+            except Exception:  # noqa: BLE001 - a channel bug must not break ingest
+                log.exception("alerts: channel %s failed", channel.name)
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return {channel.name: channel.stats() for channel in self.channels}

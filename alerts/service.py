@@ -1,0 +1,242 @@
+"""The alert service: feeds readings, events, status and health through the rules into the alert book."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from alerts.book import AlertBook, AlertNotFoundError
+from alerts.lifecycle import AlertClosedError
+from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source, Status
+from alerts.notify import Channel, Fanout, MqttChannel, WebhookChannel
+from alerts.rules.air import AirIndex, AirRule
+from alerts.rules.camera import CameraRule
+from alerts.rules.device import BatteryRule, OfflineRule, StuckRule, is_offline
+from alerts.rules.flood import FloodLevel, FloodRule, level_from_thresholds
+from alerts.rules.system import Health, SystemRule
+from alerts.settings import AlertsConfig
+from alerts.store import AlertQuery, AlertStore
+from camera.models import CameraEvent, EventPhase, EventType
+from config.schema import CocConfig
+from ingest.settings import MqttConfig
+from sensors.models import DeviceKind, Reading
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AlertClosedError", "AlertNotFoundError", "AlertService", "AlertDetail"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDetail:
+    """One alert with its audit history, oldest transition first."""
+
+    alert: Alert
+    history: list[AlertTransition]
+
+
+class AlertService:
+    """Rules → lifecycle → store and channels. `on_*` are the ingester's listeners; they never block on I/O
+    beyond one SQLite write per changed alert."""
+
+    name = "alerts"
+
+    def __init__(self, config: CocConfig, topic_prefix: str, mqtt: MqttConfig | None, db_path: str | Path,
+                 live_state: Any = None, *, air_index: AirIndex | None = None,
+                 flood_level: FloodLevel = level_from_thresholds, health: Health | None = None,
+                 clock: Callable[[], datetime] | None = None, channels: list[Channel] | None = None) -> None:
+        self.config = config
+        self.cfg: AlertsConfig = config.alerts
+        self.live = live_state
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._air_index, self._health = air_index, health
+        self._sensors = {s.id: s for s in config.sensors}
+        self._cameras = {c.id: c.name for c in config.cameras}
+        rules = self.cfg.rules
+        self.air, self.flood = AirRule(rules.air), FloodRule(rules.flood, flood_level)
+        self.offline, self.stuck, self.battery = OfflineRule(rules.offline), StuckRule(rules.stuck), BatteryRule(
+            rules.battery)
+        self.camera, self.system = CameraRule(rules.camera), SystemRule(rules.system)
+        self.fanout = Fanout(channels if channels is not None else default_channels(self.cfg, topic_prefix, mqtt))
+        self.store = AlertStore(db_path)
+        self.book = AlertBook(self.store, self._clock, self.fanout.send)
+        self._last_ts: dict[str, datetime] = {}
+        self._started_at = self._clock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    # --- service -------------------------------------------------------------------------------------
+    def start(self, tick: bool = True) -> None:
+        """Start the channels, re-announce open alerts (retained on MQTT), and the periodic tick thread."""
+        self._started_at = self._clock()
+        self.fanout.start()
+        for channel in self.fanout.channels:
+            if isinstance(channel, MqttChannel):
+                for alert in self.book.active():
+                    channel.send(alert, _restated(alert, self._clock()))
+        if tick:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="coc-alerts-tick", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.fanout.stop()
+        self.store.close()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.cfg.tick_s):
+            try:
+                self.tick()
+            except Exception:  # noqa: BLE001 - the tick must keep running
+                log.exception("alerts: tick failed")
+
+    # --- inputs --------------------------------------------------------------------------------------
+    def on_readings(self, readings: Iterable[Reading]) -> None:
+        """Listener for accepted readings (a batch); oldest first per device, stale ones ignored."""
+        now = self._clock()
+        oldest = now - timedelta(seconds=self.cfg.rules.max_reading_age_s)
+        with self._lock:
+            for reading in sorted(readings, key=lambda r: r.ts):
+                last = self._last_ts.get(reading.device_id)
+                if reading.ts < oldest or (last is not None and reading.ts < last):
+                    continue
+                self._last_ts[reading.device_id] = reading.ts
+                for signal in self._reading_signals(reading, now):
+                    self.book.apply(signal)
+
+    def _reading_signals(self, reading: Reading, now: datetime) -> list[Signal | None]:
+        sensor = self._sensors.get(reading.device_id)
+        if sensor is None:
+            return []
+        rules, fields = self.cfg.rules, reading.fields
+        out: list[Signal | None] = []
+        if rules.air.enabled and sensor.kind is DeviceKind.AIR and self._air_index is not None:
+            out.append(self.air.observe(sensor.id, sensor.name, self._air_index(sensor.id, now), now))
+        if rules.flood.enabled and sensor.kind is DeviceKind.FLOOD and "water_level_cm" in fields:
+            out.append(self.flood.observe(sensor, fields["water_level_cm"], now))
+        if rules.stuck.enabled:
+            out.append(self.stuck.observe(sensor.id, sensor.name, dict(fields), now))
+        if rules.battery.enabled and "battery_v" in fields:
+            out.append(self.battery.observe(sensor.id, sensor.name, fields["battery_v"]))
+        return [s for s in out if s is not None]
+
+    def on_camera_event(self, event: CameraEvent) -> None:
+        """Listener for camera events (`<prefix>/camera/<id>/event`)."""
+        if not self.cfg.rules.camera.enabled:
+            return
+        signal = self.camera.observe(event, self._cameras.get(event.camera_id, event.camera_id))
+        if signal is not None:
+            with self._lock:
+                self.book.apply(signal)
+
+    def on_status(self, kind: str, device_id: str, status: str) -> None:
+        """Listener for retained `<prefix>/<kind>/<id>/status` messages (`online` / `offline`)."""
+        if kind == "camera":
+            event_type = EventType.OFFLINE if status == "offline" else EventType.ONLINE
+            self.on_camera_event(CameraEvent(device_id, self._clock(), event_type, phase=EventPhase.START))
+            return
+        sensor = self._sensors.get(device_id)
+        if sensor is None or not self.cfg.rules.offline.enabled:
+            return
+        if status == "offline":
+            with self._lock:
+                signal = self.offline.check(device_id, sensor.name, True)
+                if signal is not None:
+                    self.book.apply(signal)
+        # "online" clears at the next tick, once a reading has come in as well
+
+    def tick(self) -> None:
+        """Time-based rules: device offline, system health, escalation."""
+        now = self._clock()
+        signals: list[Signal] = []
+        if self.cfg.rules.offline.enabled and self.live is not None:
+            signals += self._offline_signals(now)
+        if self.cfg.rules.system.enabled and self._health is not None:
+            signals += self.system.check(self._health(), now)
+        with self._lock:
+            for signal in signals:
+                self.book.apply(signal)
+        esc = self.cfg.escalation
+        self.book.escalate_due(esc.after_min, esc.repeat_min)
+
+    def _offline_signals(self, now: datetime) -> list[Signal]:
+        out = []
+        missed = self.cfg.rules.offline.missed_intervals
+        for device_id, state in self.live.snapshot().items():
+            sensor = self._sensors.get(device_id)
+            if sensor is None:
+                continue
+            offline = is_offline(state.status, state.last_seen, self._started_at, sensor.interval_s, missed, now)
+            with self._lock:
+                signal = self.offline.check(device_id, sensor.name, offline)
+            if signal is not None:
+                out.append(signal)
+        return out
+
+    # --- people --------------------------------------------------------------------------------------
+    def acknowledge(self, alert_id: str, who: str, role: str | None = None, note: str | None = None) -> Alert:
+        """Raise AlertNotFoundError (404) or AlertClosedError (409, already resolved)."""
+        return self.book.acknowledge(alert_id, who, role, note)
+
+    def resolve(self, alert_id: str, who: str, role: str | None = None, note: str | None = None) -> Alert:
+        return self.book.resolve(alert_id, who, role, note)
+
+    # --- reads ---------------------------------------------------------------------------------------
+    def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
+             since: datetime | None = None, limit: int = 500) -> list[Alert]:
+        """Alerts newest first; status None or "all" means every status."""
+        query = AlertQuery(
+            status=Status(status) if status and status != "all" else None,
+            source=Source(source) if source else None,
+            severity=Severity(severity) if severity else None,
+            since=since, limit=limit,
+        )
+        return self.store.query(query)
+
+    def get(self, alert_id: str) -> AlertDetail | None:
+        alert = self.book.find(alert_id)
+        return None if alert is None else AlertDetail(alert, self.store.history(alert_id))
+
+    def active(self) -> list[Alert]:
+        """Open and acknowledged alerts, newest first (from memory: cheap for wall screens)."""
+        return self.book.active()
+
+    def metrics(self) -> dict[str, Any]:
+        """Samples for /metrics; see alerts.metrics.METRICS for names, types and help."""
+        channels = self.fanout.stats()
+        return {
+            "coc_alerts_open": self.book.counts_by_severity(),
+            "coc_alert_ack_median_seconds": self.store.ack_median_s(),
+            "coc_alert_escalations_total": self.store.escalations_total(),
+            "coc_alert_notifications_sent_total": sum(c["sent"] for c in channels.values()),
+            "coc_alert_notifications_failed_total": sum(c["failed"] for c in channels.values()),
+            "coc_alert_notifications_dropped_total": sum(c["dropped"] for c in channels.values()),
+        }
+
+    def channel_stats(self) -> dict[str, dict[str, int]]:
+        """Per channel (`mqtt`, `webhook:<name>`): sent, failed, dropped."""
+        return self.fanout.stats()
+
+
+def default_channels(cfg: AlertsConfig, topic_prefix: str, mqtt: MqttConfig | None) -> list[Channel]:
+    notes = cfg.notifications
+    channels: list[Channel] = []
+    if notes.mqtt and mqtt is not None:
+        channels.append(MqttChannel(mqtt, topic_prefix, notes.mqtt_client_id))
+    channels += [WebhookChannel(w, notes.queue_size, notes.language) for w in notes.webhooks]
+    return channels
+
+
+def _restated(alert: Alert, now: datetime) -> AlertTransition:
+    """The pseudo-transition sent when COC restarts and re-publishes an open alert (not audited)."""
+    action = Action.ACKNOWLEDGED if alert.status is Status.ACKNOWLEDGED else Action.OPENED
+    return AlertTransition(alert.id, action, now, alert.status, alert.severity, note="restart")
