@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import unicodedata
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 from tqdm import tqdm
@@ -40,12 +41,16 @@ def read_table(path: Path) -> list[tuple[int, list[object]]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = path.read_text(encoding="utf-8-sig")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        rows = list(csv.reader(text.splitlines(), dialect))
+        first = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=first.count)  # Excel in Vietnamese locales writes ';'
+        rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises zip, XML and its own errors for a damaged file
+            raise ImportFileError(f"{path.name} is not a readable XLSX file ({type(exc).__name__})") from None
         try:
             rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
         finally:
@@ -91,7 +96,8 @@ def _wide_rows(header_line: int, rows: list[tuple[int, list[object]]], header: l
             value = cells[i] if i < len(cells) else None
             if value is None or str(value).strip() == "":
                 continue  # no figure that month
-            yield RawRow(line, place, period, cells[cols["metric"]], value, str(header[i]))
+            label = period if isinstance(header[i], date | datetime) else str(header[i]).strip()
+            yield RawRow(line, place, period, cells[cols["metric"]], value, label)
 
 
 def raw_rows(path: Path, commune: str | None, problems: list[RowProblem]) -> tuple[list[RawRow], str]:
@@ -123,5 +129,14 @@ def import_file(path: str | Path, db: FiguresDb, catalogue: Catalogue, progress:
     bar = tqdm(rows, desc=f"Nhập {path.name}", unit="dòng", disable=not progress, leave=False)
     figures, bad = check_rows(bar, catalogue, source)
     counts = db.upsert(figures)
-    problems = sorted(problems + bad, key=lambda p: p.line)
+    problems = collapse(sorted(problems + bad, key=lambda p: p.line))
     return ImportReport(source, len(rows), counts.inserted, counts.updated, counts.unchanged, tuple(problems))
+
+
+def collapse(problems: list[RowProblem]) -> list[RowProblem]:
+    """One problem per line and reason: an unknown metric in a wide row is reported once, naming its columns."""
+    merged: dict[tuple[int, str], list[str | None]] = {}
+    for p in problems:
+        merged.setdefault((p.line, p.reason), []).append(p.column)
+    return [RowProblem(line, reason, ", ".join(c for c in cols if c) or None)
+            for (line, reason), cols in merged.items()]
