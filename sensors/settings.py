@@ -38,6 +38,17 @@ class SensorConfig(Section):
         description="Flood points only: lowest and highest water level in cm the gauge can report; others are refused.",
     )
 
+    humidity_indicative_pct: float = Field(
+        default=90.0, gt=0, le=100,
+        description="Air devices: relative humidity in % above which PM readings are only indicative ('tham khảo'); "
+        "low-cost sensors over-read in wet air.",
+    )
+    pamair_topic: str | None = Field(
+        default=None, pattern=r"^[^#+\s]+(/[^#+\s]+)*$",
+        description="Air devices: an extra MQTT topic (no wildcards) where a gateway publishes this station's "
+        "PAM Air JSON (pm25/PM2.5, humidity, temperature, time in epoch ms), e.g. pamair/qt-01.",
+    )
+
     @model_validator(mode="after")
     def _check_kind_fields(self) -> SensorConfig:
         if self.kind is DeviceKind.FLOOD:
@@ -56,6 +67,11 @@ class SensorConfig(Section):
             raise ValueError(
                 f"'{self.id}' is an {self.kind.value} device; alarm_levels_cm is for flood points only. "
                 "Fix: remove alarm_levels_cm or set kind: flood"
+            )
+        if self.kind is not DeviceKind.AIR and self.pamair_topic is not None:
+            raise ValueError(
+                f"'{self.id}' is a {self.kind.value} device; pamair_topic is for air devices only. "
+                "Fix: remove pamair_topic or set kind: air"
             )
         low, high = self.water_level_range_cm
         if not low < high:
