@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import requests
 
-from ingest.line_protocol import readings_to_lines
+from ingest.line_protocol import readings_to_lines, stored_tag
 from ingest.settings import InfluxConfig
 from ingest.store import Aggregate, SeriesPoint, StoreUnavailable
 from sensors.models import Reading
@@ -27,7 +27,7 @@ def quote_ident(name: str) -> str:
 
 def quote_string(value: str) -> str:
     """An InfluxQL string literal in single quotes with quotes and backslashes escaped."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
 
 
 def rfc3339(ts: datetime) -> str:
@@ -101,7 +101,7 @@ class InfluxStore:
 
     def _from(self, kind: str) -> str:
         rp = f"{quote_ident(self.settings.retention_policy)}." if self.settings.retention_policy else ""
-        return f"{quote_ident(self.settings.database)}.{rp}{quote_ident(kind)}"
+        return f"{rp}{quote_ident(kind)}"  # the database is the `db` parameter
 
     def latest(self) -> dict[str, Reading]:
         out: dict[str, Reading] = {}
@@ -120,7 +120,7 @@ class InfluxStore:
     def series(self, kind: str, device_id: str, field: str, start: datetime, end: datetime,
                every_s: int, agg: Aggregate = "mean") -> list[SeriesPoint]:
         q = (f"SELECT {AGGREGATES[agg]}({quote_ident(field)}) FROM {self._from(kind)} "
-             f"WHERE \"device\" = {quote_string(device_id)} AND time >= '{rfc3339(start)}' "
+             f"WHERE \"device\" = {quote_string(stored_tag(device_id))} AND time >= '{rfc3339(start)}' "
              f"AND time < '{rfc3339(end)}' GROUP BY time({max(1, int(every_s))}s) fill(none)")
         results = self._query(q)
         points: list[SeriesPoint] = []
@@ -130,7 +130,7 @@ class InfluxStore:
         return points
 
     def count(self, kind: str, device_id: str | None = None) -> int:
-        where = f" WHERE \"device\" = {quote_string(device_id)}" if device_id is not None else ""
+        where = f" WHERE \"device\" = {quote_string(stored_tag(device_id))}" if device_id is not None else ""
         results = self._query(f"SELECT COUNT(*) FROM {self._from(kind)}{where}")
         series = results[0].get("series", []) if results else []
         return max((int(v) for s in series for v in s["values"][0][1:] if v is not None), default=0)

@@ -14,12 +14,20 @@ _TAG = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ ", "\n": r"\n", "\r": r"\
 
 def escape_measurement(name: str) -> str:
     """Commas and spaces escaped; newlines escaped so a name can never start a new point."""
-    return name.replace("\\", "\\\\").translate(_MEASUREMENT)
+    return name.replace("\\", "/").translate(_MEASUREMENT)
+
+
+def stored_tag(value: str) -> str:
+    """The tag value InfluxDB keeps for `value`: backslashes as '/', control characters as visible \\n, \\r, \\t."""
+    return value.replace("\\", "/").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def escape_key(name: str) -> str:
-    """Tag keys, tag values and field keys: commas, equals signs and spaces escaped, newlines neutralised."""
-    return name.replace("\\", "\\\\").translate(_TAG)
+    """Tag keys, tag values and field keys: commas, equals signs and spaces escaped, newlines neutralised.
+
+    A backslash becomes '/': InfluxDB 1.x reads `\\` as a literal backslash followed by an escape, so no spelling
+    of a backslash before a space or comma survives every version (COC's ids cannot contain one anyway)."""
+    return name.replace("\\", "/").translate(_TAG)
 
 
 def format_field_value(value: float | int | bool | str) -> str:

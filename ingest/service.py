@@ -43,7 +43,7 @@ class IngestStats:
 def reason_key(reason: str) -> str:
     """A refusal reason without its values (device ids, numbers), so counters stay few: `unknown device`."""
     head = re.sub(r"^item \d+: ", "", reason).split(":")[0]
-    return re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|-?\d+(\.\d+)?", "", head)).strip()[:80]
+    return re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|(?<!\w)-?\d+(?:\.\d+)?", "", head)).strip()[:80]
 
 
 class IngestService:

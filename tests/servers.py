@@ -53,7 +53,8 @@ class Mosquitto:
             line for line in PRODUCTION_MOSQUITTO_CONF.read_text().splitlines()
             if line.strip() and not line.lstrip().startswith("#") and not line.split()[0] in _LOCAL_ONLY
         ]
-        kept += [f"listener {self.port} 127.0.0.1", "allow_anonymous true",
+        user = ["user root"] if os.geteuid() == 0 else []  # else it drops to 'mosquitto', who cannot write here
+        kept += [*user, f"listener {self.port} 127.0.0.1", "allow_anonymous true",
                  f"persistence_location {self.directory}/", f"log_dest file {self.directory}/mosquitto.log"]
         self.conf_path.write_text("\n".join(kept) + "\n")
 

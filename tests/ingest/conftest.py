@@ -1,0 +1,120 @@
+"""Fixtures for ingest tests: a configuration bound to a real broker, and a running ingest pipeline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from config.loader import parse_config
+from config.schema import CocConfig
+from dashboard.app import create_server
+from dashboard.context import AppContext
+from ingest.live_state import LiveState
+from ingest.service import IngestService
+from ingest.spool import Spool
+from ingest.state_db import StateDb
+from ingest.store import Store
+from ingest.writer import BatchWriter
+
+TOKEN = "test-token-0123456789"
+CONFIG = """
+commune: {id: quang-tho, name: "Xã Quảng Thọ", timezone: Asia/Ho_Chi_Minh, households: 1959}
+mqtt: {host: 127.0.0.1, port: ${PORT}, topic_prefix: coc/quang-tho, embedded: never, client_id: ${CLIENT}}
+storage:
+  backend: ${BACKEND}
+  sqlite: {path: ${DIR}/readings.sqlite}
+  influxdb: {url: "${INFLUX_URL}", database: "${INFLUX_DB}"}
+  state_path: ${DIR}/state.sqlite
+  spool_dir: ${DIR}/spool
+  flush_interval_s: 0.1
+web: {secret_key: test-secret-key-0123456789}
+sensors:
+  - {id: pam-qt-01, kind: air, name: "Trung tâm xã", interval_s: 60}
+  - {id: flood-01, kind: flood, name: "Cầu Phò Nam", interval_s: 60, alarm_levels_cm: [150, 250, 350],
+     water_level_range_cm: [0, 1000]}
+cameras:
+  - {id: cam-01, name: "Chợ", url: "synthetic:"}
+auth:
+  api_tokens: [{name: test, role: admin, token: test-token-0123456789}]
+"""
+
+
+def make_config(tmp_path: Path, port: int, backend: str = "sqlite", influx_url: str = "http://127.0.0.1:1",
+                influx_db: str = "coc", client: str = "coc-test") -> CocConfig:
+    env = {"PORT": str(port), "DIR": str(tmp_path), "BACKEND": backend, "INFLUX_URL": influx_url,
+           "INFLUX_DB": influx_db, "CLIENT": client}
+    return parse_config(CONFIG, "test.yaml", environ=env)
+
+
+@dataclass
+class Pipeline:
+    """The ingest path as run_coc.py wires it: store, spool, writer, live state, ingester, API."""
+
+    config: CocConfig
+    store: Store
+    writer: BatchWriter
+    ingest: IngestService
+    ctx: AppContext
+
+    def api(self, path: str) -> Any:
+        client = create_server(self.ctx).test_client()
+        return client.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
+
+    def stop(self) -> None:
+        self.ingest.stop()
+        self.writer.stop()
+
+
+def start_pipeline(config: CocConfig, store: Store) -> Pipeline:
+    store.open()
+    writer = BatchWriter(store, Spool(config.storage.spool_dir), 500, 0.1)
+    live = LiveState(config.sensors)
+    state_db = StateDb(config.storage.state_path)
+    ingest = IngestService(config, writer, live, state_db)
+    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db)
+    ctx.extras["writer"] = writer
+    writer.start()
+    ingest.start()
+    assert ingest.wait_connected(10), "ingest did not connect to the broker"
+    return Pipeline(config, store, writer, ingest, ctx)
+
+
+class Publisher:
+    """A QoS 1 publisher that waits until the broker acknowledged every message."""
+
+    def __init__(self, port: int) -> None:
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="", protocol=mqtt.MQTTv311)
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+
+    def send(self, topic: str, payload: bytes | str, retain: bool = False) -> None:
+        self.client.publish(topic, payload, qos=1, retain=retain).wait_for_publish(10)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def publisher(mosquitto: Any) -> Iterator[Publisher]:
+    pub = Publisher(mosquitto.port)
+    yield pub
+    pub.close()
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 20.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
