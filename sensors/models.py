@@ -70,3 +70,34 @@ class FloodStatus:
     label_vi: str
     label_en: str
     colour: str
+
+
+class Connectivity(StrEnum):
+    """How recently a device was heard from: online, stale (a reading late), offline, or never seen."""
+
+    ONLINE = "online"
+    STALE = "stale"
+    OFFLINE = "offline"
+    NEVER = "never"
+
+
+@dataclass(frozen=True, slots=True)
+class HourCompleteness:
+    """How many of an hour's expected readings arrived (`ratio` 0..1, capped at 1)."""
+
+    hour: datetime
+    received: int
+    expected: int
+    ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceHealth:
+    """A device's health at one moment: connectivity, stuck value, low battery, last hour's completeness."""
+
+    device_id: str
+    connectivity: Connectivity
+    age_s: float | None
+    stuck: bool
+    battery_low: bool
+    completeness: float | None

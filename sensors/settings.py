@@ -49,6 +49,17 @@ class SensorConfig(Section):
         "PAM Air JSON (pm25/PM2.5, humidity, temperature, time in epoch ms), e.g. pamair/qt-01.",
     )
 
+    stuck_readings: int | None = Field(
+        default=30, ge=2, le=10000,
+        description="Health: the device is 'stuck' when its main value repeats exactly this many readings in a row "
+        "(null: never check; raise it for slow, steady gauges).",
+    )
+    battery_low_v: float = Field(
+        default=3.5, ge=0, le=30,
+        description="Flood monitors that send battery_v: the voltage below which the battery counts as low "
+        "(3.5 V for one Li-ion cell; about 11.8 V for a 12 V lead-acid battery).",
+    )
+
     @model_validator(mode="after")
     def _check_kind_fields(self) -> SensorConfig:
         if self.kind is DeviceKind.FLOOD:
