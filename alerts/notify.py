@@ -123,8 +123,7 @@ class WebhookChannel:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=self.cfg.timeout_s + 2)
-        self._session.close()
+            self._thread.join(timeout=2)  # a hung endpoint must not hold COC's shutdown; the thread is a daemon
 
     def send(self, alert: Alert, transition: AlertTransition) -> None:
         if not at_least(alert.severity, self.cfg.min_severity):
@@ -146,6 +145,7 @@ class WebhookChannel:
                 self.counts["sent"] += 1
             else:
                 self.counts["failed"] += 1
+        self._session.close()
 
     def _deliver(self, body: dict[str, Any]) -> bool:
         """One message with its retries; False when every attempt failed (or COC is stopping)."""

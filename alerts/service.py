@@ -138,8 +138,10 @@ class AlertService:
             with self._lock:
                 self.book.apply(signal)
 
-    def on_status(self, kind: str, device_id: str, status: str) -> None:
-        """Listener for retained `<prefix>/<kind>/<id>/status` messages (`online` / `offline`)."""
+    def on_status(self, kind: str, device_id: str, status: str | None) -> None:
+        """Listener for retained `<prefix>/<kind>/<id>/status` messages (`online` / `offline`; None: cleared)."""
+        if status is None:
+            return
         if kind == "camera":
             event_type = EventType.OFFLINE if status == "offline" else EventType.ONLINE
             self.on_camera_event(CameraEvent(device_id, self._clock(), event_type, phase=EventPhase.START))
