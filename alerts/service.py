@@ -124,9 +124,9 @@ class AlertService:
         if rules.flood.enabled and sensor.kind is DeviceKind.FLOOD and "water_level_cm" in fields:
             out.append(self.flood.observe(sensor, fields["water_level_cm"], now))
         if rules.stuck.enabled:
-            out.append(self.stuck.observe(sensor.id, sensor.name, dict(fields), now))
+            out.append(self.stuck.observe(sensor, fields))
         if rules.battery.enabled and "battery_v" in fields:
-            out.append(self.battery.observe(sensor.id, sensor.name, fields["battery_v"]))
+            out.append(self.battery.observe(sensor, fields["battery_v"]))
         return [s for s in out if s is not None]
 
     def on_camera_event(self, event: CameraEvent) -> None:

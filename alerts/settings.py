@@ -60,35 +60,22 @@ class OfflineRuleConfig(Section):
 
 
 class StuckRuleConfig(Section):
-    """A sensor that keeps reporting exactly the same value (frozen or broken probe)."""
+    """A sensor whose main value (pm25, water_level_cm) repeats exactly `stuck_readings` times (per sensor)."""
 
-    enabled: bool = Field(default=True, description="Raise an alert for a value that does not change.")
-    fields: list[str] = Field(
-        default_factory=lambda: ["pm25", "temperature", "water_level_cm"],
-        description="Reading fields watched for a frozen value, e.g. [pm25, water_level_cm].",
-    )
-    for_min: float = Field(
-        default=360, gt=0, le=10080, description="Minutes a field must keep exactly the same value to be stuck."
-    )
-    min_readings: int = Field(
-        default=10, ge=2, le=100000, description="Identical readings needed as well, so a slow device is not stuck."
+    enabled: bool = Field(
+        default=True,
+        description="Raise an alert for a frozen value; the count is each sensor's stuck_readings (null: never).",
     )
 
 
 class BatteryRuleConfig(Section):
-    """Devices reporting `battery_v` below a voltage."""
+    """Devices reporting `battery_v` below their `battery_low_v` (per sensor)."""
 
-    enabled: bool = Field(default=True, description="Raise an alert for a low battery.")
-    low_v: float = Field(default=3.4, gt=0, le=60, description="Battery voltage (battery_v) below which it is low.")
-    clear_v: float = Field(
-        default=3.6, gt=0, le=60, description="Voltage the battery must reach again before the alert resolves."
+    enabled: bool = Field(default=True, description="Raise an alert for a low battery (below battery_low_v).")
+    clear_margin_v: float = Field(
+        default=0.2, ge=0, le=10,
+        description="Volts above battery_low_v the battery must reach again before the alert resolves.",
     )
-
-    @model_validator(mode="after")
-    def _order(self) -> BatteryRuleConfig:
-        if self.clear_v < self.low_v:
-            raise ValueError("battery clear_v is below low_v. Fix: set clear_v at or above low_v, e.g. 3.4 and 3.6")
-        return self
 
 
 class CameraRuleConfig(Section):

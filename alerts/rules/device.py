@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from alerts.models import Severity, Signal, Source
 from alerts.rules.hold import Edge
 from alerts.settings import BatteryRuleConfig, OfflineRuleConfig, StuckRuleConfig
+from sensors.health import MAIN_FIELD, battery_low
+from sensors.settings import SensorConfig
 
 OFFLINE, STUCK, BATTERY = "device_offline", "device_stuck", "battery_low"
 
@@ -41,61 +44,52 @@ class OfflineRule:
 @dataclass(slots=True)
 class _Run:
     value: float | None = None
-    since: datetime | None = None
     count: int = 0
-
-
-@dataclass(slots=True)
-class _StuckState:
-    runs: dict[str, _Run] = field(default_factory=dict)
     edge: Edge = field(default_factory=Edge)
 
 
 class StuckRule:
-    """A watched field repeating exactly the same value for `for_min` and `min_readings` readings."""
+    """The sensor's main field (sensors.health.MAIN_FIELD) repeating exactly its `stuck_readings` times."""
 
     def __init__(self, cfg: StuckRuleConfig) -> None:
         self.cfg = cfg
-        self._states: dict[str, _StuckState] = {}
+        self._runs: dict[str, _Run] = {}
 
-    def observe(self, device_id: str, name: str, values: dict[str, float], now: datetime) -> Signal | None:
-        st = self._states.setdefault(device_id, _StuckState())
-        stuck: list[str] = []
-        for name_ in self.cfg.fields:
-            if name_ not in values:
-                continue
-            run = st.runs.setdefault(name_, _Run())
-            if run.value != values[name_]:
-                run.value, run.since, run.count = values[name_], now, 0
-            run.count += 1
-            if run.count >= self.cfg.min_readings and now - run.since >= timedelta(minutes=self.cfg.for_min):
-                stuck.append(name_)
-        watched = any(f in values for f in self.cfg.fields)
-        if not watched or not st.edge.changed(bool(stuck)):
+    def observe(self, sensor: SensorConfig, values: Mapping[str, float]) -> Signal | None:
+        main = MAIN_FIELD.get(sensor.kind.value)
+        if main not in values or sensor.stuck_readings is None:
             return None
-        listed = ", ".join(f"{f}={st.runs[f].value:g}" for f in stuck)
+        run = self._runs.setdefault(sensor.id, _Run())
+        if run.value != values[main]:
+            run.value, run.count = values[main], 0
+        run.count += 1
+        stuck = run.count >= sensor.stuck_readings
+        if not run.edge.changed(stuck):
+            return None
+        shown = f"{main}={values[main]:g}"
         return Signal(
-            STUCK, Source.DEVICE, device_id, bool(stuck), Severity.WARNING,
-            f"Giá trị không đổi tại {name}: {listed}", f"Stuck value at {name}: {listed}",
-            f"Không đổi trong {self.cfg.for_min:g} phút / unchanged for {self.cfg.for_min:g} min",
+            STUCK, Source.DEVICE, sensor.id, stuck, Severity.WARNING,
+            f"Giá trị không đổi tại {sensor.name}: {shown}", f"Stuck value at {sensor.name}: {shown}",
+            f"Lặp lại {sensor.stuck_readings} lần liên tiếp / repeated {sensor.stuck_readings} readings in a row",
         )
 
 
 class BatteryRule:
-    """`battery_v` below `low_v` → warning; resolves at `clear_v` or above (hysteresis)."""
+    """`battery_v` below the sensor's `battery_low_v` → warning; resolves `clear_margin_v` above it."""
 
     def __init__(self, cfg: BatteryRuleConfig) -> None:
         self.cfg = cfg
         self._low: dict[str, bool | None] = {}
 
-    def observe(self, device_id: str, name: str, battery_v: float) -> Signal | None:
-        was = self._low.get(device_id)
-        low = battery_v < self.cfg.low_v or (bool(was) and battery_v < self.cfg.clear_v)
+    def observe(self, sensor: SensorConfig, battery_v: float) -> Signal | None:
+        was = self._low.get(sensor.id)
+        recovering = bool(was) and battery_v < sensor.battery_low_v + self.cfg.clear_margin_v
+        low = battery_low(battery_v, sensor.battery_low_v) or recovering
         if low is was:
             return None
-        self._low[device_id] = low
+        self._low[sensor.id] = low
         return Signal(
-            BATTERY, Source.DEVICE, device_id, low, Severity.WARNING,
-            f"Pin yếu tại {name}: {battery_v:g} V", f"Low battery at {name}: {battery_v:g} V",
-            f"Ngưỡng {self.cfg.low_v:g} V / threshold {self.cfg.low_v:g} V", battery_v,
+            BATTERY, Source.DEVICE, sensor.id, low, Severity.WARNING,
+            f"Pin yếu tại {sensor.name}: {battery_v:g} V", f"Low battery at {sensor.name}: {battery_v:g} V",
+            f"Ngưỡng {sensor.battery_low_v:g} V / threshold {sensor.battery_low_v:g} V", battery_v,
         )

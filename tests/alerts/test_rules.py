@@ -150,20 +150,26 @@ def test_offline_rule_speaks_on_change_only():
     assert rule.check("d", "D", False).active is False
 
 
-def test_stuck_value_needs_time_and_readings(clock):
-    rule = StuckRule(StuckRuleConfig(fields=["pm25"], for_min=60, min_readings=5))
-    out = []
-    for _ in range(13):
-        out.append(rule.observe("pam", "x", {"pm25": 42.0}, clock()))
-        clock.advance(minutes=5)
-    assert out[0].active is False and out[1:12] == [None] * 11
-    assert out[12].active and "pm25=42" in out[12].title_vi
-    assert rule.observe("pam", "x", {"pm25": 43.0}, clock()).active is False
+def test_stuck_main_value_after_the_sensors_stuck_readings(flood_point):
+    sensor = flood_point.model_copy(update={"stuck_readings": 5})
+    rule = StuckRule(StuckRuleConfig())
+    out = [rule.observe(sensor, {"water_level_cm": 42.0, "rain_mm": i}) for i in range(6)]
+    assert out[0].active is False and out[1:4] == [None] * 3
+    assert out[4].active and "water_level_cm=42" in out[4].title_vi and out[5] is None
+    assert rule.observe(sensor, {"water_level_cm": 43.0}).active is False
+    assert rule.observe(sensor, {"rain_mm": 1.0}) is None  # no main field: no verdict
 
 
-def test_battery_low_with_hysteresis():
-    rule = BatteryRule(BatteryRuleConfig(low_v=3.4, clear_v=3.6))
-    out = [rule.observe("f", "F", v) for v in (3.7, 3.3, 3.5, 3.3, 3.59, 3.6)]
+def test_stuck_check_off_when_the_sensor_says_null(flood_point):
+    sensor = flood_point.model_copy(update={"stuck_readings": None})
+    rule = StuckRule(StuckRuleConfig())
+    assert [rule.observe(sensor, {"water_level_cm": 1.0}) for _ in range(50)] == [None] * 50
+
+
+def test_battery_low_against_the_sensors_threshold_with_hysteresis(flood_point):
+    sensor = flood_point.model_copy(update={"battery_low_v": 3.4})
+    rule = BatteryRule(BatteryRuleConfig(clear_margin_v=0.2))
+    out = [rule.observe(sensor, v) for v in (3.7, 3.3, 3.5, 3.3, 3.59, 3.6)]
     assert _verdicts(out) == [(False, None), (True, Severity.WARNING), None, None, None, (False, None)]
 
 
