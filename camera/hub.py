@@ -1,0 +1,102 @@
+"""The web process's view of the cameras: status, latest frames, live MJPEG and the event log, all read from the
+runtime directory the camera workers write (no analysis and no decoding in the web process)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from camera.mjpeg import Broadcaster, multipart_chunk
+from camera.models import CameraEvent, EventPhase, EventType
+from camera.runtime import RuntimeDir
+from camera.settings import CameraConfig, CameraSystemConfig
+from camera.urls import mask_url
+
+STATUS_STALE_S = 10.0  # a status not refreshed for this long means its worker is gone
+
+
+def iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+class CameraHub:
+    """Read side of the camera system for the dashboard (`AppContext.cameras`)."""
+
+    def __init__(self, cameras: Sequence[CameraConfig], system: CameraSystemConfig,
+                 timezone: str = "Asia/Ho_Chi_Minh") -> None:
+        self.cameras = {c.id: c for c in cameras}
+        self.system = system
+        self.tz = ZoneInfo(timezone)
+        self.runtime = RuntimeDir(system.runtime_dir)
+        self._broadcasters: dict[str, Broadcaster] = {}
+        self._lock = threading.Lock()
+
+    def status(self, camera_id: str) -> dict:
+        """One camera as the API shows it (the URL masked)."""
+        camera = self.cameras[camera_id]
+        st = self.runtime.read_status(camera_id)
+        fresh = st is not None and time.time() - st.updated_ts < max(STATUS_STALE_S, self.system.offline_after_s)
+        return {
+            "id": camera.id, "name": camera.name, "url": mask_url(camera.url), "enabled": camera.enabled,
+            "online": bool(fresh and st.online), "last_frame": iso(st.last_frame_ts if st else None),
+            "fps": st.fps if fresh else 0.0, "analysis_fps": st.analysis_fps if fresh else 0.0,
+            "lag_s": st.lag_s if fresh else None, "reconnects": st.reconnects if st else 0,
+            "dropped": st.dropped if st else 0, "width": st.width if st else None,
+            "height": st.height if st else None, "flood_point": camera.flood_point,
+            "zones": [z.name for z in camera.zones], "events_today": self.events_today(camera_id),
+        }
+
+    def list(self) -> list[dict]:
+        return [self.status(cid) for cid in self.cameras]
+
+    def online_count(self) -> int:
+        return sum(1 for row in self.list() if row["online"])
+
+    def latest_jpeg(self, camera_id: str) -> bytes | None:
+        latest = self.runtime.read_latest(camera_id) if camera_id in self.cameras else None
+        return latest[0] if latest else None
+
+    def stream(self, camera_id: str) -> Iterator[bytes]:
+        """Multipart MJPEG chunks for one viewer; viewers of a camera share one broadcaster."""
+        with self._lock:
+            broadcaster = self._broadcasters.get(camera_id)
+            if broadcaster is None:
+                broadcaster = self._broadcasters[camera_id] = Broadcaster(self.runtime, camera_id,
+                                                                          self.system.live_fps)
+        for jpeg in broadcaster.frames():
+            yield multipart_chunk(jpeg)
+
+    def broadcaster(self, camera_id: str) -> Broadcaster | None:
+        return self._broadcasters.get(camera_id)
+
+    def events(self, camera: str | None = None, type: str | None = None, since: datetime | None = None,
+               limit: int = 200) -> list[CameraEvent]:
+        """Logged events, newest first, filtered by camera, type and start time."""
+        ids = [camera] if camera else list(self.cameras)
+        found = [e for cid in ids if cid in self.cameras for e in self.runtime.read_events(cid)
+                 if (type is None or e.type.value == type) and (since is None or e.ts >= since)]
+        found.sort(key=lambda e: e.ts, reverse=True)
+        return found[:limit]
+
+    def events_today(self, camera_id: str) -> int:
+        """Events started today (local day) at this camera, online notices excepted."""
+        midnight = datetime.now(self.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        return sum(1 for e in self.runtime.read_events(camera_id)
+                   if e.phase is EventPhase.START and e.type is not EventType.ONLINE and e.ts >= midnight)
+
+    def event_snapshot(self, event_id: str) -> Path | None:
+        """The snapshot file of an event, only if it lies inside the snapshot directory."""
+        for camera_id in self.cameras:
+            if not event_id.startswith(f"{camera_id}-"):
+                continue
+            for event in self.runtime.read_events(camera_id):
+                if event.event_id == event_id and event.snapshot:
+                    root = self.system.snapshot_dir.resolve()
+                    path = (root / event.snapshot).resolve()
+                    if path.is_relative_to(root) and path.is_file():
+                        return path
+        return None

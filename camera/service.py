@@ -1,0 +1,112 @@
+"""The camera service: spreads the cameras over worker processes, keeps them running, forwards their logs,
+and applies snapshot retention. Runs in the main process; the web process reads through `CameraHub`."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import multiprocessing as mp
+import threading
+import time
+from collections.abc import Sequence
+
+from camera.models import MqttLink
+from camera.settings import CameraConfig, CameraSystemConfig
+from camera.snapshots import prune_snapshots
+from camera.worker import WorkerPlan, worker_main
+
+log = logging.getLogger(__name__)
+
+RETENTION_EVERY_S = 600.0
+SUPERVISE_EVERY_S = 2.0
+
+
+class _Forward(logging.Handler):
+    """Hands a worker's log record to the logger of the same name in this process."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+def split_cameras(cameras: Sequence[CameraConfig], workers: int) -> list[tuple[CameraConfig, ...]]:
+    """Deal the enabled cameras over at most `workers` groups, weighted by their analysis rate."""
+    enabled = sorted((c for c in cameras if c.enabled), key=lambda c: -c.fps)
+    groups: list[list[CameraConfig]] = [[] for _ in range(max(1, min(workers, len(enabled))))]
+    for camera in enabled:
+        min(groups, key=lambda g: sum(c.fps for c in g)).append(camera)
+    return [tuple(g) for g in groups if g]
+
+
+class CameraService:
+    """Start / stop the camera workers (multiprocessing, spawn)."""
+
+    name = "cameras"
+
+    def __init__(self, cameras: Sequence[CameraConfig], system: CameraSystemConfig, mqtt: MqttLink,
+                 topic_prefix: str, timezone: str = "Asia/Ho_Chi_Minh") -> None:
+        self.system = system
+        self.plans = [WorkerPlan(i, group, system, mqtt, topic_prefix, timezone)
+                      for i, group in enumerate(split_cameras(cameras, system.workers))]
+        self._ctx = mp.get_context("spawn")
+        self._stop = self._ctx.Event()
+        self._halt = threading.Event()
+        self._log_queue = self._ctx.Queue(10000)
+        self._listener = logging.handlers.QueueListener(self._log_queue, _Forward())
+        self._processes: dict[int, mp.process.BaseProcess] = {}
+        self._supervisor = threading.Thread(target=self._supervise, name="camera-supervisor", daemon=True)
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.system.runtime_dir.mkdir(parents=True, exist_ok=True)
+        self.system.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        self._listener.start()
+        for plan in self.plans:
+            self._spawn(plan)
+        self._supervisor.start()
+        log.info("camera service: %d cameras in %d workers", sum(len(p.cameras) for p in self.plans),
+                 len(self.plans))
+
+    def _spawn(self, plan: WorkerPlan) -> None:
+        process = self._ctx.Process(target=worker_main, args=(plan, self._stop, self._log_queue),
+                                    name=f"coc-camera-{plan.index}", daemon=True)
+        process.start()
+        self._processes[plan.index] = process
+
+    def _supervise(self) -> None:
+        next_retention = time.monotonic()
+        while not self._halt.wait(SUPERVISE_EVERY_S):
+            for plan in self.plans:
+                process = self._processes.get(plan.index)
+                if process is not None and not process.is_alive() and not self._stop.is_set():
+                    log.error("camera worker %d died (exit %s), restarting", plan.index, process.exitcode)
+                    self.restarts += 1
+                    self._spawn(plan)
+            if time.monotonic() >= next_retention:
+                next_retention = time.monotonic() + RETENTION_EVERY_S
+                self.apply_retention()
+
+    def apply_retention(self) -> int:
+        try:
+            return prune_snapshots(self.system.snapshot_dir, self.system.snapshot_max_age_days * 86400,
+                                   int(self.system.snapshot_max_mb * 1024 * 1024))
+        except OSError:
+            log.exception("snapshot retention failed")
+            return 0
+
+    def alive(self) -> int:
+        return sum(p.is_alive() for p in self._processes.values())
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._halt.set()
+        for process in self._processes.values():
+            process.join(10)
+            if process.is_alive():
+                process.terminate()
+                process.join(2)
+        if self._supervisor.is_alive():
+            self._supervisor.join(5)
+        self._listener.stop()
+        log.info("camera service stopped")
