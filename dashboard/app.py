@@ -1,28 +1,46 @@
-"""The app factory: one Flask server carrying the REST API, and the Dash app for the pages on top of it."""
+"""The app factory: one Flask server carrying the REST API, login and the guard, and the Dash app on top of it."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import dash
 from flask import Flask
 from flask_login import LoginManager
 
+from dashboard import guard
 from dashboard.api import register_api
+from dashboard.auth import find_user
 from dashboard.context import AppContext
+from dashboard.login import blueprint as login_blueprint
+from dashboard.throttle import LoginThrottle
 
 
 def create_server(ctx: AppContext) -> Flask:
-    """The Flask server with the API registered; pages are added by `create_app`."""
+    """The Flask server with the API, login routes and the role guard; pages are added by `create_app`."""
     server = Flask("coc")
+    web, auth = ctx.config.web, ctx.config.auth
     server.config.update(
-        SECRET_KEY=ctx.config.web.secret_key,
+        SECRET_KEY=web.secret_key,
         COC_CONTEXT=ctx,
+        SESSION_COOKIE_NAME="coc_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=web.https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=web.https,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=web.session_hours),
         JSON_AS_ASCII=False,
     )
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     login = LoginManager(server)
-    login.user_loader(lambda _user_id: None)
+    login.session_protection = "basic"
+    login.user_loader(lambda user_id: find_user(auth.users, user_id))
+    server.extensions["coc_login_throttle"] = LoginThrottle(
+        auth.login_attempts_per_user, auth.login_attempts_per_ip, auth.login_window_s
+    )
+    server.register_blueprint(login_blueprint)
+    guard.install(server)
     register_api(server)
     return server
 
@@ -32,7 +50,7 @@ def create_app(ctx: AppContext) -> dash.Dash:
     server = create_server(ctx)
     app = dash.Dash(
         __name__, server=server, use_pages=False, suppress_callback_exceptions=True,
-        title=f"COC – {ctx.config.commune.name}", update_title=None,
+        title=f"COC – {ctx.config.commune.name}", update_title=None, serve_locally=True,
     )
     from dashboard.pages import register_pages
 

@@ -9,7 +9,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import current_app, g, jsonify, request
-from flask_login import current_user
+from flask_login import UserMixin, current_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.settings import Role
 
@@ -69,3 +70,40 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
 
 
 ALL_ROLES = tuple(Role)
+
+# A real hash checked when the user name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("coc-dummy-password", method="scrypt")
+
+
+def hash_password(plain: str) -> str:
+    """A werkzeug scrypt hash for `auth.users[].password_hash` (used by `run_coc.py hash-password`)."""
+    return generate_password_hash(plain, method="scrypt")
+
+
+class SessionUser(UserMixin):
+    """A person logged in to the pages (Flask-Login's user object); `id` is the user name."""
+
+    def __init__(self, username: str, role: Role, display_name: str | None = None) -> None:
+        self.id = username
+        self.role = Role(role)
+        self.display_name = display_name or username
+
+
+def find_user(users: Iterable[Any], username: str) -> SessionUser | None:
+    """The configured user with this name, as a session user."""
+    for item in users:
+        if item.username == username:
+            return SessionUser(item.username, item.role, item.display_name)
+    return None
+
+
+def check_login(users: Iterable[Any], username: str, password: str) -> SessionUser | None:
+    """The user when the password matches its hash; None otherwise (same work for unknown names)."""
+    entry = next((u for u in users if u.username == username), None)
+    try:
+        ok = check_password_hash(entry.password_hash if entry else _DUMMY_HASH, password)
+    except ValueError:  # a malformed hash in the configuration never lets anyone in
+        ok = False
+    if entry is None or not ok:
+        return None
+    return SessionUser(entry.username, entry.role, entry.display_name)

@@ -33,6 +33,11 @@ class WebConfig(Section):
         default_factory=list, description="Wall screen ids shown without login (e.g. the street-facing LED board)."
     )
     language: Literal["vi", "en"] = Field(default="vi", description="Default language of the pages: vi or en.")
+    https: bool = Field(
+        default=False,
+        description="True when the pages are served over HTTPS (directly or behind a proxy): cookies are marked Secure.",
+    )
+    session_hours: int = Field(default=12, ge=1, le=720, description="Hours a login stays valid without activity.")
 
 
 class WallPageConfig(Section):
@@ -60,6 +65,10 @@ class WallConfig(Section):
         default=120, ge=0, le=86400,
         description="Seconds a new critical alert takes over the screen (0: until acknowledged).",
     )
+    refresh_s: float = Field(default=2.0, ge=0.5, le=60, description="Seconds between two refreshes of the screen.")
+    cameras_per_page: int = Field(
+        default=6, ge=1, le=36, description="Camera snapshots shown at once in the mosaic (it rotates through all)."
+    )
 
 
 class UserConfig(Section):
@@ -86,3 +95,10 @@ class AuthConfig(Section):
 
     users: list[UserConfig] = Field(default_factory=list, description="People who log in to the pages.")
     api_tokens: list[ApiTokenConfig] = Field(default_factory=list, description="Bearer tokens for machine clients.")
+    login_attempts_per_user: int = Field(
+        default=5, ge=1, le=1000, description="Failed logins allowed per user name within login_window_s."
+    )
+    login_attempts_per_ip: int = Field(
+        default=20, ge=1, le=10000, description="Failed logins allowed per client address within login_window_s."
+    )
+    login_window_s: int = Field(default=300, ge=10, le=86400, description="Seconds over which failed logins count.")

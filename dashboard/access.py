@@ -1,0 +1,105 @@
+"""Who may open which page and run which callback: the role table, read by the server-side guard and the router."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from dashboard.settings import Role
+
+A, O, P, L = Role.ADMIN, Role.OPERATOR, Role.POLICE, Role.LEADER
+
+# First path segment -> roles allowed to open the page (public wall screens are handled apart).
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "admin": frozenset({A}),
+    "wall": frozenset({A, O, L}),
+    "cameras": frozenset({A, O, P}),
+    "kpi": frozenset({A, O, L}),
+    "alerts": frozenset({A, O, L}),
+    "sensors": frozenset({A, O}),
+}
+
+# Component id family (text before the first "-") of a callback's outputs -> roles allowed to run it.
+# Families that change state (…ack) are narrower than the pages that show them: leaders only read.
+CALLBACK_ROLES: dict[str, frozenset[Role]] = {
+    "app": frozenset(Role),
+    "wall": PAGE_ROLES["wall"],
+    "wallack": frozenset({A, O}),
+    "cam": PAGE_ROLES["cameras"],
+    "camack": frozenset({A, O, P}),
+    "kpi": PAGE_ROLES["kpi"],
+    "alerts": PAGE_ROLES["alerts"],
+    "alertack": frozenset({A, O}),
+    "sensor": PAGE_ROLES["sensors"],
+    "admin": PAGE_ROLES["admin"],
+}
+# Families an anonymous caller may run when the callback names a public wall screen.
+PUBLIC_FAMILIES = frozenset({"app", "wall"})
+
+HOME: dict[Role, str] = {A: "/admin", O: "/wall/{wall}", P: "/cameras", L: "/kpi"}
+
+
+def page_family(path: str) -> str:
+    """The first path segment: "/wall/overview" -> "wall", "/" -> ""."""
+    return path.strip("/").split("/", 1)[0]
+
+
+def wall_screen_of(path: str) -> str | None:
+    """The screen id of a wall path, or None for other paths."""
+    parts = path.strip("/").split("/")
+    return parts[1] if len(parts) == 2 and parts[0] == "wall" and parts[1] else None
+
+
+def page_allowed(path: str, role: Role | None, public_screens: Iterable[str]) -> bool:
+    """May this role (None: not logged in) open this page path?"""
+    if wall_screen_of(path) in set(public_screens):
+        return True
+    roles = PAGE_ROLES.get(page_family(path))
+    if role is None:
+        return False
+    return roles is None or role in roles  # unknown paths: any logged-in user gets the "not found" page
+
+
+def home_path(role: Role, walls: Iterable[str]) -> str:
+    """Where `/` sends this role."""
+    ids = list(walls)
+    wall = "overview" if "overview" in ids or not ids else ids[0]
+    return HOME[role].format(wall=wall)
+
+
+def id_family(component_id: Any) -> str:
+    """The family of a component id: "wall-air" -> "wall"; a pattern id {"type": "camack-btn"} -> "camack"."""
+    name = component_id.get("type", "") if isinstance(component_id, Mapping) else str(component_id)
+    return name.split("-", 1)[0]
+
+
+def callback_families(body: Mapping[str, Any]) -> set[str]:
+    """The id families of every output of a Dash callback request body."""
+    outputs = body.get("outputs")
+    items = outputs if isinstance(outputs, list) else [outputs]
+    families = set()
+    for item in items:
+        if isinstance(item, list):  # ALL / ALLSMALLER outputs come as a list per output
+            families.update(id_family(x.get("id")) for x in item if isinstance(x, Mapping))
+        elif isinstance(item, Mapping):
+            families.add(id_family(item.get("id")))
+    if not families:
+        families.add("?")  # a body without outputs matches no rule and is refused
+    return families
+
+
+def callback_screen(body: Mapping[str, Any], screen_id: str) -> str | None:
+    """The wall screen a callback request names through its `screen_id` store (input or state)."""
+    for group in ("inputs", "state"):
+        for item in body.get(group) or []:
+            if isinstance(item, Mapping) and item.get("id") == screen_id:
+                value = item.get("value")
+                return value if isinstance(value, str) else None
+    return None
+
+
+def callback_allowed(families: set[str], role: Role | None, public_screen: bool) -> bool:
+    """May this role (None: not logged in) run a callback with outputs in these families?"""
+    if role is None:  # the router ("app") checks the path itself; wall callbacks only for a public screen
+        return families <= {"app"} or (public_screen and families <= PUBLIC_FAMILIES)
+    return all(role in CALLBACK_ROLES.get(f, frozenset()) for f in families)

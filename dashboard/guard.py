@@ -1,0 +1,83 @@
+"""The server-side gate in front of every request: login for pages, roles for pages and Dash callbacks, CSRF."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, redirect, request
+from flask_login import current_user
+
+from dashboard import access
+from dashboard.auth import current_principal
+from dashboard.csrf import csrf_ok, set_csrf_cookie
+from dashboard.i18n import current_lang, t
+from dashboard.ids import WALL_SCREEN
+from dashboard.plain_pages import message_page
+
+OPEN_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_dash-layout", "/_dash-dependencies",
+                 "/_favicon", "/_reload-hash", "/login", "/lang/", "/static/")
+API_PREFIXES = ("/api/", "/metrics")
+CALLBACK_PATH = "/_dash-update-component"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _config():
+    return current_app.config["COC_CONTEXT"].config
+
+
+def _role():
+    principal = current_principal()
+    return principal.role if principal else None
+
+
+def forbidden() -> tuple[str, int]:
+    lang = current_lang(_config().web.language)
+    return message_page(lang, "forbidden.title", t("forbidden.text", lang)), 403
+
+
+def _guard_callback() -> Response | tuple[object, int] | None:
+    if getattr(current_user, "is_authenticated", False) and not csrf_ok():
+        return {"error": "csrf", "message": "Thiếu mã CSRF / CSRF token missing"}, 403
+    body = request.get_json(silent=True) or {}
+    families = access.callback_families(body)
+    screen = access.callback_screen(body, WALL_SCREEN)
+    public = screen is not None and screen in _config().web.public_screens
+    if access.callback_allowed(families, _role(), public):
+        return None
+    status = 401 if _role() is None else 403
+    return {"error": "forbidden", "message": "Không đủ quyền / not allowed"}, status
+
+
+def _guard_page() -> Response | tuple[str, int] | None:
+    path = request.path
+    role = _role()
+    config = _config()
+    if path == "/":
+        if role is None:
+            return redirect("/login")
+        return redirect(access.home_path(role, [w.id for w in config.walls]))
+    if access.page_allowed(path, role, config.web.public_screens):
+        return None
+    if role is None:
+        return redirect(f"/login?next={path}")
+    return forbidden()
+
+
+def guard() -> Response | tuple[object, int] | None:
+    """Flask before_request: None lets the request through, anything else answers it."""
+    path = request.path
+    if path.startswith(API_PREFIXES):
+        if request.method in UNSAFE and "Authorization" not in request.headers \
+                and getattr(current_user, "is_authenticated", False) and not csrf_ok():
+            return {"error": "csrf", "message": "Thiếu mã CSRF / CSRF token missing"}, 403
+        return None  # the API blueprints check tokens and roles themselves (require_roles)
+    if path == CALLBACK_PATH:
+        return _guard_callback()
+    if path.startswith(OPEN_PREFIXES) or path == "/logout":
+        return None
+    return _guard_page()
+
+
+def install(server: Flask) -> None:
+    """Attach the gate and the CSRF cookie to the server."""
+    server.before_request(guard)
+    secure = server.config.get("SESSION_COOKIE_SECURE", False)
+    server.after_request(lambda response: set_csrf_cookie(response, secure))

@@ -1,0 +1,147 @@
+"""Every label the pages show, in Vietnamese (default, full diacritics) and English: one table, one lookup."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # shell, login
+    "app.title": ("Trung tâm điều hành xã", "Commune operations center"),
+    "login.title": ("Đăng nhập", "Log in"),
+    "login.username": ("Tên đăng nhập", "User name"),
+    "login.password": ("Mật khẩu", "Password"),
+    "login.submit": ("Đăng nhập", "Log in"),
+    "login.failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
+    "login.throttled": ("Quá nhiều lần thử. Vui lòng đợi vài phút rồi thử lại.",
+                        "Too many attempts. Please wait a few minutes and try again."),
+    "login.csrf": ("Phiên làm việc đã hết hạn, vui lòng thử lại.", "The form expired, please try again."),
+    "logout": ("Đăng xuất", "Log out"),
+    "forbidden.title": ("Không đủ quyền", "Not allowed"),
+    "forbidden.text": ("Tài khoản của bạn không được xem trang này.", "Your account may not open this page."),
+    "notfound.title": ("Không tìm thấy trang", "Page not found"),
+    "home": ("Trang chính", "Home"),
+    "lang.switch": ("English", "Tiếng Việt"),
+    "nav.wall": ("Màn hình", "Wall"),
+    "nav.cameras": ("Camera", "Cameras"),
+    "nav.kpi": ("Chỉ số", "KPIs"),
+    "nav.alerts": ("Cảnh báo", "Alerts"),
+    "nav.admin": ("Quản trị", "Admin"),
+    "missing": ("Chưa có dữ liệu", "No data yet"),
+    "missing.source": ("Nguồn dữ liệu chưa chạy: {name}", "Data source not running: {name}"),
+    # wall
+    "wall.disconnected": ("MẤT KẾT NỐI – đang thử lại…", "CONNECTION LOST – retrying…"),
+    "wall.freshness": ("Dữ liệu mới nhất: {age}", "Latest data: {age}"),
+    "wall.online": ("Trực tuyến", "Online"),
+    "wall.offline": ("Mất tín hiệu", "Offline"),
+    "wall.never": ("Chưa nhận dữ liệu", "Never seen"),
+    "wall.ago": ("{age} trước", "{age} ago"),
+    "wall.takeover": ("CẢNH BÁO KHẨN CẤP", "CRITICAL ALERT"),
+    "wall.ack": ("Xác nhận", "Acknowledge"),
+    "wall.devices": ("Thiết bị", "Devices"),
+    "panel.map": ("Bản đồ xã", "Commune map"),
+    "panel.air": ("Chất lượng không khí", "Air quality"),
+    "panel.flood": ("Mực nước", "Water level"),
+    "panel.alerts": ("Cảnh báo đang mở", "Open alerts"),
+    "panel.cameras": ("Camera", "Cameras"),
+    "panel.kpis": ("Chỉ số chính", "Key indicators"),
+    "panel.clock": ("Giờ địa phương", "Local time"),
+    "air.indicative": ("tham khảo", "indicative"),
+    "air.dominant": ("Chất ô nhiễm chính: {name}", "Dominant pollutant: {name}"),
+    "air.us": ("US AQI", "US AQI"),
+    "air.trend": ("24 giờ qua", "Last 24 hours"),
+    "flood.level": ("Báo động {n}", "Alarm level {n}"),
+    "flood.normal": ("Bình thường", "Normal"),
+    "flood.next": ("Tới báo động {n} sau ~{eta}", "Level {n} in ~{eta}"),
+    "flood.trend": ("{v:+.0f} cm/giờ", "{v:+.0f} cm/h"),
+    "alerts.none": ("Không có cảnh báo đang mở", "No open alerts"),
+    "alerts.acked": ("Đã xác nhận", "Acknowledged"),
+    "alerts.open": ("Chưa xác nhận", "Not acknowledged"),
+    "alerts.resolved": ("Đã xử lý", "Resolved"),
+    "cameras.none": ("Chưa cấu hình camera", "No cameras configured"),
+    "cameras.live": ("Trực tiếp", "Live"),
+    "cameras.since": ("Mất hình {age}", "No picture for {age}"),
+    "kpis.none": ("Chưa có số liệu chỉ số", "No indicator figures yet"),
+    # police view
+    "cam.title": ("Camera và cảnh báo camera", "Cameras and camera alerts"),
+    "cam.filter.all": ("Tất cả", "All"),
+    "cam.filter.online": ("Đang hoạt động", "Online"),
+    "cam.filter.offline": ("Mất tín hiệu", "Offline"),
+    "cam.filter.alerts": ("Có cảnh báo", "With open alerts"),
+    "cam.area": ("Khu vực", "Area"),
+    "cam.alerts": ("Cảnh báo camera", "Camera alerts"),
+    "cam.history": ("Lịch sử sự kiện", "Event history"),
+    "cam.pick": ("Chọn một camera để xem trực tiếp", "Pick a camera to watch live"),
+    "note": ("Ghi chú", "Note"),
+    "ack": ("Xác nhận", "Acknowledge"),
+    "resolve": ("Đã xử lý", "Resolve"),
+    "done": ("Đã lưu", "Saved"),
+    "readonly": ("Chỉ xem", "Read only"),
+    # KPI view
+    "kpi.title": ("Chỉ số chuyển đổi số", "Digital transformation indicators"),
+    "kpi.period": ("Kỳ", "Period"),
+    "kpi.months": ("Số tháng", "Months"),
+    "kpi.value": ("Giá trị", "Value"),
+    "kpi.target": ("Mục tiêu", "Target"),
+    "kpi.progress": ("Tiến độ", "Progress"),
+    "kpi.export": ("Tải về", "Export"),
+    "kpi.compare": ("So sánh giữa các xã", "Compared across communes"),
+    "pillar.government": ("Chính quyền số", "Digital government"),
+    "pillar.economy": ("Kinh tế số", "Digital economy"),
+    "pillar.society": ("Xã hội số", "Digital society"),
+    # alerts, sensors, admin
+    "alerts.title": ("Cảnh báo", "Alerts"),
+    "alerts.status": ("Trạng thái", "Status"),
+    "alerts.severity": ("Mức độ", "Severity"),
+    "alerts.kind": ("Loại", "Kind"),
+    "alerts.time": ("Thời gian", "Time"),
+    "alerts.message": ("Nội dung", "Message"),
+    "status.open": ("Đang mở", "Open"),
+    "status.acknowledged": ("Đã xác nhận", "Acknowledged"),
+    "status.resolved": ("Đã xử lý", "Resolved"),
+    "status.all": ("Tất cả", "All"),
+    "sensor.title": ("Thiết bị {name}", "Device {name}"),
+    "sensor.range": ("Khoảng thời gian", "Time range"),
+    "sensor.aqi": ("Lịch sử VN_AQI", "VN_AQI history"),
+    "admin.title": ("Quản trị hệ thống", "System administration"),
+    "admin.health": ("Tình trạng", "Health"),
+    "admin.dead": ("Bản tin bị từ chối", "Rejected messages"),
+    "admin.unknown": ("Thiết bị lạ", "Unknown devices"),
+    "admin.users": ("Người dùng", "Users"),
+    "role.admin": ("Quản trị", "Administrator"),
+    "role.operator": ("Vận hành", "Operator"),
+    "role.police": ("Công an xã", "Commune police"),
+    "role.leader": ("Lãnh đạo", "Leader"),
+}
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The label for `key` in `lang`, with `{name}` placeholders filled; the key itself when it is missing."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def age_text(seconds: float | None, lang: str = "vi") -> str:
+    """A short human age: 45 giây, 12 phút, 3 giờ, 2 ngày."""
+    if seconds is None:
+        return "—"
+    units = (("ngày", "d", 86400), ("giờ", "h", 3600), ("phút", "min", 60))
+    for vi, en, size in units:
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {vi}" if lang == "vi" else f"{n} {en}"
+    n = max(0, int(seconds))
+    return f"{n} giây" if lang == "vi" else f"{n} s"
+
+
+def current_lang(default: str = "vi") -> Lang:
+    """The language chosen in this browser session (the `lang` switch), else the configured default."""
+    from flask import has_request_context, session
+
+    lang = session.get("lang") if has_request_context() else None
+    return lang if lang in LANGS else ("en" if default == "en" else "vi")

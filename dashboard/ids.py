@@ -1,0 +1,58 @@
+"""Every Dash component id, in one place; the text before the first "-" is the id's family in access.py."""
+
+from __future__ import annotations
+
+# shell
+URL = "app-url"
+PAGE = "app-page"
+# wall
+WALL_SCREEN = "wall-screen"        # store: the screen id (names a public screen for the guard)
+WALL_TICK = "wall-tick"            # interval: refresh
+WALL_SNAPSHOT = "wall-snapshot"    # store: one snapshot for the whole screen
+WALL_PAGE = "wall-page"            # store: index of the rotating page shown
+WALL_ROTATE = "wall-rotate"        # interval: rotation
+WALL_CLOCK = "wall-clock"
+WALL_DATE = "wall-date"
+WALL_FRESHNESS = "wall-freshness"
+WALL_TAKEOVER = "wall-takeover"
+WALL_TAKEOVER_TEXT = "wall-takeover-text"
+WALL_ACK = "wallack-button"        # acknowledge a takeover alert (operators and admins only)
+WALL_ACK_DONE = "wallack-done"
+WALL_PAGES = "wall-pages"
+WALL_DEVICES = "wall-devices"      # the device tiles panel
+WALL_PANEL = "wall-panel"          # pattern id type: {"type": "wall-panel", "panel": name, "page": n}
+WALL_PAGE_BOX = "wall-pagebox"     # pattern id type: {"type": "wall-pagebox", "page": n}
+# police view
+CAM_FILTER = "cam-filter"
+CAM_AREA = "cam-area"
+CAM_TICK = "cam-tick"
+CAM_GRID = "cam-grid"
+CAM_SELECTED = "cam-selected"
+CAM_TILE = "cam-tile"              # pattern id type: {"type": "cam-tile", "camera": id}
+CAM_LIVE = "cam-live"
+CAM_HISTORY = "cam-history"
+CAM_ALERTS = "cam-alerts"
+CAM_NOTE = "camack-note"           # pattern id type: {"type": "camack-note", "alert": id}
+CAM_ACK = "camack-ack"             # pattern id type: {"type": "camack-ack", "alert": id}
+CAM_RESOLVE = "camack-resolve"     # pattern id type
+CAM_ACK_DONE = "camack-done"
+# leaders' view
+KPI_PERIOD = "kpi-period"
+KPI_MONTHS = "kpi-months"
+KPI_BODY = "kpi-body"
+# alerts page
+ALERTS_STATUS = "alerts-status"
+ALERTS_KIND = "alerts-kind"
+ALERTS_TICK = "alerts-tick"
+ALERTS_TABLE = "alerts-table"
+ALERT_NOTE = "alertack-note"       # pattern id type
+ALERT_ACK = "alertack-ack"         # pattern id type
+ALERT_RESOLVE = "alertack-resolve" # pattern id type
+ALERT_ACK_DONE = "alertack-done"
+# sensor detail
+SENSOR_ID = "sensor-id"
+SENSOR_RANGE = "sensor-range"
+SENSOR_CHARTS = "sensor-charts"
+# admin
+ADMIN_TICK = "admin-tick"
+ADMIN_BODY = "admin-body"

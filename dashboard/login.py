@@ -1,0 +1,94 @@
+"""Login, logout and the language switch: the session side of the web app (Flask routes, not Dash pages)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlparse
+
+from flask import Blueprint, Response, current_app, redirect, request, session
+from flask_login import login_user, logout_user
+
+from dashboard.auth import check_login
+from dashboard.csrf import csrf_ok, csrf_token
+from dashboard.i18n import LANGS, current_lang, t
+from dashboard.plain_pages import login_page, message_page
+from dashboard.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("coc_login", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never another host) may be the place to go after login."""
+    if not target:
+        return "/"
+    parts = urlparse(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _ctx():
+    return current_app.config["COC_CONTEXT"]
+
+
+def _throttle() -> LoginThrottle:
+    return current_app.extensions["coc_login_throttle"]
+
+
+def _form(error: str = "", status: int = 200) -> tuple[str, int]:
+    lang = current_lang(_ctx().config.web.language)
+    html = login_page(lang, _ctx().config.commune.name, csrf_token(), error=error,
+                      username=request.form.get("username", ""),
+                      next_path=safe_next(request.values.get("next")))
+    return html, status
+
+
+@blueprint.get("/login")
+def login_form() -> tuple[str, int]:
+    return _form()
+
+
+@blueprint.post("/login")
+def login_submit() -> Response | tuple[str, int]:
+    lang = current_lang(_ctx().config.web.language)
+    if not csrf_ok():
+        return _form(t("login.csrf", lang), 400)
+    ip = request.remote_addr or "?"
+    username = request.form.get("username", "").strip()[:64]
+    if _throttle().blocked(ip, username):
+        log.warning("login refused (rate limit) for %r from %s", username, ip)
+        return _form(t("login.throttled", lang), 429)
+    user = check_login(_ctx().config.auth.users, username, request.form.get("password", ""))
+    if user is None:
+        _throttle().failed(ip, username)
+        log.info("failed login for %r from %s", username, ip)
+        return _form(t("login.failed", lang), 401)
+    _throttle().succeeded(username)
+    keep = {k: session[k] for k in ("lang",) if k in session}
+    session.clear()  # a fresh session (and CSRF token) at login: no fixation
+    session.update(keep)
+    session.permanent = True
+    login_user(user)
+    csrf_token()
+    log.info("login %s (%s) from %s", user.id, user.role, ip)
+    return redirect(safe_next(request.form.get("next")))
+
+
+@blueprint.post("/logout")
+def logout() -> Response | tuple[str, int]:
+    if not csrf_ok():
+        return message_page(current_lang(), "forbidden.title", t("login.csrf", current_lang())), 400
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect("/login")
+
+
+@blueprint.get("/lang/<code>")
+def switch_language(code: str) -> Response:
+    if code in LANGS:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")))

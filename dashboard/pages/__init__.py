@@ -1,0 +1,56 @@
+"""The pages of the Dash app: the shell layout, the router (with its own role check) and each page's callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dash
+from dash import Input, Output, dcc, html
+
+from dashboard import access, ids
+from dashboard.auth import current_principal
+from dashboard.context import AppContext
+from dashboard.i18n import current_lang, t
+from dashboard.pages import admin, alerts, cameras, kpi, sensor, wall
+from dashboard.pages.shell import frame, message
+from dashboard.read_model import ReadModel
+
+PageBuilder = Callable[[str, Any, str, Any], Any]  # (path rest, read model, lang, role) -> component
+LAYOUTS: dict[str, PageBuilder] = {
+    "wall": wall.layout, "cameras": cameras.layout, "kpi": kpi.layout, "alerts": alerts.layout,
+    "sensors": sensor.layout, "admin": admin.layout,
+}
+MODULES = (wall, cameras, kpi, alerts, sensor, admin)
+
+
+def render_path(pathname: str, rm: ReadModel) -> Any:
+    """The page for a path, after checking the caller's role again (the router is itself a callback)."""
+    config = rm.ctx.config
+    lang = current_lang(config.web.language)
+    principal = current_principal()
+    role = principal.role if principal else None
+    if not access.page_allowed(pathname, role, config.web.public_screens):
+        return message(t("forbidden.title", lang), t("forbidden.text", lang), "page-forbidden")
+    family = access.page_family(pathname)
+    rest = pathname.strip("/").split("/", 1)[1] if "/" in pathname.strip("/") else ""
+    builder = LAYOUTS.get(family)
+    if builder is None:
+        return message(t("notfound.title", lang), pathname, "page-notfound")
+    page = builder(rest, rm, lang, role)
+    return page if family == "wall" else frame(page, pathname, lang, principal, config)
+
+
+def register_pages(app: dash.Dash, ctx: AppContext) -> ReadModel:
+    """Install the shell layout, the router and every page's callbacks on the Dash app."""
+    rm = ctx.extras.get("read_model") or ReadModel(ctx)
+    ctx.extras["read_model"] = rm
+    app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE)])
+
+    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"))
+    def route(pathname: str | None) -> Any:
+        return render_path(pathname or "/", rm)
+
+    for module in MODULES:
+        module.register(app, rm)
+    return rm

@@ -1,0 +1,54 @@
+"""One snapshot of everything a wall screen shows, built in one server call per refresh (JSON for a dcc.Store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.read_model import ReadModel, alert_time
+from dashboard.settings import WallConfig
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def screen_panels(screen: WallConfig) -> list[list[str]]:
+    """The panels of each page of a screen (the first page is `panels`, then `pages`)."""
+    pages = [list(screen.panels)] if screen.panels else []
+    pages += [list(p.panels) for p in screen.pages]
+    return pages or [["air", "flood"]]
+
+
+def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str, Any]:
+    """What the screen needs now; a public screen never carries camera data."""
+    now = rm.now()
+    local = rm.local(now)
+    wanted = {p for page in screen_panels(screen) for p in page}
+    sensors = rm.sensors()
+    alerts = rm.alerts("open") + rm.alerts("acknowledged") if rm.ctx.alerts is not None else []
+    snap: dict[str, Any] = {
+        "screen": screen.id, "now": now.isoformat(), "clock": local.strftime("%H:%M:%S"),
+        "date_vi": f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}",
+        "date_en": f"{WEEKDAYS_EN[local.weekday()]}, {local:%d %b %Y}",
+        "freshness_s": _freshness(sensors), "sensors": sensors, "missing": rm.missing(),
+        "alerts": [_with_age(a, now) for a in alerts[:12]] if "alerts" in wanted else [],
+        "takeover": rm.takeover(alerts, sensors, screen.takeover_s), "public": public,
+    }
+    if "air" in wanted:
+        snap["air_trend"] = {s["id"]: rm.trend(s["id"], "pm25") for s in sensors if s["kind"] == "air"}
+    if "flood" in wanted:
+        snap["flood_trend"] = {s["id"]: rm.trend(s["id"], "water_level_cm") for s in sensors if s["kind"] == "flood"}
+    if ("cameras" in wanted or "map" in wanted) and not public:
+        snap["cameras"] = rm.cameras()
+    if "kpis" in wanted:
+        snap["kpis"] = rm.kpis()[:8]
+    return snap
+
+
+def _freshness(sensors: list[dict[str, Any]]) -> float | None:
+    ages = [s["age_s"] for s in sensors if s.get("age_s") is not None]
+    return min(ages) if ages else None
+
+
+def _with_age(alert: dict[str, Any], now: Any) -> dict[str, Any]:
+    opened = alert_time(alert)
+    return {**alert, "age_s": (now - opened).total_seconds() if opened else None}
