@@ -16,7 +16,8 @@ from alerts.lifecycle import at_least
 from alerts.messages import webhook_body
 from alerts.models import Alert, AlertTransition
 from alerts.settings import WebhookConfig
-from ingest.settings import MqttConfig, TlsConfig
+from ingest.mqtt_link import make_client
+from ingest.settings import MqttConfig
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +49,8 @@ class MqttChannel:
     def __init__(self, cfg: MqttConfig, topic_prefix: str, client_id: str = "coc-alerts") -> None:
         self.prefix = topic_prefix.rstrip("/")
         self.counts: Counter[str] = Counter()
-        self._client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False, protocol=mqtt.MQTTv311
-        )
-        self._client.max_queued_messages_set(10000)
-        self._client.reconnect_delay_set(1, 30)
-        if cfg.username:
-            self._client.username_pw_set(cfg.username, cfg.password)
-        if cfg.tls:
-            tls = cfg.tls if isinstance(cfg.tls, TlsConfig) else TlsConfig()
-            self._client.tls_set(
-                ca_certs=str(tls.ca_file) if tls.ca_file else None,
-                certfile=str(tls.cert_file) if tls.cert_file else None,
-                keyfile=str(tls.key_file) if tls.key_file else None,
-            )
-            self._client.tls_insecure_set(tls.insecure)
+        self._client = make_client(cfg, client_id, persistent=True)
+        self._client.max_queued_messages_set(10000)  # bounded while the broker is away; beyond it: counted
         self._client.on_connect = self._on_connect
         self._host, self._port, self._keepalive = cfg.host, cfg.port, cfg.keepalive_s
 

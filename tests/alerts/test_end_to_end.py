@@ -1,0 +1,80 @@
+"""End to end: devices publish through Mosquitto into the real ingester, whose listeners feed the alert service."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alerts.air_index import StoreAirIndex
+from alerts.service import AlertService
+from dashboard.app import create_server
+from ingest.sqlite_store import SqliteStore
+from sensors.models import Reading
+from tests.alerts.test_integration import PREFIX, TOKENS, Subscriber, config_for, wait_until
+from tests.ingest.conftest import Publisher, start_pipeline
+
+pytestmark = pytest.mark.integration
+
+RULES = "alerts:\n  rules:\n    air: {for_min: 0}\n"
+
+
+def test_store_air_index_is_the_nowcast_vn_aqi_of_stored_hourly_means(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "readings.sqlite")
+    store.open()
+    now = datetime.now(UTC)
+    store.write([Reading("pam-qt-01", "air", now - timedelta(minutes=10 * i), {"pm25": 100.0}) for i in range(18)])
+    index = StoreAirIndex(store)
+    assert index("pam-qt-01", now) == 164  # PM2.5 100 µg/m³: 150 + (100 - 80) × 50 / 70 = 164.3
+    assert index("nobody", now) is None
+    store.close()
+
+
+def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_path: Path, mosquitto: Any) -> None:
+    config = config_for(tmp_path, mosquitto.port, RULES)
+    pipe = start_pipeline(config, SqliteStore(config.storage.sqlite.path))
+    service = AlertService(config, PREFIX, config.mqtt, config.storage.state_path, pipe.ctx.live,
+                           air_index=StoreAirIndex(pipe.store, cache_s=0))
+    pipe.ingest.add_reading_listener(service.on_readings)
+    pipe.ingest.add_event_listener(service.on_camera_event)
+    pipe.ingest.add_status_listener(service.on_status)
+    pipe.ctx.alerts = service
+    sub = Subscriber(mosquitto.port)
+    pub = Publisher(mosquitto.port)
+    service.start()
+    try:
+        now = datetime.now(UTC)
+        for i in range(6):  # the last hour of smog, already stored
+            ts = (now - timedelta(minutes=50 - 10 * i)).isoformat()
+            pub.send(f"{PREFIX}/air/pam-qt-01/state", json.dumps({"ts": ts, "pm25": 100.0}))
+        wait_until(lambda: pipe.store.count("air") == 6, "stored air readings")
+        pub.send(f"{PREFIX}/air/pam-qt-01/state", json.dumps({"pm25": 100.0}))
+        pub.send(f"{PREFIX}/flood/flood-01/state", json.dumps({"water_level_cm": 380, "battery_v": 3.9}))
+        pub.send(f"{PREFIX}/camera/cam-01/event", json.dumps({"type": "tamper", "score": 0.7}))
+        wait_until(lambda: len(service.active()) == 3, "three alerts")
+        by_rule = {a.rule: a for a in service.active()}
+        assert by_rule["air_quality"].value == 164 and by_rule["air_quality"].severity == "warning"
+        assert by_rule["flood_level"].severity == "critical"
+        assert by_rule["camera_tamper"].severity == "major"
+        wait_until(lambda: all(sub.of(a.id) for a in by_rule.values()), "every alert on MQTT")
+
+        pub.send(f"{PREFIX}/camera/cam-01/event", json.dumps({"type": "tamper", "phase": "end"}))
+        wait_until(lambda: service.get(by_rule["camera_tamper"].id).alert.status == "resolved", "tamper resolved")
+        wait_until(lambda: sub.of(by_rule["camera_tamper"].id)[-1][0] == b"", "retained tamper alert cleared")
+
+        api = create_server(pipe.ctx).test_client()
+        auth = {"Authorization": f"Bearer {TOKENS['operator']}"}
+        listed = api.get("/api/alerts?status=open", headers=auth).json["alerts"]
+        assert sorted(a["rule"] for a in listed) == ["air_quality", "flood_level"]
+        resp = api.post(f"/api/alerts/{by_rule['flood_level'].id}/ack", headers=auth, json={"note": "Đã sơ tán"})
+        assert resp.status_code == 200
+        wait_until(lambda: json.loads(sub.of(by_rule["flood_level"].id)[-1][0])["status"] == "acknowledged",
+                   "acknowledgement on MQTT")
+    finally:
+        service.stop()
+        pub.close()
+        sub.close()
+        pipe.stop()
