@@ -1,0 +1,148 @@
+"""KPI API: results per period and commune, history of one KPI, CSV/XLSX export, and figures posted as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from dashboard.auth import current_principal, require_roles
+from dashboard.settings import Role
+from indicators.export import record, to_csv, to_xlsx
+from indicators.models import Pillar, PeriodKind
+from indicators.periods import PeriodError, kind_of, parse_period, shift
+from indicators.service import MAX_API_ROWS
+
+blueprint = Blueprint("kpis", __name__, url_prefix="/api")
+READ = (Role.ADMIN, Role.OPERATOR, Role.LEADER)
+WRITE = (Role.ADMIN, Role.OPERATOR)
+HISTORY_MONTHS = 24
+
+
+class BadRequest(ValueError):
+    """A query parameter or body that cannot be used; answered with 400 and the reason."""
+
+
+def _service() -> Any:
+    return current_app.config["COC_CONTEXT"].indicators
+
+
+def _unavailable() -> tuple[Response, int]:
+    return jsonify(error="unavailable", message="Chưa chạy dịch vụ chỉ tiêu / indicators service not running"), 503
+
+
+def _month(name: str, default: str | None) -> str:
+    text = request.args.get(name) or default
+    if text is None:
+        raise BadRequest(f"'{name}' is required (YYYY-MM)")
+    try:
+        month = parse_period(text)
+    except PeriodError as exc:
+        raise BadRequest(f"{name}: {exc}") from None
+    if kind_of(month) is not PeriodKind.MONTH:
+        raise BadRequest(f"{name} must be a month YYYY-MM, got '{text}'")
+    return month
+
+
+def _pillar() -> Pillar | None:
+    text = request.args.get("pillar")
+    if not text:
+        return None
+    try:
+        return Pillar(text)
+    except ValueError:
+        raise BadRequest(f"unknown pillar '{text}'; use one of {', '.join(p.value for p in Pillar)}") from None
+
+
+def _commune(service: Any, required: bool = False) -> str | None:
+    commune = request.args.get("commune") or (service.config.commune.id if required else None)
+    if commune is not None and commune not in service.communes():
+        raise BadRequest(f"unknown commune '{commune}'; known: {', '.join(service.communes())}")
+    return commune
+
+
+def _records(service: Any) -> tuple[str, list[dict[str, Any]]]:
+    month = _month("period", service.latest_month())
+    values = service.results(month, _commune(service), _pillar())
+    return month, [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]
+
+
+@blueprint.errorhandler(BadRequest)
+def _bad_request(exc: BadRequest) -> tuple[Response, int]:
+    return jsonify(error="bad_request", message=str(exc)), 400
+
+
+@blueprint.get("/kpis")
+@require_roles(*READ)
+def kpis() -> Any:
+    service = _service()
+    if service is None:
+        return _unavailable()
+    month, records = _records(service)
+    communes = [{"id": c, "name": service.commune_name(c)} for c in service.communes()]
+    return jsonify(period=month, communes=communes, kpis=records)
+
+
+@blueprint.get("/kpis/<kpi_id>/history")
+@require_roles(*READ)
+def history(kpi_id: str) -> Any:
+    service = _service()
+    if service is None:
+        return _unavailable()
+    if kpi_id not in service.catalogue.kpis:
+        return jsonify(error="not_found", message=f"Không có chỉ tiêu / unknown KPI '{kpi_id}'"), 404
+    commune = _commune(service, required=True)
+    end = _month("to", service.latest_month() or service.clock().strftime("%Y-%m"))
+    start = _month("from", shift(end, 1 - HISTORY_MONTHS))
+    if start > end:
+        raise BadRequest("'from' is after 'to'")
+    points = [record(v, service.catalogue, service.commune_name(commune))
+              for v in service.history(kpi_id, commune, start, end)]
+    return jsonify(kpi=kpi_id, commune=commune, **{"from": start, "to": end}, points=points)
+
+
+@blueprint.get("/kpis/export")
+@require_roles(*READ)
+def export() -> Any:
+    service = _service()
+    if service is None:
+        return _unavailable()
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise BadRequest("format must be csv or xlsx")
+    month, records = _records(service)
+    name = f"chi-tieu-{request.args.get('commune') or 'cac-xa'}-{month}.{fmt}"
+    if fmt == "csv":
+        body, mime = to_csv(records), "text/csv; charset=utf-8"
+    else:
+        body, mime = to_xlsx(records), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _rows(body: Any) -> list[dict[str, Any]]:
+    rows = body.get("rows") if isinstance(body, dict) else body
+    if not isinstance(rows, list) or not rows:
+        raise BadRequest('send a JSON array of rows, or {"rows": [...]}, each {commune, period, metric, value}')
+    if len(rows) > MAX_API_ROWS:
+        raise BadRequest(f"at most {MAX_API_ROWS} rows per request")
+    bad = [i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)]
+    if bad:
+        raise BadRequest(f"row {bad[0]} is not an object {{commune, period, metric, value}}")
+    return rows
+
+
+@blueprint.post("/kpis/data")
+@require_roles(*WRITE)
+def post_data() -> Any:
+    service = _service()
+    if service is None:
+        return _unavailable()
+    rows = _rows(request.get_json(silent=True))
+    principal = current_principal()
+    report = service.add_rows(rows, f"api:{principal.name if principal else 'unknown'}")
+    body = {
+        "received": report.rows_read, "inserted": report.inserted, "updated": report.updated,
+        "unchanged": report.unchanged, "kept": report.kept,
+        "problems": [{"row": p.line, "reason": p.reason} for p in report.problems],
+    }
+    return jsonify(body), 422 if report.problems else 200

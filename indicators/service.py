@@ -1,0 +1,145 @@
+"""The indicators service: the catalogue, the figures table, sensor-derived figures kept up to date, and the
+results engine the web app reads (`ctx.indicators`)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from config.loader import ConfigError, ConfigProblem
+from config.schema import CocConfig
+from indicators.catalogue import Catalogue, load_catalogue
+from indicators.cli import catalogue_path, figures_db_path
+from indicators.figures_db import FiguresDb
+from indicators.importer import collapse, import_file
+from indicators.models import ImportReport, KpiValue, Pillar
+from indicators.periods import shift
+from indicators.results import KpiEngine
+from indicators.rows import RawRow, check_rows
+from indicators.sensor_figures import SensorSources, compute_month
+from indicators.sensor_kpis import AlertAcks, CameraUptime, Device
+
+log = logging.getLogger(__name__)
+MAX_API_ROWS = 10_000
+
+
+def check_targets(config: CocConfig, catalogue: Catalogue) -> list[ConfigProblem]:
+    """Every per-commune target override that names a KPI the catalogue does not have."""
+    return [
+        ConfigProblem("config", None, f"indicators.targets.{commune}.{kpi}", f"unknown KPI '{kpi}'",
+                      f"use a KPI id of {config.indicators.catalogue_path}")
+        for commune, kpis in config.indicators.targets.items() for kpi in kpis if kpi not in catalogue.kpis
+    ]
+
+
+class IndicatorService:
+    """KPI engine service: start() loads the catalogue and opens the figures table; while running it
+    recomputes this and last month's sensor-derived figures every `indicators.sensor_refresh_s`."""
+
+    name = "indicators"
+
+    def __init__(self, config: CocConfig, db_path: str | Path | None = None, store: Any = None,
+                 cameras: CameraUptime | None = None, alerts: AlertAcks | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.settings = config.indicators
+        self.db = FiguresDb(db_path or figures_db_path(config))
+        self.tz = ZoneInfo(config.commune.timezone)
+        devices = tuple(Device(s.id, s.kind.value, s.alarm_levels_cm) for s in config.sensors)
+        self.sources = SensorSources(store, devices, cameras, alerts)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.catalogue: Catalogue | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_refresh_error: str | None = None
+
+    def start(self) -> None:
+        """Load and check the catalogue (ConfigError on any mistake), open the table, start refreshing."""
+        self.catalogue = load_catalogue(catalogue_path(self.config))
+        problems = check_targets(self.config, self.catalogue)
+        if problems:
+            raise ConfigError(problems)
+        self.db.open()
+        has_sources = self.sources.store is not None or self.sources.cameras or self.sources.alerts
+        if has_sources and self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="indicators", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.db.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.refresh_sensor_figures()
+                if self.last_refresh_error:
+                    log.info("sensor-derived KPIs recovered")
+                self.last_refresh_error = None
+            except Exception as exc:  # the store may be down; try again next round
+                if self.last_refresh_error is None:
+                    log.warning("sensor-derived KPIs not computed: %s", exc)
+                self.last_refresh_error = str(exc)
+            self._stop.wait(self.settings.sensor_refresh_s)
+
+    def refresh_sensor_figures(self, now: datetime | None = None, months: int = 2) -> int:
+        """Compute this month's (so far) and the previous months' sensor-derived figures; return how many
+        figures changed."""
+        now = now or self.clock()
+        month = now.astimezone(self.tz).strftime("%Y-%m")
+        figures = []
+        for back in range(months):
+            figures += compute_month(self.sources, self.config.commune.id, shift(month, -back), self.tz,
+                                     self.settings.pm25_daily_limit_ug_m3, now)
+        counts = self.db.upsert(figures, now)
+        return counts.inserted + counts.updated
+
+    def engine(self) -> KpiEngine:
+        """A results engine over a fresh snapshot of the figures."""
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        return KpiEngine(self.catalogue, self.db.figures(), dict(self.settings.targets), self.settings.near_margin_pct)
+
+    def results(self, month: str, commune: str | None = None, pillar: Pillar | None = None) -> list[KpiValue]:
+        engine = self.engine()
+        return engine.results(month, [commune] if commune else None, pillar)
+
+    def history(self, kpi_id: str, commune: str, start_month: str, end_month: str) -> list[KpiValue]:
+        return self.engine().history(kpi_id, commune, start_month, end_month)
+
+    def latest_month(self) -> str | None:
+        """The newest month that has any figure (the default period of the pages)."""
+        months = [f.period for f in self.db.figures() if len(f.period) == 7 and "Q" not in f.period]
+        return max(months, default=None)
+
+    def communes(self) -> list[str]:
+        """The communes with figures, the configured commune first."""
+        own = self.config.commune.id
+        return [own] + [c for c in self.db.communes() if c != own]
+
+    def commune_name(self, commune: str) -> str:
+        if commune == self.config.commune.id:
+            return self.config.commune.name
+        return next((c.name for c in self.settings.communes if c.id == commune), commune)
+
+    def add_rows(self, rows: Iterable[Mapping[str, Any]], source: str) -> ImportReport:
+        """Validate and store JSON rows {commune, period, metric, value}; row numbers count from 1."""
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        raw = [RawRow(i, r.get("commune", self.config.commune.id), r.get("period"), r.get("metric"), r.get("value"))
+               for i, r in enumerate(rows, start=1)]
+        figures, problems = check_rows(raw, self.catalogue, source)
+        counts = self.db.upsert(figures)
+        return ImportReport(source, len(raw), counts.inserted, counts.updated, counts.unchanged,
+                            tuple(collapse(problems)))
+
+    def import_file(self, path: str | Path, progress: bool = False) -> ImportReport:
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        return import_file(path, self.db, self.catalogue, progress, self.config.commune.id)
