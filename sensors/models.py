@@ -101,3 +101,15 @@ class DeviceHealth:
     stuck: bool
     battery_low: bool
     completeness: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SimDevice:
+    """A simulated field device: id, kind, reading interval and, for flood points, alarm lines and gauge
+    range (cm)."""
+
+    id: str
+    kind: DeviceKind
+    interval_s: float = 60.0
+    alarm_levels_cm: tuple[float, float, float] | None = None
+    range_cm: tuple[float, float] = (-100.0, 2000.0)
