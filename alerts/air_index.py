@@ -1,4 +1,4 @@
-"""The hourly VN_AQI of an air device from the store's hourly means (the `air_index` provider of the air rule)."""
+"""The hourly VN_AQI of an air device from the store's hourly means: the air rule's `air_index` provider."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ PM_FIELDS = ("pm25", "pm10")
 class StoreAirIndex:
     """`air_index(device_id, now) -> int | None` over a `Store`: NowCast of the last 12 hourly means (1459).
 
-    Results are cached per device for `cache_s` seconds so a fast device does not query the store each reading.
+    Cached per device for `cache_s` seconds so a fast device does not query the store on every reading.
     """
 
     def __init__(self, store: Any, cache_s: float = 60.0) -> None:
@@ -41,7 +41,8 @@ class StoreAirIndex:
         hours: dict[str, list[float | None]] = {}
         try:
             for field in PM_FIELDS:
-                points = self.store.series("air", device_id, field, start, now + timedelta(seconds=1), 3600, "mean")
+                end = now + timedelta(seconds=1)
+                points = self.store.series("air", device_id, field, start, end, 3600, "mean")
                 hours[field] = last_hours(((p.ts, p.value) for p in points), now)
         except Exception as exc:  # noqa: BLE001 - the store being down must not stop the rules
             log.debug("alerts: no air index for %s: %s", device_id, exc)

@@ -65,7 +65,7 @@ def resolve(alert: Alert, now: datetime, who: str, role: str | None, note: str |
 
 
 def escalation_due(alert: Alert, now: datetime, after_min: Mapping[str, float], repeat_min: float) -> bool:
-    """An open (unacknowledged) alert past its severity's deadline, and past the repeat interval since the last."""
+    """An unacknowledged alert past its severity's deadline, and past the repeat interval since the last."""
     if alert.status is not Status.OPEN or alert.severity.value not in after_min:
         return False
     if alert.escalated_at is None:

@@ -37,7 +37,8 @@ def message_text(alert: Alert, transition: AlertTransition, language: str = "bot
     return "\n".join(lines) + f"\n{when} · {alert.id}{note}"
 
 
-def webhook_body(cfg: WebhookConfig, alert: Alert, transition: AlertTransition, language: str) -> dict[str, Any]:
+def webhook_body(cfg: WebhookConfig, alert: Alert, transition: AlertTransition,
+                 language: str) -> dict[str, Any]:
     """The JSON body POSTed to one webhook for one transition."""
     if cfg.format == "telegram":
         return {"chat_id": cfg.chat_id, "text": message_text(alert, transition, language),

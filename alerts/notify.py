@@ -1,4 +1,4 @@
-"""Notification channels for alert transitions: MQTT (retained while open) and webhooks behind bounded queues."""
+"""Channels for alert transitions: MQTT (retained while open) and webhooks behind bounded queues."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def alert_payload(alert: Alert, transition: AlertTransition) -> bytes:
 
 
 class MqttChannel:
-    """Publishes `<prefix>/alerts/<id>` with QoS 1: retained while open, cleared (empty retained) when resolved."""
+    """Publishes `<prefix>/alerts/<id>` at QoS 1: retained while open, cleared (empty) when resolved."""
 
     name = "mqtt"
 
@@ -91,7 +91,7 @@ class MqttChannel:
 
 
 class WebhookChannel:
-    """POSTs a JSON body per transition from its own thread: bounded queue (drops counted), retries with backoff."""
+    """POSTs a JSON body per transition from its own thread: bounded queue (drops counted), retries."""
 
     def __init__(self, cfg: WebhookConfig, queue_size: int = 1000, language: str = "both") -> None:
         self.cfg = cfg
@@ -111,7 +111,7 @@ class WebhookChannel:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=2)  # a hung endpoint must not hold COC's shutdown; the thread is a daemon
+            self._thread.join(timeout=2)  # a hung endpoint must not hold up COC's shutdown (daemon thread)
 
     def send(self, alert: Alert, transition: AlertTransition) -> None:
         if not at_least(alert.severity, self.cfg.min_severity):
@@ -157,7 +157,7 @@ class WebhookChannel:
         return self._queue.qsize()
 
     def stats(self) -> dict[str, int]:
-        return {"sent": self.counts["sent"], "failed": self.counts["failed"], "dropped": self.counts["dropped"]}
+        return {key: self.counts[key] for key in ("sent", "failed", "dropped")}
 
 
 class Fanout:

@@ -58,10 +58,12 @@ class AlertService:
         self._cameras = {c.id: c.name for c in config.cameras}
         rules = self.cfg.rules
         self.air, self.flood = AirRule(rules.air), FloodRule(rules.flood, flood_level)
-        self.offline, self.stuck, self.battery = OfflineRule(rules.offline), StuckRule(rules.stuck), BatteryRule(
-            rules.battery)
+        self.offline, self.stuck = OfflineRule(rules.offline), StuckRule(rules.stuck)
+        self.battery = BatteryRule(rules.battery)
         self.camera, self.system = CameraRule(rules.camera), SystemRule(rules.system)
-        self.fanout = Fanout(channels if channels is not None else default_channels(self.cfg, topic_prefix, mqtt))
+        if channels is None:
+            channels = default_channels(self.cfg, topic_prefix, mqtt)
+        self.fanout = Fanout(channels)
         self.store = AlertStore(db_path)
         self.book = AlertBook(self.store, self._clock, self.fanout.send)
         self._last_ts: dict[str, datetime] = {}
@@ -139,7 +141,7 @@ class AlertService:
                 self.book.apply(signal)
 
     def on_status(self, kind: str, device_id: str, status: str | None) -> None:
-        """Listener for retained `<prefix>/<kind>/<id>/status` messages (`online` / `offline`; None: cleared)."""
+        """Listener for retained `<prefix>/<kind>/<id>/status` (`online` / `offline`; None: cleared)."""
         if status is None:
             return
         if kind == "camera":
@@ -177,7 +179,8 @@ class AlertService:
             sensor = self._sensors.get(device_id)
             if sensor is None:
                 continue
-            offline = is_offline(state.status, state.last_seen, self._started_at, sensor.interval_s, missed, now)
+            offline = is_offline(state.status, state.last_seen, self._started_at, sensor.interval_s, missed,
+                                 now)
             with self._lock:
                 signal = self.offline.check(device_id, sensor.name, offline)
             if signal is not None:

@@ -14,16 +14,19 @@ class AirRuleConfig(Section):
 
     enabled: bool = Field(default=True, description="Raise air-quality alerts.")
     warning_aqi: int = Field(
-        default=151, ge=1, le=500, description="VN_AQI from which the air is bad enough for a warning (151: 'Xấu')."
+        default=151, ge=1, le=500,
+        description="VN_AQI from which the air is bad enough for a warning (151: 'Xấu')."
     )
     critical_aqi: int = Field(
         default=201, ge=1, le=500, description="VN_AQI from which the alert is critical (201: 'Rất xấu')."
     )
     for_min: float = Field(
-        default=30, ge=0, le=1440, description="Minutes the index must stay at or above a threshold before it counts."
+        default=30, ge=0, le=1440,
+        description="Minutes the index must stay at or above a threshold before it counts."
     )
     clear_for_min: float = Field(
-        default=30, ge=0, le=1440, description="Minutes below warning_aqi before the alert resolves by itself."
+        default=30, ge=0, le=1440,
+        description="Minutes below warning_aqi before the alert resolves by itself."
     )
 
     @model_validator(mode="after")
@@ -42,11 +45,13 @@ class FloodRuleConfig(Section):
     enabled: bool = Field(default=True, description="Raise flood alerts from the points' alarm_levels_cm.")
     hysteresis_cm: float = Field(
         default=10, ge=0, le=200,
-        description="The water must fall this many cm below a level's line before the alert steps down from it.",
+        description="The water must fall this many cm below a level's line before the alert steps down from "
+                    "it.",
     )
     clear_hold_min: float = Field(
         default=30, ge=0, le=1440,
-        description="Minutes the water must stay below level I (minus hysteresis_cm) before the alert resolves.",
+        description="Minutes the water must stay below level I (minus hysteresis_cm) before the alert "
+                    "resolves.",
     )
 
 
@@ -55,16 +60,18 @@ class OfflineRuleConfig(Section):
 
     enabled: bool = Field(default=True, description="Raise an alert for a silent or offline device.")
     missed_intervals: int = Field(
-        default=3, ge=1, le=1000, description="Expected intervals (interval_s) without a reading before it is offline."
+        default=3, ge=1, le=1000,
+        description="Expected intervals (interval_s) without a reading before it is offline."
     )
 
 
 class StuckRuleConfig(Section):
-    """A sensor whose main value (pm25, water_level_cm) repeats exactly `stuck_readings` times (per sensor)."""
+    """A sensor whose main value (pm25, water_level_cm) repeats exactly its `stuck_readings` times."""
 
     enabled: bool = Field(
         default=True,
-        description="Raise an alert for a frozen value; the count is each sensor's stuck_readings (null: never).",
+        description="Raise an alert for a frozen value; the count is each sensor's stuck_readings (null: "
+                    "never).",
     )
 
 
@@ -79,20 +86,25 @@ class BatteryRuleConfig(Section):
 
 
 class CameraRuleConfig(Section):
-    """Camera events: offline → warning, tamper → major, intrusion (in a zone during its schedule) → critical."""
+    """Camera events: offline → warning, tamper → major, intrusion (zone, during its schedule) → critical."""
 
     enabled: bool = Field(default=True, description="Raise alerts from camera events.")
     resolve_intrusion_on_end: bool = Field(
         default=False,
-        description="Resolve an intrusion alert when the camera ends the event; false keeps it until someone resolves it.",
+        description="Resolve an intrusion alert when the camera ends the event; false keeps it until someone "
+                    "resolves it.",
     )
 
 
 class SystemRuleConfig(Section):
     """COC's own parts: the store or the broker down."""
 
-    enabled: bool = Field(default=True, description="Raise a critical alert when the store or broker is down.")
-    down_for_s: float = Field(default=60, ge=0, le=86400, description="Seconds a part must be down before the alert.")
+    enabled: bool = Field(
+        default=True, description="Raise a critical alert when the store or broker is down.",
+    )
+    down_for_s: float = Field(
+        default=60, ge=0, le=86400, description="Seconds a part must be down before the alert.",
+    )
 
 
 class RulesConfig(Section):
@@ -104,10 +116,13 @@ class RulesConfig(Section):
     stuck: StuckRuleConfig = Field(default_factory=StuckRuleConfig, description="Stuck (frozen) value rule.")
     battery: BatteryRuleConfig = Field(default_factory=BatteryRuleConfig, description="Low battery rule.")
     camera: CameraRuleConfig = Field(default_factory=CameraRuleConfig, description="Camera event rule.")
-    system: SystemRuleConfig = Field(default_factory=SystemRuleConfig, description="Store / broker down rule.")
+    system: SystemRuleConfig = Field(
+        default_factory=SystemRuleConfig, description="Store / broker down rule.",
+    )
     max_reading_age_s: float = Field(
         default=3600, gt=0, le=7 * 86400,
-        description="Readings older than this (e.g. a device's buffered backlog) are stored but do not drive alerts.",
+        description="Readings older than this (e.g. a device's buffered backlog) are stored but do not drive "
+                    "alerts.",
     )
 
 
@@ -120,7 +135,8 @@ class EscalationConfig(Section):
         "severities not listed never escalate.",
     )
     repeat_min: float = Field(
-        default=10, gt=0, le=1440, description="Minutes between further escalations until someone acknowledges."
+        default=10, gt=0, le=1440,
+        description="Minutes between further escalations until someone acknowledges."
     )
 
 
@@ -131,12 +147,14 @@ class WebhookConfig(Section):
     url: HttpUrl = Field(description="URL the JSON body is POSTed to; secrets in it as ${NAME}.")
     format: Literal["json", "telegram", "zalo"] = Field(
         default="json",
-        description="Body: json (the alert and transition), telegram (Bot API sendMessage) or zalo (OA message).",
+        description="Body: json (the alert and transition), telegram (Bot API sendMessage) or zalo (OA "
+                    "message).",
     )
     chat_id: str | None = Field(default=None, description="format telegram: the chat id to send to.")
     user_id: str | None = Field(default=None, description="format zalo: the follower's user id to send to.")
     headers: dict[str, str] = Field(
-        default_factory=dict, description="Extra HTTP headers, e.g. {access_token: ${ZALO_OA_TOKEN}} for Zalo OA."
+        default_factory=dict,
+        description="Extra HTTP headers, e.g. {access_token: ${ZALO_OA_TOKEN}} for Zalo OA."
     )
     min_severity: Literal["info", "warning", "major", "critical"] = Field(
         default="info", description="Only alerts of this severity or above are sent here."
@@ -150,26 +168,35 @@ class WebhookConfig(Section):
     @model_validator(mode="after")
     def _target(self) -> WebhookConfig:
         if self.format == "telegram" and not self.chat_id:
-            raise ValueError(f"webhook '{self.name}' has format telegram but no chat_id. Fix: add chat_id: <chat id>")
+            raise ValueError(f"webhook '{self.name}' has format telegram but no chat_id. Fix: add chat_id: "
+                f"<chat id>")
         if self.format == "zalo" and not self.user_id:
-            raise ValueError(f"webhook '{self.name}' has format zalo but no user_id. Fix: add user_id: <user id>")
+            raise ValueError(f"webhook '{self.name}' has format zalo but no user_id. Fix: add user_id: <user "
+                f"id>")
         return self
 
 
 class NotificationsConfig(Section):
     """Where alert transitions are sent."""
 
-    mqtt: bool = Field(default=True, description="Publish every transition on <prefix>/alerts/<id> (retained while open).")
-    mqtt_client_id: str = Field(
-        default="coc-alerts", min_length=1, max_length=64, description="MQTT client id of the alert publisher."
+    mqtt: bool = Field(
+        default=True, description="Publish every transition on <prefix>/alerts/<id> (retained while open).",
     )
-    webhooks: list[WebhookConfig] = Field(default_factory=list, description="HTTP endpoints for every transition.")
+    mqtt_client_id: str = Field(
+        default="coc-alerts", min_length=1, max_length=64,
+        description="MQTT client id of the alert publisher."
+    )
+    webhooks: list[WebhookConfig] = Field(
+        default_factory=list, description="HTTP endpoints for every transition.",
+    )
     queue_size: int = Field(
         default=1000, ge=1, le=1_000_000,
-        description="Messages waiting per webhook; beyond it new ones are dropped and counted, never waited for.",
+        description="Messages waiting per webhook; beyond it new ones are dropped and counted, never waited "
+                    "for.",
     )
     language: Literal["vi", "en", "both"] = Field(
-        default="both", description="Language of Telegram/Zalo message text: vi, en or both (Vietnamese first)."
+        default="both",
+        description="Language of Telegram/Zalo message text: vi, en or both (Vietnamese first)."
     )
 
 
@@ -184,7 +211,8 @@ class AlertsConfig(Section):
         default_factory=NotificationsConfig, description="MQTT and webhook channels."
     )
     tick_s: float = Field(
-        default=5, gt=0, le=600, description="Seconds between checks of time-based rules (offline, escalation, system)."
+        default=5, gt=0, le=600,
+        description="Seconds between checks of time-based rules (offline, escalation, system)."
     )
 
     @model_validator(mode="after")

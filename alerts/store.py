@@ -1,4 +1,4 @@
-"""The alert log in SQLite: the alerts table (current state) and the append-only audit table of transitions."""
+"""The alert log in SQLite: the alerts table (current state) and the append-only audit of transitions."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ class AlertStore:
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                self._db.execute(f"INSERT OR REPLACE INTO alerts ({', '.join(ALERT_COLUMNS)}) VALUES ({marks})", row)
+                self._db.execute(
+                    f"INSERT OR REPLACE INTO alerts ({', '.join(ALERT_COLUMNS)}) VALUES ({marks})", row
+                )
                 if transition is not None:
                     self._append(transition)
                 self._db.execute("COMMIT")
@@ -82,8 +84,8 @@ class AlertStore:
         self._db.execute(
             "INSERT INTO alert_audit (alert_id, action, at, status, severity, actor, role, note)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (t.alert_id, t.action.value, _to_db("at", t.at), t.status.value, t.severity.value, t.actor, t.role,
-             t.note),
+            (t.alert_id, t.action.value, _to_db("at", t.at), t.status.value, t.severity.value, t.actor,
+             t.role, t.note),
         )
 
     def unresolved(self) -> list[Alert]:
@@ -91,7 +93,8 @@ class AlertStore:
 
     def get(self, alert_id: str) -> Alert | None:
         with self._lock:
-            row = self._db.execute(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            sql = f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE id = ?"
+            row = self._db.execute(sql, (alert_id,)).fetchone()
         return _alert(row) if row else None
 
     def query(self, q: AlertQuery, unresolved: bool = False) -> list[Alert]:

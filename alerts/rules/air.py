@@ -1,4 +1,4 @@
-"""Air-quality rule: the hourly VN_AQI at or above a category for N minutes → warning, 'Rất xấu' → critical."""
+"""Air-quality rule: hourly VN_AQI at or above a category for N minutes → warning, 'Rất xấu' → critical."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class _AirState:
 
 
 class AirRule:
-    """Per device: the index must hold at/above a threshold for `for_min`, and below warning for `clear_for_min`."""
+    """Per device: at/above a threshold for `for_min` to raise; below warning for `clear_for_min` to clear."""
 
     def __init__(self, cfg: AirRuleConfig) -> None:
         self.cfg = cfg
@@ -49,7 +49,8 @@ class AirRule:
             st.active = True
             vi, en = TITLES[severity]
             return Signal(RULE, Source.AIR, device_id, True, severity, vi.format(name=name, aqi=aqi),
-                          en.format(name=name, aqi=aqi), f"VN_AQI {aqi} (≥ {self.cfg.warning_aqi})", float(aqi))
+                          en.format(name=name, aqi=aqi), f"VN_AQI {aqi} (≥ {self.cfg.warning_aqi})",
+                          float(aqi))
         if st.active is not False and cleared:
             st.active = False
             return Signal(RULE, Source.AIR, device_id, False, value=float(aqi))

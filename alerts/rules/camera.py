@@ -1,4 +1,4 @@
-"""Camera rule: `offline` → warning, `tamper` → major, `intrusion` (in a zone during its schedule) → critical."""
+"""Camera rule: `offline` → warning, `tamper` → major, `intrusion` (zone, during its schedule) → critical."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ OFFLINE, STUCK, BATTERY = "device_offline", "device_stuck", "battery_low"
 
 def is_offline(status: str | None, last_seen: datetime | None, since: datetime, interval_s: float,
                missed: int, now: datetime) -> bool:
-    """Offline when the device said so, or nothing came for `missed` intervals (counted from `since` if never)."""
+    """Offline when the device said so, or silent for `missed` intervals (from `since` if never seen)."""
     if status == "offline":
         return True
     return now - (last_seen or since) > timedelta(seconds=missed * interval_s)
@@ -70,7 +70,8 @@ class StuckRule:
         return Signal(
             STUCK, Source.DEVICE, sensor.id, stuck, Severity.WARNING,
             f"Giá trị không đổi tại {sensor.name}: {shown}", f"Stuck value at {sensor.name}: {shown}",
-            f"Lặp lại {sensor.stuck_readings} lần liên tiếp / repeated {sensor.stuck_readings} readings in a row",
+            f"Lặp lại {sensor.stuck_readings} lần liên tiếp / repeated {sensor.stuck_readings} readings in a "
+            f"row",
         )
 
 

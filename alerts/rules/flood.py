@@ -32,7 +32,7 @@ class _FloodState:
 
 
 class FloodRule:
-    """Rises at once; steps down only `hysteresis_cm` below a line; resolves after `clear_hold_min` below I."""
+    """Rises at once; steps down only `hysteresis_cm` below a line; resolves `clear_hold_min` below I."""
 
     def __init__(self, cfg: FloodRuleConfig, flood_level: FloodLevel = level_from_thresholds) -> None:
         self.cfg = cfg
@@ -42,7 +42,7 @@ class FloodRule:
     def observe(self, sensor: SensorConfig, water_level_cm: float, now: datetime) -> Signal | None:
         st = self._states.setdefault(sensor.id, _FloodState())
         raw = self.flood_level(sensor, water_level_cm)
-        lowered = self.flood_level(sensor, water_level_cm + self.cfg.hysteresis_cm)  # level it cannot drop below
+        lowered = self.flood_level(sensor, water_level_cm + self.cfg.hysteresis_cm)  # floor
         current = st.level or 0
         level = raw if raw >= current else min(current, lowered)
         held = st.below.held(lowered == 0, now, timedelta(minutes=self.cfg.clear_hold_min))
@@ -65,6 +65,7 @@ class FloodRule:
             RULE, Source.FLOOD, sensor.id, True, SEVERITY_BY_LEVEL[level],
             f"Báo động {roman} tại {sensor.name}: mực nước {water_level_cm:g} cm",
             f"Flood alarm level {roman} at {sensor.name}: water {water_level_cm:g} cm",
-            f"Mực nước {water_level_cm:g} cm, vạch báo động {roman} {line:g} cm / level {roman} line {line:g} cm",
+            f"Mực nước {water_level_cm:g} cm, vạch báo động {roman} {line:g} cm / level {roman} line "
+            f"{line:g} cm",
             water_level_cm,
         )

@@ -97,7 +97,8 @@ def _act(alert_id: str, verb: str) -> Any:
     principal = current_principal()
     sources = ACT_SOURCES[principal.role]
     if sources is not None and detail.alert.source not in sources:
-        return _error(403, "forbidden", "Vai trò này chỉ xử lý cảnh báo camera / this role acts on camera alerts only")
+        return _error(403, "forbidden", "Vai trò này chỉ xử lý cảnh báo camera / this role acts on camera "
+                                        "alerts only")
     try:
         alert = getattr(service, verb)(alert_id, principal.name, principal.role.value, note or None)
     except AlertNotFoundError:

@@ -1,4 +1,4 @@
-"""Webhook endpoints for tests: a receiver that records every JSON body, and a black hole that never answers."""
+"""Webhook endpoints for tests: a receiver recording every JSON body, and a black hole that never answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""End to end: devices publish through Mosquitto into the real ingester, whose listeners feed the alert service."""
+"""End to end: devices publish through Mosquitto into the real ingester, whose listeners feed the alerts."""
 
 from __future__ import annotations
 
@@ -26,14 +26,16 @@ def test_store_air_index_is_the_nowcast_vn_aqi_of_stored_hourly_means(tmp_path: 
     store = SqliteStore(tmp_path / "readings.sqlite")
     store.open()
     now = datetime.now(UTC)
-    store.write([Reading("pam-qt-01", "air", now - timedelta(minutes=10 * i), {"pm25": 100.0}) for i in range(18)])
+    store.write([Reading("pam-qt-01", "air", now - timedelta(minutes=10 * i), {"pm25": 100.0})
+                 for i in range(18)])
     index = StoreAirIndex(store)
     assert index("pam-qt-01", now) == 164  # PM2.5 100 µg/m³: 150 + (100 - 80) × 50 / 70 = 164.3
     assert index("nobody", now) is None
     store.close()
 
 
-def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_path: Path, mosquitto: Any) -> None:
+def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_path: Path,
+                                                                           mosquitto: Any) -> None:
     config = config_for(tmp_path, mosquitto.port, RULES)
     pipe = start_pipeline(config, SqliteStore(config.storage.sqlite.path))
     service = AlertService(config, PREFIX, config.mqtt, config.storage.state_path, pipe.ctx.live,
@@ -62,14 +64,16 @@ def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_
         wait_until(lambda: all(sub.of(a.id) for a in by_rule.values()), "every alert on MQTT")
 
         pub.send(f"{PREFIX}/camera/cam-01/event", json.dumps({"type": "tamper", "phase": "end"}))
-        wait_until(lambda: service.get(by_rule["camera_tamper"].id).alert.status == "resolved", "tamper resolved")
+        wait_until(lambda: service.get(by_rule["camera_tamper"].id).alert.status == "resolved", "tamper "
+            "resolved")
         wait_until(lambda: sub.of(by_rule["camera_tamper"].id)[-1][0] == b"", "retained tamper alert cleared")
 
         api = create_server(pipe.ctx).test_client()
         auth = {"Authorization": f"Bearer {TOKENS['operator']}"}
         listed = api.get("/api/alerts?status=open", headers=auth).json["alerts"]
         assert sorted(a["rule"] for a in listed) == ["air_quality", "flood_level"]
-        resp = api.post(f"/api/alerts/{by_rule['flood_level'].id}/ack", headers=auth, json={"note": "Đã sơ tán"})
+        flood_id = by_rule["flood_level"].id
+        resp = api.post(f"/api/alerts/{flood_id}/ack", headers=auth, json={"note": "Đã sơ tán"})
         assert resp.status_code == 200
         wait_until(lambda: json.loads(sub.of(by_rule["flood_level"].id)[-1][0])["status"] == "acknowledged",
                    "acknowledgement on MQTT")

@@ -1,4 +1,4 @@
-"""Integration with a real Mosquitto: readings in → alert out on MQTT, in the API and at a webhook receiver."""
+"""Integration with a real Mosquitto: readings in → alert out on MQTT, in the API and at a webhook."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def test_alerts_flow_to_mqtt_api_and_webhook_with_roles(tmp_path: Path, mosquitt
     with WebhookReceiver() as hook:
         config = config_for(tmp_path, mosquitto.port,
                             f"alerts:\n  notifications:\n    webhooks: [{{name: hook, url: '{hook.url}'}}]\n")
-        service = AlertService(config, PREFIX, config.mqtt, config.storage.state_path, LiveState(config.sensors))
+        live = LiveState(config.sensors)
+        service = AlertService(config, PREFIX, config.mqtt, config.storage.state_path, live)
         sub = Subscriber(mosquitto.port)
         service.start()
         try:
@@ -119,7 +120,8 @@ def _exercise(service: AlertService, sub: Subscriber, api: Any, port: int) -> No
     assert resp.status_code == 200 and resp.json["alert"]["acknowledged_by"] == "congan"
     resp = call(api, "post", ack, "operator", {"note": "Đã báo trưởng thôn"})
     assert resp.status_code == 200 and resp.json["alert"]["status"] == "acknowledged"
-    assert call(api, "post", f"/api/alerts/{flood_alert.id}/resolve", "admin", {"note": "Nước rút"}).status_code == 200
+    resolve = f"/api/alerts/{flood_alert.id}/resolve"
+    assert call(api, "post", resolve, "admin", {"note": "Nước rút"}).status_code == 200
     assert call(api, "post", ack, "operator", {"note": "late"}).status_code == 409
     assert call(api, "post", "/api/alerts/nope/ack", "admin").status_code == 404
 
@@ -168,7 +170,8 @@ def test_a_dead_webhook_never_slows_ingest(tmp_path: Path) -> None:
         stats = service.channel_stats()
         assert stats["webhook:hung"]["sent"] == 0
         assert stats["webhook:hung"]["dropped"] >= 200 - 5 - 1  # queue of 5, one message in flight
-        wait_until(lambda: service.channel_stats()["webhook:refused"]["failed"] >= 1, "refused hook failure counted")
+        wait_until(lambda: service.channel_stats()["webhook:refused"]["failed"] >= 1, "refused hook failure "
+            "counted")
         assert service.metrics()["coc_alert_notifications_failed_total"] >= 1
         assert service.metrics()["coc_alert_notifications_dropped_total"] >= 194
         assert len(service.list("all")) == 100  # 100 opened and resolved again

@@ -1,4 +1,4 @@
-"""The alert service with a frozen clock: de-duplication, severity changes, escalation, ack, restart, audit."""
+"""The alert service with a frozen clock: de-duplication, severity changes, escalation, restart, audit."""
 
 from __future__ import annotations
 
