@@ -77,6 +77,10 @@ def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_
         assert resp.status_code == 200
         wait_until(lambda: json.loads(sub.of(by_rule["flood_level"].id)[-1][0])["status"] == "acknowledged",
                    "acknowledgement on MQTT")
+        metrics = api.get("/metrics", headers=auth).get_data(as_text=True)
+        assert 'coc_alerts_open{severity="critical"} 1' in metrics
+        assert 'coc_alerts_open{severity="warning"} 1' in metrics
+        assert "coc_alert_notifications_failed_total 0" in metrics
     finally:
         service.stop()
         pub.close()
