@@ -1,0 +1,172 @@
+"""The KPI API on the real Flask app: roles, results, history, export, and figures posted as JSON."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from config.loader import parse_config
+from dashboard.app import create_server
+from dashboard.context import AppContext
+from indicators.demo_data import load_demo_figures
+from indicators.service import IndicatorService
+
+TOKENS = {role: f"token-{role}-0123456789" for role in ("admin", "operator", "leader", "police")}
+CONFIG = """\
+commune: {id: quang-tho, name: "Xã Quảng Thọ", households: 1959}
+web: {secret_key: "0123456789abcdef0123"}
+storage: {state_path: STATE}
+indicators:
+  targets: {sang-moc: {signed_docs_rate: 95}}
+  communes:
+    - {id: yen-hoa, name: "Xã Yên Hòa"}
+    - {id: la-bang, name: "Xã La Bằng"}
+    - {id: sang-moc, name: "Xã Sảng Mộc"}
+auth:
+  api_tokens:
+""" + "".join(f"    - {{name: {r}-client, role: {r}, token: {t}}}\n" for r, t in TOKENS.items())
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[IndicatorService]:
+    config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
+    svc = IndicatorService(config, clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
+    svc.start()
+    load_demo_figures(svc.db, svc.catalogue)
+    yield svc
+    svc.stop()
+
+
+@pytest.fixture
+def client(service: IndicatorService) -> FlaskClient:
+    return create_server(AppContext(config=service.config, indicators=service)).test_client()
+
+
+def auth(role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("operator", 200), ("leader", 200), ("police", 403)])
+def test_read_roles(client: FlaskClient, role: str, status: int) -> None:
+    assert client.get("/api/kpis", headers=auth(role)).status_code == status
+    assert client.get("/api/kpis/cashless_households_rate/history", headers=auth(role)).status_code == status
+    assert client.get("/api/kpis/export", headers=auth(role)).status_code == status
+
+
+def test_unauthenticated_is_401(client: FlaskClient) -> None:
+    assert client.get("/api/kpis").status_code == 401
+    assert client.post("/api/kpis/data", json=[]).status_code == 401
+    assert client.get("/api/kpis", headers={"Authorization": "Bearer wrong-token-000000"}).status_code == 401
+
+
+def test_kpis_of_one_commune_and_pillar(client: FlaskClient) -> None:
+    body = client.get("/api/kpis?period=2026-10&commune=quang-tho&pillar=digital_economy",
+                      headers=auth("leader")).get_json()
+    assert body["period"] == "2026-10"
+    assert [c["id"] for c in body["communes"]] == ["quang-tho", "la-bang", "sang-moc", "yen-hoa"]
+    rows = {r["id"]: r for r in body["kpis"]}
+    assert set(rows) == {"cashless_households_rate", "ecommerce_products", "digital_address_rate"}
+    cashless = rows["cashless_households_rate"]
+    assert round(cashless["value"], 1) == 54.4 and cashless["target"] == 80
+    assert round(cashless["progress_pct"], 1) == 68.0
+    assert (cashless["status"], cashless["status_vi"]) == ("behind", "Chưa đạt")
+    assert cashless["name_vi"] == "Tỷ lệ hộ có tài khoản thanh toán"
+    assert cashless["pillar_vi"] == "Kinh tế số" and cashless["commune_name"] == "Xã Quảng Thọ"
+    assert cashless["previous_period"] == "2026-09" and cashless["last_year_period"] == "2025-10"
+    assert cashless["change"] == pytest.approx(cashless["value"] - cashless["previous_value"])
+    assert (cashless["rank"], cashless["rank_of"]) == (3, 4)
+    assert cashless["updated_at"].endswith("Z")
+
+
+def test_kpis_default_to_latest_month_and_all_communes_with_overrides(client: FlaskClient) -> None:
+    body = client.get("/api/kpis", headers=auth("admin")).get_json()
+    assert body["period"] == "2026-10"
+    signed = {r["commune"]: r for r in body["kpis"] if r["id"] == "signed_docs_rate"}
+    assert set(signed) == {"quang-tho", "yen-hoa", "la-bang", "sang-moc"}
+    assert signed["sang-moc"]["target"] == 95 and signed["sang-moc"]["status"] == "near"
+    assert signed["quang-tho"]["target"] == 90 and signed["sang-moc"]["commune_name"] == "Xã Sảng Mộc"
+
+
+@pytest.mark.parametrize("query", ["period=2026-13", "period=10/2026x", "period=2026-Q1", "pillar=economy",
+                                   "commune=ha-noi", "format=pdf"])
+def test_bad_queries_are_400(client: FlaskClient, query: str) -> None:
+    path = "/api/kpis/export" if query.startswith("format") else "/api/kpis"
+    response = client.get(f"{path}?{query}", headers=auth("leader"))
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
+
+
+def test_history(client: FlaskClient) -> None:
+    response = client.get("/api/kpis/cashless_households_rate/history?commune=quang-tho&from=2025-11&to=2026-10",
+                          headers=auth("leader"))
+    body = response.get_json()
+    assert [p["period"] for p in body["points"]][:2] == ["2025-11", "2025-12"] and len(body["points"]) == 12
+    assert round(body["points"][-1]["value"], 1) == 54.4
+    default = client.get("/api/kpis/ehr_rate/history", headers=auth("leader")).get_json()
+    assert (default["from"], default["to"], default["commune"]) == ("2024-11", "2026-10", "quang-tho")
+    assert default["points"][0]["period"] == "2024-Q4" and default["points"][-1]["period"] == "2026-Q4"
+    assert client.get("/api/kpis/nope/history", headers=auth("leader")).status_code == 404
+    assert client.get("/api/kpis/ehr_rate/history?from=2026-10&to=2026-01",
+                      headers=auth("leader")).status_code == 400
+
+
+def test_export_csv_and_xlsx(client: FlaskClient) -> None:
+    csv_response = client.get("/api/kpis/export?period=2026-10&commune=quang-tho&format=csv", headers=auth("leader"))
+    assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+    text = csv_response.data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Xã / Commune,Kỳ / Period")
+    assert any("cashless_households_rate" in line and ",54.36," in line and "Chưa đạt" in line for line in lines)
+    assert "chi-tieu-quang-tho-2026-10.csv" in csv_response.headers["Content-Disposition"]
+    xlsx = client.get("/api/kpis/export?period=2026-10&format=xlsx&pillar=digital_government",
+                      headers=auth("admin"))
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Xã / Commune" and len(rows) == 1 + 4 * 11
+    assert {r[0] for r in rows[1:]} == {"Xã Quảng Thọ", "Xã Yên Hòa", "Xã La Bằng", "Xã Sảng Mộc"}
+
+
+def test_post_data_keeps_good_rows_and_reports_bad(client: FlaskClient, service: IndicatorService) -> None:
+    rows = [
+        {"commune": "quang-tho", "period": "2026-11", "metric": "households_total", "value": 1960},
+        {"commune": "quang-tho", "period": "11/2026", "metric": "households_with_payment_account", "value": "1100"},
+        {"commune": "quang-tho", "period": "2026-11", "metric": "households_total", "value": 1961},
+        {"commune": "quang-tho", "period": "2026/11", "metric": "households_total", "value": 1},
+        {"commune": "quang-tho", "period": "2026-11", "metric": "nonsense", "value": 1},
+        {"period": "2026-11", "metric": "docs_out_total", "value": "abc"},
+    ]
+    response = client.post("/api/kpis/data", json={"rows": rows}, headers=auth("operator"))
+    assert response.status_code == 422
+    body = response.get_json()
+    assert (body["inserted"], body["kept"]) == (2, 2)
+    assert [p["row"] for p in body["problems"]] == [3, 4, 5, 6]
+    assert "duplicate row" in body["problems"][0]["reason"] and "'abc' is not a number" == body["problems"][3]["reason"]
+    stored = {(f.period, f.metric): f for f in service.db.figures() if f.period == "2026-11"}
+    assert stored[("2026-11", "households_total")].value == 1960
+    assert stored[("2026-11", "households_total")].source == "api:operator-client"
+    again = client.post("/api/kpis/data", json=rows[:2], headers=auth("admin"))
+    assert again.status_code == 200 and again.get_json()["unchanged"] == 2
+    value = client.get("/api/kpis?period=2026-11&commune=quang-tho", headers=auth("leader")).get_json()
+    cashless = next(r for r in value["kpis"] if r["id"] == "cashless_households_rate")
+    assert cashless["value"] == pytest.approx(1100 / 1960 * 100, abs=1e-4)
+
+
+@pytest.mark.parametrize(("role", "status"), [("leader", 403), ("police", 403)])
+def test_post_data_needs_admin_or_operator(client: FlaskClient, role: str, status: int) -> None:
+    row = [{"commune": "quang-tho", "period": "2026-11", "metric": "households_total", "value": 1}]
+    assert client.post("/api/kpis/data", json=row, headers=auth(role)).status_code == status
+
+
+@pytest.mark.parametrize("body", [None, [], {"rows": "x"}, [1, 2], {"commune": "quang-tho"}])
+def test_post_data_bad_bodies_are_400(client: FlaskClient, body: object) -> None:
+    assert client.post("/api/kpis/data", json=body, headers=auth("admin")).status_code == 400
+
+
+def test_service_not_running_is_503(service: IndicatorService) -> None:
+    client = create_server(AppContext(config=service.config)).test_client()
+    assert client.get("/api/kpis", headers=auth("leader")).status_code == 503
