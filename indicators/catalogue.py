@@ -20,16 +20,22 @@ ID_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
 class MetricDef(Section):
     """A base metric: a figure imported from the commune's systems or computed by COC from its own data."""
 
-    id: str = Field(pattern=ID_PATTERN, description="Metric name used in formulas and imports, e.g. households_total.")
+    id: str = Field(
+        pattern=ID_PATTERN, description="Metric name used in formulas and imports, e.g. households_total."
+    )
     name_vi: str = Field(min_length=1, description="Vietnamese name with diacritics.")
     name_en: str = Field(min_length=1, description="English name.")
     unit: str = Field(description="Unit: households, files, people, %, h, days, min ...")
     aggregate: Aggregate = Field(
         default=Aggregate.LAST,
-        description="How monthly figures combine into a quarter or year: sum (flows), last (stocks), mean (shares).",
+        description="How months combine into a quarter or year: sum (flows), last (stocks), mean (shares).",
     )
-    source: Source = Field(default=Source.IMPORTED, description="imported (official figures) or computed (by COC).")
-    max_value: float | None = Field(default=None, description="Largest acceptable value (100 for a percentage).")
+    source: Source = Field(
+        default=Source.IMPORTED, description="imported (official figures) or computed (by COC)."
+    )
+    max_value: float | None = Field(
+        default=None, description="Largest acceptable value (100 for a percentage)."
+    )
 
 
 class KpiDef(Section):
@@ -42,12 +48,20 @@ class KpiDef(Section):
         description="digital_government, digital_economy, digital_society or safety_environment."
     )
     unit: str = Field(description="Unit of the value: %, files, count, h, days, min.")
-    formula: str = Field(min_length=1, description="Expression over metrics and KPIs: + - * / ( ) min max sum ...")
+    formula: str = Field(
+        min_length=1, description="Expression over metrics and KPIs: + - * / ( ) min max sum ..."
+    )
     target: float | None = Field(default=None, description="National default target; communes override it.")
-    target_basis: str | None = Field(default=None, description="Where the target comes from, e.g. 411/QĐ-TTg.")
+    target_basis: str | None = Field(
+        default=None, description="Where the target comes from, e.g. 411/QĐ-TTg."
+    )
     direction: Direction = Field(default=Direction.HIGHER, description="higher or lower is better.")
-    period: PeriodKind = Field(default=PeriodKind.MONTH, description="Reporting period: month, quarter or year.")
-    source: Source = Field(default=Source.IMPORTED, description="imported (official figures) or computed (by COC).")
+    period: PeriodKind = Field(
+        default=PeriodKind.MONTH, description="Reporting period: month, quarter or year."
+    )
+    source: Source = Field(
+        default=Source.IMPORTED, description="imported (official figures) or computed (by COC)."
+    )
 
 
 class CatalogueFile(Section):
@@ -82,14 +96,31 @@ def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
         data, lines = _read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ConfigError([ConfigProblem(filename, mark.line + 1 if mark else None, "",
-                                         f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                         "check indentation and quoting around this line")]) from None
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    filename,
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                    "check indentation and quoting around this line",
+                )
+            ]
+        ) from None
     except Exception as exc:  # a duplicate key, raised by the shared reader
         if type(exc).__name__ != "_DuplicateKey":
             raise
-        raise ConfigError([ConfigProblem(filename, exc.line, exc.key, "this key appears twice",  # type: ignore[attr-defined]
-                                         "keep only one of the two entries")]) from None
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    filename,
+                    exc.line,
+                    exc.key,
+                    "this key appears twice",  # type: ignore[attr-defined]
+                    "keep only one of the two entries",
+                )
+            ]
+        ) from None
     try:
         parsed = CatalogueFile.model_validate(data)
     except ValidationError as exc:
@@ -123,8 +154,11 @@ def _build(parsed: CatalogueFile, lines: dict, filename: str, problems: list[Con
     for section, items in (("metrics", parsed.metrics), ("kpis", parsed.kpis)):
         for i, item in enumerate(items):
             if item.id in seen:
-                problem((section, i, "id"), f"id '{item.id}' is used twice (also at {_dotted(seen[item.id])})",
-                        "give every metric and KPI its own id")
+                problem(
+                    (section, i, "id"),
+                    f"id '{item.id}' is used twice (also at {_dotted(seen[item.id])})",
+                    "give every metric and KPI its own id",
+                )
             seen.setdefault(item.id, (section, i, "id"))
     known = set(seen)
     formulas: dict[str, Node] = {}
@@ -132,17 +166,27 @@ def _build(parsed: CatalogueFile, lines: dict, filename: str, problems: list[Con
         try:
             formulas[kpi.id] = check(kpi.formula, known)
         except FormulaError as exc:
-            problem(("kpis", i, "formula"), str(exc), "use only metrics and KPIs defined in this file, numbers, "
-                    "+ - * / ( ) and min, max, sum, last, mean, if_zero")
+            problem(
+                ("kpis", i, "formula"),
+                str(exc),
+                "use only metrics and KPIs defined in this file, numbers, "
+                "+ - * / ( ) and min, max, sum, last, mean, if_zero",
+            )
     index = {kpi.id: i for i, kpi in enumerate(parsed.kpis)}
     for kpi_id, node in formulas.items():
         wrong = sorted(aggregated_names(node) & set(index))
         if wrong:
-            problem(("kpis", index[kpi_id], "formula"), f"sum(), last() and mean() take base metrics, not KPIs: "
-                    f"{', '.join(wrong)}", "apply them to the metrics the KPI is computed from")
+            problem(
+                ("kpis", index[kpi_id], "formula"),
+                f"sum(), last() and mean() take base metrics, not KPIs: {', '.join(wrong)}",
+                "apply them to the metrics the KPI is computed from",
+            )
     for cycle in _cycles(formulas, set(index)):
-        problem(("kpis", index[cycle[0]], "formula"), f"KPIs depend on each other in a circle: {' → '.join(cycle)}",
-                "compute one of them from base metrics only")
+        problem(
+            ("kpis", index[cycle[0]], "formula"),
+            f"KPIs depend on each other in a circle: {' → '.join(cycle)}",
+            "compute one of them from base metrics only",
+        )
     return Catalogue({m.id: m for m in parsed.metrics}, {k.id: k for k in parsed.kpis}, formulas)
 
 
@@ -154,7 +198,7 @@ def _cycles(formulas: dict[str, Node], kpi_ids: set[str]) -> list[list[str]]:
 
     def visit(k: str, path: list[str]) -> None:
         if k in path:
-            found.append(path[path.index(k):] + [k])
+            found.append(path[path.index(k) :] + [k])
             return
         if k in done:
             return

@@ -1,4 +1,4 @@
-"""The `run_coc.py import-kpi FILE` command: import official figures, print what was kept and every bad row."""
+"""The `run_coc.py import-kpi FILE` command: import official figures; print what was kept and each bad row."""
 
 from __future__ import annotations
 
@@ -42,8 +42,13 @@ def format_report(report: ImportReport) -> str:
     return "\n".join(lines)
 
 
-def main_import_kpi(config: CocConfig, path: str | Path, commune: str | None = None,
-                    progress: bool = True, out: TextIO | None = None) -> int:
+def main_import_kpi(
+    config: CocConfig,
+    path: str | Path,
+    commune: str | None = None,
+    progress: bool = True,
+    out: TextIO | None = None,
+) -> int:
     """Import one file; exit code 0 when every row was kept, 1 when some rows were refused, 2 when nothing
     could be imported (unreadable file or catalogue)."""
     out = out or sys.stdout

@@ -44,10 +44,21 @@ def record(value: KpiValue, catalogue: Catalogue, commune_name: str) -> dict[str
     data = asdict(value)
     data.pop("kpi_id")
     data.update(
-        id=kpi.id, name_vi=kpi.name_vi, name_en=kpi.name_en, pillar=kpi.pillar.value, pillar_vi=pillar_vi,
-        pillar_en=pillar_en, direction=kpi.direction.value, period_kind=kpi.period.value, source=kpi.source.value,
-        target_basis=kpi.target_basis, commune_name=commune_name, status=value.status.value,
-        status_vi=status_vi, status_en=status_en, updated_at=_iso(value.updated_at),
+        id=kpi.id,
+        name_vi=kpi.name_vi,
+        name_en=kpi.name_en,
+        pillar=kpi.pillar.value,
+        pillar_vi=pillar_vi,
+        pillar_en=pillar_en,
+        direction=kpi.direction.value,
+        period_kind=kpi.period.value,
+        source=kpi.source.value,
+        target_basis=kpi.target_basis,
+        commune_name=commune_name,
+        status=value.status.value,
+        status_vi=status_vi,
+        status_en=status_en,
+        updated_at=_iso(value.updated_at),
     )
     return data
 

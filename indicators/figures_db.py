@@ -70,7 +70,7 @@ class FiguresDb:
         return self._conn
 
     def upsert(self, figures: Iterable[Figure], now: datetime | None = None) -> UpsertCounts:
-        """Store figures in one transaction: new ones inserted, changed values replaced, equal ones left alone."""
+        """Store figures in one transaction: new inserted, changed replaced, equal ones untouched."""
         stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
         inserted = updated = unchanged = 0
         with self._lock, self.conn:
@@ -106,7 +106,9 @@ class FiguresDb:
     def communes(self) -> list[str]:
         """Communes that have at least one figure."""
         with self._lock:
-            return [r[0] for r in self.conn.execute("SELECT DISTINCT commune FROM kpi_figures ORDER BY commune")]
+            return [
+                r[0] for r in self.conn.execute("SELECT DISTINCT commune FROM kpi_figures ORDER BY commune")
+            ]
 
     def count(self) -> int:
         with self._lock:

@@ -2,7 +2,8 @@
 
 Language: numbers, names of metrics or KPIs, + - * / and parentheses, unary minus, min(a, b, ...),
 max(a, b, ...), if_zero(x, fallback), and sum(name) / last(name) / mean(name) to combine a metric's monthly
-figures over the KPI's period. Anything else (attribute access, subscripts, strings, powers, lambdas) is refused.
+figures over the KPI's period. Anything else (attribute access, subscripts, strings, powers, lambdas)
+is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ AGGREGATES = ("sum", "last", "mean")
 FUNCTIONS = ("min", "max", "if_zero", *AGGREGATES)
 KEYWORDS = ("lambda", "import", "for", "in", "if", "else", "and", "or", "not", "def", "class", "exec", "eval")
 
-TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/(),]))")
+TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/(),]))"
+)
 REFUSED_CHARS = {
     ".": "attribute access ('.') is not allowed",
     "[": "subscripts ('[...]') are not allowed",
@@ -157,7 +160,9 @@ class _Parser:
 
     def call(self, func: str, pos: int) -> Node:
         if func not in FUNCTIONS:
-            raise FormulaError(f"unknown function '{func}' at position {pos + 1}; allowed: {', '.join(FUNCTIONS)}")
+            raise FormulaError(
+                f"unknown function '{func}' at position {pos + 1}; allowed: {', '.join(FUNCTIONS)}"
+            )
         self.take("(")
         args = [self.expr()]
         while self.peek()[1] == ",":

@@ -57,8 +57,11 @@ def read_table(path: Path) -> list[tuple[int, list[object]]]:
             book.close()
     else:
         raise ImportFileError(f"{path.name}: only .csv and .xlsx files can be imported")
-    return [(i, cells) for i, cells in enumerate(rows, start=1)
-            if any(c is not None and str(c).strip() != "" for c in cells)]
+    return [
+        (i, cells)
+        for i, cells in enumerate(rows, start=1)
+        if any(c is not None and str(c).strip() != "" for c in cells)
+    ]
 
 
 def _columns(header: list[object]) -> dict[str, int]:
@@ -70,7 +73,9 @@ def _columns(header: list[object]) -> dict[str, int]:
     return found
 
 
-def _long_rows(rows: list[tuple[int, list[object]]], cols: dict[str, int], commune: str | None) -> Iterator[RawRow]:
+def _long_rows(
+    rows: list[tuple[int, list[object]]], cols: dict[str, int], commune: str | None
+) -> Iterator[RawRow]:
     def cell(cells: list[object], role: str) -> object:
         i = cols.get(role)
         return cells[i] if i is not None and i < len(cells) else None
@@ -80,8 +85,14 @@ def _long_rows(rows: list[tuple[int, list[object]]], cols: dict[str, int], commu
         yield RawRow(line, place, cell(cells, "period"), cell(cells, "metric"), cell(cells, "value"))
 
 
-def _wide_rows(header_line: int, rows: list[tuple[int, list[object]]], header: list[object],
-               cols: dict[str, int], commune: str | None, problems: list[RowProblem]) -> Iterator[RawRow]:
+def _wide_rows(
+    header_line: int,
+    rows: list[tuple[int, list[object]]],
+    header: list[object],
+    cols: dict[str, int],
+    commune: str | None,
+    problems: list[RowProblem],
+) -> Iterator[RawRow]:
     periods: dict[int, str] = {}
     for i, cell in enumerate(header):
         if i in cols.values() or _key(cell) in LABEL_COLUMNS or cell is None or str(cell).strip() == "":
@@ -114,13 +125,15 @@ def raw_rows(path: Path, commune: str | None, problems: list[RowProblem]) -> tup
     if "metric" in cols:
         return list(_wide_rows(header_line, body, header, cols, commune, problems)), "wide"
     raise ImportFileError(
-        f"{path.name}: line {header_line} must be a header: either commune, period, metric, value (long form) "
+        f"{path.name}: line {header_line} must be a header: either commune, period, metric, value "
+        "(long form) "
         "or metric followed by one column per month such as 2025-01 or 01/2025 (wide form)"
     )
 
 
-def import_file(path: str | Path, db: FiguresDb, catalogue: Catalogue, progress: bool = True,
-                commune: str | None = None) -> ImportReport:
+def import_file(
+    path: str | Path, db: FiguresDb, catalogue: Catalogue, progress: bool = True, commune: str | None = None
+) -> ImportReport:
     """Import one CSV or XLSX file: good rows stored (re-import changes nothing), bad rows reported."""
     path = Path(path)
     problems: list[RowProblem] = []
@@ -134,9 +147,11 @@ def import_file(path: str | Path, db: FiguresDb, catalogue: Catalogue, progress:
 
 
 def collapse(problems: list[RowProblem]) -> list[RowProblem]:
-    """One problem per line and reason: an unknown metric in a wide row is reported once, naming its columns."""
+    """One problem per line and reason: an unknown metric in a wide row is reported once, with its columns."""
     merged: dict[tuple[int, str], list[str | None]] = {}
     for p in problems:
         merged.setdefault((p.line, p.reason), []).append(p.column)
-    return [RowProblem(line, reason, ", ".join(c for c in cols if c) or None)
-            for (line, reason), cols in merged.items()]
+    return [
+        RowProblem(line, reason, ", ".join(c for c in cols if c) or None)
+        for (line, reason), cols in merged.items()
+    ]

@@ -40,7 +40,7 @@ class PeriodKind(StrEnum):
 
 
 class Source(StrEnum):
-    """Where a figure comes from: imported from the commune's systems, or computed by COC from its own data."""
+    """Where a figure comes from: imported from the commune's systems, or computed by COC itself."""
 
     IMPORTED = "imported"
     COMPUTED = "computed"
@@ -49,9 +49,9 @@ class Source(StrEnum):
 class Aggregate(StrEnum):
     """How monthly figures of a base metric combine into a quarter or a year."""
 
-    SUM = "sum"     # flows: files received, consultations
-    LAST = "last"   # stocks: households, accounts
-    MEAN = "mean"   # shares: availability
+    SUM = "sum"  # flows: files received, consultations
+    LAST = "last"  # stocks: households, accounts
+    MEAN = "mean"  # shares: availability
 
 
 class Status(StrEnum):
@@ -87,25 +87,25 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class KpiValue:
-    """One KPI of one commune for one period, against its target and compared with other periods and communes."""
+    """One KPI of one commune for one period, against its target, compared with other periods and communes."""
 
     kpi_id: str
     commune: str
     period: str
     value: float | None
-    reason: str | None = None              # why there is no value (missing input, division by zero)
+    reason: str | None = None  # why there is no value (missing input, division by zero)
     unit: str = ""
     target: float | None = None
-    progress_pct: float | None = None      # value against target, 100 = target reached
+    progress_pct: float | None = None  # value against target, 100 = target reached
     status: Status = Status.NO_VALUE
     previous_period: str | None = None
     previous_value: float | None = None
-    change: float | None = None            # value - previous_value
+    change: float | None = None  # value - previous_value
     last_year_period: str | None = None
     last_year_value: float | None = None
-    rank: int | None = None                # 1 = best among the communes with a value
+    rank: int | None = None  # 1 = best among the communes with a value
     rank_of: int = 0
-    updated_at: datetime | None = None     # newest import time among the figures used (freshness)
+    updated_at: datetime | None = None  # newest import time among the figures used (freshness)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Reporting periods as text keys: months '2025-01', quarters '2025-Q1', years '2025'; parsing and arithmetic."""
+"""Reporting periods as text keys: months '2025-01', quarters '2025-Q1', years '2025': parsing, arithmetic."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from indicators.models import PeriodKind
 PATTERNS: tuple[tuple[re.Pattern[str], PeriodKind, str], ...] = (
     (re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"), PeriodKind.MONTH, "2025-01"),
     (re.compile(r"^(?P<m>\d{1,2})[/.-](?P<y>\d{4})$"), PeriodKind.MONTH, "01/2025"),
-    (re.compile(r"^(?:T|Tháng\s*)(?P<m>\d{1,2})[/.-](?P<y>\d{4})$", re.IGNORECASE), PeriodKind.MONTH, "T01/2025"),
+    (
+        re.compile(r"^(?:T|Tháng\s*)(?P<m>\d{1,2})[/.-](?P<y>\d{4})$", re.IGNORECASE),
+        PeriodKind.MONTH,
+        "T01/2025",
+    ),
     (re.compile(r"^(?P<y>\d{4})-?Q(?P<q>[1-4])$", re.IGNORECASE), PeriodKind.QUARTER, "2025-Q1"),
     (re.compile(r"^Q(?P<q>[1-4])[/.-](?P<y>\d{4})$", re.IGNORECASE), PeriodKind.QUARTER, "Q1/2025"),
     (re.compile(r"^(?P<y>\d{4})$"), PeriodKind.YEAR, "2025"),

@@ -1,4 +1,4 @@
-"""The results engine: each KPI per commune and period, with target, progress, status, comparisons and rank."""
+"""The results engine: each KPI per commune and period, with target, progress, status, comparisons, rank."""
 
 from __future__ import annotations
 
@@ -18,8 +18,13 @@ Stamped = tuple[Evaluation, datetime | None]
 class KpiEngine:
     """Computes KPIs from a snapshot of figures; pure over its inputs, memoised per (kpi, commune, period)."""
 
-    def __init__(self, catalogue: Catalogue, figures: Iterable[Figure],
-                 targets: dict[str, dict[str, float]] | None = None, near_margin_pct: float = 10.0) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        figures: Iterable[Figure],
+        targets: dict[str, dict[str, float]] | None = None,
+        near_margin_pct: float = 10.0,
+    ) -> None:
         self.catalogue = catalogue
         self.targets = targets or {}
         self.near_margin_pct = near_margin_pct
@@ -39,8 +44,13 @@ class KpiEngine:
             return (Evaluation(direct.value), direct.imported_at) if direct else (missing(name), None)
         how = Aggregate(aggregate or self.catalogue.metrics[name].aggregate)
         values = [f.value for f in found]
-        value = sum(values) if how is Aggregate.SUM else values[-1] if how is Aggregate.LAST \
+        value = (
+            sum(values)
+            if how is Aggregate.SUM
+            else values[-1]
+            if how is Aggregate.LAST
             else sum(values) / len(values)
+        )
         return Evaluation(value), max((f.imported_at for f in found if f.imported_at), default=None)
 
     def evaluate(self, kpi_id: str, commune: str, period: str) -> Stamped:
@@ -70,7 +80,7 @@ class KpiEngine:
         return self.targets.get(commune, {}).get(kpi.id, kpi.target)
 
     def value(self, kpi_id: str, commune: str, month: str) -> KpiValue:
-        """One KPI for the commune in the KPI's period that contains `month` ('2025-05' -> '2025-Q2' if quarterly)."""
+        """One KPI for the commune in its period containing `month` ('2025-05' -> '2025-Q2' if quarterly)."""
         kpi = self.catalogue.kpis[kpi_id]
         period = containing(month, kpi.period)
         result, stamp = self.evaluate(kpi_id, commune, period)
@@ -80,27 +90,40 @@ class KpiEngine:
         year_ago = self.evaluate(kpi_id, commune, last_year)[0].value
         others = [v for c in self.communes if (v := self.evaluate(kpi_id, c, period)[0].value) is not None]
         return KpiValue(
-            kpi_id=kpi_id, commune=commune, period=period, value=result.value, reason=result.reason, unit=kpi.unit,
-            target=target, progress_pct=_round(progress_pct(result.value, target, kpi.direction)),
+            kpi_id=kpi_id,
+            commune=commune,
+            period=period,
+            value=result.value,
+            reason=result.reason,
+            unit=kpi.unit,
+            target=target,
+            progress_pct=_round(progress_pct(result.value, target, kpi.direction)),
             status=status_of(result.value, target, kpi.direction, self.near_margin_pct),
-            previous_period=prev_period, previous_value=prev,
+            previous_period=prev_period,
+            previous_value=prev,
             change=_round(result.value - prev) if result.value is not None and prev is not None else None,
-            last_year_period=last_year, last_year_value=year_ago,
-            rank=rank_of(result.value, others, kpi.direction), rank_of=len(others), updated_at=stamp,
+            last_year_period=last_year,
+            last_year_value=year_ago,
+            rank=rank_of(result.value, others, kpi.direction),
+            rank_of=len(others),
+            updated_at=stamp,
         )
 
-    def results(self, month: str, communes: Iterable[str] | None = None,
-                pillar: Pillar | None = None) -> list[KpiValue]:
+    def results(
+        self, month: str, communes: Iterable[str] | None = None, pillar: Pillar | None = None
+    ) -> list[KpiValue]:
         """Every KPI (of one pillar, if given) for each commune, in catalogue order."""
         chosen = list(communes) if communes is not None else self.communes
         kpis = [k for k in self.catalogue.kpis.values() if pillar is None or k.pillar is pillar]
         return [self.value(k.id, c, month) for c in chosen for k in kpis]
 
     def history(self, kpi_id: str, commune: str, start_month: str, end_month: str) -> list[KpiValue]:
-        """The KPI in each of its periods from the one containing `start_month` to the one containing `end_month`."""
+        """The KPI in each of its periods, from the one holding `start_month` to that of `end_month`."""
         kind = self.catalogue.kpis[kpi_id].period
-        return [self.value(kpi_id, commune, months_in(p)[-1])
-                for p in periods_between(start_month, end_month, kind)]
+        return [
+            self.value(kpi_id, commune, months_in(p)[-1])
+            for p in periods_between(start_month, end_month, kind)
+        ]
 
 
 def _round(value: float | None) -> float | None:

@@ -19,7 +19,7 @@ COMMUNE = re.compile(COMMUNE_ID_PATTERN)
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    """One figure as read, before checking: `line` as the spreadsheet or request shows it, `column` if wide."""
+    """One figure as read, before checking: `line` as the sheet or request shows it, `column` if wide."""
 
     line: int
     commune: object
@@ -44,7 +44,9 @@ def parse_number(value: object) -> float:
         if text == "" or value is None:
             raise RowRejected("the value is empty")
         if not NUMBER.match(text):
-            hint = " (write 1065 or 54.4, without thousands separators)" if re.search(r"\d[.,]\d", text) else ""
+            hint = (
+                " (write 1065 or 54.4, without thousands separators)" if re.search(r"\d[.,]\d", text) else ""
+            )
             raise RowRejected(f"'{value}' is not a number{hint}")
         number = float(text)
     if not math.isfinite(number):
@@ -67,7 +69,9 @@ def check_row(row: RawRow, catalogue: Catalogue, source: str) -> Figure:
     """Turn one raw row into a Figure or raise RowRejected with the reason."""
     commune = str(row.commune or "").strip()
     if not COMMUNE.match(commune):
-        raise RowRejected(f"commune '{commune}' is not a commune id (lower-case letters, digits, '-', e.g. quang-tho)")
+        raise RowRejected(
+            f"commune '{commune}' is not a commune id (lower-case letters, digits, '-', e.g. quang-tho)"
+        )
     try:
         period = parse_period(row.period)
     except PeriodError as exc:
@@ -82,8 +86,10 @@ def check_row(row: RawRow, catalogue: Catalogue, source: str) -> Figure:
     return Figure(commune, period, metric, value, source)
 
 
-def check_rows(rows: Iterable[RawRow], catalogue: Catalogue, source: str) -> tuple[list[Figure], list[RowProblem]]:
-    """Keep the good rows; report each bad one, and each repeat of a (commune, period, metric) already seen."""
+def check_rows(
+    rows: Iterable[RawRow], catalogue: Catalogue, source: str
+) -> tuple[list[Figure], list[RowProblem]]:
+    """Keep the good rows; report each bad one and each repeat of a (commune, period, metric)."""
     kept: list[Figure] = []
     problems: list[RowProblem] = []
     first_line: dict[tuple[str, str, str], int] = {}
@@ -95,8 +101,14 @@ def check_rows(rows: Iterable[RawRow], catalogue: Catalogue, source: str) -> tup
             continue
         key = (figure.commune, figure.period, figure.metric)
         if key in first_line:
-            problems.append(RowProblem(row.line, f"duplicate row: {figure.metric} of {figure.commune} for "
-                                       f"{figure.period} is already on line {first_line[key]}", row.column))
+            problems.append(
+                RowProblem(
+                    row.line,
+                    f"duplicate row: {figure.metric} of {figure.commune} for "
+                    f"{figure.period} is already on line {first_line[key]}",
+                    row.column,
+                )
+            )
             continue
         first_line[key] = row.line
         kept.append(figure)

@@ -1,4 +1,4 @@
-"""Reads the time-series store (and the camera and alert services) to produce a month's sensor-derived figures."""
+"""Reads the time-series store (and the camera and alert services) for a month's sensor-derived figures."""
 
 from __future__ import annotations
 
@@ -11,8 +11,18 @@ from zoneinfo import ZoneInfo
 
 from indicators.models import Figure
 from indicators.sensor_kpis import (
-    HOUR, SOURCE, AlertAcks, CameraUptime, Device, Hourly, air_hours, exceedance_days, flood_figures, flood_levels,
-    hours_between, month_bounds,
+    HOUR,
+    SOURCE,
+    AlertAcks,
+    CameraUptime,
+    Device,
+    Hourly,
+    air_hours,
+    exceedance_days,
+    flood_figures,
+    flood_levels,
+    hours_between,
+    month_bounds,
 )
 from sensors.aqi_tables import Pollutant
 
@@ -24,7 +34,7 @@ PM_FIELDS = {"pm25": Pollutant.PM25, "pm10": Pollutant.PM10}
 class SensorSources:
     """Where sensor-derived figures come from; any part may be missing (its figures are then not produced)."""
 
-    store: Any = None                   # ingest.store.Store
+    store: Any = None  # ingest.store.Store
     devices: Sequence[Device] = ()
     cameras: CameraUptime | None = None
     alerts: AlertAcks | None = None
@@ -35,30 +45,46 @@ def _hourly(store: Any, device: Device, field: str, start: datetime, end: dateti
     return {p.ts: p.value for p in points}
 
 
-def _air(sources: SensorSources, start: datetime, end: datetime, tz: ZoneInfo,
-         limits: Mapping[int, float]) -> dict[str, float]:
+def _air(
+    sources: SensorSources, start: datetime, end: datetime, tz: ZoneInfo, limits: Mapping[int, float]
+) -> dict[str, float]:
     measured = ok = 0
     over: set = set()
     days = sorted({h.astimezone(tz).date() for h in hours_between(start, end)})
     for device in (d for d in sources.devices if d.kind == "air"):
-        pm = {pol: _hourly(sources.store, device, f, start - 11 * HOUR, end, "mean") for f, pol in PM_FIELDS.items()}
+        pm = {
+            pol: _hourly(sources.store, device, f, start - 11 * HOUR, end, "mean")
+            for f, pol in PM_FIELDS.items()
+        }
         n, good = air_hours(pm, hours_between(start, end))
         measured, ok = measured + n, ok + good
         over |= exceedance_days(pm[Pollutant.PM25], days, tz, limits)
     if measured == 0:
         return {}
-    return {"air_hours_measured": float(measured), "air_hours_aqi_ok": float(ok),
-            "pm25_days_over_limit": float(len(over))}
+    return {
+        "air_hours_measured": float(measured),
+        "air_hours_aqi_ok": float(ok),
+        "pm25_days_over_limit": float(len(over)),
+    }
 
 
 def _flood(sources: SensorSources, start: datetime, end: datetime) -> dict[str, float]:
-    points = [(_hourly(sources.store, d, "water_level_cm", start, end, "max"), d.alarm_levels_cm)
-              for d in sources.devices if d.kind == "flood" and d.alarm_levels_cm]
+    points = [
+        (_hourly(sources.store, d, "water_level_cm", start, end, "max"), d.alarm_levels_cm)
+        for d in sources.devices
+        if d.kind == "flood" and d.alarm_levels_cm
+    ]
     return flood_figures(flood_levels(points))
 
 
-def compute_month(sources: SensorSources, commune: str, month: str, tz: ZoneInfo,
-                  limits: Mapping[int, float], now: datetime | None = None) -> list[Figure]:
+def compute_month(
+    sources: SensorSources,
+    commune: str,
+    month: str,
+    tz: ZoneInfo,
+    limits: Mapping[int, float],
+    now: datetime | None = None,
+) -> list[Figure]:
     """The month's sensor-derived figures for the commune (up to `now` for the running month)."""
     start, end = month_bounds(month, tz)
     if now is not None:
@@ -71,5 +97,8 @@ def compute_month(sources: SensorSources, commune: str, month: str, tz: ZoneInfo
         values["camera_online_pct"] = sources.cameras.camera_availability(start, end)
     if sources.alerts is not None:
         values["alert_ack_median_minutes"] = sources.alerts.median_ack_minutes(start, end)
-    return [Figure(commune, month, metric, round(value, 3), SOURCE)
-            for metric, value in values.items() if value is not None]
+    return [
+        Figure(commune, month, metric, round(value, 3), SOURCE)
+        for metric, value in values.items()
+        if value is not None
+    ]

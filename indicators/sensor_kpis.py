@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from indicators.models import Figure
 from sensors.aqi import nowcast, sub_index
 from sensors.aqi_tables import Pollutant, Standard
 from sensors.flood import alarm_level
@@ -51,8 +50,10 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """UTC start and end of a local calendar month '2025-06'."""
     year, mon = int(month[:4]), int(month[5:7])
     nxt = date(year + mon // 12, mon % 12 + 1, 1)
-    return (datetime.combine(date(year, mon, 1), time(0), tz).astimezone(UTC),
-            datetime.combine(nxt, time(0), tz).astimezone(UTC))
+    return (
+        datetime.combine(date(year, mon, 1), time(0), tz).astimezone(UTC),
+        datetime.combine(nxt, time(0), tz).astimezone(UTC),
+    )
 
 
 def hours_between(start: datetime, end: datetime) -> list[datetime]:
@@ -86,8 +87,10 @@ def pm25_limit(limits: Mapping[int, float], day: date) -> float:
     return limits[max(years)]
 
 
-def exceedance_days(pm25: Hourly, days: Sequence[date], tz: ZoneInfo, limits: Mapping[int, float]) -> set[date]:
-    """Local days whose mean of hourly PM2.5 means is above the limit (days with under 18 hours are skipped)."""
+def exceedance_days(
+    pm25: Hourly, days: Sequence[date], tz: ZoneInfo, limits: Mapping[int, float]
+) -> set[date]:
+    """Local days whose mean of hourly PM2.5 means is above the limit (days under 18 hours are skipped)."""
     over = set()
     for day in days:
         start = datetime.combine(day, time(0), tz).astimezone(UTC)

@@ -31,9 +31,16 @@ MAX_API_ROWS = 10_000
 def check_targets(config: CocConfig, catalogue: Catalogue) -> list[ConfigProblem]:
     """Every per-commune target override that names a KPI the catalogue does not have."""
     return [
-        ConfigProblem("config", None, f"indicators.targets.{commune}.{kpi}", f"unknown KPI '{kpi}'",
-                      f"use a KPI id of {config.indicators.catalogue_path}")
-        for commune, kpis in config.indicators.targets.items() for kpi in kpis if kpi not in catalogue.kpis
+        ConfigProblem(
+            "config",
+            None,
+            f"indicators.targets.{commune}.{kpi}",
+            f"unknown KPI '{kpi}'",
+            f"use a KPI id of {config.indicators.catalogue_path}",
+        )
+        for commune, kpis in config.indicators.targets.items()
+        for kpi in kpis
+        if kpi not in catalogue.kpis
     ]
 
 
@@ -43,9 +50,15 @@ class IndicatorService:
 
     name = "indicators"
 
-    def __init__(self, config: CocConfig, db_path: str | Path | None = None, store: Any = None,
-                 cameras: CameraUptime | None = None, alerts: AlertAcks | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: CocConfig,
+        db_path: str | Path | None = None,
+        store: Any = None,
+        cameras: CameraUptime | None = None,
+        alerts: AlertAcks | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.config = config
         self.settings = config.indicators
         self.db = FiguresDb(db_path or figures_db_path(config))
@@ -98,15 +111,23 @@ class IndicatorService:
         month = now.astimezone(self.tz).strftime("%Y-%m")
         figures = []
         for back in range(months):
-            figures += compute_month(self.sources, self.config.commune.id, shift(month, -back), self.tz,
-                                     self.settings.pm25_daily_limit_ug_m3, now)
+            figures += compute_month(
+                self.sources,
+                self.config.commune.id,
+                shift(month, -back),
+                self.tz,
+                self.settings.pm25_daily_limit_ug_m3,
+                now,
+            )
         counts = self.db.upsert(figures, now)
         return counts.inserted + counts.updated
 
     def engine(self) -> KpiEngine:
         """A results engine over a fresh snapshot of the figures."""
         assert self.catalogue is not None, "IndicatorService.start() first"
-        return KpiEngine(self.catalogue, self.db.figures(), dict(self.settings.targets), self.settings.near_margin_pct)
+        return KpiEngine(
+            self.catalogue, self.db.figures(), dict(self.settings.targets), self.settings.near_margin_pct
+        )
 
     def results(self, month: str, commune: str | None = None, pillar: Pillar | None = None) -> list[KpiValue]:
         engine = self.engine()
@@ -133,12 +154,17 @@ class IndicatorService:
     def add_rows(self, rows: Iterable[Mapping[str, Any]], source: str) -> ImportReport:
         """Validate and store JSON rows {commune, period, metric, value}; row numbers count from 1."""
         assert self.catalogue is not None, "IndicatorService.start() first"
-        raw = [RawRow(i, r.get("commune", self.config.commune.id), r.get("period"), r.get("metric"), r.get("value"))
-               for i, r in enumerate(rows, start=1)]
+        raw = [
+            RawRow(
+                i, r.get("commune", self.config.commune.id), r.get("period"), r.get("metric"), r.get("value")
+            )
+            for i, r in enumerate(rows, start=1)
+        ]
         figures, problems = check_rows(raw, self.catalogue, source)
         counts = self.db.upsert(figures)
-        return ImportReport(source, len(raw), counts.inserted, counts.updated, counts.unchanged,
-                            tuple(collapse(problems)))
+        return ImportReport(
+            source, len(raw), counts.inserted, counts.updated, counts.unchanged, tuple(collapse(problems))
+        )
 
     def import_file(self, path: str | Path, progress: bool = False) -> ImportReport:
         assert self.catalogue is not None, "IndicatorService.start() first"

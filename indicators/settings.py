@@ -37,7 +37,9 @@ class IndicatorsConfig(Section):
         "{cashless_households_rate: 70}}; a KPI not listed keeps the catalogue's national target.",
     )
     near_margin_pct: float = Field(
-        default=10.0, ge=0, le=100,
+        default=10.0,
+        ge=0,
+        le=100,
         description="A value within this many percent of its target (on the wrong side) is 'near' (gần đạt) "
         "instead of 'behind' (chưa đạt).",
     )
@@ -47,7 +49,9 @@ class IndicatorsConfig(Section):
         "are shown by id.",
     )
     sensor_refresh_s: int = Field(
-        default=900, ge=60, le=86400,
+        default=900,
+        ge=60,
+        le=86400,
         description="Seconds between two recomputations of the sensor-derived KPIs of this and last month.",
     )
     pm25_daily_limit_ug_m3: dict[int, float] = Field(

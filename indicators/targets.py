@@ -17,7 +17,9 @@ def progress_pct(value: float | None, target: float | None, direction: Direction
     return target / value * 100 if target != 0 else None
 
 
-def status_of(value: float | None, target: float | None, direction: Direction, near_margin_pct: float) -> Status:
+def status_of(
+    value: float | None, target: float | None, direction: Direction, near_margin_pct: float
+) -> Status:
     """Met when the target is reached; near when within `near_margin_pct` percent of it; behind otherwise."""
     if value is None:
         return Status.NO_VALUE

@@ -1,4 +1,4 @@
-"""KPI API: results per period and commune, history of one KPI, CSV/XLSX export, and figures posted as JSON."""
+"""KPI API: results by period and commune, one KPI's history, CSV/XLSX export, figures posted as JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from dashboard.auth import current_principal, require_roles
 from dashboard.settings import Role
 from indicators.export import record, to_csv, to_xlsx
-from indicators.models import Pillar, PeriodKind
+from indicators.models import PeriodKind, Pillar
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.service import MAX_API_ROWS
 
@@ -28,7 +28,9 @@ def _service() -> Any:
 
 
 def _unavailable() -> tuple[Response, int]:
-    return jsonify(error="unavailable", message="Chưa chạy dịch vụ chỉ tiêu / indicators service not running"), 503
+    return jsonify(
+        error="unavailable", message="Chưa chạy dịch vụ chỉ tiêu / indicators service not running"
+    ), 503
 
 
 def _month(name: str, default: str | None) -> str:
@@ -51,7 +53,9 @@ def _pillar() -> Pillar | None:
     try:
         return Pillar(text)
     except ValueError:
-        raise BadRequest(f"unknown pillar '{text}'; use one of {', '.join(p.value for p in Pillar)}") from None
+        raise BadRequest(
+            f"unknown pillar '{text}'; use one of {', '.join(p.value for p in Pillar)}"
+        ) from None
 
 
 def _commune(service: Any, required: bool = False) -> str | None:
@@ -96,8 +100,10 @@ def history(kpi_id: str) -> Any:
     start = _month("from", shift(end, 1 - HISTORY_MONTHS))
     if start > end:
         raise BadRequest("'from' is after 'to'")
-    points = [record(v, service.catalogue, service.commune_name(commune))
-              for v in service.history(kpi_id, commune, start, end)]
+    points = [
+        record(v, service.catalogue, service.commune_name(commune))
+        for v in service.history(kpi_id, commune, start, end)
+    ]
     return jsonify(kpi=kpi_id, commune=commune, **{"from": start, "to": end}, points=points)
 
 
@@ -122,7 +128,9 @@ def export() -> Any:
 def _rows(body: Any) -> list[dict[str, Any]]:
     rows = body.get("rows") if isinstance(body, dict) else body
     if not isinstance(rows, list) or not rows:
-        raise BadRequest('send a JSON array of rows, or {"rows": [...]}, each {commune, period, metric, value}')
+        raise BadRequest(
+            'send a JSON array of rows, or {"rows": [...]}, each {commune, period, metric, value}'
+        )
     if len(rows) > MAX_API_ROWS:
         raise BadRequest(f"at most {MAX_API_ROWS} rows per request")
     bad = [i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)]
@@ -141,8 +149,11 @@ def post_data() -> Any:
     principal = current_principal()
     report = service.add_rows(rows, f"api:{principal.name if principal else 'unknown'}")
     body = {
-        "received": report.rows_read, "inserted": report.inserted, "updated": report.updated,
-        "unchanged": report.unchanged, "kept": report.kept,
+        "received": report.rows_read,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "kept": report.kept,
         "problems": [{"row": p.line, "reason": p.reason} for p in report.problems],
     }
     return jsonify(body), 422 if report.problems else 200

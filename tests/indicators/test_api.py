@@ -52,7 +52,9 @@ def auth(role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKENS[role]}"}
 
 
-@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("operator", 200), ("leader", 200), ("police", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("operator", 200), ("leader", 200), ("police", 403)]
+)
 def test_read_roles(client: FlaskClient, role: str, status: int) -> None:
     assert client.get("/api/kpis", headers=auth(role)).status_code == status
     assert client.get("/api/kpis/cashless_households_rate/history", headers=auth(role)).status_code == status
@@ -66,8 +68,9 @@ def test_unauthenticated_is_401(client: FlaskClient) -> None:
 
 
 def test_kpis_of_one_commune_and_pillar(client: FlaskClient) -> None:
-    body = client.get("/api/kpis?period=2026-10&commune=quang-tho&pillar=digital_economy",
-                      headers=auth("leader")).get_json()
+    body = client.get(
+        "/api/kpis?period=2026-10&commune=quang-tho&pillar=digital_economy", headers=auth("leader")
+    ).get_json()
     assert body["period"] == "2026-10"
     assert [c["id"] for c in body["communes"]] == ["quang-tho", "la-bang", "sang-moc", "yen-hoa"]
     rows = {r["id"]: r for r in body["kpis"]}
@@ -93,8 +96,10 @@ def test_kpis_default_to_latest_month_and_all_communes_with_overrides(client: Fl
     assert signed["quang-tho"]["target"] == 90 and signed["sang-moc"]["commune_name"] == "Xã Sảng Mộc"
 
 
-@pytest.mark.parametrize("query", ["period=2026-13", "period=10/2026x", "period=2026-Q1", "pillar=economy",
-                                   "commune=ha-noi", "format=pdf"])
+@pytest.mark.parametrize(
+    "query",
+    ["period=2026-13", "period=10/2026x", "period=2026-Q1", "pillar=economy", "commune=ha-noi", "format=pdf"],
+)
 def test_bad_queries_are_400(client: FlaskClient, query: str) -> None:
     path = "/api/kpis/export" if query.startswith("format") else "/api/kpis"
     response = client.get(f"{path}?{query}", headers=auth("leader"))
@@ -102,8 +107,10 @@ def test_bad_queries_are_400(client: FlaskClient, query: str) -> None:
 
 
 def test_history(client: FlaskClient) -> None:
-    response = client.get("/api/kpis/cashless_households_rate/history?commune=quang-tho&from=2025-11&to=2026-10",
-                          headers=auth("leader"))
+    response = client.get(
+        "/api/kpis/cashless_households_rate/history?commune=quang-tho&from=2025-11&to=2026-10",
+        headers=auth("leader"),
+    )
     body = response.get_json()
     assert [p["period"] for p in body["points"]][:2] == ["2025-11", "2025-12"] and len(body["points"]) == 12
     assert round(body["points"][-1]["value"], 1) == 54.4
@@ -111,20 +118,27 @@ def test_history(client: FlaskClient) -> None:
     assert (default["from"], default["to"], default["commune"]) == ("2024-11", "2026-10", "quang-tho")
     assert default["points"][0]["period"] == "2024-Q4" and default["points"][-1]["period"] == "2026-Q4"
     assert client.get("/api/kpis/nope/history", headers=auth("leader")).status_code == 404
-    assert client.get("/api/kpis/ehr_rate/history?from=2026-10&to=2026-01",
-                      headers=auth("leader")).status_code == 400
+    assert (
+        client.get("/api/kpis/ehr_rate/history?from=2026-10&to=2026-01", headers=auth("leader")).status_code
+        == 400
+    )
 
 
 def test_export_csv_and_xlsx(client: FlaskClient) -> None:
-    csv_response = client.get("/api/kpis/export?period=2026-10&commune=quang-tho&format=csv", headers=auth("leader"))
+    csv_response = client.get(
+        "/api/kpis/export?period=2026-10&commune=quang-tho&format=csv", headers=auth("leader")
+    )
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     text = csv_response.data.decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("Xã / Commune,Kỳ / Period")
-    assert any("cashless_households_rate" in line and ",54.36," in line and "Chưa đạt" in line for line in lines)
+    assert any(
+        "cashless_households_rate" in line and ",54.36," in line and "Chưa đạt" in line for line in lines
+    )
     assert "chi-tieu-quang-tho-2026-10.csv" in csv_response.headers["Content-Disposition"]
-    xlsx = client.get("/api/kpis/export?period=2026-10&format=xlsx&pillar=digital_government",
-                      headers=auth("admin"))
+    xlsx = client.get(
+        "/api/kpis/export?period=2026-10&format=xlsx&pillar=digital_government", headers=auth("admin")
+    )
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Xã / Commune" and len(rows) == 1 + 4 * 11
@@ -134,7 +148,12 @@ def test_export_csv_and_xlsx(client: FlaskClient) -> None:
 def test_post_data_keeps_good_rows_and_reports_bad(client: FlaskClient, service: IndicatorService) -> None:
     rows = [
         {"commune": "quang-tho", "period": "2026-11", "metric": "households_total", "value": 1960},
-        {"commune": "quang-tho", "period": "11/2026", "metric": "households_with_payment_account", "value": "1100"},
+        {
+            "commune": "quang-tho",
+            "period": "11/2026",
+            "metric": "households_with_payment_account",
+            "value": "1100",
+        },
         {"commune": "quang-tho", "period": "2026-11", "metric": "households_total", "value": 1961},
         {"commune": "quang-tho", "period": "2026/11", "metric": "households_total", "value": 1},
         {"commune": "quang-tho", "period": "2026-11", "metric": "nonsense", "value": 1},
@@ -145,7 +164,10 @@ def test_post_data_keeps_good_rows_and_reports_bad(client: FlaskClient, service:
     body = response.get_json()
     assert (body["inserted"], body["kept"]) == (2, 2)
     assert [p["row"] for p in body["problems"]] == [3, 4, 5, 6]
-    assert "duplicate row" in body["problems"][0]["reason"] and "'abc' is not a number" == body["problems"][3]["reason"]
+    assert (
+        "duplicate row" in body["problems"][0]["reason"]
+        and "'abc' is not a number" == body["problems"][3]["reason"]
+    )
     stored = {(f.period, f.metric): f for f in service.db.figures() if f.period == "2026-11"}
     assert stored[("2026-11", "households_total")].value == 1960
     assert stored[("2026-11", "households_total")].source == "api:operator-client"

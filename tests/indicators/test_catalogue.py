@@ -13,11 +13,26 @@ from indicators.results import KpiEngine
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_KPIS = [
-    "tthc_received", "tthc_on_time_rate", "tthc_overdue", "tthc_online_rate", "dvc_full_online_rate",
-    "tthc_online_payment_rate", "tthc_digitised_rate", "pakn_on_time_rate", "satisfaction_rate",
-    "work_files_online_rate", "signed_docs_rate", "cashless_households_rate", "ecommerce_products",
-    "digital_address_rate", "telehealth_consultations", "ehr_rate", "fibre_households_rate",
-    "smartphone_adults_rate", "digital_skills_rate", "officials_trained_rate",
+    "tthc_received",
+    "tthc_on_time_rate",
+    "tthc_overdue",
+    "tthc_online_rate",
+    "dvc_full_online_rate",
+    "tthc_online_payment_rate",
+    "tthc_digitised_rate",
+    "pakn_on_time_rate",
+    "satisfaction_rate",
+    "work_files_online_rate",
+    "signed_docs_rate",
+    "cashless_households_rate",
+    "ecommerce_products",
+    "digital_address_rate",
+    "telehealth_consultations",
+    "ehr_rate",
+    "fibre_households_rate",
+    "smartphone_adults_rate",
+    "digital_skills_rate",
+    "officials_trained_rate",
 ]
 
 
@@ -40,19 +55,38 @@ def test_catalogue_has_every_domain_kpi_with_names_and_pillars(catalogue: Catalo
 # (KPI, inputs for one month, expected value computed by hand)
 CASES = [
     ("tthc_received", {"tthc_received_direct": 60, "tthc_received_online": 35, "tthc_received_post": 5}, 100),
-    ("tthc_on_time_rate", {"tthc_resolved_early": 10, "tthc_resolved_on_time": 80, "tthc_resolved_late": 10}, 90),
+    (
+        "tthc_on_time_rate",
+        {"tthc_resolved_early": 10, "tthc_resolved_on_time": 80, "tthc_resolved_late": 10},
+        90,
+    ),
     ("tthc_overdue", {"tthc_resolved_late": 3, "tthc_pending_overdue": 2}, 5),
-    ("tthc_online_rate", {"tthc_received_direct": 60, "tthc_received_online": 35, "tthc_received_post": 5}, 35),
+    (
+        "tthc_online_rate",
+        {"tthc_received_direct": 60, "tthc_received_online": 35, "tthc_received_post": 5},
+        35,
+    ),
     ("dvc_full_online_rate", {"procedures_full_online": 18, "procedures_total": 24}, 75),
     ("tthc_online_payment_rate", {"tthc_paid_online": 12, "tthc_with_fee": 48}, 25),
-    ("tthc_digitised_rate", {"tthc_e_result": 45, "tthc_resolved_early": 10, "tthc_resolved_on_time": 40,
-                             "tthc_resolved_late": 0}, 90),
+    (
+        "tthc_digitised_rate",
+        {
+            "tthc_e_result": 45,
+            "tthc_resolved_early": 10,
+            "tthc_resolved_on_time": 40,
+            "tthc_resolved_late": 0,
+        },
+        90,
+    ),
     ("pakn_on_time_rate", {"pakn_on_time": 19, "pakn_received": 20}, 95),
     ("satisfaction_rate", {"survey_total": 200, "survey_not_satisfied": 6}, 97),
     ("work_files_online_rate", {"work_files_online": 130, "work_files_total": 200}, 65),
     ("signed_docs_rate", {"docs_out_signed": 45, "docs_out_total": 50}, 90),
-    ("cashless_households_rate", {"households_with_payment_account": 1065, "households_total": 1959},
-     1065 / 1959 * 100),
+    (
+        "cashless_households_rate",
+        {"households_with_payment_account": 1065, "households_total": 1959},
+        1065 / 1959 * 100,
+    ),
     ("ecommerce_products", {"ecommerce_products_listed": 14}, 14),
     ("digital_address_rate", {"households_with_vpostcode": 1147, "households_total": 1250}, 91.76),
     ("telehealth_consultations", {"telehealth_consultations_count": 98}, 98),
@@ -76,7 +110,9 @@ def test_every_catalogue_kpi_has_a_hand_computed_case(catalogue: Catalogue) -> N
 
 
 @pytest.mark.parametrize(("kpi_id", "inputs", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_catalogue_formula(catalogue: Catalogue, kpi_id: str, inputs: dict[str, float], expected: float) -> None:
+def test_catalogue_formula(
+    catalogue: Catalogue, kpi_id: str, inputs: dict[str, float], expected: float
+) -> None:
     kpi = catalogue.kpis[kpi_id]
     month = {PeriodKind.MONTH: "2025-06", PeriodKind.QUARTER: "2025-Q2", PeriodKind.YEAR: "2025"}[kpi.period]
     engine = KpiEngine(catalogue, [Figure("xa-a", month, m, v) for m, v in inputs.items()])
@@ -109,14 +145,17 @@ def problems_of(text: str) -> list:
     return info.value.problems
 
 
-@pytest.mark.parametrize(("formula", "fragment"), [
-    ("__import__('os').system('rm -rf /')", "'__import__' is not allowed"),
-    ("households_total.__class__", "attribute access"),
-    ("9**9**9", "powers"),
-    ("lambda: 0", "'lambda' is not allowed"),
-    ("households_total[0]", "subscripts"),
-    ("households / households_total", "unknown metric or KPI: households"),
-])
+@pytest.mark.parametrize(
+    ("formula", "fragment"),
+    [
+        ("__import__('os').system('rm -rf /')", "'__import__' is not allowed"),
+        ("households_total.__class__", "attribute access"),
+        ("9**9**9", "powers"),
+        ("lambda: 0", "'lambda' is not allowed"),
+        ("households_total[0]", "subscripts"),
+        ("households / households_total", "unknown metric or KPI: households"),
+    ],
+)
 def test_bad_formula_is_a_located_configuration_error(formula: str, fragment: str) -> None:
     text = MINIMAL.replace("FORMULA", f'"{formula}"')
     (problem,) = problems_of(text)
@@ -127,7 +166,9 @@ def test_bad_formula_is_a_located_configuration_error(formula: str, fragment: st
 
 
 def test_cycle_between_kpis_is_reported_with_its_path() -> None:
-    text = MINIMAL.replace("FORMULA", "other_rate + 1") + """\
+    text = (
+        MINIMAL.replace("FORMULA", "other_rate + 1")
+        + """\
   - id: other_rate
     name_vi: "Khác"
     name_en: Other
@@ -136,6 +177,7 @@ def test_cycle_between_kpis_is_reported_with_its_path() -> None:
     formula: cashless_households_rate * 2
   - {id: self_rate, name_vi: "Tự", name_en: Self, pillar: digital_economy, unit: "%", formula: self_rate}
 """
+    )
     problems = problems_of(text)
     messages = {p.key: p.message for p in problems}
     assert "cashless_households_rate → other_rate → cashless_households_rate" in messages["kpis[0].formula"]
@@ -148,8 +190,9 @@ def test_unknown_key_duplicate_id_and_bad_enum_are_located() -> None:
     keys = {p.key: p for p in problems_of(text)}
     assert keys["kpis[0].colour"].message == "unknown key 'colour'"
     assert keys["kpis[0].colour"].line == 12
-    text = MINIMAL.replace("FORMULA", "households_total").replace("id: households_with_payment_account",
-                                                                    "id: households_total")
+    text = MINIMAL.replace("FORMULA", "households_total").replace(
+        "id: households_with_payment_account", "id: households_total"
+    )
     (dup,) = problems_of(text)
     assert dup.key == "metrics[1].id" and "used twice" in dup.message and dup.line == 4
     (bad,) = problems_of(MINIMAL.replace("FORMULA", "households_total").replace("digital_economy", "economy"))
@@ -157,9 +200,12 @@ def test_unknown_key_duplicate_id_and_bad_enum_are_located() -> None:
 
 
 def test_aggregate_of_a_kpi_is_refused() -> None:
-    text = MINIMAL.replace("FORMULA", "households_total") + """\
+    text = (
+        MINIMAL.replace("FORMULA", "households_total")
+        + """\
   - {id: other_rate, name_vi: "Khác", name_en: Other, pillar: digital_economy, unit: "%",
      formula: "sum(cashless_households_rate)"}
 """
+    )
     (problem,) = problems_of(text)
     assert problem.key == "kpis[1].formula" and "not KPIs" in problem.message

@@ -74,7 +74,9 @@ def test_reimport_changes_nothing(db: FiguresDb, catalogue: Catalogue) -> None:
 def test_changed_value_is_updated(db: FiguresDb, catalogue: Catalogue, tmp_path: Path) -> None:
     import_file(FIXTURES / "figures_long.csv", db, catalogue, progress=False)
     changed = tmp_path / "fix.csv"
-    changed.write_text("commune,period,metric,value\nquang-tho,2025-06,households_total,1960\n", encoding="utf-8")
+    changed.write_text(
+        "commune,period,metric,value\nquang-tho,2025-06,households_total,1960\n", encoding="utf-8"
+    )
     report = import_file(changed, db, catalogue, progress=False)
     assert (report.inserted, report.updated, report.unchanged) == (0, 1, 0)
     assert stored(db)[("quang-tho", "2025-06", "households_total")] == 1960
@@ -85,8 +87,11 @@ def test_wide_csv_with_semicolons_and_vietnamese_headers(db: FiguresDb, catalogu
     problems = [(p.line, p.column, p.reason) for p in report.problems]
     assert problems[0][:2] == (1, "Tổng") and "is not a period" in problems[0][2]
     assert (4, "02/2025", "'x' is not a number") in problems
-    assert (5, "01/2025, 02/2025, 03/2025",
-            "unknown metric 'tthc_recieved_post'; did you mean 'tthc_received_post'?") in problems
+    assert (
+        5,
+        "01/2025, 02/2025, 03/2025",
+        "unknown metric 'tthc_recieved_post'; did you mean 'tthc_received_post'?",
+    ) in problems
     assert len(problems) == 3
     figures = stored(db)
     assert len(figures) == 7 and report.inserted == 7
@@ -101,15 +106,19 @@ def test_wide_xlsx_with_excel_dates_and_bad_cells(db: FiguresDb, catalogue: Cata
     problems = {(p.line, p.column): p.reason for p in report.problems}
     assert problems == {
         (1, "Quý 1"): "column 'Quý 1' ignored: 'Quý 1' is not a period; write one of 2025-01, 01/2025, "
-                      "T01/2025, 2025-Q1, Q1/2025, 2025",
+        "T01/2025, 2025-Q1, Q1/2025, 2025",
         (5, "02/2025"): "'bốn mươi' is not a number",
         (7, "2025-01, 02/2025, 2025-03"): "unknown metric 'wifi_points'",
         (8, "2025-01"): "duplicate row: households_total of quang-tho for 2025-01 is already on line 2",
     }
     figures = stored(db)
     assert report.inserted == len(figures) == 11
-    assert figures[("quang-tho", "2025-02", "households_with_payment_account")] == 1052  # number typed as text
-    assert figures[("quang-tho", "2025-03", "households_with_payment_account")] == 1065  # column an Excel date
+    assert (
+        figures[("quang-tho", "2025-02", "households_with_payment_account")] == 1052
+    )  # number typed as text
+    assert (
+        figures[("quang-tho", "2025-03", "households_with_payment_account")] == 1065
+    )  # column an Excel date
     assert ("quang-tho", "2025-02", "docs_out_signed") not in figures
     again = import_file(FIXTURES / "figures_wide.xlsx", db, catalogue, progress=False)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 11)
@@ -167,5 +176,6 @@ def test_main_import_kpi_exit_codes_and_output(tmp_path: Path) -> None:
     assert main_import_kpi(config, good, progress=False, out=io.StringIO()) == 0
     assert main_import_kpi(config, tmp_path / "missing.csv", progress=False, out=io.StringIO()) == 2
     figures = FiguresDb(tmp_path / "state.sqlite").open().figures()
-    assert ("quang-tho", "2025-07", "households_total", 1961) in [(f.commune, f.period, f.metric, f.value)
-                                                                  for f in figures]
+    assert ("quang-tho", "2025-07", "households_total", 1961) in [
+        (f.commune, f.period, f.metric, f.value) for f in figures
+    ]

@@ -21,21 +21,25 @@ def catalogue() -> Catalogue:
     return load_catalogue(ROOT / "config" / "indicators.yaml")
 
 
-@pytest.mark.parametrize(("value", "target", "direction", "status", "progress"), [
-    (54.364, 80, Direction.HIGHER, Status.BEHIND, 67.955),
-    (80, 80, Direction.HIGHER, Status.MET, 100),
-    (72.5, 80, Direction.HIGHER, Status.NEAR, 90.625),
-    (71.9, 80, Direction.HIGHER, Status.BEHIND, 89.875),
-    (12, 15, Direction.LOWER, Status.MET, 125),
-    (16.4, 15, Direction.LOWER, Status.NEAR, 91.463),
-    (20, 15, Direction.LOWER, Status.BEHIND, 75),
-    (0, 0, Direction.LOWER, Status.MET, 100),
-    (3, 0, Direction.LOWER, Status.BEHIND, None),
-    (None, 80, Direction.HIGHER, Status.NO_VALUE, None),
-    (50, None, Direction.HIGHER, Status.NO_TARGET, None),
-])
-def test_status_and_progress(value: float | None, target: float | None, direction: Direction, status: Status,
-                             progress: float | None) -> None:
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "status", "progress"),
+    [
+        (54.364, 80, Direction.HIGHER, Status.BEHIND, 67.955),
+        (80, 80, Direction.HIGHER, Status.MET, 100),
+        (72.5, 80, Direction.HIGHER, Status.NEAR, 90.625),
+        (71.9, 80, Direction.HIGHER, Status.BEHIND, 89.875),
+        (12, 15, Direction.LOWER, Status.MET, 125),
+        (16.4, 15, Direction.LOWER, Status.NEAR, 91.463),
+        (20, 15, Direction.LOWER, Status.BEHIND, 75),
+        (0, 0, Direction.LOWER, Status.MET, 100),
+        (3, 0, Direction.LOWER, Status.BEHIND, None),
+        (None, 80, Direction.HIGHER, Status.NO_VALUE, None),
+        (50, None, Direction.HIGHER, Status.NO_TARGET, None),
+    ],
+)
+def test_status_and_progress(
+    value: float | None, target: float | None, direction: Direction, status: Status, progress: float | None
+) -> None:
     assert status_of(value, target, direction, 10) is status
     result = progress_pct(value, target, direction)
     assert result == (pytest.approx(progress, abs=0.001) if progress is not None else None)
@@ -49,13 +53,20 @@ def test_rank_respects_direction_and_ties() -> None:
 
 
 def figures(commune: str, month: str, accounts: float, households: float = 1000) -> list[Figure]:
-    return [Figure(commune, month, "households_total", households),
-            Figure(commune, month, "households_with_payment_account", accounts)]
+    return [
+        Figure(commune, month, "households_total", households),
+        Figure(commune, month, "households_with_payment_account", accounts),
+    ]
 
 
 def test_comparisons_with_previous_period_last_year_and_other_communes(catalogue: Catalogue) -> None:
-    data = (figures("a", "2025-06", 700) + figures("a", "2025-05", 650) + figures("a", "2024-06", 400)
-            + figures("b", "2025-06", 820) + figures("c", "2025-06", 100, households=0))
+    data = (
+        figures("a", "2025-06", 700)
+        + figures("a", "2025-05", 650)
+        + figures("a", "2024-06", 400)
+        + figures("b", "2025-06", 820)
+        + figures("c", "2025-06", 100, households=0)
+    )
     engine = KpiEngine(catalogue, data, targets={"a": {"cashless_households_rate": 75}}, near_margin_pct=10)
     a = engine.value("cashless_households_rate", "a", "2025-06")
     assert (a.value, a.target, a.status) == (70, 75, Status.NEAR)
@@ -66,26 +77,41 @@ def test_comparisons_with_previous_period_last_year_and_other_communes(catalogue
     b = engine.value("cashless_households_rate", "b", "2025-06")
     assert (b.target, b.status, b.rank, b.previous_value, b.change) == (80, Status.MET, 1, None, None)
     c = engine.value("cashless_households_rate", "c", "2025-06")
-    assert c.value is None and c.reason == "division by zero (households_total = 0)" and c.status is Status.NO_VALUE
+    assert (
+        c.value is None
+        and c.reason == "division by zero (households_total = 0)"
+        and c.status is Status.NO_VALUE
+    )
 
 
 def test_quarterly_kpi_uses_the_last_month_of_stocks_and_sums_flows(catalogue: Catalogue) -> None:
     data = [Figure("a", m, "people_with_ehr", v) for m, v in (("2025-04", 100), ("2025-05", 200))]
-    data += [Figure("a", "2025-06", "population_total", 1000), Figure("a", "2025-04", "population_total", 900)]
+    data += [
+        Figure("a", "2025-06", "population_total", 1000),
+        Figure("a", "2025-04", "population_total", 900),
+    ]
     data += [Figure("a", m, "telehealth_consultations_count", 10) for m in ("2025-04", "2025-05", "2025-06")]
     engine = KpiEngine(catalogue, data)
     ehr = engine.value("ehr_rate", "a", "2025-05")
     assert ehr.period == "2025-Q2" and ehr.value == 20  # last months with data: 200 of 1000
     assert engine.evaluate("telehealth_consultations", "a", "2025-Q2")[0].value == 30
     history = engine.history("telehealth_consultations", "a", "2025-04", "2025-07")
-    assert [(h.period, h.value) for h in history] == [("2025-04", 10), ("2025-05", 10), ("2025-06", 10),
-                                                     ("2025-07", None)]
+    assert [(h.period, h.value) for h in history] == [
+        ("2025-04", 10),
+        ("2025-05", 10),
+        ("2025-06", 10),
+        ("2025-07", None),
+    ]
 
 
 def test_results_filter_by_pillar_and_commune(catalogue: Catalogue) -> None:
     engine = KpiEngine(catalogue, figures("a", "2025-06", 700) + figures("b", "2025-06", 500))
     values = engine.results("2025-06", ["a"], Pillar.DIGITAL_ECONOMY)
-    assert {v.kpi_id for v in values} == {"cashless_households_rate", "ecommerce_products", "digital_address_rate"}
+    assert {v.kpi_id for v in values} == {
+        "cashless_households_rate",
+        "ecommerce_products",
+        "digital_address_rate",
+    }
     assert {v.commune for v in values} == {"a"}
     assert len(engine.results("2025-06")) == 2 * len(catalogue.kpis)
 
@@ -100,7 +126,8 @@ def test_demo_figures_match_the_seeds(tmp_path: Path, catalogue: Catalogue) -> N
     db = FiguresDb(tmp_path / "state.sqlite").open()
     report = load_demo_figures(db)
     assert report.problems == () and report.inserted == 4 * 24 * len(
-        {m for c, p, m, v in demo_rows() if c == "quang-tho" and p == "2026-10"})
+        {m for c, p, m, v in demo_rows() if c == "quang-tho" and p == "2026-10"}
+    )
     assert load_demo_figures(db).unchanged == report.inserted
     engine = KpiEngine(catalogue, db.figures())
     assert engine.communes == ["la-bang", "quang-tho", "sang-moc", "yen-hoa"]

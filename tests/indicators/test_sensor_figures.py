@@ -40,13 +40,20 @@ def store(tmp_path: Path) -> SqliteStore:
     s.open()
     # Air: 1 June 24 h at 60 µg/m³ (exceedance day), 2 June 24 h at 20, 3 June 10 h at 90 (too few hours).
     hourly = [60.0] * 24 + [20.0] * 24 + [90.0] * 10
-    readings = [Reading("pam-01", "air", JUNE_START + i * H + timedelta(minutes=m), {"pm25": v})
-                for i, v in enumerate(hourly) for m in (10, 40)]
+    readings = [
+        Reading("pam-01", "air", JUNE_START + i * H + timedelta(minutes=m), {"pm25": v})
+        for i, v in enumerate(hourly)
+        for m in (10, 40)
+    ]
     # Flood (lines 150/250/350 cm): hourly maxima 200 ×3, 300 ×2, 400 ×1, 100 ×4.
     levels = [200, 200, 200, 300, 300, 400, 100, 100, 100, 100]
-    readings += [Reading("flood-01", "flood", JUNE_START + i * H + timedelta(minutes=5), {"water_level_cm": v})
-                 for i, v in enumerate(levels)]
-    readings += [Reading("flood-01", "flood", JUNE_START + 5 * H + timedelta(minutes=50), {"water_level_cm": 90.0})]
+    readings += [
+        Reading("flood-01", "flood", JUNE_START + i * H + timedelta(minutes=5), {"water_level_cm": v})
+        for i, v in enumerate(levels)
+    ]
+    readings += [
+        Reading("flood-01", "flood", JUNE_START + 5 * H + timedelta(minutes=50), {"water_level_cm": 90.0})
+    ]
     s.write(readings)
     yield s
     s.close()
@@ -57,7 +64,9 @@ DEVICES = (Device("pam-01", "air"), Device("flood-01", "flood", (150.0, 250.0, 3
 
 def test_month_of_sensor_figures(store: SqliteStore) -> None:
     cameras = Cameras()
-    figures = compute_month(SensorSources(store, DEVICES, cameras, Acks()), "quang-tho", "2025-06", TZ, LIMITS)
+    figures = compute_month(
+        SensorSources(store, DEVICES, cameras, Acks()), "quang-tho", "2025-06", TZ, LIMITS
+    )
     values = {f.metric: f.value for f in figures}
     assert {f.period for f in figures} == {"2025-06"} and {f.source for f in figures} == {"computed"}
     # 58 hours of data; the first has no NowCast (needs 2 of the last 3 hours), the hour after the data ends

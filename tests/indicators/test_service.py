@@ -1,4 +1,4 @@
-"""IndicatorService: catalogue and targets checked at start, sensor figures refreshed into the figures table."""
+"""IndicatorService: catalogue and targets checked at start, sensor figures refreshed into the table."""
 
 from __future__ import annotations
 
@@ -40,9 +40,15 @@ def test_sensor_figures_refresh_in_the_background(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "ts.sqlite")
     store.open()
     start = datetime(2026, 10, 31, 17, tzinfo=UTC)  # 1 November, Vietnam
-    store.write([Reading("pam-01", "air", start + timedelta(minutes=30 * i), {"pm25": 20.0}) for i in range(12)])
-    store.write([Reading("flood-01", "flood", start + timedelta(hours=i), {"water_level_cm": 260.0})
-                 for i in range(3)])
+    store.write(
+        [Reading("pam-01", "air", start + timedelta(minutes=30 * i), {"pm25": 20.0}) for i in range(12)]
+    )
+    store.write(
+        [
+            Reading("flood-01", "flood", start + timedelta(hours=i), {"water_level_cm": 260.0})
+            for i in range(3)
+        ]
+    )
 
     class Cameras:
         def camera_availability(self, start: datetime, end: datetime) -> float | None:
