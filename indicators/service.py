@@ -166,6 +166,13 @@ class IndicatorService:
             source, len(raw), counts.inserted, counts.updated, counts.unchanged, tuple(collapse(problems))
         )
 
+    def load_demo(self) -> ImportReport:
+        """Import the demo figures of the four seed communes (run --demo); re-running changes nothing."""
+        from indicators.demo_data import load_demo_figures
+
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        return load_demo_figures(self.db, self.catalogue)
+
     def import_file(self, path: str | Path, progress: bool = False) -> ImportReport:
         assert self.catalogue is not None, "IndicatorService.start() first"
         return import_file(path, self.db, self.catalogue, progress, self.config.commune.id)

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from config.loader import parse_config
 from dashboard.app import create_server
 from dashboard.context import AppContext
-from indicators.demo_data import load_demo_figures
 from indicators.service import IndicatorService
 
 TOKENS = {role: f"token-{role}-0123456789" for role in ("admin", "operator", "leader", "police")}
@@ -38,7 +37,7 @@ def service(tmp_path: Path) -> Iterator[IndicatorService]:
     config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
     svc = IndicatorService(config, clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
     svc.start()
-    load_demo_figures(svc.db, svc.catalogue)
+    assert svc.load_demo().inserted == 4032
     yield svc
     svc.stop()
 
