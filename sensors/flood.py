@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sensors.models import FloodStatus
+from sensors.models import FloodStatus, RiskAnnouncement
 
 TREND_WINDOW = timedelta(hours=1)
 TREND_MAX_POINTS = 24
@@ -152,3 +152,12 @@ def flood_status(levels_cm: tuple[float, float, float],
         None if (eta := minutes_to_next_level(level, trend, levels_cm)) is None else round(eta),
         tuple(levels_cm), row.label_vi, row.label_en, row.colour,  # type: ignore[arg-type]
     )
+
+
+def announce(level: object, note: str, hazard: str, set_by: str, now: datetime) -> RiskAnnouncement:
+    """A checked announcement: level 1..5 (or None to clear), a short note and hazard."""
+    if level is not None and (isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5):
+        raise ValueError(f"level must be an integer 1..5 (Decision 18/2021) or null, got {level!r}")
+    if not isinstance(note, str) or len(note) > 500 or not isinstance(hazard, str) or len(hazard) > 100:
+        raise ValueError("note must be text of at most 500 characters and hazard at most 100")
+    return RiskAnnouncement(level, note.strip(), hazard.strip(), set_by, now)

@@ -113,3 +113,17 @@ class SimDevice:
     interval_s: float = 60.0
     alarm_levels_cm: tuple[float, float, float] | None = None
     range_cm: tuple[float, float] = (-100.0, 2000.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAnnouncement:
+    """The disaster risk level (1–5, Decision 18/2021/QĐ-TTg) staff entered from an official bulletin.
+
+    `level` None means no level is announced now; COC never computes it.
+    """
+
+    level: int | None
+    note: str
+    hazard: str
+    set_by: str
+    set_at: datetime

@@ -24,7 +24,7 @@ FIELD_ALIASES: dict[str, str] = {
 }
 TIME_KEYS = ("time", "timestamp", "ts", "created_at", "longtime")
 REQUIRED = ("pm25", "humidity", "temperature")
-COC_KEYS = frozenset(field_specs(DeviceKind.AIR)) | {"ts"}
+COC_KEYS = frozenset(name for kind in DeviceKind for name in field_specs(kind)) | {"ts"}
 
 
 def is_pamair(doc: Any) -> bool:

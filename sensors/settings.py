@@ -17,9 +17,12 @@ class SensorConfig(Section):
 
     id: str = Field(
         pattern=DEVICE_ID_PATTERN,
-        description="Device id as it appears in the MQTT topic (letters, digits, '-', '_', '.'), e.g. pam-qt-01.",
+        description="Device id as it appears in the MQTT topic (letters, digits, '-', '_', '.'), "
+        "e.g. pam-qt-01.",
     )
-    kind: DeviceKind = Field(description="Device kind: 'air' (PAM Air monitor) or 'flood' (water-level monitor).")
+    kind: DeviceKind = Field(
+        description="Device kind: 'air' (PAM Air monitor) or 'flood' (water-level monitor)."
+    )
     name: str = Field(min_length=1, description="Name shown on screens, in Vietnamese, e.g. 'Cầu Phò Nam'.")
     location: Location | None = Field(default=None, description="Where the device stands: {lat, lon}.")
     interval_s: int = Field(
@@ -28,31 +31,34 @@ class SensorConfig(Section):
     )
     alarm_levels_cm: tuple[float, float, float] | None = Field(
         default=None,
-        description="Flood points only: water levels in cm of báo động I, II and III, increasing, e.g. [150, 250, 350].",
+        description="Flood points only: water levels in cm of báo động I, II and III, increasing, "
+        "e.g. [150, 250, 350].",
     )
     alarm_levels_from: date | None = Field(
-        default=None, description="Flood points only: the date the alarm levels apply from (the deciding act's date).",
+        default=None,
+        description="Flood points only: the date the alarm levels apply from (the deciding act's date).",
     )
     water_level_range_cm: tuple[float, float] = Field(
         default=(-100.0, 2000.0),
-        description="Flood points only: lowest and highest water level in cm the gauge can report; others are refused.",
+        description="Flood points only: lowest and highest water level in cm the gauge can report; "
+        "others are refused.",
     )
 
     humidity_indicative_pct: float = Field(
         default=90.0, gt=0, le=100,
-        description="Air devices: relative humidity in % above which PM readings are only indicative ('tham khảo'); "
-        "low-cost sensors over-read in wet air.",
+        description="Air devices: relative humidity in % above which PM readings are only indicative "
+        "('tham khảo'); low-cost sensors over-read in wet air.",
     )
     pamair_topic: str | None = Field(
         default=None, pattern=r"^[^#+\s]+(/[^#+\s]+)*$",
-        description="Air devices: an extra MQTT topic (no wildcards) where a gateway publishes this station's "
-        "PAM Air JSON (pm25/PM2.5, humidity, temperature, time in epoch ms), e.g. pamair/qt-01.",
+        description="Air devices: an extra MQTT topic (no wildcards) where a gateway publishes this "
+        "station's PAM Air JSON (pm25/PM2.5, humidity, temperature, time in epoch ms), e.g. pamair/qt-01.",
     )
 
     stuck_readings: int | None = Field(
         default=30, ge=2, le=10000,
-        description="Health: the device is 'stuck' when its main value repeats exactly this many readings in a row "
-        "(null: never check; raise it for slow, steady gauges).",
+        description="Health: the device is 'stuck' when its main value repeats exactly this many readings "
+        "in a row (null: never check; raise it for slow, steady gauges).",
     )
     battery_low_v: float = Field(
         default=3.5, ge=0, le=30,
@@ -71,7 +77,8 @@ class SensorConfig(Section):
             a, b, c = self.alarm_levels_cm
             if not a < b < c:
                 raise ValueError(
-                    f"alarm_levels_cm of '{self.id}' must increase (I < II < III), got {list(self.alarm_levels_cm)}. "
+                    f"alarm_levels_cm of '{self.id}' must increase (I < II < III), "
+                    f"got {list(self.alarm_levels_cm)}. "
                     "Fix: order them from báo động I to báo động III"
                 )
         elif self.alarm_levels_cm is not None:
@@ -86,5 +93,7 @@ class SensorConfig(Section):
             )
         low, high = self.water_level_range_cm
         if not low < high:
-            raise ValueError("water_level_range_cm must be [lowest, highest]. Fix: put the smaller number first")
+            raise ValueError(
+                "water_level_range_cm must be [lowest, highest]. Fix: put the smaller number first"
+            )
         return self

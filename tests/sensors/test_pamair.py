@@ -64,7 +64,8 @@ def test_humidity_above_the_limit_is_indicative() -> None:
      ({"PM2.5": 1, "humidity": 2, "temperature": 3}, True),
      ({"pm25": 1, "humidity": 2, "temperature": 3, "time": 1795400000000}, True),
      ([{"pm2_5": 1, "hum": 2, "temp": 3}], True),
-     ({"water_level_cm": 10}, False), ("text", False), ([], False)],
+     ({"water_level_cm": 10}, False), ({"ts": 1, "water_level_cm": 10, "rain_mm": 0}, False),
+     ("text", False), ([], False)],
 )
 def test_format_detection(doc: Any, expected: bool) -> None:
     assert is_pamair(doc) is expected
