@@ -20,7 +20,8 @@ def _base(height: int | None = None, font_px: int = 14) -> go.Figure:
     fig.update_layout(
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"color": TEXT, "size": font_px},
         margin={"l": 48, "r": 12, "t": 8, "b": 32}, showlegend=False, height=height,
-        xaxis={"gridcolor": GRID, "zeroline": False}, yaxis={"gridcolor": GRID, "zeroline": False},
+        xaxis={"gridcolor": GRID, "zeroline": False, "nticks": 5, "tickformat": "%H:%M"},
+        yaxis={"gridcolor": GRID, "zeroline": False, "nticks": 5},
     )
     return fig
 
@@ -42,7 +43,7 @@ def flood_figure(points: Sequence[Sequence[Any]], levels_cm: Sequence[float], fo
     for n, level in enumerate(levels_cm, start=1):
         fig.add_hline(y=level, line={"color": FLOOD_COLOURS[n], "dash": "dash", "width": 2},
                       annotation_text=f"BĐ {'I' * n if n < 3 else 'III'}", annotation_font_color=FLOOD_COLOURS[n],
-                      annotation_position="top left")
+                      annotation_position="top left", annotation_font_size=font_px * 0.75)
     top = max([levels_cm[-1] * 1.1] + [p[1] * 1.05 for p in points]) if levels_cm else None
     fig.update_yaxes(range=[min([0.0] + [p[1] for p in points]), top])
     return fig
@@ -65,8 +66,12 @@ def map_figure(markers: Sequence[dict[str, Any]], centre: tuple[float, float] | 
     if centre:
         fig.add_trace(go.Scatter(x=[centre[1]], y=[centre[0]], mode="markers",
                                  marker={"symbol": "star", "size": font_px, "color": "#f8f9fa"}, hoverinfo="skip"))
-    fig.update_yaxes(scaleanchor="x", scaleratio=1.0, showticklabels=False)
-    fig.update_xaxes(showticklabels=False)
+    lats = [m["lat"] for m in markers] or [0.0]
+    lons = [m["lon"] for m in markers] or [0.0]
+    pad_lat = max(0.004, (max(lats) - min(lats)) * 0.25)
+    pad_lon = max(0.006, (max(lons) - min(lons)) * 0.3)
+    fig.update_yaxes(range=[min(lats) - pad_lat, max(lats) + pad_lat], showticklabels=False)
+    fig.update_xaxes(range=[min(lons) - pad_lon, max(lons) + pad_lon], showticklabels=False, tickformat="")
     fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, dragmode=False)
     return fig
 
@@ -92,6 +97,8 @@ def compare_figure(rows: Sequence[tuple[str, float]], highlight: str, target: fl
     if target is not None:
         fig.add_vline(x=target, line={"color": "#f8f9fa", "dash": "dot"})
     fig.update_layout(margin={"l": 140, "r": 12, "t": 8, "b": 24})
+    fig.update_xaxes(tickformat="")
+    fig.update_yaxes(nticks=None)
     return fig
 
 

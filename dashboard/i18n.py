@@ -88,9 +88,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.progress": ("Tiến độ", "Progress"),
     "kpi.export": ("Tải về", "Export"),
     "kpi.compare": ("So sánh giữa các xã", "Compared across communes"),
-    "pillar.government": ("Chính quyền số", "Digital government"),
-    "pillar.economy": ("Kinh tế số", "Digital economy"),
-    "pillar.society": ("Xã hội số", "Digital society"),
+    "pillar.digital_government": ("Chính quyền số", "Digital government"),
+    "pillar.digital_economy": ("Kinh tế số", "Digital economy"),
+    "pillar.digital_society": ("Xã hội số", "Digital society"),
+    "pillar.safety_environment": ("An ninh trật tự và môi trường", "Safety and environment"),
     # alerts, sensors, admin
     "alerts.title": ("Cảnh báo", "Alerts"),
     "alerts.status": ("Trạng thái", "Status"),

@@ -11,6 +11,7 @@ WALL_TICK = "wall-tick"            # interval: refresh
 WALL_SNAPSHOT = "wall-snapshot"    # store: one snapshot for the whole screen
 WALL_PAGE = "wall-page"            # store: index of the rotating page shown
 WALL_ROTATE = "wall-rotate"        # interval: rotation
+WALL_VIEWPORT = "wall-viewport"    # store: the window height in CSS px (chart fonts scale with it)
 WALL_CLOCK = "wall-clock"
 WALL_DATE = "wall-date"
 WALL_FRESHNESS = "wall-freshness"

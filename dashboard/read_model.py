@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 from dashboard import sensor_view as sv
 from dashboard.context import AppContext
 from dashboard.api.sensors import sensor_document
-from dashboard.sources import call_first, camera_rows, kpi_rows
+from dashboard.sensor_extras import sensor_extras
+from dashboard.api.alerts import ACT_SOURCES
+from dashboard.api.health import health_report
+from dashboard.settings import Role
+from dashboard.sources import alert_rows, call_first, camera_rows, kpi_history, kpi_rows
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
-SEVERITY_RANK = {"critical": 0, "high": 1, "warning": 2, "medium": 2, "info": 3, "low": 3}
 
 
 class ReadModel:
@@ -36,6 +39,10 @@ class ReadModel:
 
     def local(self, ts: datetime) -> datetime:
         return ts.astimezone(self._tz)
+
+    def screen_time(self, ts: datetime) -> str:
+        """A UTC time as local wall-clock text for charts (Plotly shows the clock time of the string)."""
+        return ts.astimezone(self._tz).strftime("%Y-%m-%dT%H:%M:%S")
 
     def missing(self) -> list[str]:
         """Names of the data sources that are not running."""
@@ -67,59 +74,38 @@ class ReadModel:
         return value
 
     def trend(self, device_id: str, field: str, hours: int = 24, every_s: int = 900) -> list[list[Any]]:
-        """The last `hours` of one field in buckets, cached for a minute: [[iso time, value], ...]."""
+        """The last `hours` of one field in buckets, cached for a minute: [[local time, value], ...]."""
         def build() -> list[list[Any]]:
             end = self.now()
             pts = self.series(device_id, field, end - timedelta(hours=hours), end + timedelta(seconds=1), every_s)
-            return [[ts.isoformat(), v] for ts, v in pts]
+            return [[self.screen_time(ts), v] for ts, v in pts]
         return self._cached(("trend", device_id, field, hours, every_s), build)
-
-    def _recent_levels(self, device_id: str) -> list[tuple[datetime, float]]:
-        def build() -> list[tuple[datetime, float]]:
-            end = self.now()
-            return self.series(device_id, "water_level_cm", end - timedelta(hours=2), end + timedelta(seconds=1), 60)
-        return self._cached(("recent", device_id), build, ttl_s=20.0)
 
     # -- devices -------------------------------------------------------------------------------------------
     def sensors(self) -> list[dict[str, Any]]:
-        """Every configured device as GET /api/sensors shows it, plus `age_s`; `aqi` and `flood` flattened
-        for the screens (flood computed here from the store when the API's extras are not installed)."""
+        """Every configured device as GET /api/sensors shows it, plus `age_s`; `aqi` and `flood` flattened for
+        the screens (computed by dashboard.sensor_extras when the API's hook is not installed)."""
         now = self.now()
+        hooked = "sensor_extras" in self.ctx.extras
         rows = []
         for sensor in self.ctx.config.sensors:
             row = sensor_document(self.ctx, sensor)
+            if not hooked:
+                state = self.ctx.live.get(sensor.id) if self.ctx.live is not None else None
+                row.update(sensor_extras(self.ctx, sensor, state))
             last_seen = row.get("last_seen")
             row["age_s"] = (now - datetime.fromisoformat(last_seen)).total_seconds() if last_seen else None
             if sensor.kind.value == "air":
                 row["aqi"] = sv.normalise_aqi(row.get("aqi"))
             elif sensor.alarm_levels_cm:
-                if row.get("flood"):
-                    row["flood"] = sv.normalise_flood(row["flood"], sensor.alarm_levels_cm)
-                else:
-                    recent = self._recent_levels(sensor.id)
-                    level = row["values"].get("water_level_cm")
-                    if level is not None and row.get("last_ts"):
-                        recent = [*recent, (datetime.fromisoformat(row["last_ts"]), level)]
-                    row["flood"] = sv.flood_view(sensor.alarm_levels_cm, recent)
+                row["flood"] = sv.normalise_flood(row.get("flood"), sensor.alarm_levels_cm)
             rows.append(row)
         return rows
 
     # -- alerts, cameras, KPIs -----------------------------------------------------------------------------
-    def alerts(self, status: str = "open", limit: int = 200) -> list[dict[str, Any]]:
-        """Alerts as dicts, most severe then newest first; [] when the alerts service is not running."""
-        service = self.ctx.alerts
-        if service is None:
-            return []
-        try:
-            items = service.list(status=status) if status != "all" else service.list(status="all")
-        except Exception as exc:
-            log.warning("alerts unavailable: %s", exc)
-            return []
-        rows = [sv.jsonable(a) for a in items][:limit]
-        rows.sort(key=lambda a: str(alert_time(a) or ""), reverse=True)
-        if status in ("open", "acknowledged"):
-            rows.sort(key=lambda a: SEVERITY_RANK.get(str(a.get("severity", "")).lower(), 9))
-        return rows
+    def alerts(self, status: str = "open", limit: int = 500) -> list[dict[str, Any]]:
+        """Alerts as GET /api/alerts shows them; open ones most severe first, then newest first."""
+        return alert_rows(self.ctx.alerts, status, limit)
 
     def acknowledge(self, alert_id: str, who: str, role: str, note: str) -> str | None:
         """Acknowledge an alert; returns an error text or None."""
@@ -131,30 +117,43 @@ class ReadModel:
     def _act(self, verb: str, alert_id: str, who: str, role: str, note: str) -> str | None:
         if self.ctx.alerts is None:
             return "alerts service not running"
+        allowed = ACT_SOURCES.get(Role(role), frozenset())
+        if allowed is not None:  # police act on camera alerts only, as in POST /api/alerts/<id>/ack
+            alert = next((a for a in self.alerts("all") if a.get("id") == alert_id), None)
+            if alert is None or alert.get("source") not in allowed:
+                return "not allowed for this role"
         try:
-            getattr(self.ctx.alerts, verb)(alert_id, who, role, note)
-        except Exception as exc:  # e.g. already resolved
+            getattr(self.ctx.alerts, verb)(alert_id, who, role, note or None)
+        except Exception as exc:  # not found, already resolved
             return str(exc) or type(exc).__name__
         return None
 
     def cameras(self) -> list[dict[str, Any]]:
         """Camera rows: id, name, online, last_frame age, area, open alert count."""
-        return camera_rows(self.ctx, self.now())
+        return camera_rows(self.ctx)
 
-    def kpis(self, period: str | None = None) -> list[dict[str, Any]]:
-        return kpi_rows(self.ctx, period)
+    def kpis(self, period: str | None = None, commune: str | None = "own") -> list[dict[str, Any]]:
+        """KPI records as GET /api/kpis shows them (this commune unless `commune` is None: all)."""
+        own = self.ctx.config.commune.id if commune == "own" else commune
+        return kpi_rows(self.ctx.indicators, period, own)
+
+    def kpi_history(self, kpi_id: str, end_month: str, months: int) -> list[dict[str, Any]]:
+        return kpi_history(self.ctx.indicators, kpi_id, self.ctx.config.commune.id, end_month, months)
+
+    def kpi_period(self) -> str | None:
+        return call_first(self.ctx.indicators, ("latest_month",))
 
     def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
-        db = self.ctx.state_db
-        if db is None:
-            return []
-        events = call_first(db, ("camera_events",), camera_id) or []
-        return [sv.jsonable(e) for e in list(events)[-limit:]][::-1]
+        """A camera's events, newest first, each with its snapshot URL when it has one."""
+        events = call_first(self.ctx.cameras, ("events",), camera_id, limit=limit) or []
+        rows = [sv.jsonable(e) for e in events]
+        for row in rows:
+            if row.get("snapshot") and row.get("event_id"):
+                row["snapshot_url"] = f"/api/events/{row['event_id']}/snapshot.jpg"
+        return rows
 
     def health(self) -> dict[str, Any]:
-        ingest = self.ctx.ingest
-        stats = sv.jsonable(ingest.stats()) if ingest is not None else None
-        return {"ingest": stats, "store": getattr(self.ctx.store, "backend", None), "missing": self.missing()}
+        return {**health_report(self.ctx), "missing": self.missing()}
 
     def dead_letters(self, limit: int = 50) -> list[dict[str, Any]]:
         source = self.ctx.ingest or self.ctx.state_db

@@ -1,16 +1,16 @@
-"""Adapters from the other folders' services (AQI, camera hub, KPI engine) to the rows the pages show."""
+"""Adapters from the other folders' services (alerts, camera hub, KPI engine) to the rows the pages show,
+in the shapes of their REST API (GET /api/alerts, /api/cameras, /api/kpis)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from dashboard.sensor_view import jsonable
 
 log = logging.getLogger(__name__)
+SEVERITY_RANK = {"critical": 0, "major": 1, "warning": 2, "info": 3}
 
 
 def call_first(obj: Any, names: Iterable[str], *args: Any, **kwargs: Any) -> Any:
@@ -28,46 +28,50 @@ def call_first(obj: Any, names: Iterable[str], *args: Any, **kwargs: Any) -> Any
     return None
 
 
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+def alert_rows(service: Any, status: str, limit: int) -> list[dict[str, Any]]:
+    """Alerts as JSON objects: "active" (open and acknowledged, from memory) or a status / "all"."""
+    if service is None:
+        return []
+    found = call_first(service, ("active",)) if status == "active" else call_first(service, ("list",), status,
+                                                                                    limit=limit)
+    rows = [a.to_json() if hasattr(a, "to_json") else jsonable(a) for a in found or []]
+    rows.sort(key=lambda a: str(a.get("opened_at") or ""), reverse=True)
+    if status in ("open", "acknowledged", "active"):
+        rows.sort(key=lambda a: (str(a.get("status")) != "open", SEVERITY_RANK.get(str(a.get("severity")), 9)))
+    return rows[:limit]
 
 
-def air_extras(values: dict[str, float]) -> dict[str, Any] | None:
-    """VN_AQI / US AQI of the latest values from sensors.aqi (None while that module is absent or no PM yet)."""
-    aqi = _module("sensors.aqi")
-    if aqi is None or not any(k in values for k in ("pm25", "pm10")):
-        return None
-    result = call_first(aqi, ("aqi_summary", "air_extras", "sensor_extras"), values)
-    return jsonable(result) if result is not None else None
-
-
-def camera_rows(ctx: Any, now: datetime) -> list[dict[str, Any]]:
-    """Every configured camera with its status from the camera hub (status unknown while the hub is absent)."""
-    status = {}
-    listed = call_first(ctx.cameras, ("status", "cameras", "list")) if ctx.cameras is not None else None
-    for item in listed or []:
-        row = jsonable(item)
-        if isinstance(row, dict) and "id" in row:
-            status[row["id"]] = row
-        elif isinstance(row, dict) and "camera_id" in row:
-            status[row["camera_id"]] = row
+def camera_rows(ctx: Any) -> list[dict[str, Any]]:
+    """Every configured camera as GET /api/cameras shows it (status unknown while the hub is absent), with
+    an `area`: the linked flood point's name, else the commune."""
+    listed = {row["id"]: row for row in call_first(ctx.cameras, ("list",)) or [] if isinstance(row, dict)}
     rows = []
     for cam in ctx.config.cameras:
-        known = status.get(cam.id, {})
-        row = {"id": cam.id, "name": cam.name, "area": getattr(cam, "area", None) or cam.name.split(" ")[0],
-               "online": bool(known.get("online", False)), "known": bool(known),
-               "last_frame": known.get("last_frame") or known.get("last_frame_at"),
-               "open_alerts": 0}
-        rows.append(row)
+        point = ctx.config.sensor(cam.flood_point) if getattr(cam, "flood_point", None) else None
+        row = listed.get(cam.id) or {"id": cam.id, "name": cam.name, "online": False, "last_frame": None}
+        rows.append({**row, "area": point.name if point else ctx.config.commune.name, "known": cam.id in listed})
     return rows
 
 
-def kpi_rows(ctx: Any, period: str | None) -> list[dict[str, Any]]:
-    """KPI values in the /api/kpis shape from the KPI engine ([] while it is absent)."""
-    if ctx.indicators is None:
+def kpi_rows(service: Any, period: str | None, commune: str | None) -> list[dict[str, Any]]:
+    """KPI records as GET /api/kpis returns them ([] while the KPI engine is absent or has no figures)."""
+    if service is None or getattr(service, "catalogue", None) is None:
         return []
-    result = call_first(ctx.indicators, ("values", "kpis", "list"), period=period)
-    return [jsonable(r) for r in result or []]
+    from indicators.export import record
+
+    month = period or call_first(service, ("latest_month",))
+    if not month:
+        return []
+    values = call_first(service, ("results",), month, commune) or []
+    return [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]
+
+
+def kpi_history(service: Any, kpi_id: str, commune: str, end_month: str, months: int) -> list[dict[str, Any]]:
+    """The last `months` monthly records of one KPI of one commune, oldest first."""
+    if service is None or getattr(service, "catalogue", None) is None:
+        return []
+    from indicators.export import record
+    from indicators.periods import shift
+
+    values = call_first(service, ("history",), kpi_id, commune, shift(end_month, 1 - months), end_month) or []
+    return [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]

@@ -24,7 +24,7 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
     local = rm.local(now)
     wanted = {p for page in screen_panels(screen) for p in page}
     sensors = rm.sensors()
-    alerts = rm.alerts("open") + rm.alerts("acknowledged") if rm.ctx.alerts is not None else []
+    alerts = rm.alerts("active")
     snap: dict[str, Any] = {
         "screen": screen.id, "now": now.isoformat(), "clock": local.strftime("%H:%M:%S"),
         "date_vi": f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}",
@@ -39,6 +39,8 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
         snap["flood_trend"] = {s["id"]: rm.trend(s["id"], "water_level_cm") for s in sensors if s["kind"] == "flood"}
     if ("cameras" in wanted or "map" in wanted) and not public:
         snap["cameras"] = rm.cameras()
+        snap["cameras_per_page"] = screen.cameras_per_page
+        snap["camera_offset"] = int(now.timestamp() // screen.rotate_s) * screen.cameras_per_page
     if "kpis" in wanted:
         snap["kpis"] = rm.kpis()[:8]
     return snap

@@ -28,11 +28,11 @@ def alert_rows(alerts: list[dict[str, Any]], lang: str, note_type: str, ack_type
                         disabled=status != "open"),
             html.Button(t("resolve", lang), id={"type": resolve_type, "alert": aid}, className="btn btn-ok"),
         ] if can_act and status != "resolved" else []
-        thumb = a.get("snapshot_url") or (f"/api/snapshots/{a['snapshot']}" if a.get("snapshot") else None)
+        thumb = a.get("snapshot_url")
         rows.append(html.Div([
             html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
             html.Img(src=thumb, className="alert-thumb") if thumb else None,
-            html.Div([html.Div(alert_text(a), className="alert-text"),
+            html.Div([html.Div(alert_text(a, lang), className="alert-text"),
                       html.Div(f"{opened:%d/%m %H:%M} · {t('status.' + status, lang)}" if opened
                                else t("status." + status, lang), className="alert-meta")], className="alert-body"),
             *controls,

@@ -99,30 +99,27 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
 
 
 def camera_alerts_of(rm: ReadModel) -> list[dict[str, Any]]:
-    cams = {c.id for c in rm.ctx.config.cameras}
-    rows = rm.alerts("open") + rm.alerts("acknowledged")
-    return [a for a in rows if is_camera_alert(a, cams)]
-
-
-def is_camera_alert(alert: dict[str, Any], camera_ids: set[str]) -> bool:
-    source = alert.get("source") or alert.get("device_id") or alert.get("camera_id") or ""
-    kind = str(alert.get("source_kind") or alert.get("kind") or "")
-    return source in camera_ids or kind.startswith("camera")
+    """Open and acknowledged camera alerts, each with the snapshot of its camera's latest event."""
+    rows = [a for a in rm.alerts("active") if a.get("source") == "camera"]
+    for alert in rows:
+        events = [e for e in rm.camera_events(alert["subject"], limit=10) if e.get("snapshot_url")]
+        if events:
+            alert["snapshot_url"] = events[0]["snapshot_url"]
+    return rows
 
 
 def _with_alerts(rm: ReadModel) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
-    for a in camera_alerts_of(rm) if rm.ctx.alerts is not None else []:
-        source = a.get("source") or a.get("camera_id") or a.get("device_id")
-        counts[source] = counts.get(source, 0) + 1
+    for a in rm.alerts("active"):
+        if a.get("source") == "camera":
+            counts[a["subject"]] = counts.get(a["subject"], 0) + 1
     return [{**c, "open_alerts": counts.get(c["id"], 0)} for c in rm.cameras()]
 
 
 def _history(events: list[dict[str, Any]], lang: str) -> Any:
     if not events:
         return html.Div(t("missing", lang), className="missing")
-    return [html.Div([html.Img(src=f"/api/snapshots/{e['snapshot']}", className="event-thumb")
-                      if e.get("snapshot") else None,
+    return [html.Div([html.Img(src=e["snapshot_url"], className="event-thumb") if e.get("snapshot_url") else None,
                       html.Span(f"{e.get('ts', '')[:19].replace('T', ' ')} · {e.get('type')} {e.get('zone') or ''}")],
                      className="event-row") for e in events]
 

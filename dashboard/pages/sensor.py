@@ -11,7 +11,8 @@ from dash import Input, Output, State, dcc, html
 from dashboard import figures, ids
 from dashboard.i18n import current_lang, t
 from dashboard.read_model import ReadModel
-from dashboard.sources import air_extras
+from sensors.aqi import hourly_aqi
+from sensors.aqi_tables import Standard
 from sensors.fields import field_specs
 
 RANGES = {"24h": (24, 900), "7d": (24 * 7, 3600), "30d": (24 * 30, 4 * 3600), "90d": (24 * 90, 12 * 3600)}
@@ -29,17 +30,17 @@ def layout(rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
     ], className="sensor-page")
 
 
-def aqi_history(rm: ReadModel, device_id: str, start: Any, end: Any, every_s: int) -> list[list[Any]]:
-    """VN_AQI per bucket from the bucket means of PM2.5 and PM10 (an approximation of the hourly index)."""
-    pm = {f: dict(rm.series(device_id, f, start, end, every_s)) for f in ("pm25", "pm10")}
+def aqi_history(rm: ReadModel, device_id: str, start: Any, end: Any) -> list[list[Any]]:
+    """Hourly VN_AQI (NowCast over the 12 hours up to each hour) from the store's hourly PM means."""
+    hourly = {f: dict(rm.series(device_id, f, start - timedelta(hours=12), end, 3600)) for f in ("pm25", "pm10")}
     out = []
-    for ts in sorted(set(pm["pm25"]) | set(pm["pm10"])):
-        values = {f: pm[f][ts] for f in pm if ts in pm[f]}
-        extras = air_extras(values) or {}
-        vn = extras.get("vn")
-        value = vn.get("value") if isinstance(vn, dict) else vn
-        if isinstance(value, int | float):
-            out.append([ts.isoformat(), value])
+    for ts in sorted(hourly["pm25"] or hourly["pm10"]):
+        if ts < start:
+            continue
+        window = {f: [by_hour.get(ts - timedelta(hours=i)) for i in range(12)] for f, by_hour in hourly.items()}
+        result = hourly_aqi(Standard.VN, window)
+        if result is not None:
+            out.append([rm.screen_time(ts), result.value])
     return out
 
 
@@ -55,14 +56,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         start = end - timedelta(hours=hours)
         blocks = []
         for spec in field_specs(sensor.kind).values():
-            pts = [[ts.isoformat(), v] for ts, v in rm.series(device_id, spec.name, start, end, every_s)]
+            pts = [[rm.screen_time(ts), v] for ts, v in rm.series(device_id, spec.name, start, end, every_s)]
             if pts:
                 label = spec.label_en if lang == "en" else spec.label_vi
                 blocks.append(html.Div([html.H3(f"{label} ({spec.unit})"),
                                         dcc.Graph(figure=figures.history_figure(pts, label, spec.unit),
                                                   config=figures.EXPORT_BAR)], className="card"))
         if sensor.kind.value == "air":
-            pts = aqi_history(rm, device_id, start, end, max(every_s, 3600))
+            pts = aqi_history(rm, device_id, start, end)
             if pts:
                 blocks.append(html.Div([html.H3(t("sensor.aqi", lang)),
                                         dcc.Graph(figure=figures.history_figure(pts, "VN_AQI", "", "#f0c419"),

@@ -34,6 +34,7 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     ack = [html.Button(t("wall.ack", lang), id=ids.WALL_ACK, className="takeover-ack")] if role in ACK_ROLES else []
     return html.Div([
         dcc.Store(id=ids.WALL_SCREEN, data=screen.id), dcc.Store(id=ids.WALL_SNAPSHOT), dcc.Store(id=ids.WALL_PAGE, data=0),
+        dcc.Store(id=ids.WALL_VIEWPORT, data=1080),
         dcc.Interval(id=ids.WALL_TICK, interval=int(screen.refresh_s * 1000), n_intervals=0),
         dcc.Interval(id=ids.WALL_ROTATE, interval=screen.rotate_s * 1000, disabled=len(pages) < 2),
         html.Div([
@@ -70,6 +71,10 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             return None
         return build_snapshot(rm, screen, public)
 
+    app.clientside_callback(
+        "function(n) { return window.innerHeight || 1080; }",
+        Output(ids.WALL_VIEWPORT, "data"), Input(ids.WALL_TICK, "n_intervals"),
+    )
     for name in PANELS:
         _register_panel(app, name)
 
@@ -92,7 +97,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         alert = (snap or {}).get("takeover")
         if not alert:
             return "takeover", None
-        return "takeover active", wall_panels.alert_text(alert)
+        return "takeover active", wall_panels.alert_text(alert, current_lang())
 
     @app.callback(Output(ids.WALL_PAGE, "data"), Input(ids.WALL_ROTATE, "n_intervals"),
                   State(ids.WALL_PAGE, "data"), State(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_SCREEN, "data"))
@@ -120,8 +125,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
 
 def _register_panel(app: dash.Dash, name: str) -> None:
     @app.callback(Output({"type": ids.WALL_PANEL, "panel": name, "page": ALL}, "children"),
-                  Input(ids.WALL_SNAPSHOT, "data"))
-    def render(snap: dict | None) -> list[Any]:
+                  Input(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_VIEWPORT, "data"))
+    def render(snap: dict | None, viewport_px: int | None) -> list[Any]:
         count = len(dash.callback_context.outputs_list)
-        content = wall_panels.render(name, snap, current_lang()) if snap else None
+        font = max(12, round((viewport_px or 1080) / 54))  # 20 px at 1080 lines, 40 px at 2160
+        content = wall_panels.render(name, {**snap, "font_px": font}, current_lang()) if snap else None
         return [content] * count

@@ -13,7 +13,7 @@ from dashboard.pages.shell import missing_note
 from dashboard.sensor_view import FLOOD_COLOURS, STATE_COLOURS, trend_arrow
 
 ROMAN = ("", "I", "II", "III")
-SEVERITY_COLOURS = {"critical": "#e03131", "high": "#f08c00", "warning": "#f0c419", "medium": "#f0c419"}
+SEVERITY_COLOURS = {"critical": "#e03131", "major": "#f08c00", "warning": "#f0c419", "info": "#8fb8ff"}
 FONT_PX = 20
 POLLUTANTS = {"pm25": "PM2.5", "pm10": "PM10", "o3_1h": "O₃", "o3_8h": "O₃", "co": "CO", "so2": "SO₂",
               "no2": "NO₂"}
@@ -56,7 +56,7 @@ def air(snap: dict[str, Any], lang: str) -> Any:
                                                                          className="missing")
         trend = snap.get("air_trend", {}).get(s["id"]) or []
         chart = html.Div([html.Div(f"PM2.5 – {t('air.trend', lang)}", className="chart-label"),
-                          _graph(figures.trend_figure(trend, "#8fb8ff", "µg/m³", FONT_PX), "air")],
+                          _graph(figures.trend_figure(trend, "#8fb8ff", "µg/m³", snap.get("font_px", FONT_PX)), "air")],
                          className="panel-chart")
         blocks.append(html.Div([head, body, chart], className="air-device"))
     return html.Div(blocks, className="air-list")
@@ -66,12 +66,12 @@ def flood(snap: dict[str, Any], lang: str) -> Any:
     devices = [s for s in snap["sensors"] if s["kind"] == "flood" and s.get("flood")]
     if not devices:
         return html.Div(t("missing", lang), className="missing")
-    rows = [_flood_row(s, snap.get("flood_trend", {}).get(s["id"]) or [], lang, len(devices) <= 2)
-            for s in devices[:4]]
-    return html.Div(rows, className="flood-list")
+    font = snap.get("font_px", FONT_PX)
+    rows = [_flood_row(s, snap.get("flood_trend", {}).get(s["id"]) or [], lang, font) for s in devices[:3]]
+    return html.Div(rows, className="flood-list" + (" multi" if len(rows) > 1 else ""))
 
 
-def _flood_row(s: dict[str, Any], trend: list, lang: str, chart: bool) -> html.Div:
+def _flood_row(s: dict[str, Any], trend: list, lang: str, font: int) -> html.Div:
     f = s["flood"]
     level, n = f.get("water_level_cm"), f.get("alarm_level", 0)
     status = f.get(f"label_{lang}") or (t("flood.level", lang, n=ROMAN[n]) if n else t("flood.normal", lang))
@@ -86,16 +86,17 @@ def _flood_row(s: dict[str, Any], trend: list, lang: str, chart: bool) -> html.D
                   html.Span(trend_arrow(slope), className="flood-arrow")],
                  style={"color": FLOOD_COLOURS[n]}),
         html.Div(status, className="flood-status", style={"background": FLOOD_COLOURS[n]}),
-        html.Div(t("flood.trend", lang, v=slope) if slope is not None else "", className="flood-trend"),
-        html.Div(eta, className="flood-eta"),
+        html.Div(" · ".join(x for x in (t("flood.trend", lang, v=slope) if slope is not None else "", eta) if x),
+                 className="flood-trend"),
     ], className="flood-info")
-    graph = _graph(figures.flood_figure(trend, f.get("alarm_levels_cm") or [], FONT_PX), "flood") if chart else None
+    graph = _graph(figures.flood_figure(trend, f.get("alarm_levels_cm") or [], font), "flood")
     return html.Div([info, html.Div(graph, className="panel-chart")], className="flood-row")
 
 
-def alert_text(alert: dict[str, Any]) -> str:
-    title = alert.get("title") or alert.get("kind") or alert.get("rule") or ""
-    text = alert.get("message") or ""
+def alert_text(alert: dict[str, Any], lang: str = "vi") -> str:
+    """An alert's title in the language (Vietnamese when English is missing) and its detail."""
+    title = alert.get(f"title_{lang}") or alert.get("title_vi") or alert.get("title") or alert.get("rule") or ""
+    text = alert.get("detail") or alert.get("message") or ""
     return f"{title}: {text}" if title and text else (title or text or str(alert.get("id", "")))
 
 
@@ -111,7 +112,7 @@ def alerts(snap: dict[str, Any], lang: str) -> Any:
         acked = str(a.get("status", "")).lower() == "acknowledged"
         rows.append(html.Div([
             html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
-            html.Span(alert_text(a), className="alert-text"),
+            html.Span(alert_text(a, lang), className="alert-text"),
             html.Span(age_text(a.get("age_s"), lang), className="alert-age"),
             html.Span(t("alerts.acked" if acked else "alerts.open", lang),
                       className="alert-ack " + ("is-acked" if acked else "is-open")),
@@ -125,13 +126,15 @@ def cameras(snap: dict[str, Any], lang: str) -> Any:
     cams = snap.get("cameras") or []
     if not cams:
         return html.Div(t("cameras.none", lang), className="missing")
-    per_page = 6
-    start = (int(snap["clock"][-2:]) // 10 * per_page) % len(cams) if len(cams) > per_page else 0
+    per_page = snap.get("cameras_per_page", 6)
+    start = snap.get("camera_offset", 0) % len(cams)
     shown = (cams + cams)[start:start + min(per_page, len(cams))]
     tiles = []
     for c in shown:
-        img = html.Img(src=f"/api/cameras/{c['id']}/snapshot.jpg?t={snap['clock']}", className="cam-img")
-        label = c["name"] if c["online"] else f"{c['name']} · {t('wall.offline', lang)}"
+        img = html.Img(src=f"/api/cameras/{c['id']}/snapshot.jpg?t={snap['clock']}", className="cam-img") \
+            if c["online"] else html.Div("⌀", className="cam-img cam-none")
+        since = t("cameras.since", lang, age=age_text(c.get("age_s"), lang)) if c.get("age_s") else t("wall.offline", lang)
+        label = c["name"] if c["online"] else f"{c['name']} · {since}"
         tiles.append(html.A([img, html.Div(label, className="cam-label")], href=f"/api/cameras/{c['id']}/stream.mjpg",
                             target="_blank", className="cam-tile" + ("" if c["online"] else " cam-off")))
     return html.Div(tiles, className="cam-mosaic")
@@ -153,7 +156,7 @@ def map_panel(snap: dict[str, Any], lang: str) -> Any:
         return html.Div(t("missing", lang), className="missing")
     lat = sum(m["lat"] for m in markers) / len(markers)
     lon = sum(m["lon"] for m in markers) / len(markers)
-    return _graph(figures.map_figure(markers, (lat, lon), FONT_PX), "map")
+    return _graph(figures.map_figure(markers, (lat, lon), snap.get("font_px", FONT_PX)), "map")
 
 
 def kpis(snap: dict[str, Any], lang: str) -> Any:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from werkzeug.serving import make_server
+
+from alerts.service import AlertService
+from camera.hub import CameraHub
+from camera.runtime import CameraStatus
+from camera.settings import CameraSystemConfig
+from indicators.demo_data import load_demo_figures
+from indicators.service import IndicatorService
 
 from config.loader import parse_config
 from dashboard.app import create_app
@@ -55,8 +65,47 @@ def history(now: datetime, hours: int = 24) -> list[Reading]:
     return out
 
 
+class FrameWriter:
+    """Stands in for the camera worker processes: writes a new numbered JPEG and an online status for each
+    camera into the runtime directory the real CameraHub reads (cam-02 stays offline)."""
+
+    def __init__(self, hub: CameraHub, online: tuple[str, ...] = ("cam-01",), fps: float = 5.0) -> None:
+        self.hub, self.online, self.period_s = hub, online, 1.0 / fps
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="test-frames", daemon=True)
+        self.frames = 0
+
+    def start(self) -> FrameWriter:
+        self._write()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _write(self) -> None:
+        self.frames += 1
+        image = np.zeros((180, 320, 3), np.uint8)
+        image[:, :, 1] = 60
+        x = (self.frames * 12) % 300
+        cv2.rectangle(image, (x, 60), (x + 20, 120), (255, 255, 255), -1)
+        cv2.putText(image, str(self.frames), (10, 30), cv2.FONT_HERSHEY_SIMPLEX, 1, (255, 255, 255), 2)
+        jpeg = cv2.imencode(".jpg", image)[1].tobytes()
+        now = time.time()
+        for cam_id in self.online:
+            self.hub.runtime.write_latest(cam_id, jpeg)
+            self.hub.runtime.write_status(CameraStatus(cam_id, "synthetic:", True, now, 5.0, 2.0, 0.1, 0, 0,
+                                                       320, 180, now))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.period_s):
+            self._write()
+
+
 @pytest.fixture
 def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
+    """Every service the pages read, real and running: SQLite store, live state, alerts, KPIs, camera hub."""
     store = SqliteStore(tmp_path / "coc.sqlite")
     store.open()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -64,7 +113,18 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     store.write(readings)
     live = LiveState(config.sensors)
     live.apply([r for r in readings if r.ts == now])
-    yield AppContext(config=config, store=store, live=live)
+    alerts = AlertService(config, "coc/quang-tho", None, tmp_path / "alerts.sqlite", live, channels=[])
+    alerts.start(tick=False)
+    alerts.on_readings([r for r in readings if r.ts == now])
+    indicators = IndicatorService(config, db_path=tmp_path / "figures.sqlite", store=store)
+    indicators.start()
+    load_demo_figures(indicators.db, indicators.catalogue)
+    hub = CameraHub(config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run"))
+    frames = FrameWriter(hub).start()
+    yield AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub, indicators=indicators)
+    frames.stop()
+    indicators.stop()
+    alerts.stop()
     store.close()
 
 
