@@ -10,14 +10,15 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from ingest.fast_client import BufferedClient
 from ingest.settings import MqttConfig, TlsConfig
 
 log = logging.getLogger(__name__)
 
 
-def make_client(settings: MqttConfig, client_id: str, persistent: bool) -> mqtt.Client:
+def make_client(settings: MqttConfig, client_id: str, persistent: bool) -> BufferedClient:
     """A paho client for `settings`: MQTT 3.1.1, a persistent session when asked, TLS and credentials applied."""
-    client = mqtt.Client(
+    client = BufferedClient(
         CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=not persistent,
         protocol=mqtt.MQTTv311, reconnect_on_failure=True,
     )

@@ -1,0 +1,139 @@
+"""Camera benchmark: N RTSP streams (640x360 H.264, 15 fps) from the test RTSP server; decode-only CPU (the
+floor) against the full camera service analysing each stream at 2 fps; CPU per stream, ratio to the floor,
+analysis lag, and the number of streams this machine can sustain.
+
+    .venv/bin/python bench/cameras.py [--streams 31] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from camera.models import MqttLink  # noqa: E402
+from camera.runtime import RuntimeDir  # noqa: E402
+from camera.service import CameraService  # noqa: E402
+from camera.settings import CameraConfig, CameraSystemConfig, ZoneConfig  # noqa: E402
+from tests.camera.conftest import RtspServer  # noqa: E402
+from tests.servers import Mosquitto  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+RIGHT_HALF = [(0.5, 0.0), (1.0, 0.0), (1.0, 1.0), (0.5, 1.0)]
+
+
+def decode_only(url: str, streams: int, seconds: float, result: mp.Queue) -> None:
+    """In a child process: grab (decode) every frame of every stream, convert none; report CPU and frames."""
+    from camera.sources import OpenCvSource
+    from camera.worker import quiet_backends
+
+    quiet_backends()
+    sources = [OpenCvSource(url) for _ in range(streams)]
+    opened = [s for s in sources if s.open()]
+    counts = [0] * len(opened)
+    stop = threading.Event()
+
+    def pump(i: int) -> None:
+        while not stop.is_set() and opened[i].grab():
+            counts[i] += 1
+
+    threads = [threading.Thread(target=pump, args=(i,), daemon=True) for i in range(len(opened))]
+    for t in threads:
+        t.start()
+    time.sleep(3)  # settle
+    c0, n0, t0 = cpu_self(), sum(counts), time.monotonic()
+    time.sleep(seconds)
+    cpu, frames, wall = cpu_self() - c0, sum(counts) - n0, time.monotonic() - t0
+    stop.set()
+    result.put((len(opened), cpu / wall, frames / wall / max(1, len(opened))))
+    for s in opened:
+        s.close()
+
+
+def cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_of(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def run_floor(url: str, streams: int, seconds: float) -> tuple[int, float, float]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=decode_only, args=(url, streams, seconds, queue))
+    proc.start()
+    opened, cores, fps = queue.get(timeout=seconds + 120)
+    proc.join(10)
+    return opened, cores, fps
+
+
+def run_full(url: str, streams: int, seconds: float, work: Path, broker_port: int) -> dict:
+    cameras = [CameraConfig(id=f"bench-{i:02d}", name=f"Bench {i}", url=url, fps=2,
+                            zones=[ZoneConfig(name="phải", polygon=RIGHT_HALF)]) for i in range(streams)]
+    system = CameraSystemConfig(snapshot_dir=work / "snap", runtime_dir=work / "run", workers=2)
+    service = CameraService(cameras, system, MqttLink(port=broker_port), "coc/bench")
+    service.start()
+    try:
+        time.sleep(12)  # connect and warm up
+        pids = [p.pid for p in service._processes.values()]
+        c0, t0 = cpu_of(pids), time.monotonic()
+        time.sleep(seconds)
+        cores = (cpu_of(pids) - c0) / (time.monotonic() - t0)
+        runtime = RuntimeDir(system.runtime_dir)
+        statuses = [runtime.read_status(c.id) for c in cameras]
+    finally:
+        service.stop()
+    ok = [s for s in statuses if s and s.online]
+    lags = sorted(s.lag_s for s in ok if s.lag_s is not None)
+    return {"cores": cores, "online": len(ok), "analysis_fps_min": min((s.analysis_fps for s in ok), default=0),
+            "lag_max": lags[-1] if lags else None, "lag_median": lags[len(lags) // 2] if lags else None}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--streams", type=int, default=31)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="coc-bench-cameras-"))
+    server = RtspServer(user="bench", password="bench-pw").start()
+    broker = Mosquitto(work / "mosquitto").start()
+    try:
+        print(f"{args.streams} RTSP streams 640x360 H.264 15 fps (one shared encoder), {args.seconds:.0f} s each phase")
+        opened, floor, decoded_fps = run_floor(server.url, args.streams, args.seconds)
+        print(f"decode only (floor): {opened} streams, {floor:.2f} cores, {floor / opened * 100:.1f} % of a core "
+              f"per stream, {decoded_fps:.1f} frames/s per stream")
+        full = run_full(server.url, args.streams, args.seconds, work, broker.port)
+    finally:
+        broker.stop()
+        server.stop()
+    per_stream = full["cores"] / args.streams
+    print(f"full analysis at 2 fps: {full['cores']:.2f} cores, {per_stream * 100:.1f} % of a core per stream, "
+          f"ratio to floor {full['cores'] / floor:.2f}x")
+    print(f"online {full['online']}/{args.streams}, slowest analysis rate {full['analysis_fps_min']:.2f} fps, "
+          f"lag median {full['lag_median']} s, max {full['lag_max']} s")
+    sustained = full["online"] == args.streams and full["analysis_fps_min"] >= 1.8 and (full["lag_max"] or 9) < 1.0
+    budget = os.cpu_count() or 1
+    print(f"{args.streams} streams sustained at 2 fps: {'yes' if sustained else 'NO'}; "
+          f"within one core: {'yes' if full['cores'] <= 1.0 else 'NO'}")
+    print(f"estimated maximum at 2 fps on this machine ({budget} cores, 85 % usable): "
+          f"{int(budget * 0.85 / per_stream)} streams; within one core: {int(1.0 / per_stream)} streams")
+    return 0 if sustained else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

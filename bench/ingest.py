@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Ingest benchmark: COC's MQTT → store rate against what `mosquitto_sub` alone drains, and API latency.
+
+Run: `.venv/bin/python bench/ingest.py [--readings 100000] [--publishers 4] [--skip-influx]`
+
+Method. A Mosquitto with COC's production limits (config/mosquitto.conf) is started in a temporary directory. For
+each consumer, its persistent session is registered first, then N readings are published at QoS 1 by several
+publisher processes while the consumer is away, so the broker holds the whole stream; the clock starts when the
+consumer connects and stops when the last reading is counted (lines printed by mosquitto_sub; rows in SQLite or
+points in InfluxDB for COC). Zero loss is checked by counting. Latency: with 100 readings/s of background load, a
+probe reading is published and /api/sensors is polled until it shows; p50 and p95 over the probes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import paho.mqtt.client as mqtt  # noqa: E402
+import requests  # noqa: E402
+from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
+
+from tests.servers import InfluxDB, Mosquitto, free_port  # noqa: E402
+
+PREFIX = "coc/bench"
+DEVICES = 50
+
+
+def config_text(port: int, web_port: int, directory: Path, backend: str, influx_url: str) -> str:
+    sensors = "\n".join(f"  - {{id: pam-{i:03d}, kind: air, name: 'Trạm {i}', interval_s: 1}}" for i in range(DEVICES))
+    return f"""
+commune: {{id: bench, name: "Xã Benchmark"}}
+mqtt: {{host: 127.0.0.1, port: {port}, topic_prefix: {PREFIX}, embedded: never, client_id: coc-bench}}
+storage:
+  backend: {backend}
+  sqlite: {{path: {directory}/readings.sqlite}}
+  influxdb: {{url: "{influx_url}", database: bench}}
+  state_path: {directory}/state.sqlite
+  spool_dir: {directory}/spool
+  batch_size: 5000
+  flush_interval_s: 0.2
+web: {{port: {web_port}, secret_key: bench-secret-key-0123456789}}
+sensors:
+{sensors}
+auth:
+  api_tokens: [{{name: bench, role: admin, token: bench-token-0123456789}}]
+"""
+
+
+def publish_part(port: int, first: int, count: int, t0: float) -> None:
+    """One publisher process: `count` readings at QoS 1, waiting for every PUBACK."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+    client.max_inflight_messages_set(500)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    infos = []
+    for n in range(first, first + count):
+        ts = datetime.fromtimestamp(t0 + n * 0.001, UTC).isoformat()
+        payload = json.dumps({"ts": ts, "pm25": 10 + n % 90, "pm10": 20 + n % 50, "humidity": 70, "temperature": 28})
+        infos.append(client.publish(f"{PREFIX}/air/pam-{n % DEVICES:03d}/state", payload, qos=1))
+    for info in infos:
+        info.wait_for_publish(120)
+    client.disconnect()
+    client.loop_stop()
+
+
+def publish_stream(port: int, total: int, publishers: int) -> float:
+    t0 = time.time() - 3600  # an hour ago, 1 ms apart: every reading has its own timestamp
+    share = total // publishers
+    procs = [mp.Process(target=publish_part, args=(port, i * share, share, t0)) for i in range(publishers)]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return time.perf_counter() - start
+
+
+def register_session(port: int, client_id: str) -> None:
+    """Connect once with a persistent session and subscribe, so the broker queues the stream for it."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False,
+                         protocol=mqtt.MQTTv311)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    client.subscribe(f"{PREFIX}/+/+/state", qos=1)[1]
+    time.sleep(0.5)
+    client.disconnect()
+    client.loop_stop()
+
+
+def bench_mosquitto_sub(broker: Mosquitto, total: int, publishers: int) -> float:
+    register_session(broker.port, "bench-sub")
+    publish_stream(broker.port, total, publishers)
+    start = time.perf_counter()
+    out = subprocess.run(["mosquitto_sub", "-p", str(broker.port), "-i", "bench-sub", "-c", "-q", "1",
+                          "-t", f"{PREFIX}/+/+/state", "-C", str(total), "-W", "300"],
+                         capture_output=True, timeout=320)
+    elapsed = time.perf_counter() - start
+    received = out.stdout.count(b"\n")
+    assert received == total, f"mosquitto_sub received {received} of {total}"
+    return total / elapsed
+
+
+def bench_coc(broker: Mosquitto, total: int, publishers: int, backend: str, influx_url: str) -> float:
+    from config.loader import parse_config
+    from run_coc import build_runtime
+
+    directory = Path(tempfile.mkdtemp(prefix=f"coc-bench-{backend}-"))
+    config = parse_config(config_text(broker.port, free_port(), directory, backend, influx_url), "bench.yaml", {})
+    runtime = build_runtime(config)
+    runtime.start()  # registers the persistent session, then goes away while the stream is published
+    runtime.context.ingest.wait_connected(10)
+    runtime.stop()
+    publish_stream(broker.port, total, publishers)
+    runtime = build_runtime(config)
+    start = time.perf_counter()
+    runtime.start()
+    store = runtime.context.store
+    while runtime.context.extras["writer"].stats().written < total:  # cheap progress; the store is counted below
+        time.sleep(0.02)
+        if time.perf_counter() - start > 600:
+            raise SystemExit(f"{backend}: only {store.count('air')} of {total} stored after 600 s")
+    elapsed = time.perf_counter() - start
+    stored = store.count("air")
+    runtime.stop()
+    assert stored == total, f"{backend}: stored {stored} of {total}"
+    return total / elapsed
+
+
+def bench_latency(broker: Mosquitto, probes: int = 60) -> tuple[float, float]:
+    from config.loader import parse_config
+    from run_coc import build_runtime
+
+    directory = Path(tempfile.mkdtemp(prefix="coc-bench-latency-"))
+    web_port = free_port()
+    config = parse_config(config_text(broker.port, web_port, directory, "sqlite", "http://127.0.0.1:1"), "bench.yaml", {})
+    runtime = build_runtime(config)
+    runtime.start()
+    runtime.context.ingest.wait_connected(10)
+    stop = threading.Event()
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+
+    def background() -> None:  # 100 readings/s on the other devices
+        n = 0
+        while not stop.is_set():
+            client.publish(f"{PREFIX}/air/pam-{1 + n % (DEVICES - 1):03d}/state", json.dumps({"pm25": 20}), qos=1)
+            n += 1
+            time.sleep(0.01)
+
+    threading.Thread(target=background, daemon=True).start()
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer bench-token-0123456789"
+    url = f"http://127.0.0.1:{web_port}/api/sensors"
+    latencies = []
+    for i in range(probes):
+        value = 100 + i
+        sent = time.perf_counter()
+        client.publish(f"{PREFIX}/air/pam-000/state", json.dumps({"pm25": value}), qos=1)
+        while True:
+            doc = session.get(url, timeout=5).json()
+            if doc["sensors"][0]["values"].get("pm25") == value:
+                break
+        latencies.append((time.perf_counter() - sent) * 1000)
+        time.sleep(0.05)
+    stop.set()
+    client.disconnect()
+    client.loop_stop()
+    runtime.stop()
+    q = statistics.quantiles(latencies, n=20)
+    return statistics.median(latencies), q[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--readings", type=int, default=100_000)
+    parser.add_argument("--publishers", type=int, default=4)
+    parser.add_argument("--skip-influx", action="store_true")
+    args = parser.parse_args()
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    work = Path(tempfile.mkdtemp(prefix="coc-bench-"))
+    broker = Mosquitto(work / "mosquitto").start()
+    influx = None if args.skip_influx else InfluxDB(work / "influxdb").start()
+    try:
+        raw = bench_mosquitto_sub(broker, args.readings, args.publishers)
+        print(f"mosquitto_sub alone drains  {raw:10,.0f} readings/s  (QoS 1, {args.readings:,} readings)")
+        sqlite = bench_coc(broker, args.readings, args.publishers, "sqlite", "http://127.0.0.1:1")
+        print(f"COC ingest → SQLite         {sqlite:10,.0f} readings/s  ratio {sqlite / raw:.2f}  (zero loss)")
+        if influx is not None:
+            rate = bench_coc(broker, args.readings, args.publishers, "influxdb", influx.url)
+            print(f"COC ingest → InfluxDB       {rate:10,.0f} readings/s  ratio {rate / raw:.2f}  (zero loss)")
+        p50, p95 = bench_latency(broker)
+        print(f"publish → /api/sensors      p50 {p50:6.1f} ms   p95 {p95:6.1f} ms  (100 readings/s background)")
+    finally:
+        broker.stop()
+        if influx is not None:
+            influx.stop()
+
+
+if __name__ == "__main__":
+    main()
