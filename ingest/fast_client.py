@@ -1,51 +1,78 @@
-"""A paho-mqtt client that reads the socket in large chunks and decodes every buffered packet per loop turn.
+"""A paho-mqtt client that reads the socket in large chunks instead of a few bytes per system call.
 
-Stock paho 2.2 reads each packet with three or more `recv` calls and handles one incoming QoS 1 packet per
-`select()` turn, which caps one consumer at a few thousand messages per second. This subclass keeps paho's protocol
-handling and only changes how bytes reach it (pinned to paho-mqtt 2.2; see tests/ingest/test_fast_client.py)."""
+Stock paho 2.2 reads each packet with three or more `recv` calls and decodes one incoming QoS 1 packet per
+`select()` turn, which caps one consumer at a few thousand messages per second. Here the socket is wrapped in a
+read buffer that reports its buffered bytes through `pending()` (the hook paho already uses for TLS), and each turn
+decodes a bounded batch of packets, so acknowledgements still go out between batches; once `disconnect()` is
+`close_gracefully()` stops reading and sends every queued acknowledgement before DISCONNECT. Pinned to paho-mqtt 2.2;
+tests/ingest/test_fast_client.py checks order, large payloads and acknowledgement against a real Mosquitto."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import MQTTErrorCode
+from paho.mqtt.enums import MQTTErrorCode, _ConnectionState
 
 CHUNK_BYTES = 256 * 1024
-MAX_PACKETS_PER_TURN = 100_000
+PACKETS_PER_TURN = 1000
+
+
+class BufferedSocket:
+    """A socket (plain or TLS) with a read buffer in front; everything else goes to the socket itself."""
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+        self._buf = bytearray()
+
+    def recv(self, bufsize: int) -> bytes:
+        if not self._buf:
+            chunk = self._sock.recv(CHUNK_BYTES)  # raises BlockingIOError / SSLWantReadError when empty
+            if not chunk:
+                return b""  # the peer closed the connection
+            self._buf += chunk
+        data = bytes(self._buf[:bufsize])
+        del self._buf[:bufsize]
+        return data
+
+    def pending(self) -> int:
+        inner = self._sock.pending() if hasattr(self._sock, "pending") else 0
+        return len(self._buf) + inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
 
 
 class BufferedClient(mqtt.Client):
-    """paho Client with a read buffer in front of the socket."""
+    """paho Client whose socket is a BufferedSocket and which decodes a batch of packets per loop turn."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._rbuf = bytearray()
+    _draining = False
 
-    def _sock_recv(self, bufsize: int) -> bytes:
-        if not self._rbuf:
-            chunk = super()._sock_recv(CHUNK_BYTES)  # raises BlockingIOError when nothing is there
-            if not chunk:
-                return b""  # connection closed
-            self._rbuf += chunk
-        data = bytes(self._rbuf[:bufsize])
-        del self._rbuf[:bufsize]
-        return data
+    def close_gracefully(self, timeout_s: float = 5.0) -> None:
+        """Stop reading, let the loop send every queued acknowledgement, then disconnect and stop the loop."""
+        self._draining = True
+        deadline = time.monotonic() + timeout_s
+        while self._out_packet and self.is_connected() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.disconnect()
+        self.loop_stop()
+        self._draining = False
 
-    def _reset_sockets(self, *args: Any, **kwargs: Any) -> None:
-        self._rbuf = bytearray()
-        super()._reset_sockets(*args, **kwargs)  # type: ignore[misc]
+    def _create_socket(self) -> Any:
+        return BufferedSocket(super()._create_socket())
 
     def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
-        """Decode packets until the socket has nothing more (bounded per turn so writes and pings get a go)."""
         if self._sock is None:
             return MQTTErrorCode.MQTT_ERR_NO_CONN
-        for _ in range(MAX_PACKETS_PER_TURN):
+        for _ in range(PACKETS_PER_TURN):
             if self._sock is None:
                 return MQTTErrorCode.MQTT_ERR_NO_CONN
+            if self._draining or self._state == _ConnectionState.MQTT_CS_DISCONNECTING:
+                break  # read nothing more: an acknowledgement queued now might never be sent
             rc = self._packet_read()
             if rc > 0:
                 return self._loop_rc_handle(rc)
             if rc == MQTTErrorCode.MQTT_ERR_AGAIN:
-                return MQTTErrorCode.MQTT_ERR_SUCCESS
+                break
         return MQTTErrorCode.MQTT_ERR_SUCCESS

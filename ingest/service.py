@@ -92,8 +92,7 @@ class IngestService:
 
     def stop(self) -> None:
         if self._client is not None:
-            self._client.disconnect()
-            self._client.loop_stop()
+            self._client.close_gracefully()
             self._client = None
 
     def wait_connected(self, timeout_s: float = 10.0) -> bool:

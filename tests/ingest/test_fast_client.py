@@ -41,8 +41,7 @@ def test_a_queued_burst_arrives_complete_in_order_and_is_acknowledged(mosquitto:
     pub.close()
     client = consumer()
     wait_until(lambda: len(received) == len(payloads) + 1, what="all messages")
-    client.disconnect()
-    client.loop_stop()
+    client.close_gracefully()
     assert received == [*payloads, b"last"]
     client = consumer()  # every message was acknowledged: nothing is delivered again
     wait_until(lambda: client.is_connected(), what="reconnect")
