@@ -13,6 +13,7 @@ import orjson
 from camera.models import CameraEvent, EventPhase, EventType
 from sensors.fields import FieldSpec, field_specs
 from sensors.models import DeviceKind, Reading
+from sensors.pamair import decode_pamair_items, is_pamair
 from sensors.settings import SensorConfig
 
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -125,6 +126,8 @@ def decode_state(payload: bytes, sensor: SensorConfig, now: datetime) -> Decoded
         doc = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         return Decoded(rejects=[f"not valid JSON: {str(exc)[:120]}"])
+    if sensor.kind is DeviceKind.AIR and is_pamair(doc):
+        return decode_pamair_state(doc, sensor, now)
     items = doc if isinstance(doc, list) else [doc]
     if not items:
         return Decoded(rejects=["empty array"])
@@ -143,6 +146,19 @@ def decode_state(payload: bytes, sensor: SensorConfig, now: datetime) -> Decoded
             readings.append(Reading(sensor.id, sensor.kind.value, ts, decode_fields(item, specs, ranges)))
         except ValueError as exc:
             rejects.append(f"{where}{exc}")
+    return Decoded(readings, rejects)
+
+
+def decode_pamair_state(doc: Any, sensor: SensorConfig, now: datetime) -> Decoded:
+    """A PAM Air station document (its own field names, epoch-ms times) checked like COC's own JSON."""
+    good, rejects = decode_pamair_items(doc, now)
+    specs, readings = field_specs(sensor.kind), []
+    for ts, fields in good:
+        try:
+            check_ts(ts, now)
+            readings.append(Reading(sensor.id, sensor.kind.value, ts, decode_fields(fields, specs, {})))
+        except ValueError as exc:
+            rejects.append(f"PAM Air: {exc}")
     return Decoded(readings, rejects)
 
 

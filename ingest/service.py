@@ -61,6 +61,7 @@ class IngestService:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._sensors = {s.id: s for s in config.sensors}
         self._cameras = {c.id for c in config.cameras}
+        self._pamair_topics = {s.pamair_topic: s for s in config.sensors if s.pamair_topic}
         self._reading_listeners: list[ReadingListener] = []
         self._event_listeners: list[EventListener] = []
         self._status_listeners: list[StatusListener] = []
@@ -109,7 +110,7 @@ class IngestService:
             self.link.down(reason)
             return
         client.subscribe([(f"{self.prefix}/+/+/state", 1), (f"{self.prefix}/+/+/status", 1),
-                          (f"{self.prefix}/camera/+/event", 1)])
+                          (f"{self.prefix}/camera/+/event", 1), *((t, 1) for t in self._pamair_topics)])
         self.link.up(f"{self.config.mqtt.host}:{self.config.mqtt.port}")
 
     def _on_disconnect(self, _client: mqtt.Client, _userdata: object, _flags: object, reason: object,
@@ -129,6 +130,9 @@ class IngestService:
         with self._lock:
             self._messages += 1
             self._last_message_at = now
+        gateway = self._pamair_topics.get(topic)
+        if gateway is not None:  # a PAM Air gateway's own topic: the device is known by its topic
+            return self._state(topic, gateway.kind.value, gateway.id, payload, now)[0]
         parsed = parse_topic(topic, self.prefix)
         if parsed is None:
             self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event>")

@@ -28,13 +28,13 @@ COC_KEYS = frozenset(name for kind in DeviceKind for name in field_specs(kind)) 
 
 
 def is_pamair(doc: Any) -> bool:
-    """True when a decoded JSON object (or the first of an array) uses PAM Air names COC's JSON lacks."""
+    """True when a decoded JSON object (or the first of an array) uses a PAM Air name COC's JSON lacks
+    (`PM2.5`, `hum`, `time` ...); an unknown key alone (`rssi`) does not make it PAM Air."""
     first = doc[0] if isinstance(doc, list) and doc else doc
     if not isinstance(first, Mapping):
         return False
-    keys = {str(k).strip().lower() for k in first}
-    known = keys & (set(FIELD_ALIASES) | set(TIME_KEYS))
-    return bool(known) and not set(first) <= COC_KEYS
+    pamair_names = set(FIELD_ALIASES) | set(TIME_KEYS)
+    return any(str(k).strip().lower() in pamair_names and k not in COC_KEYS for k in first)
 
 
 def _number(name: str, value: Any) -> float:
