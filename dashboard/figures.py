@@ -81,6 +81,7 @@ def kpi_trend_figure(points: Sequence[Sequence[Any]], target: float | None, colo
     fig = _base(height=220)
     fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
                              line={"color": colour, "width": 3}))
+    fig.update_xaxes(tickformat="%m/%Y")
     if target is not None:
         fig.add_hline(y=target, line={"color": "#f8f9fa", "dash": "dot"})
     return fig

@@ -13,7 +13,7 @@ from dashboard.ids import WALL_SCREEN
 from dashboard.plain_pages import message_page
 
 OPEN_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_dash-layout", "/_dash-dependencies",
-                 "/_favicon", "/_reload-hash", "/login", "/lang/", "/static/")
+                 "/_favicon", "/favicon.ico", "/_reload-hash", "/login", "/lang/", "/static/")
 API_PREFIXES = ("/api/", "/metrics")
 CALLBACK_PATH = "/_dash-update-component"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -147,7 +147,8 @@ class ReadModel:
         """A camera's events, newest first, each with its snapshot URL when it has one."""
         events = call_first(self.ctx.cameras, ("events",), camera_id, limit=limit) or []
         rows = [sv.jsonable(e) for e in events]
-        for row in rows:
+        for event, row in zip(events, rows, strict=True):
+            row["local_time"] = self.local(event.ts).strftime("%d/%m/%Y %H:%M:%S")
             if row.get("snapshot") and row.get("event_id"):
                 row["snapshot_url"] = f"/api/events/{row['event_id']}/snapshot.jpg"
         return rows

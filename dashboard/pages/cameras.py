@@ -40,7 +40,8 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
 
 def _tile(cam: dict[str, Any], lang: str) -> html.Button:
     state = t("cam.filter.online" if cam["online"] else "cam.filter.offline", lang)
-    img = html.Img(src=f"/api/cameras/{cam['id']}/snapshot.jpg", className="cam-thumb")
+    img = html.Img(src=f"/api/cameras/{cam['id']}/snapshot.jpg", className="cam-thumb") if cam["online"] \
+        else html.Div("⌀", className="cam-thumb cam-none")
     badge = html.Span(str(cam["open_alerts"]), className="badge") if cam.get("open_alerts") else None
     return html.Button([img, html.Div([cam["name"], badge], className="cam-name"),
                         html.Div(state, className="cam-state")],
@@ -120,6 +121,6 @@ def _history(events: list[dict[str, Any]], lang: str) -> Any:
     if not events:
         return html.Div(t("missing", lang), className="missing")
     return [html.Div([html.Img(src=e["snapshot_url"], className="event-thumb") if e.get("snapshot_url") else None,
-                      html.Span(f"{e.get('ts', '')[:19].replace('T', ' ')} · {e.get('type')} {e.get('zone') or ''}")],
+                      html.Span(f"{e.get('local_time', '')} · {t('event.' + str(e.get('type')), lang)} {e.get('zone') or ''}")],
                      className="event-row") for e in events]
 

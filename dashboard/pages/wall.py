@@ -17,6 +17,7 @@ from dashboard.settings import PANELS, Role
 from dashboard.wall_snapshot import build_snapshot, screen_panels
 
 ACK_ROLES = (Role.ADMIN, Role.OPERATOR)
+SCREEN = State(ids.WALL_SCREEN, "data")  # every wall callback names its screen: the guard lets public ones run
 
 
 def _screen(rm: ReadModel, screen_id: str | None) -> Any:
@@ -79,21 +80,21 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         _register_panel(app, name)
 
     @app.callback(Output(ids.WALL_CLOCK, "children"), Output(ids.WALL_DATE, "children"),
-                  Output(ids.WALL_FRESHNESS, "children"), Input(ids.WALL_SNAPSHOT, "data"))
-    def header(snap: dict | None) -> tuple[Any, Any, Any]:
+                  Output(ids.WALL_FRESHNESS, "children"), Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
+    def header(snap: dict | None, _screen: str) -> tuple[Any, Any, Any]:
         if not snap:
             return "--:--:--", "", ""
         lang = current_lang()
         fresh = t("wall.freshness", lang, age=t("wall.ago", lang, age=age_text(snap["freshness_s"], lang)))
         return snap["clock"], snap["date_en" if lang == "en" else "date_vi"], fresh
 
-    @app.callback(Output(ids.WALL_DEVICES, "children"), Input(ids.WALL_SNAPSHOT, "data"))
-    def devices(snap: dict | None) -> Any:
+    @app.callback(Output(ids.WALL_DEVICES, "children"), Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
+    def devices(snap: dict | None, _screen: str) -> Any:
         return wall_panels.device_tiles(snap, current_lang()) if snap else None
 
     @app.callback(Output(ids.WALL_TAKEOVER, "className"), Output(ids.WALL_TAKEOVER_TEXT, "children"),
-                  Input(ids.WALL_SNAPSHOT, "data"))
-    def takeover(snap: dict | None) -> tuple[str, Any]:
+                  Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
+    def takeover(snap: dict | None, _screen: str) -> tuple[str, Any]:
         alert = (snap or {}).get("takeover")
         if not alert:
             return "takeover", None
@@ -107,8 +108,8 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             return dash.no_update  # a critical alert on screen pauses the rotation
         return ((page or 0) + 1) % len(screen_panels(screen))
 
-    @app.callback(Output({"type": ids.WALL_PAGE_BOX, "page": ALL}, "style"), Input(ids.WALL_PAGE, "data"))
-    def show_page(page: int) -> list[dict]:
+    @app.callback(Output({"type": ids.WALL_PAGE_BOX, "page": ALL}, "style"), Input(ids.WALL_PAGE, "data"), SCREEN)
+    def show_page(page: int, _screen: str) -> list[dict]:
         count = len(dash.callback_context.outputs_list)
         return [{"display": "grid" if i == (page or 0) else "none"} for i in range(count)]
 
@@ -125,8 +126,8 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
 
 def _register_panel(app: dash.Dash, name: str) -> None:
     @app.callback(Output({"type": ids.WALL_PANEL, "panel": name, "page": ALL}, "children"),
-                  Input(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_VIEWPORT, "data"))
-    def render(snap: dict | None, viewport_px: int | None) -> list[Any]:
+                  Input(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_VIEWPORT, "data"), SCREEN)
+    def render(snap: dict | None, viewport_px: int | None, _screen: str) -> list[Any]:
         count = len(dash.callback_context.outputs_list)
         font = max(12, round((viewport_px or 1080) / 54))  # 20 px at 1080 lines, 40 px at 2160
         content = wall_panels.render(name, {**snap, "font_px": font}, current_lang()) if snap else None

@@ -137,7 +137,8 @@ def cameras(snap: dict[str, Any], lang: str) -> Any:
         label = c["name"] if c["online"] else f"{c['name']} · {since}"
         tiles.append(html.A([img, html.Div(label, className="cam-label")], href=f"/api/cameras/{c['id']}/stream.mjpg",
                             target="_blank", className="cam-tile" + ("" if c["online"] else " cam-off")))
-    return html.Div(tiles, className="cam-mosaic")
+    cols = 1 if len(tiles) == 1 else 2 if len(tiles) <= 4 else 3
+    return html.Div(tiles, className="cam-mosaic", style={"gridTemplateColumns": f"repeat({cols}, 1fr)"})
 
 
 def map_panel(snap: dict[str, Any], lang: str) -> Any:

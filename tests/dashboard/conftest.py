@@ -25,6 +25,7 @@ from config.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
+from dashboard.sensor_extras import sensor_extras
 from ingest.live_state import LiveState
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
@@ -121,7 +122,9 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     load_demo_figures(indicators.db, indicators.catalogue)
     hub = CameraHub(config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run"))
     frames = FrameWriter(hub).start()
-    yield AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub, indicators=indicators)
+    context = AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub, indicators=indicators)
+    context.extras["sensor_extras"] = sensor_extras  # as run_coc.py installs it for GET /api/sensors
+    yield context
     frames.stop()
     indicators.stop()
     alerts.stop()
@@ -161,7 +164,9 @@ class Served:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._server.server_close()
 
 
 @pytest.fixture
