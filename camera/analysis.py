@@ -26,6 +26,8 @@ WARMUP_FRAMES = 4
 REFERENCE_EVERY_S = 120.0
 GLOBAL_CHANGE_FRACTION = 0.5  # more of the frame than this changing at once is not an object moving
 INTRUSION = Timing(start_after_s=0.4, end_after_s=10.0, update_every_s=30.0)
+DEFAULT_MOTION = MotionParams()
+DEFAULT_TAMPER = TamperParams()
 MOTION = Timing(start_after_s=0.4, end_after_s=10.0, update_every_s=60.0)
 
 
@@ -38,10 +40,16 @@ class Analysis:
 
 
 class CameraAnalyzer:
-    """Holds one camera's background and scene reference; `analyse` is called at the camera's analysis rate."""
+    """One camera's background and scene reference; `analyse` runs at the camera's analysis rate."""
 
-    def __init__(self, camera: CameraConfig, system: CameraSystemConfig, timezone: str = "Asia/Ho_Chi_Minh",
-                 motion: MotionParams = MotionParams(), tamper: TamperParams = TamperParams()) -> None:
+    def __init__(
+        self,
+        camera: CameraConfig,
+        system: CameraSystemConfig,
+        timezone: str = "Asia/Ho_Chi_Minh",
+        motion: MotionParams = DEFAULT_MOTION,
+        tamper: TamperParams = DEFAULT_TAMPER,
+    ) -> None:
         self.camera, self.system, self.tz = camera, system, ZoneInfo(timezone)
         self.motion_params, self.tamper_params = motion, tamper
         self.tamper_timing = Timing(system.tamper_after_s, 5.0, 60.0)
@@ -65,13 +73,21 @@ class CameraAnalyzer:
                 self.background = grey.astype(np.float32)
             return Analysis(events, MotionResult(np.zeros(grey.shape, np.int32), ()))
         self.background, motion = detect_motion(self.background, grey, self.motion_params)
-        if self.frames <= WARMUP_FRAMES or sum(b.area_fraction for b in motion.blobs) > GLOBAL_CHANGE_FRACTION:
+        if (
+            self.frames <= WARMUP_FRAMES
+            or sum(b.area_fraction for b in motion.blobs) > GLOBAL_CHANGE_FRACTION
+        ):
             motion = MotionResult(np.zeros(grey.shape, np.int32), ())
         events += self._intrusions(motion, now)
         if self.system.publish_motion:
             score = min(1.0, 10 * sum(b.area_fraction for b in motion.blobs))
-            events += [e for e in [self.tracker.observe((EventType.MOTION, None), bool(motion.blobs), score, now,
-                                                        MOTION)] if e]
+            events += [
+                e
+                for e in [
+                    self.tracker.observe((EventType.MOTION, None), bool(motion.blobs), score, now, MOTION)
+                ]
+                if e
+            ]
         return Analysis(events, motion)
 
     def _intrusions(self, motion: MotionResult, now: datetime) -> list[CameraEvent]:
@@ -79,15 +95,18 @@ class CameraAnalyzer:
         out = []
         for zone in self._zones:
             hit = hits.get(zone.name)
-            event = self.tracker.observe((EventType.INTRUSION, zone.name), hit is not None,
-                                         hit.score if hit else 0.0, now, INTRUSION)
+            event = self.tracker.observe(
+                (EventType.INTRUSION, zone.name), hit is not None, hit.score if hit else 0.0, now, INTRUSION
+            )
             if event:
                 out.append(event)
         return out
 
     def _verdict(self, grey: np.ndarray, now: datetime) -> TamperVerdict | None:
         """This frame's tamper verdict; a clean frame refreshes the scene reference every few minutes."""
-        verdict = check_tamper(self.reference, grey, self.tamper_params) if self.frames > WARMUP_FRAMES else None
+        verdict = (
+            check_tamper(self.reference, grey, self.tamper_params) if self.frames > WARMUP_FRAMES else None
+        )
         due = self.reference_ts is None or now - self.reference_ts >= timedelta(seconds=REFERENCE_EVERY_S)
         if verdict is None and due and self.frames >= WARMUP_FRAMES:
             self.reference, self.reference_ts = make_reference(grey), now
@@ -97,8 +116,13 @@ class CameraAnalyzer:
         out = []
         for kind in TamperKind:
             present = verdict is not None and verdict.kind is kind
-            event = self.tracker.observe((EventType.TAMPER, kind.value), present,
-                                         verdict.score if present else 0.0, now, self.tamper_timing)
+            event = self.tracker.observe(
+                (EventType.TAMPER, kind.value),
+                present,
+                verdict.score if present else 0.0,
+                now,
+                self.tamper_timing,
+            )
             if event:
                 out.append(event)
         return out

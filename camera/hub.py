@@ -1,4 +1,4 @@
-"""The web process's view of the cameras: status, latest frames, live MJPEG and the event log, all read from the
+"""The web process's view of the cameras: status, latest frames, live MJPEG and the event log, read from the
 runtime directory the camera workers write (no analysis and no decoding in the web process)."""
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ def iso(ts: float | None) -> str | None:
 class CameraHub:
     """Read side of the camera system for the dashboard (`AppContext.cameras`)."""
 
-    def __init__(self, cameras: Sequence[CameraConfig], system: CameraSystemConfig,
-                 timezone: str = "Asia/Ho_Chi_Minh") -> None:
+    def __init__(
+        self, cameras: Sequence[CameraConfig], system: CameraSystemConfig, timezone: str = "Asia/Ho_Chi_Minh"
+    ) -> None:
         self.cameras = {c.id: c for c in cameras}
         self.system = system
         self.tz = ZoneInfo(timezone)
@@ -39,15 +40,26 @@ class CameraHub:
         """One camera as the API shows it (the URL masked)."""
         camera = self.cameras[camera_id]
         st = self.runtime.read_status(camera_id)
-        fresh = st is not None and time.time() - st.updated_ts < max(STATUS_STALE_S, self.system.offline_after_s)
+        fresh = st is not None and time.time() - st.updated_ts < max(
+            STATUS_STALE_S, self.system.offline_after_s
+        )
         return {
-            "id": camera.id, "name": camera.name, "url": mask_url(camera.url), "enabled": camera.enabled,
-            "online": bool(fresh and st.online), "last_frame": iso(st.last_frame_ts if st else None),
-            "fps": st.fps if fresh else 0.0, "analysis_fps": st.analysis_fps if fresh else 0.0,
-            "lag_s": st.lag_s if fresh else None, "reconnects": st.reconnects if st else 0,
-            "dropped": st.dropped if st else 0, "width": st.width if st else None,
-            "height": st.height if st else None, "flood_point": camera.flood_point,
-            "zones": [z.name for z in camera.zones], "events_today": self.events_today(camera_id),
+            "id": camera.id,
+            "name": camera.name,
+            "url": mask_url(camera.url),
+            "enabled": camera.enabled,
+            "online": bool(fresh and st.online),
+            "last_frame": iso(st.last_frame_ts if st else None),
+            "fps": st.fps if fresh else 0.0,
+            "analysis_fps": st.analysis_fps if fresh else 0.0,
+            "lag_s": st.lag_s if fresh else None,
+            "reconnects": st.reconnects if st else 0,
+            "dropped": st.dropped if st else 0,
+            "width": st.width if st else None,
+            "height": st.height if st else None,
+            "flood_point": camera.flood_point,
+            "zones": [z.name for z in camera.zones],
+            "events_today": self.events_today(camera_id),
         }
 
     def list(self) -> list[dict]:
@@ -65,28 +77,42 @@ class CameraHub:
         with self._lock:
             broadcaster = self._broadcasters.get(camera_id)
             if broadcaster is None:
-                broadcaster = self._broadcasters[camera_id] = Broadcaster(self.runtime, camera_id,
-                                                                          self.system.live_fps)
+                broadcaster = self._broadcasters[camera_id] = Broadcaster(
+                    self.runtime, camera_id, self.system.live_fps
+                )
         for jpeg in broadcaster.frames():
             yield multipart_chunk(jpeg)
 
     def broadcaster(self, camera_id: str) -> Broadcaster | None:
         return self._broadcasters.get(camera_id)
 
-    def events(self, camera: str | None = None, type: str | None = None, since: datetime | None = None,
-               limit: int = 200) -> list[CameraEvent]:
+    def events(
+        self,
+        camera: str | None = None,
+        type: str | None = None,
+        since: datetime | None = None,
+        limit: int = 200,
+    ) -> list[CameraEvent]:
         """Logged events, newest first, filtered by camera, type and start time."""
         ids = [camera] if camera else list(self.cameras)
-        found = [e for cid in ids if cid in self.cameras for e in self.runtime.read_events(cid)
-                 if (type is None or e.type.value == type) and (since is None or e.ts >= since)]
+        found = [
+            e
+            for cid in ids
+            if cid in self.cameras
+            for e in self.runtime.read_events(cid)
+            if (type is None or e.type.value == type) and (since is None or e.ts >= since)
+        ]
         found.sort(key=lambda e: e.ts, reverse=True)
         return found[:limit]
 
     def events_today(self, camera_id: str) -> int:
         """Events started today (local day) at this camera, online notices excepted."""
         midnight = datetime.now(self.tz).replace(hour=0, minute=0, second=0, microsecond=0)
-        return sum(1 for e in self.runtime.read_events(camera_id)
-                   if e.phase is EventPhase.START and e.type is not EventType.ONLINE and e.ts >= midnight)
+        return sum(
+            1
+            for e in self.runtime.read_events(camera_id)
+            if e.phase is EventPhase.START and e.type is not EventType.ONLINE and e.ts >= midnight
+        )
 
     def event_snapshot(self, event_id: str) -> Path | None:
         """The snapshot file of an event, only if it lies inside the snapshot directory."""

@@ -43,8 +43,9 @@ class EventTracker:
     def active(self) -> list[CameraEvent]:
         return [t.event for t in self._tracks.values() if t.event is not None]
 
-    def observe(self, key: tuple[EventType, str | None], present: bool, score: float, now: datetime,
-                timing: Timing) -> CameraEvent | None:
+    def observe(
+        self, key: tuple[EventType, str | None], present: bool, score: float, now: datetime, timing: Timing
+    ) -> CameraEvent | None:
         """Feed one observation; return the event to publish, if this observation causes one."""
         track = self._tracks.get(key)
         if present:
@@ -57,19 +58,31 @@ class EventTracker:
         if track.event is None or now - track.last_true >= timedelta(seconds=timing.end_after_s):
             del self._tracks[key]
             if track.event is not None:
-                return replace(track.event, ts=now, phase=EventPhase.END, score=round(track.score, 3), snapshot=None)
+                return replace(
+                    track.event, ts=now, phase=EventPhase.END, score=round(track.score, 3), snapshot=None
+                )
         return None
 
-    def _start_or_update(self, key: tuple[EventType, str | None], track: _Track, now: datetime,
-                         timing: Timing) -> CameraEvent | None:
+    def _start_or_update(
+        self, key: tuple[EventType, str | None], track: _Track, now: datetime, timing: Timing
+    ) -> CameraEvent | None:
         if track.event is None:
             if now - track.first_true < timedelta(seconds=timing.start_after_s):
                 return None
-            track.event = CameraEvent(self.camera_id, now, key[0], new_event_id(self.camera_id, now),
-                                      EventPhase.START, key[1], round(track.score, 3))
+            track.event = CameraEvent(
+                self.camera_id,
+                now,
+                key[0],
+                new_event_id(self.camera_id, now),
+                EventPhase.START,
+                key[1],
+                round(track.score, 3),
+            )
             track.last_published = now
             return track.event
         if track.last_published and now - track.last_published >= timedelta(seconds=timing.update_every_s):
             track.last_published = now
-            return replace(track.event, ts=now, phase=EventPhase.UPDATE, score=round(track.score, 3), snapshot=None)
+            return replace(
+                track.event, ts=now, phase=EventPhase.UPDATE, score=round(track.score, 3), snapshot=None
+            )
         return None

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from camera.runtime import RuntimeDir
 
 BOUNDARY = "cocframe"
-IDLE_STOP_S = 10.0   # a broadcaster with no viewer for this long stops
+IDLE_STOP_S = 10.0  # a broadcaster with no viewer for this long stops
 WATCH_EVERY_S = 2.0  # how often the broadcaster tells the worker someone watches
 
 
@@ -69,7 +69,9 @@ class Broadcaster:
         try:
             while True:
                 with self._cond:
-                    if not self._cond.wait_for(lambda: self._seq != seen and self._jpeg is not None, timeout_s):
+                    if not self._cond.wait_for(
+                        lambda seen=seen: self._seq != seen and self._jpeg is not None, timeout_s
+                    ):
                         return
                     seen, jpeg = self._seq, self._jpeg
                 yield jpeg

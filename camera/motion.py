@@ -1,4 +1,4 @@
-"""Motion: background subtraction on a small grey frame that ignores sensor noise, rain and slow light changes."""
+"""Motion: background subtraction on a small grey frame, ignoring noise, rain and slow light changes."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import numpy as np
 class MotionParams:
     """Tuning of the detector (defaults suit 160-pixel-wide frames at 1-5 fps)."""
 
-    threshold: float = 15.0      # grey levels a pixel must differ from the background
-    learn_rate: float = 0.08     # how fast the background follows the scene where nothing moves
+    threshold: float = 15.0  # grey levels a pixel must differ from the background
+    learn_rate: float = 0.08  # how fast the background follows the scene where nothing moves
     learn_rate_moving: float = 0.01
-    open_px: int = 3             # opening kernel: removes specks and thin rain streaks
+    open_px: int = 3  # opening kernel: removes specks and thin rain streaks
     min_blob_fraction: float = 0.0008  # blobs smaller than this fraction of the frame are noise
 
 
@@ -76,7 +76,9 @@ def find_blobs(mask: np.ndarray, min_fraction: float) -> MotionResult:
     return MotionResult(keep[labels], tuple(blobs))
 
 
-def update_background(background: np.ndarray, grey: np.ndarray, mask: np.ndarray, params: MotionParams) -> np.ndarray:
+def update_background(
+    background: np.ndarray, grey: np.ndarray, mask: np.ndarray, params: MotionParams
+) -> np.ndarray:
     """The background after this frame: fast where still, slow where something moves."""
     rate = np.where(mask > 0, params.learn_rate_moving, params.learn_rate).astype(np.float32)
     return background + rate * (grey.astype(np.float32) - background)

@@ -19,8 +19,11 @@ class EventPublisher:
 
     def __init__(self, link: MqttLink, topic_prefix: str, client_suffix: str) -> None:
         self.prefix = topic_prefix.rstrip("/")
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{link.client_id}-{client_suffix}",
-                                  clean_session=True)
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=f"{link.client_id}-{client_suffix}",
+            clean_session=True,
+        )
         if link.username:
             self.client.username_pw_set(link.username, link.password)
         if link.tls:
@@ -49,5 +52,6 @@ class EventPublisher:
         self.client.publish(topic, json.dumps(event_payload(event), ensure_ascii=False), qos=1)
 
     def publish_status(self, camera_id: str, online: bool) -> None:
-        self.client.publish(f"{self.prefix}/camera/{camera_id}/status", "online" if online else "offline",
-                            qos=1, retain=True)
+        self.client.publish(
+            f"{self.prefix}/camera/{camera_id}/status", "online" if online else "offline", qos=1, retain=True
+        )

@@ -1,4 +1,4 @@
-"""One camera's reader thread: opens its source, reconnects with backoff, decodes every frame but converts only
+"""One camera's reader thread: opens its source, reconnects with backoff, decodes every frame, converts only
 the ones wanted, and keeps just the latest (a slot of one; frames never taken are counted as dropped)."""
 
 from __future__ import annotations
@@ -41,10 +41,16 @@ class ReaderCounters:
 
 
 class CameraReader:
-    """Reads one camera until `stop` is set. `want_fps()` says how many converted frames per second are needed."""
+    """Reads one camera until `stop` is set; `want_fps()` says how many converted frames a second it needs."""
 
-    def __init__(self, camera_id: str, url: str, want_fps: Callable[[], float], stop: threading.Event,
-                 source_factory: Callable[[str], FrameSource] = open_source) -> None:
+    def __init__(
+        self,
+        camera_id: str,
+        url: str,
+        want_fps: Callable[[], float],
+        stop: threading.Event,
+        source_factory: Callable[[str], FrameSource] = open_source,
+    ) -> None:
         self.camera_id, self.url, self.want_fps, self.stop = camera_id, url, want_fps, stop
         self.source_factory = source_factory
         self.counters = ReaderCounters()

@@ -21,8 +21,8 @@ from camera.urls import mask_url
 
 log = logging.getLogger(__name__)
 
-IDLE_LIVE_EVERY_S = 2.0   # latest.jpg refresh when nobody watches live
-STATUS_EVERY_S = 1.0
+IDLE_LIVE_EVERY_S = 2.0  # latest.jpg refresh when nobody watches live
+STATUS_EVERY_S = 2.0
 OFFLINE = Timing(start_after_s=0.0, end_after_s=0.0, update_every_s=3600.0)
 
 
@@ -33,8 +33,15 @@ def utc(ts: float) -> datetime:
 class CameraRunner:
     """Drives one camera; `tick()` is called often by the worker's loop and does what is due."""
 
-    def __init__(self, camera: CameraConfig, system: CameraSystemConfig, timezone: str, runtime: RuntimeDir,
-                 publisher: EventPublisher, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        camera: CameraConfig,
+        system: CameraSystemConfig,
+        timezone: str,
+        runtime: RuntimeDir,
+        publisher: EventPublisher,
+        stop: threading.Event,
+    ) -> None:
         self.camera, self.system, self.runtime, self.publisher = camera, system, runtime, publisher
         self.analyzer = CameraAnalyzer(camera, system, timezone)
         self.reader = CameraReader(camera.id, camera.url, self._want_fps, stop)
@@ -75,14 +82,26 @@ class CameraRunner:
             self._emit(event, None)
         if silent and self.online is not False:
             self.online = False
-            log.warning("camera %s: offline (no frame for %.0f s)", self.camera.id, now - (last or self.started))
+            log.warning(
+                "camera %s: offline (no frame for %.0f s)", self.camera.id, now - (last or self.started)
+            )
             self.publisher.publish_status(self.camera.id, False)
         elif last and not silent and self.online is not True:
             self.online = True
             log.info("camera %s: online", self.camera.id)
             self.publisher.publish_status(self.camera.id, True)
-            self._emit(CameraEvent(self.camera.id, utc(now), EventType.ONLINE,
-                                   f"{self.camera.id}-online-{int(now * 1000)}", EventPhase.START, None, 1.0), None)
+            self._emit(
+                CameraEvent(
+                    self.camera.id,
+                    utc(now),
+                    EventType.ONLINE,
+                    f"{self.camera.id}-online-{int(now * 1000)}",
+                    EventPhase.START,
+                    None,
+                    1.0,
+                ),
+                None,
+            )
 
     def _analyse(self, now: float) -> None:
         frame = self.reader.take(self.analysed_seq)
@@ -105,8 +124,13 @@ class CameraRunner:
             image = annotate(frame.image, self.camera.zones, motion)
             save_snapshot(self.system.snapshot_dir, relative, encode_jpeg(image))
             event = replace(event, snapshot=relative)
-        log.info("camera %s: %s %s%s", self.camera.id, event.type.value, event.phase.value,
-                 f" ({event.zone})" if event.zone else "")
+        log.info(
+            "camera %s: %s %s%s",
+            self.camera.id,
+            event.type.value,
+            event.phase.value,
+            f" ({event.zone})" if event.zone else "",
+        )
         self.publisher.publish_event(event)
         self.runtime.append_event(event)
 
@@ -123,11 +147,21 @@ class CameraRunner:
         dt = max(now - t0, 1e-3)
         self._status_counts = (c.grabbed, self.analysed, now)
         self.status_at = now
-        self.runtime.write_status(CameraStatus(
-            id=self.camera.id, url=mask_url(self.camera.url), online=self.online,
-            last_frame_ts=c.last_grab_ts or None, fps=round((c.grabbed - grabbed0) / dt, 2),
-            analysis_fps=round((self.analysed - analysed0) / dt, 2),
-            lag_s=None if self.lag_s is None else round(self.lag_s, 3), reconnects=c.reconnects,
-            dropped=c.dropped, width=self.size[0] if self.size else None,
-            height=self.size[1] if self.size else None, updated_ts=now,
-        ))
+        self.runtime.write_status(
+            CameraStatus(
+                id=self.camera.id,
+                url=mask_url(self.camera.url),
+                online=self.online,
+                last_frame_ts=c.last_grab_ts or None,
+                fps=round((c.grabbed - grabbed0) / dt, 2),
+                analysis_fps=round((self.analysed - analysed0) / dt, 2),
+                lag_s=None if self.lag_s is None else round(self.lag_s, 3),
+                reconnects=c.reconnects,
+                dropped=c.dropped,
+                width=self.size[0] if self.size else None,
+                height=self.size[1] if self.size else None,
+                updated_ts=now,
+                frames_total=c.grabbed,
+                analysed_total=self.analysed,
+            )
+        )

@@ -34,19 +34,35 @@ class CameraStatus:
     width: int | None
     height: int | None
     updated_ts: float
+    frames_total: int = 0
+    analysed_total: int = 0
 
 
 def event_payload(event: CameraEvent) -> dict:
     """The JSON object of `<prefix>/camera/<id>/event` (DESIGN.md), with event_id and phase."""
-    return {"ts": event.ts.astimezone(UTC).isoformat(), "type": event.type.value, "zone": event.zone,
-            "score": event.score, "snapshot": event.snapshot, "event_id": event.event_id,
-            "phase": event.phase.value, "camera": event.camera_id}
+    return {
+        "ts": event.ts.astimezone(UTC).isoformat(),
+        "type": event.type.value,
+        "zone": event.zone,
+        "score": event.score,
+        "snapshot": event.snapshot,
+        "event_id": event.event_id,
+        "phase": event.phase.value,
+        "camera": event.camera_id,
+    }
 
 
 def event_from_payload(camera_id: str, data: dict) -> CameraEvent:
-    return CameraEvent(camera_id, datetime.fromisoformat(data["ts"]), EventType(data["type"]),
-                       data.get("event_id", ""), EventPhase(data.get("phase", "start")), data.get("zone"),
-                       data.get("score"), data.get("snapshot"))
+    return CameraEvent(
+        camera_id,
+        datetime.fromisoformat(data["ts"]),
+        EventType(data["type"]),
+        data.get("event_id", ""),
+        EventPhase(data.get("phase", "start")),
+        data.get("zone"),
+        data.get("score"),
+        data.get("snapshot"),
+    )
 
 
 class RuntimeDir:

@@ -44,11 +44,19 @@ class CameraService:
 
     name = "cameras"
 
-    def __init__(self, cameras: Sequence[CameraConfig], system: CameraSystemConfig, mqtt: MqttLink,
-                 topic_prefix: str, timezone: str = "Asia/Ho_Chi_Minh") -> None:
+    def __init__(
+        self,
+        cameras: Sequence[CameraConfig],
+        system: CameraSystemConfig,
+        mqtt: MqttLink,
+        topic_prefix: str,
+        timezone: str = "Asia/Ho_Chi_Minh",
+    ) -> None:
         self.system = system
-        self.plans = [WorkerPlan(i, group, system, mqtt, topic_prefix, timezone)
-                      for i, group in enumerate(split_cameras(cameras, system.workers))]
+        self.plans = [
+            WorkerPlan(i, group, system, mqtt, topic_prefix, timezone)
+            for i, group in enumerate(split_cameras(cameras, system.workers))
+        ]
         self._ctx = mp.get_context("spawn")
         self._stop = self._ctx.Event()
         self._halt = threading.Event()
@@ -65,12 +73,19 @@ class CameraService:
         for plan in self.plans:
             self._spawn(plan)
         self._supervisor.start()
-        log.info("camera service: %d cameras in %d workers", sum(len(p.cameras) for p in self.plans),
-                 len(self.plans))
+        log.info(
+            "camera service: %d cameras in %d workers",
+            sum(len(p.cameras) for p in self.plans),
+            len(self.plans),
+        )
 
     def _spawn(self, plan: WorkerPlan) -> None:
-        process = self._ctx.Process(target=worker_main, args=(plan, self._stop, self._log_queue),
-                                    name=f"coc-camera-{plan.index}", daemon=True)
+        process = self._ctx.Process(
+            target=worker_main,
+            args=(plan, self._stop, self._log_queue),
+            name=f"coc-camera-{plan.index}",
+            daemon=True,
+        )
         process.start()
         self._processes[plan.index] = process
 
@@ -89,8 +104,11 @@ class CameraService:
 
     def apply_retention(self) -> int:
         try:
-            return prune_snapshots(self.system.snapshot_dir, self.system.snapshot_max_age_days * 86400,
-                                   int(self.system.snapshot_max_mb * 1024 * 1024))
+            return prune_snapshots(
+                self.system.snapshot_dir,
+                self.system.snapshot_max_age_days * 86400,
+                int(self.system.snapshot_max_mb * 1024 * 1024),
+            )
         except OSError:
             log.exception("snapshot retention failed")
             return 0

@@ -17,12 +17,15 @@ class ZoneConfig(Section):
         min_length=3, description="Corners as [x, y] fractions of the frame (0..1, origin top left)."
     )
     schedule: str | None = Field(
-        default=None, pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
-        description="Local time window when motion here is an intrusion, e.g. '22:00-05:00'; always when empty.",
+        default=None,
+        pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+        description="Local time window when motion here is an intrusion, e.g. '22:00-05:00'; empty: always.",
     )
     min_object_fraction: float = Field(
-        default=0.002, gt=0, le=1,
-        description="Smallest moving object that counts, as a fraction of the frame area (0.002 ≈ 19×19 px at 640×360).",
+        default=0.002,
+        gt=0,
+        le=1,
+        description="Smallest object that counts, as a share of the frame area (0.002: 19×19 px at 640×360).",
     )
 
     @model_validator(mode="after")
@@ -47,7 +50,9 @@ class ZoneConfig(Section):
 class CameraConfig(Section):
     """One CCTV camera."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="Camera id used in topics and URLs.")
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="Camera id used in topics and URLs."
+    )
     name: str = Field(min_length=1, description="Name shown on screens, in Vietnamese, e.g. 'Chợ Quảng Thọ'.")
     url: str = Field(
         min_length=1,
@@ -56,7 +61,8 @@ class CameraConfig(Section):
     fps: float = Field(default=2.0, gt=0, le=30, description="Analysis frames per second.")
     zones: list[ZoneConfig] = Field(default_factory=list, description="Watched zones with their schedules.")
     flood_point: str | None = Field(
-        default=None, description="Id of the flood sensor this camera looks at (shown with it), e.g. flood-01."
+        default=None,
+        description="Id of the flood sensor this camera looks at (shown with it), e.g. flood-01.",
     )
     tamper: bool = Field(default=True, description="Watch for a covered, defocused or moved camera.")
     enabled: bool = Field(default=True, description="false keeps the camera listed but not read or analysed.")
@@ -65,25 +71,35 @@ class CameraConfig(Section):
 class CameraSystemConfig(Section):
     """Options shared by all cameras: where snapshots go, how many worker processes analyse them."""
 
-    snapshot_dir: Path = Field(default=Path("data/snapshots"), description="Directory for event snapshots (JPEG).")
+    snapshot_dir: Path = Field(
+        default=Path("data/snapshots"), description="Directory for event snapshots (JPEG)."
+    )
     runtime_dir: Path = Field(
         default=Path("data/run/cameras"),
-        description="Directory where workers leave each camera's latest frame and status for the web process.",
+        description="Directory where workers leave each camera's latest frame and status for the web.",
     )
-    snapshot_max_age_days: float = Field(default=30, gt=0, description="Snapshots older than this are deleted.")
+    snapshot_max_age_days: float = Field(
+        default=30, gt=0, description="Snapshots older than this are deleted."
+    )
     snapshot_max_mb: float = Field(
         default=2000, gt=0, description="Total size of the snapshot directory; the oldest go first above it."
     )
-    workers: int = Field(default=2, ge=1, le=32, description="Worker processes reading and analysing cameras.")
+    workers: int = Field(
+        default=2, ge=1, le=32, description="Worker processes reading and analysing cameras."
+    )
     offline_after_s: float = Field(
         default=15, ge=2, le=3600, description="A camera silent this long is offline (event `offline`)."
     )
     tamper_after_s: float = Field(
-        default=5, ge=0, le=600, description="A covered, blurred or moved view must last this long to be tamper."
+        default=5,
+        ge=0,
+        le=600,
+        description="A covered, blurred or moved view must last this long to be tamper.",
     )
     live_fps: float = Field(default=4, gt=0, le=15, description="Frames per second of the live MJPEG view.")
     publish_motion: bool = Field(
-        default=False, description="Also publish plain `motion` events (outside zones); noisy, off by default."
+        default=False,
+        description="Also publish plain `motion` events (outside zones); noisy, off by default.",
     )
     analysis_width_px: int = Field(
         default=160, ge=64, le=640, description="Width of the grey frame the analysis works on."

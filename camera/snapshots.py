@@ -43,8 +43,9 @@ def annotate(image: np.ndarray, zones: Iterable[ZoneConfig], motion: MotionResul
         points = np.array([[round(x * (w - 1)), round(y * (h - 1))] for x, y in zone.polygon], np.int32)
         cv2.polylines(out, [points], True, (0, 220, 255), 2)
     for blob in motion.blobs if motion else ():
-        cv2.rectangle(out, (int(blob.x0 * w), int(blob.y0 * h)), (int(blob.x1 * w), int(blob.y1 * h)),
-                      (0, 0, 255), 2)
+        cv2.rectangle(
+            out, (int(blob.x0 * w), int(blob.y0 * h)), (int(blob.x1 * w), int(blob.y1 * h)), (0, 0, 255), 2
+        )
     return out
 
 

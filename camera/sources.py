@@ -20,9 +20,9 @@ from camera.urls import SourceKind, mask_url, source_kind, synthetic_params
 
 log = logging.getLogger(__name__)
 
-OPEN_TIMEOUT_MS = 5000
+OPEN_TIMEOUT_MS = 4000  # opens are serialised inside OpenCV, so a dead camera must not hold others long
 READ_TIMEOUT_MS = 5000
-FFMPEG_OPTIONS = "rtsp_transport;tcp|rtsp_flags;prefer_tcp|fflags;nobuffer|flags;low_delay"
+FFMPEG_OPTIONS = "rtsp_transport;tcp|analyzeduration;500000|probesize;100000|fflags;nobuffer|flags;low_delay"
 _env_lock = threading.Lock()
 
 
@@ -39,7 +39,7 @@ class FrameSource(Protocol):
 
 
 class OpenCvSource:
-    """rtsp://, http(s):// MJPEG or a video file through OpenCV's FFmpeg backend, with open and read timeouts."""
+    """rtsp://, http(s):// MJPEG or a video file through OpenCV's FFmpeg backend, with timeouts."""
 
     def __init__(self, url: str, loop: bool = False, threads: int = 1) -> None:
         self.url, self.loop, self.threads = url, loop, threads
@@ -50,8 +50,14 @@ class OpenCvSource:
     def open(self) -> bool:
         with _env_lock:  # OpenCV reads the capture options from the environment at open time
             os.environ.setdefault("OPENCV_FFMPEG_CAPTURE_OPTIONS", FFMPEG_OPTIONS)
-        params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS, cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS,
-                  cv2.CAP_PROP_N_THREADS, self.threads]
+        params = [
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+            OPEN_TIMEOUT_MS,
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+            READ_TIMEOUT_MS,
+            cv2.CAP_PROP_N_THREADS,
+            self.threads,
+        ]
         cap = cv2.VideoCapture(self.url, cv2.CAP_FFMPEG, params)
         if not cap.isOpened():
             cap.release()

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-DROPOUT_S = 30.0   # a dropout episode lasts longer than the default offline silence (15 s)
-TAMPER_S = 20.0    # a covered-lens episode lasts longer than the default tamper delay (5 s)
+DROPOUT_S = 30.0  # a dropout episode lasts longer than the default offline silence (15 s)
+TAMPER_S = 20.0  # a covered-lens episode lasts longer than the default tamper delay (5 s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class SceneParams:
     night: bool = False
     people: int = 3
     vehicles: int = 1
-    tamper_every_s: float = 0.0   # 0: never; else a covered-lens episode at the end of each period
+    tamper_every_s: float = 0.0  # 0: never; else a covered-lens episode at the end of each period
     dropout_every_s: float = 0.0  # 0: never; else a silent episode at the end of each period
     fps: float = 5.0
     width: int = 640
@@ -31,10 +31,15 @@ class SceneParams:
     def from_query(cls, params: dict[str, str]) -> SceneParams:
         width, _, height = params.get("size", "640x360").partition("x")
         return cls(
-            seed=int(params.get("seed", 1)), night=params.get("night", "0") in ("1", "true", "yes"),
-            people=int(params.get("people", 3)), vehicles=int(params.get("vehicles", 1)),
-            tamper_every_s=float(params.get("tamper", 0)), dropout_every_s=float(params.get("dropout", 0)),
-            fps=float(params.get("fps", 5)), width=int(width), height=int(height),
+            seed=int(params.get("seed", 1)),
+            night=params.get("night", "0") in ("1", "true", "yes"),
+            people=int(params.get("people", 3)),
+            vehicles=int(params.get("vehicles", 1)),
+            tamper_every_s=float(params.get("tamper", 0)),
+            dropout_every_s=float(params.get("dropout", 0)),
+            fps=float(params.get("fps", 5)),
+            width=int(width),
+            height=int(height),
         )
 
 
@@ -61,7 +66,7 @@ def make_background(p: SceneParams) -> np.ndarray:
     w, h = p.width, p.height
     img = np.zeros((h, w, 3), np.uint8)
     img[: h // 3] = (200, 170, 120)
-    img[h // 3:] = (90, 120, 110)
+    img[h // 3 :] = (90, 120, 110)
     cv2.rectangle(img, (0, int(h * 0.62)), (w, int(h * 0.82)), (80, 80, 85), -1)
     for x in range(0, w, 40):
         cv2.line(img, (x, int(h * 0.72)), (x + 20, int(h * 0.72)), (220, 220, 220), 2)
@@ -86,12 +91,22 @@ def make_movers(p: SceneParams) -> list[Mover]:
     for _ in range(p.people):
         y0, y1 = rng.uniform(0.6, 0.95, 2)
         colour = tuple(int(c) for c in rng.integers(0, 255, 3))
-        movers.append(Mover((rng.uniform(0, 0.3), y0), (rng.uniform(0.7, 1.0), y1), rng.uniform(30, 90),
-                            rng.uniform(0, 1), (0.025, 0.12), colour))
+        movers.append(
+            Mover(
+                (rng.uniform(0, 0.3), y0),
+                (rng.uniform(0.7, 1.0), y1),
+                rng.uniform(30, 90),
+                rng.uniform(0, 1),
+                (0.025, 0.12),
+                colour,
+            )
+        )
     for _ in range(p.vehicles):
         y = rng.uniform(0.64, 0.76)
         colour = tuple(int(c) for c in rng.integers(0, 255, 3))
-        movers.append(Mover((-0.2, y), (1.2, y), rng.uniform(12, 25), rng.uniform(0, 1), (0.16, 0.08), colour))
+        movers.append(
+            Mover((-0.2, y), (1.2, y), rng.uniform(12, 25), rng.uniform(0, 1), (0.16, 0.08), colour)
+        )
     return movers
 
 
@@ -140,9 +155,22 @@ class SyntheticScene:
                 cv2.circle(img, (x0 + (x1 - x0) // 4, y1), max(3, (y1 - y0) // 4), (20, 20, 20), -1)
                 cv2.circle(img, (x1 - (x1 - x0) // 4, y1), max(3, (y1 - y0) // 4), (20, 20, 20), -1)
             else:
-                cv2.ellipse(img, ((x0 + x1) // 2, y0 + (y1 - y0) // 3 * 2), ((x1 - x0) // 2, (y1 - y0) // 3),
-                            0, 0, 360, colour, -1)
-                cv2.circle(img, ((x0 + x1) // 2, y0 + (y1 - y0) // 6), max(2, (x1 - x0) // 2),
-                           (int(150 * dim), int(180 * dim), int(210 * dim)), -1)
+                cv2.ellipse(
+                    img,
+                    ((x0 + x1) // 2, y0 + (y1 - y0) // 3 * 2),
+                    ((x1 - x0) // 2, (y1 - y0) // 3),
+                    0,
+                    0,
+                    360,
+                    colour,
+                    -1,
+                )
+                cv2.circle(
+                    img,
+                    ((x0 + x1) // 2, y0 + (y1 - y0) // 6),
+                    max(2, (x1 - x0) // 2),
+                    (int(150 * dim), int(180 * dim), int(210 * dim)),
+                    -1,
+                )
         wobble = 2 * math.sin(t / 60.0)  # slow light change
         return cv2.convertScaleAbs(img, alpha=1.0, beta=wobble)

@@ -1,4 +1,4 @@
-"""Tamper: a covered or dark lens (uniform frame), a defocused lens (lost sharpness), a moved camera (the scene
+"""Tamper: a covered or dark lens (uniform frame), a defocused lens (lost sharpness), a moved camera (scene
 no longer matches its reference). Pure measures on the grey analysis frame."""
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ class TamperKind(StrEnum):
 class TamperParams:
     """Thresholds of the tamper checks."""
 
-    uniform_std: float = 7.0          # grey-level spread below which the frame is uniform (covered, painted)
-    dark_mean: float = 10.0           # mean grey below which the frame is black
-    sharpness_ratio: float = 0.35     # sharpness below this share of the reference's is defocus
-    min_reference_sharpness: float = 1.0   # a featureless scene (fog, blank wall) cannot lose focus
-    match_threshold: float = 0.5      # scene correlation with the reference below this is a moved camera
+    uniform_std: float = 7.0  # grey-level spread below which the frame is uniform (covered, painted)
+    dark_mean: float = 10.0  # mean grey below which the frame is black
+    sharpness_ratio: float = 0.35  # sharpness below this share of the reference's is defocus
+    min_reference_sharpness: float = 1.0  # a featureless scene (fog, blank wall) cannot lose focus
+    match_threshold: float = 0.5  # scene correlation with the reference below this is a moved camera
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +68,10 @@ def make_reference(grey: np.ndarray) -> SceneReference:
     return SceneReference(sharpness(grey), edge_map(grey))
 
 
-def check_tamper(reference: SceneReference | None, grey: np.ndarray, params: TamperParams = TamperParams()
-                 ) -> TamperVerdict | None:
-    """The tamper this frame shows against the reference, if any (one frame; the caller asks for persistence)."""
+def check_tamper(
+    reference: SceneReference | None, grey: np.ndarray, params: TamperParams = TamperParams()
+) -> TamperVerdict | None:
+    """The tamper this frame shows against the reference, if any (the caller asks that it lasts)."""
     std, mean = float(grey.std()), float(grey.mean())
     if std < params.uniform_std or mean < params.dark_mean:
         return TamperVerdict(TamperKind.COVERED, round(1.0 - min(std / params.uniform_std, 1.0) * 0.5, 3))

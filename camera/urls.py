@@ -19,8 +19,14 @@ class SourceKind(StrEnum):
     SYNTHETIC = "synthetic"
 
 
-_SCHEMES = {"rtsp": SourceKind.RTSP, "rtsps": SourceKind.RTSP, "http": SourceKind.HTTP,
-            "https": SourceKind.HTTP, "synthetic": SourceKind.SYNTHETIC, "file": SourceKind.FILE}
+_SCHEMES = {
+    "rtsp": SourceKind.RTSP,
+    "rtsps": SourceKind.RTSP,
+    "http": SourceKind.HTTP,
+    "https": SourceKind.HTTP,
+    "synthetic": SourceKind.SYNTHETIC,
+    "file": SourceKind.FILE,
+}
 
 
 def source_kind(url: str) -> SourceKind:
@@ -30,7 +36,7 @@ def source_kind(url: str) -> SourceKind:
 
 
 def mask_url(url: str) -> str:
-    """The URL with user, password and secret query values replaced by '***' (safe for logs, pages, the API)."""
+    """The URL with user, password and secret query values as '***' (safe for logs, pages, the API)."""
     masked = _USERINFO.sub(lambda m: f"{m['scheme']}***:***@" if m["userinfo"] else m[0], url, count=1)
     return _SECRET_QUERY.sub(lambda m: f"{m[1]}***", masked)
 

@@ -15,7 +15,7 @@ from multiprocessing.synchronize import Event
 from camera.models import MqttLink
 from camera.settings import CameraConfig, CameraSystemConfig
 
-LOOP_S = 0.02
+LOOP_S = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,9 @@ def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
     publisher.start()
     thread_stop = threading.Event()
     runtime = RuntimeDir(plan.system.runtime_dir)
-    runners = [CameraRunner(c, plan.system, plan.timezone, runtime, publisher, thread_stop) for c in plan.cameras]
+    runners = [
+        CameraRunner(c, plan.system, plan.timezone, runtime, publisher, thread_stop) for c in plan.cameras
+    ]
     for runner in runners:
         runner.start()
     log.info("camera worker %d: %d cameras", plan.index, len(runners))

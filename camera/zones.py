@@ -1,4 +1,4 @@
-"""Zones: polygons in frame fractions with a local-time schedule; motion inside one during its schedule is intrusion."""
+"""Zones: polygons in frame fractions with a local-time schedule; motion in one on schedule is intrusion."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def build_zone(zone: ZoneConfig, shape: tuple[int, int]) -> ZoneArea:
     mask = np.zeros((h, w), np.uint8)
     points = np.array([[round(x * (w - 1)), round(y * (h - 1))] for x, y in zone.polygon], np.int32)
     cv2.fillPoly(mask, [points], 1)
-    return ZoneArea(zone.name, zone.schedule, mask.astype(bool), max(1, round(zone.min_object_fraction * h * w)))
+    return ZoneArea(
+        zone.name, zone.schedule, mask.astype(bool), max(1, round(zone.min_object_fraction * h * w))
+    )
 
 
 def zone_hit(area: ZoneArea, motion: MotionResult) -> ZoneHit | None:

@@ -24,10 +24,12 @@ def launch_line(width: int, height: int, fps: int) -> str:
     """Bars on the left, a ball bouncing on a grey tile on the right; H.264 for low latency."""
     ball_w, ball_h = width // 2, height
     return (
-        f"( compositor name=mix background=black sink_1::xpos={width - ball_w} ! video/x-raw,width={width},height={height} "
+        f"( compositor name=mix background=black sink_1::xpos={width - ball_w} "
+        f"! video/x-raw,width={width},height={height} "
         f"! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps * 2} bitrate=800 "
         f"! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1 "
-        f"videotestsrc is-live=true pattern=smpte ! video/x-raw,width={width},height={height},framerate={fps}/1 "
+        f"videotestsrc is-live=true pattern=smpte "
+        f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
         f"! mix.sink_0 "
         f"videotestsrc is-live=true pattern=ball motion=sweep background-color=0xff606060 "
         f"! video/x-raw,width={ball_w},height={ball_h},framerate={fps}/1 ! mix.sink_1 )"

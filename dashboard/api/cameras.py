@@ -57,8 +57,11 @@ def stream(camera_id: str):  # noqa: ANN201
         return unavailable()
     if camera_id not in hub().cameras:
         return not_found("camera")
-    return Response(stream_with_context(hub().stream(camera_id)),
-                    mimetype=f"multipart/x-mixed-replace; boundary={BOUNDARY}", headers=NO_STORE)
+    return Response(
+        stream_with_context(hub().stream(camera_id)),
+        mimetype=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
+        headers=NO_STORE,
+    )
 
 
 def parse_since(text: str | None) -> datetime | None:

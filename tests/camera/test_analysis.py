@@ -14,13 +14,18 @@ from camera.settings import CameraConfig, CameraSystemConfig, ZoneConfig
 from tests.camera.frames import brighter, noisy, rainy, scene, with_person
 
 NIGHT_UTC = datetime(2025, 7, 1, 16, 0, tzinfo=UTC)  # 23:00 in Asia/Ho_Chi_Minh
-NOON_UTC = datetime(2025, 7, 1, 5, 0, tzinfo=UTC)    # 12:00 in Asia/Ho_Chi_Minh
+NOON_UTC = datetime(2025, 7, 1, 5, 0, tzinfo=UTC)  # 12:00 in Asia/Ho_Chi_Minh
 LOWER_RIGHT = [(0.5, 0.5), (1.0, 0.5), (1.0, 1.0), (0.5, 1.0)]
 
 
 def analyzer(schedule: str | None = "22:00-05:00", tamper: bool = True) -> CameraAnalyzer:
-    camera = CameraConfig(id="cam-t", name="Thử", url="synthetic:", tamper=tamper,
-                          zones=[ZoneConfig(name="Sân UBND", polygon=LOWER_RIGHT, schedule=schedule)])
+    camera = CameraConfig(
+        id="cam-t",
+        name="Thử",
+        url="synthetic:",
+        tamper=tamper,
+        zones=[ZoneConfig(name="Sân UBND", polygon=LOWER_RIGHT, schedule=schedule)],
+    )
     return CameraAnalyzer(camera, CameraSystemConfig(tamper_after_s=3))
 
 
@@ -42,8 +47,8 @@ def walk(path_y: float, x_from: float, x_to: float, n: int = 10) -> list[np.ndar
 @pytest.mark.parametrize(
     ("y", "x_from", "x_to", "start", "expected"),
     [
-        (0.75, 0.6, 0.95, NIGHT_UTC, True),   # inside the zone, inside its schedule
-        (0.75, 0.6, 0.95, NOON_UTC, False),   # inside the zone, outside its schedule
+        (0.75, 0.6, 0.95, NIGHT_UTC, True),  # inside the zone, inside its schedule
+        (0.75, 0.6, 0.95, NOON_UTC, False),  # inside the zone, outside its schedule
         (0.25, 0.6, 0.95, NIGHT_UTC, False),  # above the zone
         (0.75, 0.05, 0.4, NIGHT_UTC, False),  # left of the zone
     ],
@@ -82,7 +87,9 @@ def shifted(base: np.ndarray) -> np.ndarray:
     return np.roll(scene(seed=1), (40, 130), axis=(0, 1))
 
 
-@pytest.mark.parametrize(("spoil", "kind"), [(covered, "covered"), (blurred, "defocused"), (shifted, "moved")])
+@pytest.mark.parametrize(
+    ("spoil", "kind"), [(covered, "covered"), (blurred, "defocused"), (shifted, "moved")]
+)
 def test_tamper_raised_when_it_lasts(spoil, kind) -> None:
     base = scene()
     rng = np.random.default_rng(1)
@@ -108,7 +115,9 @@ def test_steady_scene_raises_nothing(disturb) -> None:
         frame = {
             "noise": lambda: noisy(base, rng, 8),
             "rain": lambda: rainy(noisy(base, rng), rng),
-            "light": lambda i=i: noisy(brighter(base, 1.0 - 0.5 * i / 120), rng),  # dusk: half the light in 60 s
+            "light": lambda i=i: noisy(
+                brighter(base, 1.0 - 0.5 * i / 120), rng
+            ),  # dusk: half the light in 60 s
         }[disturb]()
         frames.append(frame)
     events = run(analyzer(schedule=None), frames, NIGHT_UTC)

@@ -37,11 +37,15 @@ class Inbox:
         self.events: list[tuple[float, dict]] = []
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="camera-test-inbox")
         self.client.on_connect = lambda c, *_: c.subscribe(f"{PREFIX}/camera/+/event", qos=1)
-        self.client.on_message = lambda _c, _u, m: self.events.append((time.monotonic(), json.loads(m.payload)))
+        self.client.on_message = lambda _c, _u, m: self.events.append(
+            (time.monotonic(), json.loads(m.payload))
+        )
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
 
-    def wait_for(self, match: Callable[[dict], bool], timeout_s: float, after: float = 0.0) -> tuple[float, dict]:
+    def wait_for(
+        self, match: Callable[[dict], bool], timeout_s: float, after: float = 0.0
+    ) -> tuple[float, dict]:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             for arrived, event in list(self.events):
@@ -56,12 +60,18 @@ class Inbox:
 
 
 def web_config() -> CocConfig:
-    return CocConfig.model_validate({
-        "commune": {"id": "quang-tho", "name": "Xã Quảng Thọ"},
-        "web": {"secret_key": "x" * 32},
-        "auth": {"api_tokens": [{"name": "police", "role": "police", "token": POLICE},
-                                {"name": "leader", "role": "leader", "token": LEADER}]},
-    })
+    return CocConfig.model_validate(
+        {
+            "commune": {"id": "quang-tho", "name": "Xã Quảng Thọ"},
+            "web": {"secret_key": "x" * 32},
+            "auth": {
+                "api_tokens": [
+                    {"name": "police", "role": "police", "token": POLICE},
+                    {"name": "leader", "role": "leader", "token": LEADER},
+                ]
+            },
+        }
+    )
 
 
 @pytest.fixture
@@ -70,8 +80,9 @@ def web(tmp_path: Path) -> Iterator[Callable[[CameraHub], str]]:
 
     def serve(hub: CameraHub) -> str:
         port = free_port()
-        server = make_server("127.0.0.1", port, create_server(AppContext(config=web_config(), cameras=hub)),
-                             threaded=True)
+        server = make_server(
+            "127.0.0.1", port, create_server(AppContext(config=web_config(), cameras=hub)), threaded=True
+        )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{port}"
@@ -87,18 +98,26 @@ def read_mjpeg_frames(url: str, count: int, out: list[bytes]) -> None:
         for chunk in resp.iter_content(4096):
             buffer += chunk
             while (start := buffer.find(b"\xff\xd8")) >= 0 and (end := buffer.find(b"\xff\xd9", start)) >= 0:
-                out.append(buffer[start:end + 2])
-                buffer = buffer[end + 2:]
+                out.append(buffer[start : end + 2])
+                buffer = buffer[end + 2 :]
             if len(out) >= count:
                 return
 
 
-def test_rtsp_camera_events_live_view_and_recovery(rtsp_server, mosquitto, web, tmp_path, caplog, capfd) -> None:
+def test_rtsp_camera_events_live_view_and_recovery(
+    rtsp_server, mosquitto, web, tmp_path, caplog, capfd
+) -> None:
     caplog.set_level(logging.INFO)
-    camera = CameraConfig(id="cam-rtsp", name="Cầu Phò Nam", url=rtsp_server.url, flood_point="flood-01",
-                          zones=[ZoneConfig(name="Bên phải", polygon=[(0.5, 0.0), (1.0, 0.0), (1.0, 1.0), (0.5, 1.0)])])
-    system = CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run", workers=1,
-                                offline_after_s=6)
+    camera = CameraConfig(
+        id="cam-rtsp",
+        name="Cầu Phò Nam",
+        url=rtsp_server.url,
+        flood_point="flood-01",
+        zones=[ZoneConfig(name="Bên phải", polygon=[(0.5, 0.0), (1.0, 0.0), (1.0, 1.0), (0.5, 1.0)])],
+    )
+    system = CameraSystemConfig(
+        snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run", workers=1, offline_after_s=6
+    )
     inbox = Inbox(mosquitto.port)
     service = CameraService([camera], system, MqttLink(port=mosquitto.port), PREFIX)
     hub = CameraHub([camera], system)
@@ -114,7 +133,9 @@ def test_rtsp_camera_events_live_view_and_recovery(rtsp_server, mosquitto, web, 
         frames_a: list[bytes] = []
         frames_b: list[bytes] = []
         url = f"{base}/api/cameras/cam-rtsp/stream.mjpg"
-        readers = [threading.Thread(target=read_mjpeg_frames, args=(url, 4, out)) for out in (frames_a, frames_b)]
+        readers = [
+            threading.Thread(target=read_mjpeg_frames, args=(url, 4, out)) for out in (frames_a, frames_b)
+        ]
         for reader in readers:
             reader.start()
         for reader in readers:
@@ -126,17 +147,26 @@ def test_rtsp_camera_events_live_view_and_recovery(rtsp_server, mosquitto, web, 
 
         auth = {"Authorization": f"Bearer {POLICE}"}
         listed = requests.get(f"{base}/api/cameras", headers=auth, timeout=5).json()["cameras"]
-        assert listed[0]["online"] and listed[0]["flood_point"] == "flood-01" and listed[0]["events_today"] >= 1
+        assert (
+            listed[0]["online"] and listed[0]["flood_point"] == "flood-01" and listed[0]["events_today"] >= 1
+        )
         assert listed[0]["url"] == f"rtsp://***:***@127.0.0.1:{rtsp_server.port}/cam"
-        assert requests.get(f"{base}/api/cameras", headers={"Authorization": f"Bearer {LEADER}"},
-                            timeout=5).status_code == 403
+        assert (
+            requests.get(
+                f"{base}/api/cameras", headers={"Authorization": f"Bearer {LEADER}"}, timeout=5
+            ).status_code
+            == 403
+        )
         assert requests.get(f"{base}/api/cameras", timeout=5).status_code == 401
         latest = requests.get(f"{base}/api/cameras/cam-rtsp/snapshot.jpg", headers=auth, timeout=5)
         assert latest.status_code == 200 and latest.content[:2] == b"\xff\xd8"
-        found = requests.get(f"{base}/api/events", params={"camera": "cam-rtsp", "type": "intrusion"},
-                             headers=auth, timeout=5).json()["events"]
+        found = requests.get(
+            f"{base}/api/events", params={"camera": "cam-rtsp", "type": "intrusion"}, headers=auth, timeout=5
+        ).json()["events"]
         assert intrusion["event_id"] in {e["event_id"] for e in found}
-        shot = requests.get(f"{base}/api/events/{intrusion['event_id']}/snapshot.jpg", headers=auth, timeout=5)
+        shot = requests.get(
+            f"{base}/api/events/{intrusion['event_id']}/snapshot.jpg", headers=auth, timeout=5
+        )
         assert shot.status_code == 200 and shot.content[:2] == b"\xff\xd8"
 
         stopped = time.monotonic()

@@ -25,7 +25,11 @@ def feed(pattern: str, timing: Timing) -> list:
 def test_start_update_end_share_one_id() -> None:
     events = feed("#######..........", Timing(start_after_s=2, end_after_s=3, update_every_s=2))
     assert [(i, e.phase) for i, e in events] == [
-        (2, EventPhase.START), (4, EventPhase.UPDATE), (6, EventPhase.UPDATE), (9, EventPhase.END)]
+        (2, EventPhase.START),
+        (4, EventPhase.UPDATE),
+        (6, EventPhase.UPDATE),
+        (9, EventPhase.END),
+    ]
     assert len({e.event_id for _, e in events}) == 1
     assert events[-1][1].score == 0.56  # the highest score seen
 

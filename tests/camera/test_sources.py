@@ -15,10 +15,15 @@ from camera.urls import SourceKind, mask_url, source_kind
 @pytest.mark.parametrize(
     ("url", "masked"),
     [
-        ("rtsp://admin:s3cret@192.168.1.64:554/Streaming/Channels/102",
-         "rtsp://***:***@192.168.1.64:554/Streaming/Channels/102"),
+        (
+            "rtsp://admin:s3cret@192.168.1.64:554/Streaming/Channels/102",
+            "rtsp://***:***@192.168.1.64:554/Streaming/Channels/102",
+        ),
         ("rtsp://admin:p@ss@10.0.0.2/live", "rtsp://***:***@10.0.0.2/live"),
-        ("http://cam.local/video.mjpg?user=admin&password=s3cret", "http://cam.local/video.mjpg?user=***&password=***"),
+        (
+            "http://cam.local/video.mjpg?user=admin&password=s3cret",
+            "http://cam.local/video.mjpg?user=***&password=***",
+        ),
         ("rtsp://10.0.0.3/live", "rtsp://10.0.0.3/live"),
         ("synthetic:?seed=3&night=1", "synthetic:?seed=3&night=1"),
     ],
@@ -29,8 +34,13 @@ def test_mask_url(url, masked) -> None:
 
 @pytest.mark.parametrize(
     ("url", "kind"),
-    [("rtsp://h/x", SourceKind.RTSP), ("https://h/x.mjpg", SourceKind.HTTP), ("synthetic:", SourceKind.SYNTHETIC),
-     ("/srv/drill.mp4", SourceKind.FILE), ("file:///srv/drill.mp4", SourceKind.FILE)],
+    [
+        ("rtsp://h/x", SourceKind.RTSP),
+        ("https://h/x.mjpg", SourceKind.HTTP),
+        ("synthetic:", SourceKind.SYNTHETIC),
+        ("/srv/drill.mp4", SourceKind.FILE),
+        ("file:///srv/drill.mp4", SourceKind.FILE),
+    ],
 )
 def test_source_kind(url, kind) -> None:
     assert source_kind(url) is kind

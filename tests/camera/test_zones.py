@@ -29,8 +29,9 @@ def test_schedule(schedule, local, inside) -> None:
 
 
 def test_small_objects_do_not_count() -> None:
-    area = build_zone(ZoneConfig(name="z", polygon=[(0, 0), (1, 0), (1, 1), (0, 1)], min_object_fraction=0.01),
-                      (90, 160))
+    area = build_zone(
+        ZoneConfig(name="z", polygon=[(0, 0), (1, 0), (1, 1), (0, 1)], min_object_fraction=0.01), (90, 160)
+    )
     labels = np.zeros((90, 160), np.int32)
     labels[10:14, 10:14] = 1  # 16 px < 1 % of 14,400
     small = MotionResult(labels, (Blob(1, 0, 0, 0.1, 0.1, 16 / 14400),))
