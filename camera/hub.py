@@ -23,6 +23,25 @@ def iso(ts: float | None) -> str | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
 
+def offline_share(events: list[CameraEvent], start: datetime, end: datetime) -> float | None:
+    """Share of [start, end) a camera spent offline according to its events (None: no event before end)."""
+    span = (end - start).total_seconds()
+    events = sorted((e for e in events if e.ts < end), key=lambda e: e.ts)
+    if not events or span <= 0:
+        return None
+    offline_since: datetime | None = None
+    total = 0.0
+    for e in events:
+        if e.type is EventType.OFFLINE and e.phase is EventPhase.START and offline_since is None:
+            offline_since = e.ts
+        elif offline_since is not None and (e.type is EventType.ONLINE or e.type is EventType.OFFLINE):
+            total += max(0.0, (min(e.ts, end) - max(offline_since, start)).total_seconds())
+            offline_since = None
+    if offline_since is not None:
+        total += max(0.0, (end - max(offline_since, start)).total_seconds())
+    return min(1.0, total / span)
+
+
 class CameraHub:
     """Read side of the camera system for the dashboard (`AppContext.cameras`)."""
 
@@ -59,6 +78,7 @@ class CameraHub:
             "height": st.height if st else None,
             "flood_point": camera.flood_point,
             "zones": [z.name for z in camera.zones],
+            "age_s": round(time.time() - st.last_frame_ts, 1) if st and st.last_frame_ts else None,
             "events_today": self.events_today(camera_id),
         }
 
@@ -67,6 +87,23 @@ class CameraHub:
 
     def online_count(self) -> int:
         return sum(1 for row in self.list() if row["online"])
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """Per-camera figures for GET /metrics (labelled by camera)."""
+        rows = self.list()
+        return {
+            "camera_online": {r["id"]: int(r["online"]) for r in rows},
+            "camera_fps": {r["id"]: r["fps"] for r in rows},
+            "camera_analysis_lag_seconds": {r["id"]: r["lag_s"] for r in rows if r["lag_s"] is not None},
+            "camera_reconnects_total": {r["id"]: r["reconnects"] for r in rows},
+            "camera_dropped_frames_total": {r["id"]: r["dropped"] for r in rows},
+        }
+
+    def camera_availability(self, start: datetime, end: datetime) -> float | None:
+        """Percent of [start, end) the cameras were not offline, averaged over cameras with a logged event."""
+        shares = [offline_share(self.runtime.read_events(cid), start, end) for cid in self.cameras]
+        known = [s for s in shares if s is not None]
+        return round(100 * (1 - sum(known) / len(known)), 2) if known else None
 
     def latest_jpeg(self, camera_id: str) -> bytes | None:
         latest = self.runtime.read_latest(camera_id) if camera_id in self.cameras else None

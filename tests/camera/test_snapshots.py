@@ -69,3 +69,18 @@ def test_hub_filters_events_and_guards_snapshot_paths(tmp_path: Path) -> None:
     assert hub.event_snapshot("cam-1-b") is None  # outside the snapshot directory
     status = hub.status("cam-1")
     assert status["url"] == "rtsp://***:***@h/x" and status["online"] is False
+
+
+def test_availability_from_offline_and_online_events() -> None:
+    from camera.hub import offline_share
+
+    t0 = datetime(2025, 7, 1, tzinfo=UTC)
+    events = [
+        CameraEvent("c", t0 - timedelta(hours=1), EventType.ONLINE, "c-1"),
+        CameraEvent("c", t0 + timedelta(hours=6), EventType.OFFLINE, "c-2"),
+        CameraEvent("c", t0 + timedelta(hours=12), EventType.OFFLINE, "c-2", EventPhase.END),
+        CameraEvent("c", t0 + timedelta(hours=12), EventType.ONLINE, "c-3"),
+        CameraEvent("c", t0 + timedelta(hours=18), EventType.OFFLINE, "c-4"),
+    ]
+    assert offline_share(events, t0, t0 + timedelta(days=1)) == 0.5
+    assert offline_share([], t0, t0 + timedelta(days=1)) is None
