@@ -134,9 +134,12 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
     ingest = IngestService(config, writer, live, state_db)
     ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db)
     ctx.extras["writer"] = writer
-    rt.services += [writer, ingest]
-    for wire in PART_WIRINGS:
+    rt.services.append(writer)
+    for wire in PART_WIRINGS:  # the parts ingest feeds start before it and stop after it
         wire(config, ctx, rt, demo)
+    rt.services.append(ingest)
+    if demo:
+        rt.services += demo_devices(config)
     rt.context = ctx
     app = create_app(ctx)
     rt.services.append(WebServer(app.server, config.web.host, config.web.port))
@@ -144,7 +147,107 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
     return rt
 
 
-PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = []
+def wire_sensors(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
+    """AQI and flood status in /api/sensors."""
+    from dashboard.api.air_flood import context_extras
+
+    ctx.extras["sensor_extras"] = context_extras
+
+
+def demo_devices(config: Any) -> list[Any]:
+    """The demo's simulated PAM Air and flood devices: first the past 24 hours (as a device flushes its buffer,
+    so the indices and charts have history), then live readings at each device's interval."""
+    from ingest.mqtt_link import make_client
+    from sensors.simulator import SimulatorPublisher, make_devices
+
+    def factory(client_id: str) -> Any:
+        return make_client(config.mqtt, client_id, persistent=False)
+
+    devices = make_devices(config.sensors)
+    live = SimulatorPublisher(config.mqtt.host, config.mqtt.port, config.mqtt.topic_prefix, devices,
+                              "normal", None, 1, 1.0, factory)
+    mqtt = config.mqtt
+    return [DemoHistory(mqtt.host, mqtt.port, mqtt.topic_prefix, devices, factory), live]
+
+
+@dataclass
+class DemoHistory:
+    """Publishes each simulated device's last 24 hours once at start, as JSON arrays at QoS 1."""
+
+    host: str
+    port: int
+    prefix: str
+    devices: list[Any]
+    client_factory: Callable[[str], Any]
+    name: str = "demo-history"
+
+    def start(self) -> None:
+        from datetime import UTC, datetime
+
+        from sensors.simulator import Simulation, history_batches, state_topic
+
+        client = self.client_factory("coc-demo-history")
+        client.connect(self.host, self.port)
+        client.loop_start()
+        now, simulation = datetime.now(UTC), Simulation(seed=0)
+        infos = [client.publish(state_topic(self.prefix, d), batch, qos=1)
+                 for d in self.devices for batch in history_batches(simulation, d, now)]
+        for info in infos:
+            info.wait_for_publish(30)
+        client.disconnect()
+        client.loop_stop()
+        log.info("demo: published 24 hours of history for %d devices", len(self.devices))
+
+    def stop(self) -> None:
+        pass
+
+
+def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
+    """Alert rules fed by the ingester's listeners; health of broker and store for the system rule."""
+    from alerts.air_index import StoreAirIndex
+    from alerts.service import AlertService
+    from sensors.flood import alarm_level
+
+    writer = ctx.extras["writer"]
+    service = AlertService(
+        config, config.mqtt.topic_prefix, config.mqtt, config.storage.state_path, ctx.live,
+        air_index=StoreAirIndex(ctx.store),
+        flood_level=lambda sensor, cm: alarm_level(cm, sensor.alarm_levels_cm or ()),
+        health=lambda: {"broker": ctx.ingest.link.connected, "store": writer.stats().store_ok},
+    )
+    ctx.ingest.add_reading_listener(service.on_readings)
+    ctx.ingest.add_event_listener(service.on_camera_event)
+    ctx.ingest.add_status_listener(service.on_status)
+    ctx.alerts = service
+    rt.services.append(service)
+
+
+def wire_indicators(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
+    """The KPI engine on the store, the alerts' acknowledgement times and the cameras' availability."""
+    from indicators.service import IndicatorService
+
+    service = IndicatorService(config, store=ctx.store, cameras=ctx.cameras, alerts=ctx.alerts)
+    ctx.indicators = service
+    rt.services.append(_DemoFigures(service) if demo else service)
+
+
+@dataclass
+class _DemoFigures:
+    """Starts the KPI engine, then loads the four seed communes' demo figures (idempotent)."""
+
+    service: Any
+    name: str = "indicators"
+
+    def start(self) -> None:
+        self.service.start()
+        self.service.load_demo()
+
+    def stop(self) -> None:
+        self.service.stop()
+
+
+PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = [wire_sensors, wire_alerts, wire_indicators]
+"""Each part's wiring, in boot order; a part added by a later issue adds its function here."""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -210,9 +313,49 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from ingest.mqtt_link import make_client
+    from sensors.simulator import make_devices, run_simulation
+
+    config = load(Path(args.config or "config/coc.yaml"))
+    mqtt = config.mqtt
+    devices = make_devices(config.sensors, args.devices)
+    print(f"simulating {len(devices)} devices ({args.scenario}) on {mqtt.host}:{mqtt.port} "
+          f"under {mqtt.topic_prefix}; Ctrl+C stops", flush=True)
+    published = run_simulation(
+        mqtt.host, mqtt.port, mqtt.topic_prefix, devices, args.scenario, rate=args.rate,
+        duration_s=args.duration, seed=args.seed, time_scale=args.time_scale,
+        client_factory=lambda cid: make_client(mqtt, cid, persistent=False),
+    )
+    print(f"{published} messages published and acknowledged by the broker")
+    return 0
+
+
+def cmd_import_kpi(args: argparse.Namespace) -> int:
+    from indicators.cli import main_import_kpi
+
+    config = load(Path(args.config or "config/coc.yaml"))
+    return main_import_kpi(config, Path(args.file), commune=args.commune, progress=not args.quiet)
+
+
+def add_extra_commands(sub: Any) -> None:
+    sim = sub.add_parser("simulate", help="publish simulated sensor readings to the configured broker")
+    sim.add_argument("--rate", type=float, help="messages per second in total (default: each device's interval)")
+    sim.add_argument("--devices", type=int, help="how many devices (default: every configured one)")
+    sim.add_argument("--duration", type=float, help="seconds to run (default: until Ctrl+C)")
+    sim.add_argument("--scenario", choices=("normal", "storm", "smog"), default="normal")
+    sim.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same readings")
+    sim.add_argument("--time-scale", type=float, default=1.0, help="run the scenario this many times faster")
+    kpi = sub.add_parser("import-kpi", help="import official figures (CSV or XLSX; long or wide form)")
+    kpi.add_argument("file", help="the CSV or XLSX file")
+    kpi.add_argument("--commune", help="commune id for wide files without a commune column (default: ours)")
+    kpi.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+EXTRA_COMMANDS: list[Callable[[Any], None]] = [add_extra_commands]
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run, "check-config": cmd_check_config, "hash-password": cmd_hash_password,
+    "simulate": cmd_simulate, "import-kpi": cmd_import_kpi,
 }
 
 

@@ -227,6 +227,11 @@ class AlertService:
             "coc_alert_notifications_dropped_total": sum(c["dropped"] for c in channels.values()),
         }
 
+    def median_ack_minutes(self, start: datetime, end: datetime) -> float | None:
+        """Median minutes to acknowledge the alerts opened in [start, end) (a KPI input); None without any."""
+        seconds = self.store.ack_median_s(start=start, end=end)
+        return None if seconds is None else seconds / 60
+
     def channel_stats(self) -> dict[str, dict[str, int]]:
         """Per channel (`mqtt`, `webhook:<name>`): sent, failed, dropped."""
         return self.fanout.stats()

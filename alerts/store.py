@@ -127,13 +127,17 @@ class AlertStore:
             for r in rows
         ]
 
-    def ack_median_s(self, limit: int = 1000) -> float | None:
-        """Median seconds from opening to acknowledgement over the latest acknowledged alerts."""
+    def ack_median_s(self, limit: int = 1000, start: datetime | None = None,
+                     end: datetime | None = None) -> float | None:
+        """Median seconds from opening to acknowledgement over the latest acknowledged alerts, optionally of
+        the alerts opened in [start, end)."""
+        sql = "SELECT opened_at, acknowledged_at FROM alerts WHERE acknowledged_at IS NOT NULL"
+        args: list[object] = []
+        if start is not None and end is not None:
+            sql += " AND opened_at >= ? AND opened_at < ?"
+            args += [_to_db("opened_at", start), _to_db("opened_at", end)]
         with self._lock:
-            rows = self._db.execute(
-                "SELECT opened_at, acknowledged_at FROM alerts WHERE acknowledged_at IS NOT NULL"
-                " ORDER BY acknowledged_at DESC LIMIT ?", (limit,),
-            ).fetchall()
+            rows = self._db.execute(sql + " ORDER BY acknowledged_at DESC LIMIT ?", (*args, limit)).fetchall()
         waits = [(datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() for a, b in rows]
         return statistics.median(waits) if waits else None
 

@@ -46,6 +46,7 @@ class LinkState:
         self.name = name
         self.connected = False
         self.ever_connected = False
+        self.stopping = False  # set by the owner before a deliberate disconnect
         self._on_change = on_change
 
     def up(self, where: str) -> None:
@@ -56,7 +57,9 @@ class LinkState:
             self._on_change(True)
 
     def down(self, reason: Any) -> None:
-        if self.connected:
+        if self.connected and self.stopping:
+            log.info("%s: disconnected from the MQTT broker", self.name)
+        elif self.connected:
             log.warning("%s: lost the MQTT broker (%s); reconnecting with backoff", self.name, reason)
         self.connected = False
         if self._on_change:

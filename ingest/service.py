@@ -88,11 +88,13 @@ class IngestService:
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
         self._client = client
+        self.link.stopping = False
         client.connect_async(settings.host, settings.port, keepalive=settings.keepalive_s)
         client.loop_start()
 
     def stop(self) -> None:
         if self._client is not None:
+            self.link.stopping = True
             self._client.close_gracefully()
             self._client = None
 

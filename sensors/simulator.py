@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -254,3 +254,14 @@ def run_simulation(mqtt_host: str, port: int, topic_prefix: str, devices: Sequen
     finally:
         publisher.stop()
     return publisher.published
+
+
+def history_batches(simulation: Simulation, device: SimDevice, end: datetime, hours: float = 24,
+                    step_s: float = 300, per_batch: int = 200) -> list[bytes]:
+    """The past `hours` of a device as JSON arrays of state payloads (what a device flushes after being offline),
+    `per_batch` readings each so every message stays well under the 64 KiB payload limit."""
+    count = int(hours * 3600 // step_s)
+    times = [end - timedelta(seconds=step_s * (count - i)) for i in range(count)]
+    items = [{"ts": t.astimezone(UTC).isoformat(timespec="seconds"), **simulation.readings_at(device, t)}
+             for t in times]
+    return [orjson.dumps(items[i:i + per_batch]) for i in range(0, len(items), per_batch)]
