@@ -222,6 +222,22 @@ def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     rt.services.append(service)
 
 
+def wire_cameras(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
+    """Camera worker processes (analysis, events on MQTT) and the web side's hub of frames and status."""
+    if not config.cameras:
+        return
+    from camera.hub import CameraHub
+    from camera.models import MqttLink
+    from camera.service import CameraService
+
+    mqtt = config.mqtt
+    link = MqttLink(host=mqtt.host, port=mqtt.port, username=mqtt.username, password=mqtt.password,
+                    tls=bool(mqtt.tls), client_id=f"{mqtt.client_id}-camera", keepalive_s=mqtt.keepalive_s)
+    rt.services.append(CameraService(config.cameras, config.camera, link, mqtt.topic_prefix,
+                                     config.commune.timezone))
+    ctx.cameras = CameraHub(config.cameras, config.camera, config.commune.timezone)
+
+
 def wire_indicators(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     """The KPI engine on the store, the alerts' acknowledgement times and the cameras' availability."""
     from indicators.service import IndicatorService
@@ -246,7 +262,8 @@ class _DemoFigures:
         self.service.stop()
 
 
-PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = [wire_sensors, wire_alerts, wire_indicators]
+PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = [wire_sensors, wire_alerts, wire_cameras,
+                                                                  wire_indicators]
 """Each part's wiring, in boot order; a part added by a later issue adds its function here."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from alerts.settings import AlertsConfig
-from camera.settings import CameraConfig
+from camera.settings import CameraConfig, CameraSystemConfig
 from config.section import Location, Section
 from dashboard.settings import AuthConfig, WallConfig, WebConfig
 from indicators.settings import IndicatorsConfig
@@ -46,6 +46,10 @@ class CocConfig(Section):
     web: WebConfig = Field(description="Web server for pages and the REST API.")
     sensors: list[SensorConfig] = Field(default_factory=list, description="Field devices (air, flood).")
     cameras: list[CameraConfig] = Field(default_factory=list, description="CCTV cameras.")
+    camera: CameraSystemConfig = Field(
+        default_factory=CameraSystemConfig,
+        description="Options shared by all cameras: snapshots, runtime directory, workers, offline delay.",
+    )
     walls: list[WallConfig] = Field(default_factory=list, description="Wall screens and their panels.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert rules and notifications.")
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig, description="KPI catalogue and figures.")
@@ -64,6 +68,13 @@ class CocConfig(Section):
                 if item in seen:
                     raise ValueError(f"{label} id '{item}' is used twice. Fix: give each {label} its own id")
                 seen.add(item)
+        floods = {s.id for s in self.sensors if s.kind.value == "flood"}
+        for cam in self.cameras:
+            if cam.flood_point is not None and cam.flood_point not in floods:
+                raise ValueError(
+                    f"camera '{cam.id}' names flood_point '{cam.flood_point}', which is not a flood sensor. "
+                    f"Fix: use one of {sorted(floods)} or remove flood_point"
+                )
         walls = {w.id for w in self.walls}
         for screen in self.web.public_screens:
             if screen not in walls:

@@ -124,3 +124,37 @@ def test_check_config_command_prints_every_mistake_and_fails(tmp_path: Path) -> 
     ok = subprocess.run([sys.executable, str(ROOT / "run_coc.py"), "--config", str(ROOT / "config/demo.yaml"),
                          "check-config"], capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and "OK" in ok.stdout
+
+
+EXAMPLE_ENV = {**DESIGN_ENV, "COC_MQTT_USER": "coc", "COC_MQTT_PASSWORD": "pw", "COC_TELEGRAM_TOKEN": "x"}
+
+
+def test_the_example_file_is_valid_and_documents_every_key() -> None:
+    """A setting that is not in config/example.yaml is a setting nobody can find."""
+    import yaml
+    from pydantic import BaseModel
+
+    from config.schema import CocConfig
+
+    load_config(ROOT / "config/example.yaml", environ=EXAMPLE_ENV)
+    text = (ROOT / "config/example.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text.replace("${", "X{"))
+    undocumented: list[str] = []
+
+    def present(node: object, key: str) -> list[object]:
+        items = node if isinstance(node, list) else [node]
+        return [item[key] for item in items if isinstance(item, dict) and key in item]
+
+    def walk(model: type[BaseModel], nodes: list[object], path: str) -> None:
+        for name, field in model.model_fields.items():
+            found = [v for node in nodes for v in present(node, name)]
+            if not found:
+                undocumented.append(path + name)
+                continue
+            for arg in [field.annotation, *getattr(field.annotation, "__args__", ())]:
+                for inner in [arg, *getattr(arg, "__args__", ())]:
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner, [v for v in found if isinstance(v, dict | list)], f"{path}{name}.")
+
+    walk(CocConfig, [data], "")
+    assert undocumented == []
