@@ -12,6 +12,8 @@ from dashboard.sensor_view import FLOOD_COLOURS
 TEXT = "#e6edf7"
 GRID = "rgba(230,237,247,0.12)"
 NO_BAR = {"displayModeBar": False, "staticPlot": False}
+KPI_STATUS_COLOURS = {"met": "#2e9d4f", "near": "#f0c419", "behind": "#e03131", "no_target": "#8fb8ff",
+                      "no_value": "#6b7280"}
 EXPORT_BAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 

@@ -141,7 +141,25 @@ class ReadModel:
         return kpi_history(self.ctx.indicators, kpi_id, self.ctx.config.commune.id, end_month, months)
 
     def kpi_period(self) -> str | None:
-        return call_first(self.ctx.indicators, ("latest_month",))
+        """The newest month with this commune's figures (the newest month may hold only sensor figures)."""
+        def build() -> str | None:
+            latest = call_first(self.ctx.indicators, ("latest_month",))
+            if not latest:
+                return None
+            from indicators.periods import shift
+
+            for back in range(6):
+                month = shift(latest, -back)
+                if sum(1 for r in self.kpis(month) if r.get("value") is not None) >= 3:
+                    return month
+            return latest
+        return self._cached(("kpi_period",), build)
+
+    def kpi_tiles(self, count: int = 8) -> list[dict[str, Any]]:
+        """The KPIs of the default period with a value, for the wall (cached for a minute)."""
+        period = self.kpi_period()
+        return self._cached(("kpi_tiles", period, count),
+                            lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count])
 
     def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
         """A camera's events, newest first, each with its snapshot URL when it has one."""

@@ -42,7 +42,7 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
         snap["cameras_per_page"] = screen.cameras_per_page
         snap["camera_offset"] = int(now.timestamp() // screen.rotate_s) * screen.cameras_per_page
     if "kpis" in wanted:
-        snap["kpis"] = rm.kpis()[:8]
+        snap["kpis"] = rm.kpi_tiles(8)
     return snap
 
 

@@ -13,8 +13,7 @@ from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
 
 PILLARS = ("digital_government", "digital_economy", "digital_society", "safety_environment")
-STATUS_COLOURS = {"met": "#2e9d4f", "near": "#f0c419", "behind": "#e03131", "no_target": "#8fb8ff",
-                  "no_value": "#6b7280"}
+STATUS_COLOURS = figures.KPI_STATUS_COLOURS
 
 
 def periods(latest: str, count: int = 24) -> list[str]:
@@ -28,9 +27,7 @@ def periods(latest: str, count: int = 24) -> list[str]:
 
 
 def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
-    latest = rm.kpi_period() or rm.local(rm.now()).strftime("%Y-%m")
-    options = periods(latest)
-    options = options[next((i for i, p in enumerate(options[:6]) if _has_values(rm, p)), 0):]
+    options = periods(rm.kpi_period() or rm.local(rm.now()).strftime("%Y-%m"))
     return html.Div([
         html.H1(t("kpi.title", lang)),
         html.Div([
@@ -73,11 +70,6 @@ def kpi_card(row: dict[str, Any], rm: ReadModel, compare: list[dict[str, Any]], 
                   dcc.Graph(figure=figures.compare_figure(bars, rm.ctx.config.commune.name, target),
                             config=figures.EXPORT_BAR, className="kpi-graph")]) if len(bars) > 1 else None,
     ], className="card kpi-card", id=f"kpi-card-{row['id']}")
-
-
-def _has_values(rm: ReadModel, period: str) -> bool:
-    """Whether this commune has figures for the month (the newest month may hold only sensor figures)."""
-    return sum(1 for r in rm.kpis(period) if r.get("value") is not None) >= 3
 
 
 def _fmt(value: Any) -> str:

@@ -101,7 +101,8 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         return "takeover active", wall_panels.alert_text(alert, current_lang())
 
     @app.callback(Output(ids.WALL_PAGE, "data"), Input(ids.WALL_ROTATE, "n_intervals"),
-                  State(ids.WALL_PAGE, "data"), State(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_SCREEN, "data"))
+                  State(ids.WALL_PAGE, "data"), State(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_SCREEN, "data"),
+                  prevent_initial_call=True)
     def rotate(_n: int, page: int, snap: dict | None, screen_id: str) -> Any:
         screen = _screen(rm, screen_id)
         if screen is None or (snap or {}).get("takeover"):

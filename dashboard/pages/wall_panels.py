@@ -166,10 +166,16 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
     items = snap.get("kpis") or []
     if not items:
         return html.Div(t("kpis.none", lang), className="missing")
-    return html.Div([html.Div([html.Div(k.get(f"name_{lang}") or k.get("name") or k.get("id"), className="kpi-name"),
-                               html.Div(_num(k.get("value")), className="kpi-value",
-                                        style={"color": k.get("colour") or "#e6edf7"})],
-                              className="kpi-tile") for k in items], className="kpi-tiles")
+    tiles = []
+    for k in items:
+        colour = figures.KPI_STATUS_COLOURS.get(str(k.get("status")), "#e6edf7")
+        target = f" / {_num(k['target'])}" if k.get("target") is not None else ""
+        tiles.append(html.Div([
+            html.Div(k.get(f"name_{lang}") or k.get("name_vi") or k.get("id"), className="kpi-name"),
+            html.Div([html.Span(_num(k.get("value")), style={"color": colour}),
+                      html.Span(f"{target} {k.get('unit') or ''}", className="kpi-target")], className="kpi-value"),
+        ], className="kpi-tile", style={"borderLeft": f"0.5vw solid {colour}"}))
+    return html.Div(tiles, className="kpi-tiles")
 
 
 def _num(value: Any) -> str:

@@ -186,3 +186,15 @@ def test_lost_connection_banner_appears_when_the_server_stops(browser, served):
     expect(page.locator("#wall-offline")).to_be_visible(timeout=15_000)
     expect(page.locator("#wall-offline")).to_contain_text("MẤT KẾT NỐI")
     page.context.close()
+
+
+def test_wall_second_page_shows_kpi_tiles(browser, served, ctx):
+    """The rotation's second page (KPI tiles and clock), shown by switching the page store as rotation does."""
+    page = open_as(browser, served.url, "operator")
+    expect(page.locator("#wall-aqi-value")).to_be_visible(timeout=10_000)
+    page.locator("[id*='wall-pagebox']").nth(1).evaluate("el => { el.style.display = 'grid'; }")
+    page.locator("[id*='wall-pagebox']").nth(0).evaluate("el => { el.style.display = 'none'; }")
+    expect(page.locator(".kpi-tile").first).to_be_visible(timeout=10_000)
+    assert page.locator(".kpi-tile").count() >= 3
+    shot(page, "wall-page2-1920x1080.png")
+    page.context.close()
