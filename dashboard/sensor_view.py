@@ -19,6 +19,8 @@ def jsonable(value: Any) -> Any:
     """Dataclasses, enums, datetimes, mappings and sequences as plain JSON values (times as ISO 8601)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime | date):

@@ -18,20 +18,29 @@ def layout(_rest: str, _rm: ReadModel, lang: str, _role: Any) -> Any:
 
 
 def table(rows: list[dict[str, Any]], columns: list[str], lang: str) -> Any:
+    """A plain table; `columns` are row keys, their headings come from the label table (admin.col.<key>)."""
     if not rows:
         return html.Div(t("missing", lang), className="missing")
-    head = html.Tr([html.Th(c) for c in columns])
-    body = [html.Tr([html.Td(str(r.get(c, ""))[:200]) for c in columns]) for r in rows]
+    head = html.Tr([html.Th(t(f"admin.col.{c}", lang)) for c in columns])
+    body = [html.Tr([html.Td(str(r.get(c, "") if r.get(c) is not None else "—")[:200]) for c in columns])
+            for r in rows]
     return html.Table([html.Thead(head), html.Tbody(body)], className="data-table")
 
 
-def health_rows(rm: ReadModel) -> list[dict[str, Any]]:
-    health = rm.health()
-    rows = [{"part": k, "state": v} for k, v in (health.get("ingest") or {}).items()]
-    rows.append({"part": "store", "state": health.get("store") or "—"})
-    cams = rm.cameras()
-    rows.append({"part": "cameras", "state": f"{sum(c['online'] for c in cams)}/{len(cams)} online"})
-    rows += [{"part": name, "state": "not running"} for name in health.get("missing", [])]
+def health_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
+    """One row per part: MQTT, store, cameras, and every service that is not running."""
+    report = rm.health()
+    yes, no = t("yes", lang), t("no", lang)
+    mqtt, store, cams = report["mqtt"], report["store"], report["cameras"]
+    rows = [
+        {"part": "MQTT", "ok": yes if mqtt.get("connected") else no,
+         "detail": f"{mqtt.get('messages', 0)} msg · {mqtt.get('rejected', 0)} rejected · "
+                   f"{mqtt.get('last_message_time') or '—'}"},
+        {"part": f"Store ({store.get('backend')})", "ok": yes if store.get("ok") else no,
+         "detail": f"spool {store.get('spooled', 0)}" + (f" · {store['last_error']}" if store.get("last_error") else "")},
+        {"part": "Camera", "ok": f"{cams.get('online', 0)}/{cams.get('configured', 0)}", "detail": ""},
+    ]
+    rows += [{"part": name, "ok": no, "detail": t("missing.source", lang, name=name)} for name in report["missing"]]
     return rows
 
 
@@ -39,13 +48,13 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(Output(ids.ADMIN_BODY, "children"), Input(ids.ADMIN_TICK, "n_intervals"))
     def body(_n: int) -> Any:
         lang = current_lang()
-        users = [{"username": u.username, "role": t(f"role.{u.role.value}", lang), "name": u.display_name or ""}
+        users = [{"username": u.username, "role": t(f"role.{u.role.value}", lang), "name": u.display_name}
                  for u in rm.ctx.config.auth.users]
-        dead = rm.dead_letters(50)
         return [
-            html.H2(t("admin.health", lang)), table(health_rows(rm), ["part", "state"], lang),
-            html.H2(t("admin.dead", lang)), table(dead, list(dead[0].keys()) if dead else [], lang),
-            html.H2(t("admin.unknown", lang)), table(rm.unknown_devices(), ["kind", "device_id", "topic", "last_seen",
-                                                                              "count"], lang),
+            html.H2(t("admin.health", lang)), table(health_rows(rm, lang), ["part", "ok", "detail"], lang),
+            html.H2(t("admin.dead", lang)),
+            table(rm.dead_letters(50), ["received_at", "topic", "reason", "payload"], lang),
+            html.H2(t("admin.unknown", lang)),
+            table(rm.unknown_devices(), ["kind", "device_id", "last_topic", "last_seen", "messages"], lang),
             html.H2(t("admin.users", lang)), table(users, ["username", "role", "name"], lang),
         ]

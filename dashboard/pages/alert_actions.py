@@ -33,6 +33,7 @@ def alert_rows(alerts: list[dict[str, Any]], lang: str, note_type: str, ack_type
             html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
             html.Img(src=thumb, className="alert-thumb") if thumb else None,
             html.Div([html.Div(alert_text(a, lang), className="alert-text"),
+                      html.Div(a.get("detail") or "", className="alert-meta"),
                       html.Div(f"{opened:%d/%m %H:%M} · {t('status.' + status, lang)}" if opened
                                else t("status." + status, lang), className="alert-meta")], className="alert-body"),
             *controls,

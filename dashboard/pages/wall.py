@@ -98,7 +98,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         alert = (snap or {}).get("takeover")
         if not alert:
             return "takeover", None
-        return "takeover active", wall_panels.alert_text(alert, current_lang())
+        detail = alert.get("detail") or ""
+        return "takeover active", [html.Div(wall_panels.alert_text(alert, current_lang())),
+                                   html.Div(detail, className="takeover-detail")]
 
     @app.callback(Output(ids.WALL_PAGE, "data"), Input(ids.WALL_ROTATE, "n_intervals"),
                   State(ids.WALL_PAGE, "data"), State(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_SCREEN, "data"),

@@ -94,10 +94,9 @@ def _flood_row(s: dict[str, Any], trend: list, lang: str, font: int) -> html.Div
 
 
 def alert_text(alert: dict[str, Any], lang: str = "vi") -> str:
-    """An alert's title in the language (Vietnamese when English is missing) and its detail."""
-    title = alert.get(f"title_{lang}") or alert.get("title_vi") or alert.get("title") or alert.get("rule") or ""
-    text = alert.get("detail") or alert.get("message") or ""
-    return f"{title}: {text}" if title and text else (title or text or str(alert.get("id", "")))
+    """An alert's title in the language (Vietnamese when English is missing), else its detail."""
+    title = alert.get(f"title_{lang}") or alert.get("title_vi") or alert.get("title") or ""
+    return title or alert.get("detail") or alert.get("message") or str(alert.get("rule") or alert.get("id", ""))
 
 
 def alerts(snap: dict[str, Any], lang: str) -> Any:

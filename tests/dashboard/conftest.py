@@ -27,6 +27,7 @@ from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from dashboard.sensor_extras import sensor_extras
 from ingest.live_state import LiveState
+from ingest.state_db import StateDb
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
 from tests.servers import free_port
@@ -122,10 +123,15 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     load_demo_figures(indicators.db, indicators.catalogue)
     hub = CameraHub(config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run"))
     frames = FrameWriter(hub).start()
-    context = AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub, indicators=indicators)
+    state_db = StateDb(tmp_path / "state.sqlite")
+    state_db.add_dead_letter("coc/quang-tho/air/pam-qt-01/state", b'{"pm25": "NaN"}', "pm25: not a finite number", now)
+    state_db.note_unknown_device("air", "pam-moi-02", "coc/quang-tho/air/pam-moi-02/state", now)
+    context = AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub, indicators=indicators,
+                         state_db=state_db)
     context.extras["sensor_extras"] = sensor_extras  # as run_coc.py installs it for GET /api/sensors
     yield context
     frames.stop()
+    state_db.close()
     indicators.stop()
     alerts.stop()
     store.close()

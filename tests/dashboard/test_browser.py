@@ -52,6 +52,12 @@ def shot(page: Page, name: str) -> Path:
 def test_each_role_lands_on_its_home_page(browser, served, role):
     page = open_as(browser, served.url, role)
     expect(page.locator(HOME_MARK[role])).to_be_visible(timeout=10_000)
+    if role == "admin":
+        expect(page.locator(".data-table").first).to_be_visible(timeout=10_000)
+        expect(page.locator(".admin")).to_contain_text("pm25: not a finite number")
+        expect(page.locator(".admin")).to_contain_text("pam-moi-02")
+        assert "scrypt" not in page.content()  # password hashes are never shown
+        shot(page, "admin-1920x1080.png")
     page.context.close()
 
 
@@ -92,6 +98,7 @@ def test_a_level_iii_flood_reading_takes_over_the_wall_within_5_s(browser, serve
     banner = page.locator(".takeover.active")
     expect(banner).to_be_visible(timeout=5_000)
     expect(banner).to_contain_text("Cầu Phò Nam")
+    page.wait_for_function("window.cocAlarmBeeps > 0", timeout=5_000)  # the Web Audio alarm sounded
     shot(page, "wall-takeover-1920x1080.png")
     page.click("#wallack-button")
     expect(banner).to_have_count(0, timeout=5_000)
