@@ -9,6 +9,9 @@ tests/ingest/test_fast_client.py checks order, large payloads and acknowledgemen
 
 from __future__ import annotations
 
+import select
+import socket
+import threading
 import time
 from typing import Any
 
@@ -17,6 +20,7 @@ from paho.mqtt.enums import MQTTErrorCode, _ConnectionState
 
 CHUNK_BYTES = 256 * 1024
 PACKETS_PER_TURN = 1000
+LINGER_S = 2.0
 
 
 class BufferedSocket:
@@ -40,12 +44,51 @@ class BufferedSocket:
         inner = self._sock.pending() if hasattr(self._sock, "pending") else 0
         return len(self._buf) + inner
 
+    def close(self) -> None:
+        """Half-close, then read until the broker closes: closing a socket with unread bytes makes the kernel
+        send a reset, and the broker would drop our last acknowledgements and DISCONNECT unread."""
+        try:
+            self._sock.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_S
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([self._sock], [], [], max(0.0, deadline - time.monotonic()))
+                if ready and not self._sock.recv(CHUNK_BYTES):
+                    break
+        except (OSError, ValueError):
+            pass  # already gone: nothing to protect
+        self._buf.clear()
+        self._sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class LoopWake:
+    """The write end of paho's wake-up socket pair; a wake-up from the loop thread itself (one per PUBACK it
+    queues) is skipped, because that thread writes its queue before it next waits."""
+
+    def __init__(self, sock: Any, client: mqtt.Client) -> None:
+        self._sock, self._client = sock, client
+
+    def send(self, data: bytes) -> int:
+        if threading.current_thread() is self._client._thread:  # noqa: SLF001
+            return 0
+        return self._sock.send(data)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
 
 
 class BufferedClient(mqtt.Client):
     """paho Client whose socket is a BufferedSocket and which decodes a batch of packets per loop turn."""
+
+    @property  # type: ignore[override]
+    def _sockpairW(self) -> Any:  # noqa: N802 - paho's attribute name
+        return self.__dict__.get("_wake")
+
+    @_sockpairW.setter
+    def _sockpairW(self, sock: Any) -> None:  # noqa: N802
+        self.__dict__["_wake"] = None if sock is None else LoopWake(sock, self)
 
     _draining = False
 
