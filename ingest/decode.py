@@ -20,6 +20,7 @@ MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_FUTURE = timedelta(minutes=5)
 MAX_AGE = timedelta(days=7)
 EPOCH_MS_THRESHOLD = 100_000_000_000  # numbers above this are epoch milliseconds (year 5138 in seconds)
+COC_KEYS = frozenset({"ts"} | {name for kind in DeviceKind for name in field_specs(kind)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +117,6 @@ def sensor_ranges(sensor: SensorConfig) -> dict[str, tuple[float, float]]:
     return {}
 
 
-
-
 def decode_state(payload: bytes, sensor: SensorConfig, now: datetime) -> Decoded:
     """Decode a state payload (object or array of objects) of a configured device; keep the good items."""
     if len(payload) > MAX_PAYLOAD_BYTES:
@@ -126,7 +125,9 @@ def decode_state(payload: bytes, sensor: SensorConfig, now: datetime) -> Decoded
         doc = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         return Decoded(rejects=[f"not valid JSON: {str(exc)[:120]}"])
-    if sensor.kind is DeviceKind.AIR and is_pamair(doc):
+    first = doc[0] if isinstance(doc, list) and doc else doc
+    if sensor.kind is DeviceKind.AIR and not (isinstance(first, dict) and first.keys() <= COC_KEYS) \
+            and is_pamair(doc):
         return decode_pamair_state(doc, sensor, now)
     items = doc if isinstance(doc, list) else [doc]
     if not items:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sensors.models import Reading
@@ -29,12 +29,32 @@ class DeviceState:
     messages: int = 0
 
     def online(self, now: datetime) -> bool:
-        """Online when it said so last (or never said) and its newest reading is within 3 intervals."""
+        """Online when it did not say offline last and its newest message is within 3 intervals."""
         if self.status == "offline":
             return False
         if self.last_seen is None:
             return False
         return now - self.last_seen <= timedelta(seconds=MISSED_INTERVALS_OFFLINE * self.interval_s)
+
+
+@dataclass(slots=True)
+class _Record:
+    """The mutable record behind a DeviceState (updated in place on the ingest path; copied out on read)."""
+
+    device_id: str
+    kind: str
+    name: str
+    interval_s: int
+    last_seen: datetime | None = None
+    last_ts: datetime | None = None
+    values: dict[str, float] = field(default_factory=dict)
+    status: str | None = None
+    status_at: datetime | None = None
+    messages: int = 0
+
+    def frozen(self) -> DeviceState:
+        return DeviceState(self.device_id, self.kind, self.name, self.interval_s, self.last_seen, self.last_ts,
+                           dict(self.values), self.status, self.status_at, self.messages)
 
 
 class LiveState:
@@ -43,9 +63,7 @@ class LiveState:
     def __init__(self, sensors: Iterable[SensorConfig], clock: Callable[[], datetime] | None = None) -> None:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
-        self._states = {
-            s.id: DeviceState(s.id, s.kind.value, s.name, s.interval_s) for s in sensors
-        }
+        self._records = {s.id: _Record(s.id, s.kind.value, s.name, s.interval_s) for s in sensors}
 
     def now(self) -> datetime:
         return self._clock()
@@ -54,39 +72,37 @@ class LiveState:
         """Start from the store's latest readings (after a restart) without counting them as messages."""
         with self._lock:
             for r in readings:
-                state = self._states.get(r.device_id)
-                if state is not None and (state.last_ts is None or r.ts > state.last_ts):
-                    self._states[r.device_id] = replace(
-                        state, last_ts=r.ts, last_seen=r.ts, values=dict(r.fields)
-                    )
+                rec = self._records.get(r.device_id)
+                if rec is not None and (rec.last_ts is None or r.ts > rec.last_ts):
+                    rec.last_ts = rec.last_seen = r.ts
+                    rec.values = dict(r.fields)
 
     def apply(self, readings: Iterable[Reading]) -> None:
         """Take a batch of accepted readings; the newest timestamp of each device wins."""
         now = self._clock()
         with self._lock:
             for r in readings:
-                state = self._states.get(r.device_id)
-                if state is None:
+                rec = self._records.get(r.device_id)
+                if rec is None:
                     continue
-                newer = state.last_ts is None or r.ts >= state.last_ts
-                self._states[r.device_id] = replace(
-                    state,
-                    last_ts=r.ts if newer else state.last_ts,
-                    last_seen=max(now, state.last_seen) if state.last_seen else now,
-                    values={**state.values, **r.fields} if newer else state.values,
-                    messages=state.messages + 1,
-                )
+                if rec.last_ts is None or r.ts >= rec.last_ts:
+                    rec.last_ts = r.ts
+                    rec.values.update(r.fields)
+                if rec.last_seen is None or now > rec.last_seen:
+                    rec.last_seen = now
+                rec.messages += 1
 
     def set_status(self, device_id: str, status: str) -> None:
         with self._lock:
-            state = self._states.get(device_id)
-            if state is not None:
-                self._states[device_id] = replace(state, status=status, status_at=self._clock())
+            rec = self._records.get(device_id)
+            if rec is not None:
+                rec.status, rec.status_at = status, self._clock()
 
     def get(self, device_id: str) -> DeviceState | None:
         with self._lock:
-            return self._states.get(device_id)
+            rec = self._records.get(device_id)
+            return rec.frozen() if rec is not None else None
 
     def snapshot(self) -> dict[str, DeviceState]:
         with self._lock:
-            return dict(self._states)
+            return {device_id: rec.frozen() for device_id, rec in self._records.items()}

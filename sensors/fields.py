@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sensors.models import DeviceKind
 
@@ -37,6 +38,7 @@ FIELDS: dict[DeviceKind, tuple[FieldSpec, ...]] = {
 }
 
 
+@cache
 def field_specs(kind: DeviceKind) -> dict[str, FieldSpec]:
-    """The field table of one kind, keyed by field name."""
+    """The field table of one kind, keyed by field name (built once; do not modify)."""
     return {spec.name: spec for spec in FIELDS[kind]}
