@@ -43,8 +43,16 @@ from sensors.models import Reading  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
 AIR_DEVICES = 4
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def config_text(devices: int) -> str:
@@ -52,11 +60,15 @@ def config_text(devices: int) -> str:
     for i in range(devices):
         lat, lon = 16.56 + 0.003 * i, 107.52 + 0.004 * (i % 5)
         if i < AIR_DEVICES:
-            lines.append(f"  - {{id: air-{i:02d}, kind: air, name: 'Không khí {i}', "
-                         f"location: {{lat: {lat}, lon: {lon}}}, interval_s: 60}}")
+            lines.append(
+                f"  - {{id: air-{i:02d}, kind: air, name: 'Không khí {i}', "
+                f"location: {{lat: {lat}, lon: {lon}}}, interval_s: 60}}"
+            )
         else:
-            lines.append(f"  - {{id: flood-{i:02d}, kind: flood, name: 'Điểm ngập {i}', location: {{lat: {lat}, "
-                         f"lon: {lon}}}, interval_s: 60, alarm_levels_cm: [150, 250, 350]}}")
+            lines.append(
+                f"  - {{id: flood-{i:02d}, kind: flood, name: 'Điểm ngập {i}', location: {{lat: {lat}, "
+                f"lon: {lon}}}, interval_s: 60, alarm_levels_cm: [150, 250, 350]}}"
+            )
     return f"""commune: {{id: bench, name: "Xã Quảng Thọ", timezone: Asia/Ho_Chi_Minh}}
 web: {{secret_key: "bench-secret-key-0123456789"}}
 sensors:
@@ -65,7 +77,7 @@ walls:
   - {{id: overview, title: "Tổng quan", panels: [map, air, flood, alerts, cameras]}}
 auth:
   users:
-    - {{username: vanhanh, role: operator, password_hash: "{hash_password('bench-password')}"}}
+    - {{username: vanhanh, role: operator, password_hash: "{hash_password("bench-password")}"}}
 """
 
 
@@ -77,8 +89,12 @@ def fill(store: SqliteStore, config, end: datetime, days: int) -> int:
         ts = end - timedelta(minutes=m)
         for s in config.sensors:
             if s.kind.value == "air":
-                fields = {"pm25": 25 + (m % 97) * 0.4, "pm10": 40 + (m % 61) * 0.5, "temperature": 28.0,
-                          "humidity": 75.0}
+                fields = {
+                    "pm25": 25 + (m % 97) * 0.4,
+                    "pm10": 40 + (m % 61) * 0.5,
+                    "temperature": 28.0,
+                    "humidity": 75.0,
+                }
             else:
                 fields = {"water_level_cm": 80 + (m % 1440) / 12}
             batch.append(Reading(s.id, s.kind.value, ts, fields))
@@ -102,17 +118,22 @@ def login(base: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/login").text
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    session.post(f"{base}/login", data={"username": "vanhanh", "password": "bench-password", "csrf_token": token})
+    session.post(
+        f"{base}/login", data={"username": "vanhanh", "password": "bench-password", "csrf_token": token}
+    )
     return session
 
 
 def http_refresh(base: str, rounds: int) -> list[float]:
     session = login(base)
     headers = {"X-CSRFToken": session.cookies.get("_csrf_token")}
-    body = {"output": "wall-snapshot.data", "outputs": {"id": "wall-snapshot", "property": "data"},
-            "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-            "state": [{"id": "wall-screen", "property": "data", "value": "overview"}],
-            "changedPropIds": ["wall-tick.n_intervals"]}
+    body = {
+        "output": "wall-snapshot.data",
+        "outputs": {"id": "wall-snapshot", "property": "data"},
+        "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
+        "state": [{"id": "wall-screen", "property": "data", "value": "overview"}],
+        "changedPropIds": ["wall-tick.n_intervals"],
+    }
     times = []
     for _ in range(rounds):
         start = time.perf_counter()
@@ -156,8 +177,10 @@ def main() -> None:
         end = datetime.now(UTC).replace(second=0, microsecond=0)
         started = time.perf_counter()
         count = fill(store, config, end, args.days)
-        print(f"store: {count:,} readings ({args.days} days × {args.devices} devices) in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"store: {count:,} readings ({args.days} days × {args.devices} devices) in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         live = LiveState(config.sensors)
         live.seed(store.latest().values())
         live.apply(store.latest().values())
@@ -185,7 +208,9 @@ def main() -> None:
             times = http_refresh(base, args.rounds)
             verdict = "OK" if sorted(times)[int(len(times) * 0.95) - 1] <= 0.100 else "ABOVE TARGET"
             print(f"refresh callback over HTTP: {stats_ms(times)} (target p95 ≤ 100 ms: {verdict})")
-            print(f"first render in Chromium (navigation → AQI on screen): {first_render(base) * 1000:.0f} ms")
+            print(
+                f"first render in Chromium (navigation → AQI on screen): {first_render(base) * 1000:.0f} ms"
+            )
         finally:
             server.shutdown()
             alerts.stop()

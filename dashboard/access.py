@@ -7,16 +7,16 @@ from typing import Any
 
 from dashboard.settings import Role
 
-A, O, P, L = Role.ADMIN, Role.OPERATOR, Role.POLICE, Role.LEADER
+A, OP, P, L = Role.ADMIN, Role.OPERATOR, Role.POLICE, Role.LEADER
 
 # First path segment -> roles allowed to open the page (public wall screens are handled apart).
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "admin": frozenset({A}),
-    "wall": frozenset({A, O, L}),
-    "cameras": frozenset({A, O, P}),
-    "kpi": frozenset({A, O, L}),
-    "alerts": frozenset({A, O, L}),
-    "sensors": frozenset({A, O}),
+    "wall": frozenset({A, OP, L}),
+    "cameras": frozenset({A, OP, P}),
+    "kpi": frozenset({A, OP, L}),
+    "alerts": frozenset({A, OP, L}),
+    "sensors": frozenset({A, OP}),
 }
 
 # Component id family (text before the first "-") of a callback's outputs -> roles allowed to run it.
@@ -24,19 +24,19 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
 CALLBACK_ROLES: dict[str, frozenset[Role]] = {
     "app": frozenset(Role),
     "wall": PAGE_ROLES["wall"],
-    "wallack": frozenset({A, O}),
+    "wallack": frozenset({A, OP}),
     "cam": PAGE_ROLES["cameras"],
-    "camack": frozenset({A, O, P}),
+    "camack": frozenset({A, OP, P}),
     "kpi": PAGE_ROLES["kpi"],
     "alerts": PAGE_ROLES["alerts"],
-    "alertack": frozenset({A, O}),
+    "alertack": frozenset({A, OP}),
     "sensor": PAGE_ROLES["sensors"],
     "admin": PAGE_ROLES["admin"],
 }
 # Families an anonymous caller may run when the callback names a public wall screen.
 PUBLIC_FAMILIES = frozenset({"app", "wall"})
 
-HOME: dict[Role, str] = {A: "/admin", O: "/wall/{wall}", P: "/cameras", L: "/kpi"}
+HOME: dict[Role, str] = {A: "/admin", OP: "/wall/{wall}", P: "/cameras", L: "/kpi"}
 
 
 def page_family(path: str) -> str:

@@ -49,8 +49,13 @@ def create_app(ctx: AppContext) -> dash.Dash:
     """The whole web app for one configuration and its running services."""
     server = create_server(ctx)
     app = dash.Dash(
-        __name__, server=server, use_pages=False, suppress_callback_exceptions=True,
-        title=f"COC – {ctx.config.commune.name}", update_title=None, serve_locally=True,
+        __name__,
+        server=server,
+        use_pages=False,
+        suppress_callback_exceptions=True,
+        title=f"COC – {ctx.config.commune.name}",
+        update_title=None,
+        serve_locally=True,
     )
     from dashboard.pages import register_pages
 

@@ -12,8 +12,18 @@ from dashboard.i18n import current_lang, t
 from dashboard.ids import WALL_SCREEN
 from dashboard.plain_pages import message_page
 
-OPEN_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_dash-layout", "/_dash-dependencies",
-                 "/_favicon", "/favicon.ico", "/_reload-hash", "/login", "/lang/", "/static/")
+OPEN_PREFIXES = (
+    "/_dash-component-suites/",
+    "/assets/",
+    "/_dash-layout",
+    "/_dash-dependencies",
+    "/_favicon",
+    "/favicon.ico",
+    "/_reload-hash",
+    "/login",
+    "/lang/",
+    "/static/",
+)
 API_PREFIXES = ("/api/", "/metrics")
 CALLBACK_PATH = "/_dash-update-component"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -65,8 +75,12 @@ def guard() -> Response | tuple[object, int] | None:
     """Flask before_request: None lets the request through, anything else answers it."""
     path = request.path
     if path.startswith(API_PREFIXES):
-        if request.method in UNSAFE and "Authorization" not in request.headers \
-                and getattr(current_user, "is_authenticated", False) and not csrf_ok():
+        if (
+            request.method in UNSAFE
+            and "Authorization" not in request.headers
+            and getattr(current_user, "is_authenticated", False)
+            and not csrf_ok()
+        ):
             return {"error": "csrf", "message": "Thiếu mã CSRF / CSRF token missing"}, 403
         return None  # the API blueprints check tokens and roles themselves (require_roles)
     if path == CALLBACK_PATH:

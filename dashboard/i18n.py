@@ -15,8 +15,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "login.password": ("Mật khẩu", "Password"),
     "login.submit": ("Đăng nhập", "Log in"),
     "login.failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
-    "login.throttled": ("Quá nhiều lần thử. Vui lòng đợi vài phút rồi thử lại.",
-                        "Too many attempts. Please wait a few minutes and try again."),
+    "login.throttled": (
+        "Quá nhiều lần thử. Vui lòng đợi vài phút rồi thử lại.",
+        "Too many attempts. Please wait a few minutes and try again.",
+    ),
     "login.csrf": ("Phiên làm việc đã hết hạn, vui lòng thử lại.", "The form expired, please try again."),
     "logout": ("Đăng xuất", "Log out"),
     "forbidden.title": ("Không đủ quyền", "Not allowed"),

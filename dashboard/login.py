@@ -38,9 +38,14 @@ def _throttle() -> LoginThrottle:
 
 def _form(error: str = "", status: int = 200) -> tuple[str, int]:
     lang = current_lang(_ctx().config.web.language)
-    html = login_page(lang, _ctx().config.commune.name, csrf_token(), error=error,
-                      username=request.form.get("username", ""),
-                      next_path=safe_next(request.values.get("next")))
+    html = login_page(
+        lang,
+        _ctx().config.commune.name,
+        csrf_token(),
+        error=error,
+        username=request.form.get("username", ""),
+        next_path=safe_next(request.values.get("next")),
+    )
     return html, status
 
 

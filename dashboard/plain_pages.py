@@ -39,10 +39,21 @@ def _page(lang: str, title: str, body: str) -> str:
     return render_template_string(_BASE, lang=lang, title=title, body=body)
 
 
-def login_page(lang: str, commune: str, csrf: str, *, error: str = "", username: str = "", next_path: str = "") -> str:
+def login_page(
+    lang: str, commune: str, csrf: str, *, error: str = "", username: str = "", next_path: str = ""
+) -> str:
     other = "en" if lang == "vi" else "vi"
-    body = render_template_string(_LOGIN, t=t, lang=lang, commune=commune, csrf=csrf, error=error,
-                                  username=username, next=next_path, other=other)
+    body = render_template_string(
+        _LOGIN,
+        t=t,
+        lang=lang,
+        commune=commune,
+        csrf=csrf,
+        error=error,
+        username=username,
+        next=next_path,
+        other=other,
+    )
     return _page(lang, t("login.title", lang), body)
 
 

@@ -11,13 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
-from dashboard.context import AppContext
-from dashboard.api.sensors import sensor_document
-from dashboard.sensor_extras import sensor_extras
 from dashboard.api.alerts import ACT_SOURCES
 from dashboard.api.health import health_report
+from dashboard.api.sensors import sensor_document
+from dashboard.context import AppContext
+from dashboard.sensor_extras import sensor_extras
 from dashboard.settings import Role
-from dashboard.sources import alert_rows, call_first, camera_rows, kpi_history, kpi_rows
+from dashboard.sources import alert_rows, call_first, camera_rows, kpi_history, kpi_page, kpi_rows
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
@@ -50,8 +50,9 @@ class ReadModel:
         return [n for n in names if getattr(self.ctx, n) is None]
 
     # -- time series -------------------------------------------------------------------------------------
-    def series(self, device_id: str, field: str, start: datetime, end: datetime, every_s: int,
-               agg: str = "mean") -> list[tuple[datetime, float]]:
+    def series(
+        self, device_id: str, field: str, start: datetime, end: datetime, every_s: int, agg: str = "mean"
+    ) -> list[tuple[datetime, float]]:
         sensor = self.ctx.config.sensor(device_id)
         if self.ctx.store is None or sensor is None:
             return []
@@ -75,10 +76,14 @@ class ReadModel:
 
     def trend(self, device_id: str, field: str, hours: int = 24, every_s: int = 900) -> list[list[Any]]:
         """The last `hours` of one field in buckets, cached for a minute: [[local time, value], ...]."""
+
         def build() -> list[list[Any]]:
             end = self.now()
-            pts = self.series(device_id, field, end - timedelta(hours=hours), end + timedelta(seconds=1), every_s)
+            pts = self.series(
+                device_id, field, end - timedelta(hours=hours), end + timedelta(seconds=1), every_s
+            )
             return [[self.screen_time(ts), v] for ts, v in pts]
+
         return self._cached(("trend", device_id, field, hours, every_s), build)
 
     # -- devices -------------------------------------------------------------------------------------------
@@ -137,29 +142,35 @@ class ReadModel:
         own = self.ctx.config.commune.id if commune == "own" else commune
         return kpi_rows(self.ctx.indicators, period, own)
 
+    def kpi_page(self, period: str, months: int) -> dict[str, Any]:
+        """This commune's KPI records, every commune's, and each KPI's history (one engine snapshot)."""
+        return kpi_page(self.ctx.indicators, period, self.ctx.config.commune.id, months)
+
     def kpi_history(self, kpi_id: str, end_month: str, months: int) -> list[dict[str, Any]]:
         return kpi_history(self.ctx.indicators, kpi_id, self.ctx.config.commune.id, end_month, months)
 
     def kpi_period(self) -> str | None:
         """The newest month with this commune's figures (the newest month may hold only sensor figures)."""
+
         def build() -> str | None:
             latest = call_first(self.ctx.indicators, ("latest_month",))
             if not latest:
                 return None
             from indicators.periods import shift
 
-            for back in range(6):
-                month = shift(latest, -back)
-                if sum(1 for r in self.kpis(month) if r.get("value") is not None) >= 3:
-                    return month
-            return latest
+            months = [shift(latest, -back) for back in range(4)]
+            counts = [sum(1 for r in self.kpis(m) if r.get("value") is not None) for m in months]
+            return next(m for m, n in zip(months, counts, strict=True) if n >= max(counts) / 2)
+
         return self._cached(("kpi_period",), build)
 
     def kpi_tiles(self, count: int = 8) -> list[dict[str, Any]]:
         """The KPIs of the default period with a value, for the wall (cached for a minute)."""
         period = self.kpi_period()
-        return self._cached(("kpi_tiles", period, count),
-                            lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count])
+        return self._cached(
+            ("kpi_tiles", period, count),
+            lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count],
+        )
 
     def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
         """A camera's events, newest first, each with its snapshot URL when it has one."""
@@ -183,16 +194,33 @@ class ReadModel:
         return [sv.jsonable(d) for d in (call_first(source, ("unknown_devices",)) or [])]
 
     # -- critical alerts that take over a wall ------------------------------------------------------------
-    def takeover(self, alerts: list[dict[str, Any]], sensors: list[dict[str, Any]], takeover_s: int) -> dict | None:
+    def takeover(
+        self, alerts: list[dict[str, Any]], sensors: list[dict[str, Any]], takeover_s: int
+    ) -> dict | None:
         """The newest critical alert not yet acknowledged and younger than takeover_s (0: no time limit)."""
         now = self.now()
-        candidates = [a for a in alerts if str(a.get("severity", "")).lower() == "critical"
-                      and str(a.get("status", "open")).lower() == "open"]
-        if self.ctx.alerts is None:  # without the alerts service, a flood point at báo động III still takes over
-            candidates = [{"id": f"flood-{s['id']}", "severity": "critical", "status": "open",
-                           "title": s["name"], "message": f"{s['name']}: {s['flood']['water_level_cm']:.0f} cm",
-                           "source": s["id"], "ackable": False}
-                          for s in sensors if (s.get("flood") or {}).get("alarm_level") == 3]
+        candidates = [
+            a
+            for a in alerts
+            if str(a.get("severity", "")).lower() == "critical"
+            and str(a.get("status", "open")).lower() == "open"
+        ]
+        if (
+            self.ctx.alerts is None
+        ):  # without the alerts service, a flood point at báo động III still takes over
+            candidates = [
+                {
+                    "id": f"flood-{s['id']}",
+                    "severity": "critical",
+                    "status": "open",
+                    "title": s["name"],
+                    "message": f"{s['name']}: {s['flood']['water_level_cm']:.0f} cm",
+                    "source": s["id"],
+                    "ackable": False,
+                }
+                for s in sensors
+                if (s.get("flood") or {}).get("alarm_level") == 3
+            ]
         for alert in candidates:
             first = self._seen_critical.setdefault(str(alert.get("id")), now)
             started = alert_time(alert) or first

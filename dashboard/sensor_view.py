@@ -46,7 +46,8 @@ def normalise_aqi(aqi: Any) -> dict[str, Any] | None:
     key = main.get("category") or _category_key(int(value))
     band = next((c for c in CATEGORIES if c.key == key), None)
     return {
-        "vn": value, "us": us.get("value") if isinstance(us, dict) else us,
+        "vn": value,
+        "us": us.get("value") if isinstance(us, dict) else us,
         "colour": main.get("colour") or aqi.get("colour") or (band.colour if band else "#6b7280"),
         "category_vi": main.get("label_vi") or (band.label_vi if band else str(key)),
         "category_en": main.get("label_en") or (band.label_en if band else str(key)),
@@ -73,7 +74,10 @@ def normalise_flood(flood: Any, levels_cm: Sequence[float]) -> dict[str, Any] | 
     level = flood.get("water_level_cm")
     n = int(flood.get("alarm_level") or alarm_level(level, lines))
     return {
-        **flood, "water_level_cm": level, "alarm_level": n, "alarm_levels_cm": lines,
+        **flood,
+        "water_level_cm": level,
+        "alarm_level": n,
+        "alarm_levels_cm": lines,
         "colour": flood.get("colour") or FLOOD_COLOURS[n],
         "next_level": n + 1 if level is not None and n < len(lines) else None,
         "eta_min": flood.get("minutes_to_next_level"),
@@ -92,7 +96,10 @@ def device_row(sensor: Any, state: Any, now: datetime) -> dict[str, Any]:
     last_seen = getattr(state, "last_seen", None)
     location = sensor.location.model_dump() if sensor.location else None
     return {
-        "id": sensor.id, "kind": sensor.kind.value, "name": sensor.name, "location": location,
+        "id": sensor.id,
+        "kind": sensor.kind.value,
+        "name": sensor.name,
+        "location": location,
         "online": bool(state is not None and state.online(now)),
         "last_seen": last_seen.isoformat() if last_seen else None,
         "age_s": (now - last_seen).total_seconds() if last_seen else None,

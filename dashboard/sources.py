@@ -32,12 +32,17 @@ def alert_rows(service: Any, status: str, limit: int) -> list[dict[str, Any]]:
     """Alerts as JSON objects: "active" (open and acknowledged, from memory) or a status / "all"."""
     if service is None:
         return []
-    found = call_first(service, ("active",)) if status == "active" else call_first(service, ("list",), status,
-                                                                                    limit=limit)
+    found = (
+        call_first(service, ("active",))
+        if status == "active"
+        else call_first(service, ("list",), status, limit=limit)
+    )
     rows = [a.to_json() if hasattr(a, "to_json") else jsonable(a) for a in found or []]
     rows.sort(key=lambda a: str(a.get("opened_at") or ""), reverse=True)
     if status in ("open", "acknowledged", "active"):
-        rows.sort(key=lambda a: (str(a.get("status")) != "open", SEVERITY_RANK.get(str(a.get("severity")), 9)))
+        rows.sort(
+            key=lambda a: (str(a.get("status")) != "open", SEVERITY_RANK.get(str(a.get("severity")), 9))
+        )
     return rows[:limit]
 
 
@@ -49,7 +54,9 @@ def camera_rows(ctx: Any) -> list[dict[str, Any]]:
     for cam in ctx.config.cameras:
         point = ctx.config.sensor(cam.flood_point) if getattr(cam, "flood_point", None) else None
         row = listed.get(cam.id) or {"id": cam.id, "name": cam.name, "online": False, "last_frame": None}
-        rows.append({**row, "area": point.name if point else ctx.config.commune.name, "known": cam.id in listed})
+        rows.append(
+            {**row, "area": point.name if point else ctx.config.commune.name, "known": cam.id in listed}
+        )
     return rows
 
 
@@ -64,6 +71,27 @@ def kpi_rows(service: Any, period: str | None, commune: str | None) -> list[dict
         return []
     values = call_first(service, ("results",), month, commune) or []
     return [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]
+
+
+def kpi_page(service: Any, period: str, commune: str, months: int) -> dict[str, Any]:
+    """Everything the leaders' view shows for a month from ONE engine snapshot: this commune's records, every
+    commune's (for the comparison bars) and each KPI's monthly history up to the month."""
+    if service is None or getattr(service, "catalogue", None) is None:
+        return {"rows": [], "compare": [], "history": {}}
+    from indicators.export import record
+    from indicators.periods import shift
+
+    engine = service.engine()
+    names = {c: service.commune_name(c) for c in service.communes()}
+
+    def rec(v: Any) -> dict[str, Any]:
+        return record(v, service.catalogue, names.get(v.commune, v.commune))
+
+    rows = [rec(v) for v in engine.results(period, [commune])]
+    compare = [rec(v) for v in engine.results(period, None)]
+    start = shift(period, 1 - months)
+    history = {r["id"]: [rec(v) for v in engine.history(r["id"], commune, start, period)] for r in rows}
+    return {"rows": rows, "compare": compare, "history": history}
 
 
 def kpi_history(service: Any, kpi_id: str, commune: str, end_month: str, months: int) -> list[dict[str, Any]]:

@@ -11,8 +11,9 @@ from collections.abc import Callable
 class LoginThrottle:
     """Refuses logins for a key once it has `limit` failures within `window_s` seconds (in memory, thread-safe)."""
 
-    def __init__(self, per_user: int, per_ip: int, window_s: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_user: int, per_ip: int, window_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._limits = {"user": per_user, "ip": per_ip}
         self._window_s = window_s
         self._clock = clock

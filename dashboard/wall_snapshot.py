@@ -26,17 +26,24 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
     sensors = rm.sensors()
     alerts = rm.alerts("active")
     snap: dict[str, Any] = {
-        "screen": screen.id, "now": now.isoformat(), "clock": local.strftime("%H:%M:%S"),
+        "screen": screen.id,
+        "now": now.isoformat(),
+        "clock": local.strftime("%H:%M:%S"),
         "date_vi": f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}",
         "date_en": f"{WEEKDAYS_EN[local.weekday()]}, {local:%d %b %Y}",
-        "freshness_s": _freshness(sensors), "sensors": sensors, "missing": rm.missing(),
+        "freshness_s": _freshness(sensors),
+        "sensors": sensors,
+        "missing": rm.missing(),
         "alerts": [_with_age(a, now) for a in alerts[:12]] if "alerts" in wanted else [],
-        "takeover": rm.takeover(alerts, sensors, screen.takeover_s), "public": public,
+        "takeover": rm.takeover(alerts, sensors, screen.takeover_s),
+        "public": public,
     }
     if "air" in wanted:
         snap["air_trend"] = {s["id"]: rm.trend(s["id"], "pm25") for s in sensors if s["kind"] == "air"}
     if "flood" in wanted:
-        snap["flood_trend"] = {s["id"]: rm.trend(s["id"], "water_level_cm") for s in sensors if s["kind"] == "flood"}
+        snap["flood_trend"] = {
+            s["id"]: rm.trend(s["id"], "water_level_cm") for s in sensors if s["kind"] == "flood"
+        }
     if ("cameras" in wanted or "map" in wanted) and not public:
         snap["cameras"] = rm.cameras()
         snap["cameras_per_page"] = screen.cameras_per_page

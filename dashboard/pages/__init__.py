@@ -18,8 +18,12 @@ from dashboard.read_model import ReadModel
 
 PageBuilder = Callable[[str, Any, str, Any], Any]  # (path rest, read model, lang, role) -> component
 LAYOUTS: dict[str, PageBuilder] = {
-    "wall": wall.layout, "cameras": cameras.layout, "kpi": kpi.layout, "alerts": alerts.layout,
-    "sensors": sensor.layout, "admin": admin.layout,
+    "wall": wall.layout,
+    "cameras": cameras.layout,
+    "kpi": kpi.layout,
+    "alerts": alerts.layout,
+    "sensors": sensor.layout,
+    "admin": admin.layout,
 }
 MODULES = (wall, cameras, kpi, alerts, sensor, admin)
 

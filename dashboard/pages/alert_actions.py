@@ -12,8 +12,15 @@ from dashboard.pages.wall_panels import SEVERITY_COLOURS, alert_text
 from dashboard.read_model import ReadModel, alert_time
 
 
-def alert_rows(alerts: list[dict[str, Any]], lang: str, note_type: str, ack_type: str, resolve_type: str,
-               can_act: bool, now: Any = None) -> Any:
+def alert_rows(
+    alerts: list[dict[str, Any]],
+    lang: str,
+    note_type: str,
+    ack_type: str,
+    resolve_type: str,
+    can_act: bool,
+    now: Any = None,
+) -> Any:
     if not alerts:
         return html.Div(t("alerts.none", lang), className="calm")
     rows = []
@@ -22,22 +29,51 @@ def alert_rows(alerts: list[dict[str, Any]], lang: str, note_type: str, ack_type
         status = str(a.get("status", "open")).lower()
         severity = str(a.get("severity", "")).lower()
         opened = alert_time(a)
-        controls = [
-            dcc.Input(id={"type": note_type, "alert": aid}, placeholder=t("note", lang), className="note"),
-            html.Button(t("ack", lang), id={"type": ack_type, "alert": aid}, className="btn",
-                        disabled=status != "open"),
-            html.Button(t("resolve", lang), id={"type": resolve_type, "alert": aid}, className="btn btn-ok"),
-        ] if can_act and status != "resolved" else []
+        controls = (
+            [
+                dcc.Input(
+                    id={"type": note_type, "alert": aid}, placeholder=t("note", lang), className="note"
+                ),
+                html.Button(
+                    t("ack", lang),
+                    id={"type": ack_type, "alert": aid},
+                    className="btn",
+                    disabled=status != "open",
+                ),
+                html.Button(
+                    t("resolve", lang), id={"type": resolve_type, "alert": aid}, className="btn btn-ok"
+                ),
+            ]
+            if can_act and status != "resolved"
+            else []
+        )
         thumb = a.get("snapshot_url")
-        rows.append(html.Div([
-            html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
-            html.Img(src=thumb, className="alert-thumb") if thumb else None,
-            html.Div([html.Div(alert_text(a, lang), className="alert-text"),
-                      html.Div(a.get("detail") or "", className="alert-meta"),
-                      html.Div(f"{opened:%d/%m %H:%M} · {t('status.' + status, lang)}" if opened
-                               else t("status." + status, lang), className="alert-meta")], className="alert-body"),
-            *controls,
-        ], className=f"alert-row sev-{severity}", id=f"alerts-row-{aid}"))
+        rows.append(
+            html.Div(
+                [
+                    html.Span(
+                        className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}
+                    ),
+                    html.Img(src=thumb, className="alert-thumb") if thumb else None,
+                    html.Div(
+                        [
+                            html.Div(alert_text(a, lang), className="alert-text"),
+                            html.Div(a.get("detail") or "", className="alert-meta"),
+                            html.Div(
+                                f"{opened:%d/%m %H:%M} · {t('status.' + status, lang)}"
+                                if opened
+                                else t("status." + status, lang),
+                                className="alert-meta",
+                            ),
+                        ],
+                        className="alert-body",
+                    ),
+                    *controls,
+                ],
+                className=f"alert-row sev-{severity}",
+                id=f"alerts-row-{aid}",
+            )
+        )
     return rows
 
 
@@ -55,4 +91,3 @@ def act_on_alert(rm: ReadModel, principal: Any, notes: list[str | None], ack_typ
     error = verb(trigger["alert"], principal.name, principal.role.value, note.strip()[:500])
     lang = current_lang()
     return f"⚠ {error}" if error else f"{t('done', lang)} ({trigger['alert']})"
-

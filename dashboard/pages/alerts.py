@@ -21,17 +21,33 @@ ACT_ROLES = (Role.ADMIN, Role.OPERATOR)
 
 def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     note = [] if role in ACT_ROLES else [html.Span(t("readonly", lang), className="readonly")]
-    return html.Div([
-        html.H1([t("alerts.title", lang), *note]),
-        dcc.Interval(id=ids.ALERTS_TICK, interval=5000),
-        html.Div([
-            dcc.RadioItems(id=ids.ALERTS_STATUS, value="open", inline=True, className="filters",
-                           options=[{"label": t(f"status.{s}", lang), "value": s} for s in STATUSES]),
-            dcc.Input(id=ids.ALERTS_KIND, placeholder=t("alerts.kind", lang), className="note", debounce=True),
-        ], className="toolbar"),
-        html.Div(id=ids.ALERT_ACK_DONE, className="done"),
-        html.Div(id=ids.ALERTS_TABLE, className="alert-table"),
-    ], className="alerts-page")
+    return html.Div(
+        [
+            html.H1([t("alerts.title", lang), *note]),
+            dcc.Interval(id=ids.ALERTS_TICK, interval=5000),
+            html.Div(
+                [
+                    dcc.RadioItems(
+                        id=ids.ALERTS_STATUS,
+                        value="open",
+                        inline=True,
+                        className="filters",
+                        options=[{"label": t(f"status.{s}", lang), "value": s} for s in STATUSES],
+                    ),
+                    dcc.Input(
+                        id=ids.ALERTS_KIND,
+                        placeholder=t("alerts.kind", lang),
+                        className="note",
+                        debounce=True,
+                    ),
+                ],
+                className="toolbar",
+            ),
+            html.Div(id=ids.ALERT_ACK_DONE, className="done"),
+            html.Div(id=ids.ALERTS_TABLE, className="alert-table"),
+        ],
+        className="alerts-page",
+    )
 
 
 def matches(alert: dict[str, Any], text: str | None) -> bool:
@@ -42,9 +58,13 @@ def matches(alert: dict[str, Any], text: str | None) -> bool:
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
-    @app.callback(Output(ids.ALERTS_TABLE, "children"), Input(ids.ALERTS_STATUS, "value"),
-                  Input(ids.ALERTS_KIND, "value"), Input(ids.ALERTS_TICK, "n_intervals"),
-                  Input(ids.ALERT_ACK_DONE, "children"))
+    @app.callback(
+        Output(ids.ALERTS_TABLE, "children"),
+        Input(ids.ALERTS_STATUS, "value"),
+        Input(ids.ALERTS_KIND, "value"),
+        Input(ids.ALERTS_TICK, "n_intervals"),
+        Input(ids.ALERT_ACK_DONE, "children"),
+    )
     def table(status: str, kind: str | None, _n: int, _done: Any) -> Any:
         lang = current_lang()
         if rm.ctx.alerts is None:
@@ -54,8 +74,12 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         rows = [a for a in rm.alerts(status or "open") if matches(a, kind)]
         return alert_rows(rows[:200], lang, ids.ALERT_NOTE, ids.ALERT_ACK, ids.ALERT_RESOLVE, can_act)
 
-    @app.callback(Output(ids.ALERT_ACK_DONE, "children"), Input({"type": ids.ALERT_ACK, "alert": ALL}, "n_clicks"),
-                  Input({"type": ids.ALERT_RESOLVE, "alert": ALL}, "n_clicks"),
-                  State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.ALERT_ACK_DONE, "children"),
+        Input({"type": ids.ALERT_ACK, "alert": ALL}, "n_clicks"),
+        Input({"type": ids.ALERT_RESOLVE, "alert": ALL}, "n_clicks"),
+        State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
+        prevent_initial_call=True,
+    )
     def act(_acks: list, _resolves: list, notes: list) -> str:
         return act_on_alert(rm, current_principal(), notes, ids.ALERT_ACK)

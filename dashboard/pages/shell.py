@@ -10,8 +10,13 @@ from dashboard import access
 from dashboard.csrf import csrf_token
 from dashboard.i18n import t
 
-NAV = (("nav.wall", "/wall/{wall}", "wall"), ("nav.cameras", "/cameras", "cameras"), ("nav.kpi", "/kpi", "kpi"),
-       ("nav.alerts", "/alerts", "alerts"), ("nav.admin", "/admin", "admin"))
+NAV = (
+    ("nav.wall", "/wall/{wall}", "wall"),
+    ("nav.cameras", "/cameras", "cameras"),
+    ("nav.kpi", "/kpi", "kpi"),
+    ("nav.alerts", "/alerts", "alerts"),
+    ("nav.admin", "/admin", "admin"),
+)
 
 
 def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> html.Div:
@@ -19,20 +24,50 @@ def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> h
     role = principal.role if principal else None
     walls = [w.id for w in config.walls]
     wall = "overview" if "overview" in walls or not walls else walls[0]
-    links = [html.A(t(key, lang), href=href.format(wall=wall), className="nav-link",
-                    id=f"app-nav-{family}")
-             for key, href, family in NAV if role in access.PAGE_ROLES[family]]
+    links = [
+        html.A(t(key, lang), href=href.format(wall=wall), className="nav-link", id=f"app-nav-{family}")
+        for key, href, family in NAV
+        if role in access.PAGE_ROLES[family]
+    ]
     other = "en" if lang == "vi" else "vi"
-    user = [html.Span(f"{principal.name} · {t('role.' + role.value, lang)}", className="nav-user")] if role else []
-    logout = html.Form([
-        dcc.Input(type="hidden", name="csrf_token", value=csrf_token(), id="app-logout-csrf"),
-        html.Button(t("logout", lang), type="submit", className="nav-button", id="app-logout"),
-    ], method="POST", action="/logout", className="nav-form") if role else None
-    header = html.Div([
-        html.A(config.commune.name, href="/", className="nav-brand"), html.Div(links, className="nav-links"),
-        html.Div(user + [html.A(t("lang.switch", lang), href=f"/lang/{other}?next={pathname}",
-                                id="app-lang", className="nav-link"), logout], className="nav-right"),
-    ], className="nav")
+    user = (
+        [html.Span(f"{principal.name} · {t('role.' + role.value, lang)}", className="nav-user")]
+        if role
+        else []
+    )
+    logout = (
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token(), id="app-logout-csrf"),
+                html.Button(t("logout", lang), type="submit", className="nav-button", id="app-logout"),
+            ],
+            method="POST",
+            action="/logout",
+            className="nav-form",
+        )
+        if role
+        else None
+    )
+    header = html.Div(
+        [
+            html.A(config.commune.name, href="/", className="nav-brand"),
+            html.Div(links, className="nav-links"),
+            html.Div(
+                user
+                + [
+                    html.A(
+                        t("lang.switch", lang),
+                        href=f"/lang/{other}?next={pathname}",
+                        id="app-lang",
+                        className="nav-link",
+                    ),
+                    logout,
+                ],
+                className="nav-right",
+            ),
+        ],
+        className="nav",
+    )
     return html.Div([header, html.Div(page, className="page")], className="app")
 
 

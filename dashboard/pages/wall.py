@@ -17,7 +17,9 @@ from dashboard.settings import PANELS, Role
 from dashboard.wall_snapshot import build_snapshot, screen_panels
 
 ACK_ROLES = (Role.ADMIN, Role.OPERATOR)
-SCREEN = State(ids.WALL_SCREEN, "data")  # every wall callback names its screen: the guard lets public ones run
+SCREEN = State(
+    ids.WALL_SCREEN, "data"
+)  # every wall callback names its screen: the guard lets public ones run
 
 
 def _screen(rm: ReadModel, screen_id: str | None) -> Any:
@@ -29,42 +31,83 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     if screen is None:
         return message(t("notfound.title", lang), f"/wall/{rest}", "page-notfound")
     pages = screen_panels(screen)
-    boxes = [html.Div([_panel(p, i, lang) for p in panels], id={"type": ids.WALL_PAGE_BOX, "page": i},
-                      className=f"wall-grid n{len(panels)}", style={"display": "grid" if i == 0 else "none"})
-             for i, panels in enumerate(pages)]
-    ack = [html.Button(t("wall.ack", lang), id=ids.WALL_ACK, className="takeover-ack")] if role in ACK_ROLES else []
-    return html.Div([
-        dcc.Store(id=ids.WALL_SCREEN, data=screen.id), dcc.Store(id=ids.WALL_SNAPSHOT), dcc.Store(id=ids.WALL_PAGE, data=0),
-        dcc.Store(id=ids.WALL_VIEWPORT, data=1080),
-        dcc.Interval(id=ids.WALL_TICK, interval=int(screen.refresh_s * 1000), n_intervals=0),
-        dcc.Interval(id=ids.WALL_ROTATE, interval=screen.rotate_s * 1000, disabled=len(pages) < 2),
-        html.Div([
-            html.Div([html.Div(rm.ctx.config.commune.name, className="wall-commune", id="wall-commune"),
-                      html.Div(screen.title, className="wall-title")], className="wall-head-left"),
-            html.Div(id=ids.WALL_FRESHNESS, className="wall-freshness"),
-            html.Div([html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
-                      html.Div(id=ids.WALL_DATE, className="wall-date")], className="wall-head-right"),
-        ], className="wall-head"),
-        html.Div(t("wall.disconnected", lang), id="wall-offline", className="wall-offline"),
-        html.Div([html.Div(t("wall.takeover", lang), className="takeover-title"),
-                  html.Div(id=ids.WALL_TAKEOVER_TEXT, className="takeover-text"), *ack,
-                  html.Div(id=ids.WALL_ACK_DONE, className="takeover-done")],
-                 id=ids.WALL_TAKEOVER, className="takeover"),
-        html.Div(boxes, className="wall-body"),
-        html.Div(id=ids.WALL_DEVICES, className="wall-devices"),
-    ], className="wall", **{"data-refresh-ms": str(int(screen.refresh_s * 1000))})
+    boxes = [
+        html.Div(
+            [_panel(p, i, lang) for p in panels],
+            id={"type": ids.WALL_PAGE_BOX, "page": i},
+            className=f"wall-grid n{len(panels)}",
+            style={"display": "grid" if i == 0 else "none"},
+        )
+        for i, panels in enumerate(pages)
+    ]
+    ack = (
+        [html.Button(t("wall.ack", lang), id=ids.WALL_ACK, className="takeover-ack")]
+        if role in ACK_ROLES
+        else []
+    )
+    return html.Div(
+        [
+            dcc.Store(id=ids.WALL_SCREEN, data=screen.id),
+            dcc.Store(id=ids.WALL_SNAPSHOT),
+            dcc.Store(id=ids.WALL_PAGE, data=0),
+            dcc.Store(id=ids.WALL_VIEWPORT, data=1080),
+            dcc.Interval(id=ids.WALL_TICK, interval=int(screen.refresh_s * 1000), n_intervals=0),
+            dcc.Interval(id=ids.WALL_ROTATE, interval=screen.rotate_s * 1000, disabled=len(pages) < 2),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(rm.ctx.config.commune.name, className="wall-commune", id="wall-commune"),
+                            html.Div(screen.title, className="wall-title"),
+                        ],
+                        className="wall-head-left",
+                    ),
+                    html.Div(id=ids.WALL_FRESHNESS, className="wall-freshness"),
+                    html.Div(
+                        [
+                            html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
+                            html.Div(id=ids.WALL_DATE, className="wall-date"),
+                        ],
+                        className="wall-head-right",
+                    ),
+                ],
+                className="wall-head",
+            ),
+            html.Div(t("wall.disconnected", lang), id="wall-offline", className="wall-offline"),
+            html.Div(
+                [
+                    html.Div(t("wall.takeover", lang), className="takeover-title"),
+                    html.Div(id=ids.WALL_TAKEOVER_TEXT, className="takeover-text"),
+                    *ack,
+                    html.Div(id=ids.WALL_ACK_DONE, className="takeover-done"),
+                ],
+                id=ids.WALL_TAKEOVER,
+                className="takeover",
+            ),
+            html.Div(boxes, className="wall-body"),
+            html.Div(id=ids.WALL_DEVICES, className="wall-devices"),
+        ],
+        className="wall",
+        **{"data-refresh-ms": str(int(screen.refresh_s * 1000))},
+    )
 
 
 def _panel(name: str, page: int, lang: str) -> html.Div:
-    return html.Div([html.Div(t(f"panel.{name}", lang), className="panel-title"),
-                     html.Div(id={"type": ids.WALL_PANEL, "panel": name, "page": page}, className="panel-body")],
-                    className=f"panel panel-{name}")
+    return html.Div(
+        [
+            html.Div(t(f"panel.{name}", lang), className="panel-title"),
+            html.Div(id={"type": ids.WALL_PANEL, "panel": name, "page": page}, className="panel-body"),
+        ],
+        className=f"panel panel-{name}",
+    )
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     public_screens = set(rm.ctx.config.web.public_screens)
 
-    @app.callback(Output(ids.WALL_SNAPSHOT, "data"), Input(ids.WALL_TICK, "n_intervals"), State(ids.WALL_SCREEN, "data"))
+    @app.callback(
+        Output(ids.WALL_SNAPSHOT, "data"), Input(ids.WALL_TICK, "n_intervals"), State(ids.WALL_SCREEN, "data")
+    )
     def refresh(_n: int, screen_id: str) -> dict | None:
         screen = _screen(rm, screen_id)
         public = screen_id in public_screens
@@ -74,13 +117,19 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
 
     app.clientside_callback(
         "function(n) { return window.innerHeight || 1080; }",
-        Output(ids.WALL_VIEWPORT, "data"), Input(ids.WALL_TICK, "n_intervals"),
+        Output(ids.WALL_VIEWPORT, "data"),
+        Input(ids.WALL_TICK, "n_intervals"),
     )
     for name in PANELS:
         _register_panel(app, name)
 
-    @app.callback(Output(ids.WALL_CLOCK, "children"), Output(ids.WALL_DATE, "children"),
-                  Output(ids.WALL_FRESHNESS, "children"), Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
+    @app.callback(
+        Output(ids.WALL_CLOCK, "children"),
+        Output(ids.WALL_DATE, "children"),
+        Output(ids.WALL_FRESHNESS, "children"),
+        Input(ids.WALL_SNAPSHOT, "data"),
+        SCREEN,
+    )
     def header(snap: dict | None, _screen: str) -> tuple[Any, Any, Any]:
         if not snap:
             return "--:--:--", "", ""
@@ -92,32 +141,49 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     def devices(snap: dict | None, _screen: str) -> Any:
         return wall_panels.device_tiles(snap, current_lang()) if snap else None
 
-    @app.callback(Output(ids.WALL_TAKEOVER, "className"), Output(ids.WALL_TAKEOVER_TEXT, "children"),
-                  Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
+    @app.callback(
+        Output(ids.WALL_TAKEOVER, "className"),
+        Output(ids.WALL_TAKEOVER_TEXT, "children"),
+        Input(ids.WALL_SNAPSHOT, "data"),
+        SCREEN,
+    )
     def takeover(snap: dict | None, _screen: str) -> tuple[str, Any]:
         alert = (snap or {}).get("takeover")
         if not alert:
             return "takeover", None
         detail = alert.get("detail") or ""
-        return "takeover active", [html.Div(wall_panels.alert_text(alert, current_lang())),
-                                   html.Div(detail, className="takeover-detail")]
+        return "takeover active", [
+            html.Div(wall_panels.alert_text(alert, current_lang())),
+            html.Div(detail, className="takeover-detail"),
+        ]
 
-    @app.callback(Output(ids.WALL_PAGE, "data"), Input(ids.WALL_ROTATE, "n_intervals"),
-                  State(ids.WALL_PAGE, "data"), State(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_SCREEN, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.WALL_PAGE, "data"),
+        Input(ids.WALL_ROTATE, "n_intervals"),
+        State(ids.WALL_PAGE, "data"),
+        State(ids.WALL_SNAPSHOT, "data"),
+        State(ids.WALL_SCREEN, "data"),
+        prevent_initial_call=True,
+    )
     def rotate(_n: int, page: int, snap: dict | None, screen_id: str) -> Any:
         screen = _screen(rm, screen_id)
         if screen is None or (snap or {}).get("takeover"):
             return dash.no_update  # a critical alert on screen pauses the rotation
         return ((page or 0) + 1) % len(screen_panels(screen))
 
-    @app.callback(Output({"type": ids.WALL_PAGE_BOX, "page": ALL}, "style"), Input(ids.WALL_PAGE, "data"), SCREEN)
+    @app.callback(
+        Output({"type": ids.WALL_PAGE_BOX, "page": ALL}, "style"), Input(ids.WALL_PAGE, "data"), SCREEN
+    )
     def show_page(page: int, _screen: str) -> list[dict]:
         count = len(dash.callback_context.outputs_list)
         return [{"display": "grid" if i == (page or 0) else "none"} for i in range(count)]
 
-    @app.callback(Output(ids.WALL_ACK_DONE, "children"), Input(ids.WALL_ACK, "n_clicks"),
-                  State(ids.WALL_SNAPSHOT, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.WALL_ACK_DONE, "children"),
+        Input(ids.WALL_ACK, "n_clicks"),
+        State(ids.WALL_SNAPSHOT, "data"),
+        prevent_initial_call=True,
+    )
     def acknowledge(_n: int, snap: dict | None) -> str:
         alert = (snap or {}).get("takeover")
         principal = current_principal()
@@ -128,8 +194,12 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
 
 
 def _register_panel(app: dash.Dash, name: str) -> None:
-    @app.callback(Output({"type": ids.WALL_PANEL, "panel": name, "page": ALL}, "children"),
-                  Input(ids.WALL_SNAPSHOT, "data"), State(ids.WALL_VIEWPORT, "data"), SCREEN)
+    @app.callback(
+        Output({"type": ids.WALL_PANEL, "panel": name, "page": ALL}, "children"),
+        Input(ids.WALL_SNAPSHOT, "data"),
+        State(ids.WALL_VIEWPORT, "data"),
+        SCREEN,
+    )
     def render(snap: dict | None, viewport_px: int | None, _screen: str) -> list[Any]:
         count = len(dash.callback_context.outputs_list)
         font = max(12, round((viewport_px or 1080) / 54))  # 20 px at 1080 lines, 40 px at 2160

@@ -18,17 +18,16 @@ from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.runtime import CameraStatus
 from camera.settings import CameraSystemConfig
-from indicators.demo_data import load_demo_figures
-from indicators.service import IndicatorService
-
 from config.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from dashboard.sensor_extras import sensor_extras
+from indicators.demo_data import load_demo_figures
+from indicators.service import IndicatorService
 from ingest.live_state import LiveState
-from ingest.state_db import StateDb
 from ingest.sqlite_store import SqliteStore
+from ingest.state_db import StateDb
 from sensors.models import Reading
 from tests.servers import free_port
 
@@ -60,8 +59,14 @@ def history(now: datetime, hours: int = 24) -> list[Reading]:
     for i in range(hours * 12, -1, -1):
         ts = now - timedelta(minutes=5 * i)
         k = hours * 12 - i
-        out.append(Reading("pam-qt-01", "air", ts,
-                           {"pm25": 30 + (k % 24), "pm10": 50 + (k % 30), "temperature": 28, "humidity": 70}))
+        out.append(
+            Reading(
+                "pam-qt-01",
+                "air",
+                ts,
+                {"pm25": 30 + (k % 24), "pm10": 50 + (k % 30), "temperature": 28, "humidity": 70},
+            )
+        )
         out.append(Reading("flood-01", "flood", ts, {"water_level_cm": 100 + k * 100 / (hours * 12)}))
         out.append(Reading("flood-02", "flood", ts, {"water_level_cm": 80.0}))
     return out
@@ -97,8 +102,9 @@ class FrameWriter:
         now = time.time()
         for cam_id in self.online:
             self.hub.runtime.write_latest(cam_id, jpeg)
-            self.hub.runtime.write_status(CameraStatus(cam_id, "synthetic:", True, now, 5.0, 2.0, 0.1, 0, 0,
-                                                       320, 180, now))
+            self.hub.runtime.write_status(
+                CameraStatus(cam_id, "synthetic:", True, now, 5.0, 2.0, 0.1, 0, 0, 320, 180, now)
+            )
 
     def _run(self) -> None:
         while not self._stop.wait(self.period_s):
@@ -121,13 +127,24 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     indicators = IndicatorService(config, db_path=tmp_path / "figures.sqlite", store=store)
     indicators.start()
     load_demo_figures(indicators.db, indicators.catalogue)
-    hub = CameraHub(config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run"))
+    hub = CameraHub(
+        config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run")
+    )
     frames = FrameWriter(hub).start()
     state_db = StateDb(tmp_path / "state.sqlite")
-    state_db.add_dead_letter("coc/quang-tho/air/pam-qt-01/state", b'{"pm25": "NaN"}', "pm25: not a finite number", now)
+    state_db.add_dead_letter(
+        "coc/quang-tho/air/pam-qt-01/state", b'{"pm25": "NaN"}', "pm25: not a finite number", now
+    )
     state_db.note_unknown_device("air", "pam-moi-02", "coc/quang-tho/air/pam-moi-02/state", now)
-    context = AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub, indicators=indicators,
-                         state_db=state_db)
+    context = AppContext(
+        config=config,
+        store=store,
+        live=live,
+        alerts=alerts,
+        cameras=hub,
+        indicators=indicators,
+        state_db=state_db,
+    )
     context.extras["sensor_extras"] = sensor_extras  # as run_coc.py installs it for GET /api/sensors
     yield context
     frames.stop()
@@ -152,7 +169,9 @@ def login(client, role: str) -> None:
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     name = USERS[role]
-    response = client.post("/login", data={"username": name, "password": password_of(name), "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": name, "password": password_of(name), "csrf_token": token}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
 

@@ -30,9 +30,15 @@ def _in(component_id, prop, value):
 
 def body(output, inputs, state=()):
     key = f"{output['id']}.{output['property']}" if isinstance(output["id"], str) else "x"
-    return {"output": key, "outputs": output, "inputs": list(inputs), "state": list(state),
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if isinstance(inputs[0], dict)
-            and isinstance(inputs[0]["id"], str) else []}
+    return {
+        "output": key,
+        "outputs": output,
+        "inputs": list(inputs),
+        "state": list(state),
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]
+        if isinstance(inputs[0], dict) and isinstance(inputs[0]["id"], str)
+        else [],
+    }
 
 
 def _click(kind, alert_id="a-1"):
@@ -41,30 +47,84 @@ def _click(kind, alert_id="a-1"):
 
 CALLBACKS = {
     "router": (body(_out("app-page", "children"), [_in("app-url", "pathname", "/kpi")]), set(ROLES)),
-    "wall refresh": (body(_out("wall-snapshot", "data"), [_in("wall-tick", "n_intervals", 1)],
-                          [_in("wall-screen", "data", "overview")]), {"admin", "operator", "leader"}),
-    "public wall refresh": (body(_out("wall-snapshot", "data"), [_in("wall-tick", "n_intervals", 1)],
-                                 [_in("wall-screen", "data", "street")]), {"admin", "operator", "leader", None}),
-    "wall ack": (body(_out("wallack-done", "children"), [_in("wallack-button", "n_clicks", 1)],
-                      [_in("wall-snapshot", "data", None)]), {"admin", "operator"}),
-    "camera grid": (body(_out("cam-grid", "children"), [_in("cam-filter", "value", "all"),
-                                                         _in("cam-area", "value", None),
-                                                         _in("cam-tick", "n_intervals", 1)]),
-                    {"admin", "operator", "police"}),
-    "camera ack": (body(_out("camack-done", "children"), [_click("camack-ack"), _click("camack-resolve")],
-                        [[_in({"type": "camack-note", "alert": "a-1"}, "value", "ok")]]),
-                   {"admin", "operator", "police"}),
-    "kpi body": (body(_out("kpi-body", "children"), [_in("kpi-period", "value", "2026-10"),
-                                                     _in("kpi-months", "value", 12)]), {"admin", "operator", "leader"}),
-    "alerts table": (body(_out("alerts-table", "children"), [_in("alerts-status", "value", "open"),
-                                                             _in("alerts-kind", "value", None),
-                                                             _in("alerts-tick", "n_intervals", 1),
-                                                             _in("alertack-done", "children", None)]),
-                     {"admin", "operator", "leader"}),
-    "alert ack": (body(_out("alertack-done", "children"), [_click("alertack-ack"), _click("alertack-resolve")],
-                       [[_in({"type": "alertack-note", "alert": "a-1"}, "value", "ok")]]), {"admin", "operator"}),
-    "sensor charts": (body(_out("sensor-charts", "children"), [_in("sensor-range", "value", "24h")],
-                           [_in("sensor-id", "data", "pam-qt-01")]), {"admin", "operator"}),
+    "wall refresh": (
+        body(
+            _out("wall-snapshot", "data"),
+            [_in("wall-tick", "n_intervals", 1)],
+            [_in("wall-screen", "data", "overview")],
+        ),
+        {"admin", "operator", "leader"},
+    ),
+    "public wall refresh": (
+        body(
+            _out("wall-snapshot", "data"),
+            [_in("wall-tick", "n_intervals", 1)],
+            [_in("wall-screen", "data", "street")],
+        ),
+        {"admin", "operator", "leader", None},
+    ),
+    "wall ack": (
+        body(
+            _out("wallack-done", "children"),
+            [_in("wallack-button", "n_clicks", 1)],
+            [_in("wall-snapshot", "data", None)],
+        ),
+        {"admin", "operator"},
+    ),
+    "camera grid": (
+        body(
+            _out("cam-grid", "children"),
+            [
+                _in("cam-filter", "value", "all"),
+                _in("cam-area", "value", None),
+                _in("cam-tick", "n_intervals", 1),
+            ],
+        ),
+        {"admin", "operator", "police"},
+    ),
+    "camera ack": (
+        body(
+            _out("camack-done", "children"),
+            [_click("camack-ack"), _click("camack-resolve")],
+            [[_in({"type": "camack-note", "alert": "a-1"}, "value", "ok")]],
+        ),
+        {"admin", "operator", "police"},
+    ),
+    "kpi body": (
+        body(
+            _out("kpi-body", "children"),
+            [_in("kpi-period", "value", "2026-10"), _in("kpi-months", "value", 12)],
+        ),
+        {"admin", "operator", "leader"},
+    ),
+    "alerts table": (
+        body(
+            _out("alerts-table", "children"),
+            [
+                _in("alerts-status", "value", "open"),
+                _in("alerts-kind", "value", None),
+                _in("alerts-tick", "n_intervals", 1),
+                _in("alertack-done", "children", None),
+            ],
+        ),
+        {"admin", "operator", "leader"},
+    ),
+    "alert ack": (
+        body(
+            _out("alertack-done", "children"),
+            [_click("alertack-ack"), _click("alertack-resolve")],
+            [[_in({"type": "alertack-note", "alert": "a-1"}, "value", "ok")]],
+        ),
+        {"admin", "operator"},
+    ),
+    "sensor charts": (
+        body(
+            _out("sensor-charts", "children"),
+            [_in("sensor-range", "value", "24h")],
+            [_in("sensor-id", "data", "pam-qt-01")],
+        ),
+        {"admin", "operator"},
+    ),
     "admin body": (body(_out("admin-body", "children"), [_in("admin-tick", "n_intervals", 1)]), {"admin"}),
 }
 
@@ -75,6 +135,7 @@ def as_role(client):
         if role is not None:
             login(client, role)
         return client
+
     return make
 
 
@@ -99,8 +160,11 @@ def test_callbacks_by_role(as_role, role):
     for name, (payload, allowed) in CALLBACKS.items():
         response = client.post("/_dash-update-component", json=payload, headers=headers)
         expected = 200 if role in allowed else (401 if role is None else 403)
-        assert response.status_code in ((200, 204) if expected == 200 else (expected,)), (role, name,
-                                                                                          response.status_code)
+        assert response.status_code in ((200, 204) if expected == 200 else (expected,)), (
+            role,
+            name,
+            response.status_code,
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -118,8 +182,11 @@ def test_router_refuses_a_forged_path(as_role):
     """The router callback checks the role itself: a leader asking it for /admin gets the 403 content."""
     client = as_role("leader")
     payload = body(_out("app-page", "children"), [_in("app-url", "pathname", "/admin")])
-    response = client.post("/_dash-update-component", json=payload,
-                           headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
+    response = client.post(
+        "/_dash-update-component",
+        json=payload,
+        headers={"X-CSRFToken": client.get_cookie("_csrf_token").value},
+    )
     assert response.status_code == 200 and "page-forbidden" in response.get_data(as_text=True)
 
 
@@ -131,8 +198,10 @@ def test_callback_without_csrf_token_is_refused(as_role):
     assert client.post("/_dash-update-component", json=payload, headers=bad).status_code == 403
 
 
-@pytest.mark.parametrize(("role", "home"), [("admin", "/admin"), ("operator", "/wall/overview"),
-                                             ("police", "/cameras"), ("leader", "/kpi")])
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("admin", "/admin"), ("operator", "/wall/overview"), ("police", "/cameras"), ("leader", "/kpi")],
+)
 def test_root_sends_each_role_home(as_role, role, home):
     response = as_role(role).get("/")
     assert response.status_code == 302 and response.headers["Location"] == home

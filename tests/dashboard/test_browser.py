@@ -16,8 +16,16 @@ from sensors.models import Reading
 from tests.dashboard.conftest import USERS, password_of
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HOMES = {"admin": "/admin", "operator": "/wall/overview", "police": "/cameras", "leader": "/kpi"}
 HOME_MARK = {"admin": ".admin", "operator": ".wall", "police": ".police", "leader": ".kpi-page"}
 
@@ -93,7 +101,7 @@ def test_a_level_iii_flood_reading_takes_over_the_wall_within_5_s(browser, serve
     expect(page.locator(".device-tile").first).to_be_visible(timeout=10_000)
     expect(page.locator(".takeover.active")).to_have_count(0)
     reading = Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 362.0})
-    ctx.live.apply([reading])       # what the ingester's listeners do with an accepted reading
+    ctx.live.apply([reading])  # what the ingester's listeners do with an accepted reading
     ctx.alerts.on_readings([reading])
     banner = page.locator(".takeover.active")
     expect(banner).to_be_visible(timeout=5_000)
@@ -120,8 +128,15 @@ def test_public_screen_opens_without_login_and_shows_no_camera_image(browser, se
 def camera_intrusion(ctx) -> str:
     """A camera worker's intrusion event with its snapshot, as the ingester hands it to the hub's log and alerts."""
     now = datetime.now(UTC)
-    event = CameraEvent("cam-01", now, EventType.INTRUSION, event_id=f"cam-01-{int(now.timestamp())}",
-                        zone="Sân UBND", score=0.8, snapshot="cam-01/intrusion.jpg")
+    event = CameraEvent(
+        "cam-01",
+        now,
+        EventType.INTRUSION,
+        event_id=f"cam-01-{int(now.timestamp())}",
+        zone="Sân UBND",
+        score=0.8,
+        snapshot="cam-01/intrusion.jpg",
+    )
     path = ctx.cameras.system.snapshot_dir / event.snapshot
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ctx.cameras.latest_jpeg("cam-01"))

@@ -13,13 +13,17 @@ from tests.dashboard.conftest import login, password_of
 
 
 def _token(client) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(
+        1
+    )
 
 
 def test_hash_password_is_scrypt_and_checks():
     hashed = hash_password("mật khẩu dài")
     assert hashed.startswith("scrypt:")
-    users = [type("U", (), {"username": "a", "role": "admin", "password_hash": hashed, "display_name": None})()]
+    users = [
+        type("U", (), {"username": "a", "role": "admin", "password_hash": hashed, "display_name": None})()
+    ]
     assert check_login(users, "a", "mật khẩu dài").role == "admin"
     assert check_login(users, "a", "sai") is None
     assert check_login(users, "khong-co", "mật khẩu dài") is None
@@ -31,7 +35,9 @@ def test_login_page_is_vietnamese_and_has_a_csrf_field(client):
 
 
 def test_wrong_password_is_refused(client):
-    response = client.post("/login", data={"username": "vanhanh", "password": "sai", "csrf_token": _token(client)})
+    response = client.post(
+        "/login", data={"username": "vanhanh", "password": "sai", "csrf_token": _token(client)}
+    )
     assert response.status_code == 401 and "Sai tên đăng nhập" in response.get_data(as_text=True)
 
 
@@ -43,8 +49,10 @@ def test_login_without_csrf_token_is_refused(client):
 
 def test_attempts_are_rate_limited_per_user(client):
     token = _token(client)
-    codes = [client.post("/login", data={"username": "congan", "password": "sai", "csrf_token": token}).status_code
-             for _ in range(6)]
+    codes = [
+        client.post("/login", data={"username": "congan", "password": "sai", "csrf_token": token}).status_code
+        for _ in range(6)
+    ]
     assert codes[:5] == [401] * 5 and codes[5] == 429
     right = {"username": "congan", "password": password_of("congan"), "csrf_token": token}
     assert client.post("/login", data=right).status_code == 429  # even the right password waits
@@ -62,8 +70,9 @@ def test_throttle_counts_per_address_and_forgets_after_the_window():
 
 def test_session_cookie_is_httponly_and_samesite(client):
     token = _token(client)
-    response = client.post("/login", data={"username": "lanhdao", "password": password_of("lanhdao"),
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "lanhdao", "password": password_of("lanhdao"), "csrf_token": token}
+    )
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("coc_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -81,8 +90,10 @@ def test_login_returns_to_the_page_asked_for(client):
     assert 'name="next" value="/alerts"' in page
 
 
-@pytest.mark.parametrize(("target", "safe"), [("/kpi", "/kpi"), ("https://evil.example/x", "/"), ("//evil", "/"),
-                                              (None, "/"), ("kpi", "/")])
+@pytest.mark.parametrize(
+    ("target", "safe"),
+    [("/kpi", "/kpi"), ("https://evil.example/x", "/"), ("//evil", "/"), (None, "/"), ("kpi", "/")],
+)
 def test_only_local_paths_are_followed_after_login(target, safe):
     assert safe_next(target) == safe
 

@@ -15,10 +15,13 @@ from tests.dashboard.conftest import login
 
 
 def refresh_body(screen: str) -> dict:
-    return {"output": "wall-snapshot.data", "outputs": {"id": "wall-snapshot", "property": "data"},
-            "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-            "state": [{"id": "wall-screen", "property": "data", "value": screen}],
-            "changedPropIds": ["wall-tick.n_intervals"]}
+    return {
+        "output": "wall-snapshot.data",
+        "outputs": {"id": "wall-snapshot", "property": "data"},
+        "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
+        "state": [{"id": "wall-screen", "property": "data", "value": screen}],
+        "changedPropIds": ["wall-tick.n_intervals"],
+    }
 
 
 def test_snapshot_has_a_tile_for_every_device_and_the_commune(app, ctx):
@@ -45,8 +48,11 @@ def test_public_snapshot_carries_no_camera(app, ctx):
 
 def test_wall_page_refresh_returns_the_commune_devices(client):
     login(client, "leader")
-    response = client.post("/_dash-update-component", json=refresh_body("overview"),
-                           headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
+    response = client.post(
+        "/_dash-update-component",
+        json=refresh_body("overview"),
+        headers={"X-CSRFToken": client.get_cookie("_csrf_token").value},
+    )
     data = response.get_json()["response"]["wall-snapshot"]["data"]
     assert data["screen"] == "overview" and len(data["sensors"]) == 3
 
@@ -72,12 +78,17 @@ def test_rotation_advances_and_pauses_during_a_takeover(client):
     headers = {"X-CSRFToken": client.get_cookie("_csrf_token").value}
 
     def rotate(page: int, snap: dict) -> int:
-        body = {"output": "wall-page.data", "outputs": {"id": "wall-page", "property": "data"},
-                "inputs": [{"id": "wall-rotate", "property": "n_intervals", "value": 3}],
-                "state": [{"id": "wall-page", "property": "data", "value": page},
-                          {"id": "wall-snapshot", "property": "data", "value": snap},
-                          {"id": "wall-screen", "property": "data", "value": "overview"}],
-                "changedPropIds": ["wall-rotate.n_intervals"]}
+        body = {
+            "output": "wall-page.data",
+            "outputs": {"id": "wall-page", "property": "data"},
+            "inputs": [{"id": "wall-rotate", "property": "n_intervals", "value": 3}],
+            "state": [
+                {"id": "wall-page", "property": "data", "value": page},
+                {"id": "wall-snapshot", "property": "data", "value": snap},
+                {"id": "wall-screen", "property": "data", "value": "overview"},
+            ],
+            "changedPropIds": ["wall-rotate.n_intervals"],
+        }
         return client.post("/_dash-update-component", json=body, headers=headers)
 
     assert rotate(0, {}).get_json()["response"]["wall-page"]["data"] == 1
@@ -89,20 +100,33 @@ def test_screen_panels_first_page_then_pages(config):
     assert screen_panels(config.walls[0]) == [["map", "air", "flood", "alerts", "cameras"], ["kpis", "clock"]]
 
 
-@pytest.mark.parametrize(("aqi", "expected"), [
-    ({"vn": 86, "us": 119, "category": "moderate", "colour": "#FFFF00", "dominant": "pm25"}, (86, "Trung bình")),
-    ({"vn": {"value": 160, "category": "bad", "colour": "#FF0000", "label_vi": "Xấu"}, "us": {"value": 170}},
-     (160, "Xấu")),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("aqi", "expected"),
+    [
+        (
+            {"vn": 86, "us": 119, "category": "moderate", "colour": "#FFFF00", "dominant": "pm25"},
+            (86, "Trung bình"),
+        ),
+        (
+            {
+                "vn": {"value": 160, "category": "bad", "colour": "#FF0000", "label_vi": "Xấu"},
+                "us": {"value": 170},
+            },
+            (160, "Xấu"),
+        ),
+        (None, None),
+    ],
+)
 def test_normalise_aqi_accepts_both_shapes(aqi, expected):
     flat = normalise_aqi(aqi)
     assert (None if flat is None else (flat["vn"], flat["category_vi"])) == expected
 
 
 def test_normalise_flood_adds_lines_colour_and_next_level():
-    flat = normalise_flood({"water_level_cm": 260.0, "alarm_level": 2, "trend_cm_per_h": 10.0,
-                            "minutes_to_next_level": 540}, (150, 250, 350))
+    flat = normalise_flood(
+        {"water_level_cm": 260.0, "alarm_level": 2, "trend_cm_per_h": 10.0, "minutes_to_next_level": 540},
+        (150, 250, 350),
+    )
     assert flat["alarm_levels_cm"] == [150, 250, 350] and flat["next_level"] == 3 and flat["eta_min"] == 540
 
 
