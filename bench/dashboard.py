@@ -8,7 +8,8 @@ for `--devices` devices (4 air monitors with 4 fields, the rest flood points). T
 free port with live state, the alerts service and the sensor_extras hook as run_coc.py wires them. Measured:
 (a) build_snapshot() in-process, the work of the refresh callback (cold: first call with empty caches; warm: the
 steady state of a wall refreshing every 2 s); (b) the refresh callback over HTTP (POST /_dash-update-component,
-JSON included), p50 / p95 / max; (c) first render in headless Chromium: from navigation to the AQI value on screen.
+JSON included), p50 / p95 / max, steady and with a new reading from every device before each refresh (nothing
+cached for the devices' AQI and flood extras); (c) first render in headless Chromium: from navigation to the AQI value on screen.
 Target: (b) p95 ≤ 100 ms.
 """
 
@@ -32,10 +33,10 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from alerts.service import AlertService  # noqa: E402
 from config.loader import parse_config  # noqa: E402
+from dashboard.api.air_flood import context_extras  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.auth import hash_password  # noqa: E402
 from dashboard.context import AppContext  # noqa: E402
-from dashboard.sensor_extras import sensor_extras  # noqa: E402
 from dashboard.wall_snapshot import build_snapshot  # noqa: E402
 from ingest.live_state import LiveState  # noqa: E402
 from ingest.sqlite_store import SqliteStore  # noqa: E402
@@ -108,6 +109,15 @@ def fill(store: SqliteStore, config, end: datetime, days: int) -> int:
     return total + len(batch)
 
 
+def new_readings(store: SqliteStore, live: LiveState, config) -> None:
+    """One new reading per device, stored and applied to live state, as the ingester does."""
+    now = datetime.now(UTC)
+    batch = [Reading(s.id, s.kind.value, now, {"pm25": 31.0, "pm10": 45.0, "humidity": 70.0}
+                     if s.kind.value == "air" else {"water_level_cm": 120.0}) for s in config.sensors]
+    store.write(batch)
+    live.apply(batch)
+
+
 def stats_ms(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
@@ -124,7 +134,7 @@ def login(base: str) -> requests.Session:
     return session
 
 
-def http_refresh(base: str, rounds: int) -> list[float]:
+def http_refresh(base: str, rounds: int, before_each=None) -> list[float]:
     session = login(base)
     headers = {"X-CSRFToken": session.cookies.get("_csrf_token")}
     body = {
@@ -136,6 +146,8 @@ def http_refresh(base: str, rounds: int) -> list[float]:
     }
     times = []
     for _ in range(rounds):
+        if before_each is not None:
+            before_each()
         start = time.perf_counter()
         response = session.post(f"{base}/_dash-update-component", json=body, headers=headers, timeout=30)
         times.append(time.perf_counter() - start)
@@ -187,7 +199,7 @@ def main() -> None:
         alerts = AlertService(config, "coc/bench", None, Path(tmp) / "alerts.sqlite", live, channels=[])
         alerts.start(tick=False)
         ctx = AppContext(config=config, store=store, live=live, alerts=alerts)
-        ctx.extras["sensor_extras"] = sensor_extras
+        ctx.extras["sensor_extras"] = context_extras
         app = create_app(ctx)
         rm = ctx.extras["read_model"]
         with app.server.test_request_context():
@@ -208,6 +220,10 @@ def main() -> None:
             times = http_refresh(base, args.rounds)
             verdict = "OK" if sorted(times)[int(len(times) * 0.95) - 1] <= 0.100 else "ABOVE TARGET"
             print(f"refresh callback over HTTP: {stats_ms(times)} (target p95 ≤ 100 ms: {verdict})")
+            fresh = http_refresh(base, args.rounds, lambda: new_readings(store, live, config))
+            verdict = "OK" if sorted(fresh)[int(len(fresh) * 0.95) - 1] <= 0.100 else "ABOVE TARGET"
+            print(f"  with a new reading from every device before each refresh (no cached extras): "
+                  f"{stats_ms(fresh)} ({verdict})")
             print(
                 f"first render in Chromium (navigation → AQI on screen): {first_render(base) * 1000:.0f} ms"
             )

@@ -6,21 +6,24 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
+from dashboard.api.air_flood import context_extras
 from dashboard.api.alerts import ACT_SOURCES
 from dashboard.api.health import health_report
 from dashboard.api.sensors import sensor_document
 from dashboard.context import AppContext
-from dashboard.sensor_extras import sensor_extras
 from dashboard.settings import Role
 from dashboard.sources import alert_rows, call_first, camera_rows, kpi_history, kpi_page, kpi_rows
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
+EXTRAS_TTL_S = 15.0
+CACHE_MAX = 2000
 
 
 class ReadModel:
@@ -72,6 +75,8 @@ class ReadModel:
         value = build()
         with self._lock:
             self._cache[key] = (now, value)
+            if len(self._cache) > CACHE_MAX:  # keys carry reading times: drop what no refresh can hit again
+                self._cache = {k: v for k, v in self._cache.items() if now - v[0] < 2 * TREND_TTL_S}
         return value
 
     def trend(self, device_id: str, field: str, hours: int = 24, every_s: int = 900) -> list[list[Any]]:
@@ -89,15 +94,13 @@ class ReadModel:
     # -- devices -------------------------------------------------------------------------------------------
     def sensors(self) -> list[dict[str, Any]]:
         """Every configured device as GET /api/sensors shows it, plus `age_s`; `aqi` and `flood` flattened for
-        the screens (computed by dashboard.sensor_extras when the API's hook is not installed)."""
+        the screens. The extras hook (dashboard.api.air_flood.context_extras when run_coc.py installed none)
+        runs at most once per device and new reading, or every EXTRAS_TTL_S for the trend."""
         now = self.now()
-        hooked = "sensor_extras" in self.ctx.extras
+        view = replace(self.ctx, extras={**self.ctx.extras, "sensor_extras": self._extras})
         rows = []
         for sensor in self.ctx.config.sensors:
-            row = sensor_document(self.ctx, sensor)
-            if not hooked:
-                state = self.ctx.live.get(sensor.id) if self.ctx.live is not None else None
-                row.update(sensor_extras(self.ctx, sensor, state))
+            row = sensor_document(view, sensor)
             last_seen = row.get("last_seen")
             row["age_s"] = (now - datetime.fromisoformat(last_seen)).total_seconds() if last_seen else None
             if sensor.kind.value == "air":
@@ -106,6 +109,11 @@ class ReadModel:
                 row["flood"] = sv.normalise_flood(row.get("flood"), sensor.alarm_levels_cm)
             rows.append(row)
         return rows
+
+    def _extras(self, ctx: AppContext, sensor: Any, state: Any) -> dict[str, Any]:
+        hook = self.ctx.extras.get("sensor_extras") or context_extras
+        stamp = getattr(state, "last_ts", None)
+        return self._cached(("extras", sensor.id, stamp), lambda: hook(self.ctx, sensor, state), EXTRAS_TTL_S)
 
     # -- alerts, cameras, KPIs -----------------------------------------------------------------------------
     def alerts(self, status: str = "open", limit: int = 500) -> list[dict[str, Any]]:

@@ -70,7 +70,7 @@ def normalise_flood(flood: Any, levels_cm: Sequence[float]) -> dict[str, Any] | 
     """The `flood` of an /api/sensors row with the lines, colour and next line the screens need."""
     if not isinstance(flood, dict):
         return None
-    lines = list(flood.get("thresholds_cm") or flood.get("alarm_levels_cm") or levels_cm)
+    lines = list(flood.get("thresholds") or flood.get("thresholds_cm") or levels_cm)
     level = flood.get("water_level_cm")
     n = int(flood.get("alarm_level") or alarm_level(level, lines))
     return {

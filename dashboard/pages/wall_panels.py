@@ -10,7 +10,7 @@ from dash import html
 from dashboard import figures
 from dashboard.i18n import age_text, t
 from dashboard.pages.shell import missing_note
-from dashboard.pages.wall_measures import FONT_PX, wall_graph, air, flood
+from dashboard.pages.wall_measures import FONT_PX, air, flood, wall_graph
 from dashboard.sensor_view import STATE_COLOURS
 
 SEVERITY_COLOURS = {"critical": "#e03131", "major": "#f08c00", "warning": "#f0c419", "info": "#8fb8ff"}

@@ -19,10 +19,10 @@ from camera.hub import CameraHub
 from camera.runtime import CameraStatus
 from camera.settings import CameraSystemConfig
 from config.loader import parse_config
+from dashboard.api.air_flood import context_extras
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
-from dashboard.sensor_extras import sensor_extras
 from indicators.demo_data import load_demo_figures
 from indicators.service import IndicatorService
 from ingest.live_state import LiveState
@@ -145,7 +145,7 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
         indicators=indicators,
         state_db=state_db,
     )
-    context.extras["sensor_extras"] = sensor_extras  # as run_coc.py installs it for GET /api/sensors
+    context.extras["sensor_extras"] = context_extras  # as run_coc.py installs it for GET /api/sensors
     yield context
     frames.stop()
     state_db.close()

@@ -89,10 +89,12 @@ def test_a_role_cannot_open_another_roles_page_nor_call_its_callbacks(browser, s
 def test_wall_shows_the_aqi_value_and_colour_of_the_api(browser, served):
     page = open_as(browser, served.url, "operator")
     api = page.request.get(f"{served.url}/api/sensors").json()
-    air = next(s for s in api["sensors"] if s["kind"] == "air")["aqi"]
+    vn = next(s for s in api["sensors"] if s["kind"] == "air")["aqi"]["vn"]
     value = page.locator("#wall-aqi-value")
-    expect(value).to_have_text(str(air["vn"]), timeout=10_000)
-    assert value.get_attribute("data-colour") == air["colour"]
+    expect(value).to_have_text(str(vn["value"]), timeout=10_000)
+    assert value.get_attribute("data-colour") == vn["colour"]
+    red, green, blue = (int(vn["colour"][i:i + 2], 16) for i in (1, 3, 5))
+    expect(value).to_have_css("background-color", f"rgb({red}, {green}, {blue})")
     page.context.close()
 
 
