@@ -53,6 +53,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "air.indicative": ("tham khảo", "indicative"),
     "air.dominant": ("Chất ô nhiễm chính: {name}", "Dominant pollutant: {name}"),
     "air.us": ("US AQI", "US AQI"),
+    "air.no_index": ("Chưa đủ số liệu để tính VN_AQI (cần số liệu của 2 trong 3 giờ gần nhất)",
+                     "Not enough data for VN_AQI yet (needs 2 of the last 3 hours)"),
     "air.trend": ("24 giờ qua", "Last 24 hours"),
     "flood.level": ("Báo động {n}", "Alarm level {n}"),
     "flood.normal": ("Bình thường", "Normal"),

@@ -118,7 +118,11 @@ class ReadModel:
     # -- alerts, cameras, KPIs -----------------------------------------------------------------------------
     def alerts(self, status: str = "open", limit: int = 500) -> list[dict[str, Any]]:
         """Alerts as GET /api/alerts shows them; open ones most severe first, then newest first."""
-        return alert_rows(self.ctx.alerts, status, limit)
+        rows = alert_rows(self.ctx.alerts, status, limit)
+        for row in rows:
+            opened = alert_time(row)
+            row["opened_local"] = self.local(opened).strftime("%d/%m %H:%M") if opened else None
+        return rows
 
     def acknowledge(self, alert_id: str, who: str, role: str, note: str) -> str | None:
         """Acknowledge an alert; returns an error text or None."""

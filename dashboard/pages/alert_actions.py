@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard.i18n import current_lang, t
 from dashboard.pages.wall_panels import SEVERITY_COLOURS, alert_text
-from dashboard.read_model import ReadModel, alert_time
+from dashboard.read_model import ReadModel
 
 
 def alert_rows(
@@ -19,8 +19,8 @@ def alert_rows(
     ack_type: str,
     resolve_type: str,
     can_act: bool,
-    now: Any = None,
 ) -> Any:
+    """One row per alert: severity, snapshot, title, detail, local opening time and state; controls if allowed."""
     if not alerts:
         return html.Div(t("alerts.none", lang), className="calm")
     rows = []
@@ -28,7 +28,6 @@ def alert_rows(
         aid = str(a.get("id"))
         status = str(a.get("status", "open")).lower()
         severity = str(a.get("severity", "")).lower()
-        opened = alert_time(a)
         controls = (
             [
                 dcc.Input(
@@ -60,9 +59,7 @@ def alert_rows(
                             html.Div(alert_text(a, lang), className="alert-text"),
                             html.Div(a.get("detail") or "", className="alert-meta"),
                             html.Div(
-                                f"{opened:%d/%m %H:%M} · {t('status.' + status, lang)}"
-                                if opened
-                                else t("status." + status, lang),
+                                " · ".join(x for x in (a.get("opened_local"), who_acted(a, lang)) if x),
                                 className="alert-meta",
                             ),
                         ],
@@ -75,6 +72,15 @@ def alert_rows(
             )
         )
     return rows
+
+
+def who_acted(alert: dict[str, Any], lang: str) -> str:
+    """The state, with who acknowledged or resolved it and their note."""
+    status = str(alert.get("status", "open")).lower()
+    who = alert.get("resolved_by") if status == "resolved" else alert.get("acknowledged_by")
+    note = alert.get("resolved_note") if status == "resolved" else alert.get("acknowledged_note")
+    text = t("status." + status, lang) + (f" ({who})" if who else "")
+    return text + (f": {note}" if note else "")
 
 
 def act_on_alert(rm: ReadModel, principal: Any, notes: list[str | None], ack_type: str) -> str:

@@ -44,6 +44,9 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
                     html.Div(id=ids.CAM_GRID, className="cam-grid"),
                     html.Div(
                         [
+                            html.H2(t("cam.alerts", lang), style={"marginTop": 0}),
+                            html.Div(id=ids.CAM_ACK_DONE, className="done"),
+                            html.Div(id=ids.CAM_ALERTS, className="cam-alerts"),
                             html.Div(t("cam.pick", lang), id=ids.CAM_LIVE, className="cam-live"),
                             html.H2(t("cam.history", lang)),
                             html.Div(id=ids.CAM_HISTORY, className="cam-history"),
@@ -53,9 +56,6 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
                 ],
                 className="cam-layout",
             ),
-            html.H2(t("cam.alerts", lang)),
-            html.Div(id=ids.CAM_ACK_DONE, className="done"),
-            html.Div(id=ids.CAM_ALERTS, className="cam-alerts"),
         ],
         className="police",
     )

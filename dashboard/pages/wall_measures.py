@@ -94,7 +94,7 @@ def air(snap: dict[str, Any], lang: str) -> Any:
         body = (
             _aqi_block(s["aqi"], lang)
             if s.get("aqi")
-            else html.Div(t("missing", lang) + " (AQI)", className="missing")
+            else html.Div(t("air.no_index", lang), className="missing")
         )
         trend = snap.get("air_trend", {}).get(s["id"]) or []
         chart = html.Div(
@@ -112,18 +112,45 @@ def flood(snap: dict[str, Any], lang: str) -> Any:
     devices = [s for s in snap["sensors"] if s["kind"] == "flood" and s.get("flood")]
     if not devices:
         return html.Div(t("missing", lang), className="missing")
+    devices.sort(key=lambda s: -(s["flood"].get("alarm_level") or 0))  # the most threatened point first
+    if len(devices) > 2:  # many points: one line each, no chart (the sensor page has the history)
+        return html.Div([_flood_line(s, lang) for s in devices[:6]], className="flood-list lines")
     font = snap.get("font_px", FONT_PX)
-    rows = [_flood_row(s, snap.get("flood_trend", {}).get(s["id"]) or [], lang, font) for s in devices[:3]]
+    rows = [_flood_row(s, snap.get("flood_trend", {}).get(s["id"]) or [], lang, font) for s in devices]
     return html.Div(rows, className="flood-list" + (" multi" if len(rows) > 1 else ""))
+
+
+def _status_text(f: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The alarm label and the trend · time-to-next-level line of a flood point."""
+    n = f.get("alarm_level", 0)
+    status = f.get(f"label_{lang}") or (t("flood.level", lang, n=ROMAN[n]) if n else t("flood.normal", lang))
+    eta = ""
+    if f.get("eta_min") is not None and f.get("next_level"):
+        eta = t("flood.next", lang, n=ROMAN[f["next_level"]], eta=age_text(f["eta_min"] * 60, lang))
+    slope = f.get("trend_cm_per_h")
+    trend = " · ".join(x for x in (t("flood.trend", lang, v=slope) if slope is not None else "", eta) if x)
+    return status, trend
+
+
+def _flood_line(s: dict[str, Any], lang: str) -> html.Div:
+    f = s["flood"]
+    level, n = f.get("water_level_cm"), f.get("alarm_level", 0)
+    status, trend = _status_text(f, lang)
+    return html.Div([
+        html.Div([html.Div(s["name"], className="device-name"), html.Div(trend, className="flood-trend")],
+                 className="flood-line-name"),
+        html.Div([html.Span(f"{level:.0f}" if level is not None else "—", className="flood-value"),
+                  html.Span(" cm", className="flood-unit"),
+                  html.Span(trend_arrow(f.get("trend_cm_per_h")), className="flood-arrow")],
+                 style={"color": FLOOD_COLOURS[n]}, className="flood-line-value"),
+        html.Div(status, className="flood-status", style={"background": FLOOD_COLOURS[n]}),
+    ], className="flood-line")
 
 
 def _flood_row(s: dict[str, Any], trend: list, lang: str, font: int) -> html.Div:
     f = s["flood"]
     level, n = f.get("water_level_cm"), f.get("alarm_level", 0)
-    status = f.get(f"label_{lang}") or (t("flood.level", lang, n=ROMAN[n]) if n else t("flood.normal", lang))
-    eta = ""
-    if f.get("eta_min") is not None and f.get("next_level"):
-        eta = t("flood.next", lang, n=ROMAN[f["next_level"]], eta=age_text(f["eta_min"] * 60, lang))
+    status, trend_text = _status_text(f, lang)
     slope = f.get("trend_cm_per_h")
     info = html.Div(
         [
@@ -137,12 +164,7 @@ def _flood_row(s: dict[str, Any], trend: list, lang: str, font: int) -> html.Div
                 style={"color": FLOOD_COLOURS[n]},
             ),
             html.Div(status, className="flood-status", style={"background": FLOOD_COLOURS[n]}),
-            html.Div(
-                " · ".join(
-                    x for x in (t("flood.trend", lang, v=slope) if slope is not None else "", eta) if x
-                ),
-                className="flood-trend",
-            ),
+            html.Div(trend_text, className="flood-trend"),
         ],
         className="flood-info",
     )
