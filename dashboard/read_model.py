@@ -147,7 +147,7 @@ class ReadModel:
 
     def cameras(self) -> list[dict[str, Any]]:
         """Camera rows: id, name, online, last_frame age, area, open alert count."""
-        return camera_rows(self.ctx)
+        return camera_rows(self.ctx, self.now())
 
     def kpis(self, period: str | None = None, commune: str | None = "own") -> list[dict[str, Any]]:
         """KPI records as GET /api/kpis shows them (this commune unless `commune` is None: all)."""

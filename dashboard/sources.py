@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from dashboard.sensor_view import jsonable
@@ -46,17 +47,18 @@ def alert_rows(service: Any, status: str, limit: int) -> list[dict[str, Any]]:
     return rows[:limit]
 
 
-def camera_rows(ctx: Any) -> list[dict[str, Any]]:
+def camera_rows(ctx: Any, now: datetime) -> list[dict[str, Any]]:
     """Every configured camera as GET /api/cameras shows it (status unknown while the hub is absent), with
-    an `area`: the linked flood point's name, else the commune."""
+    an `area` (the linked flood point's name, else the commune) and `age_s` since its last frame."""
     listed = {row["id"]: row for row in call_first(ctx.cameras, ("list",)) or [] if isinstance(row, dict)}
     rows = []
     for cam in ctx.config.cameras:
         point = ctx.config.sensor(cam.flood_point) if getattr(cam, "flood_point", None) else None
         row = listed.get(cam.id) or {"id": cam.id, "name": cam.name, "online": False, "last_frame": None}
-        rows.append(
-            {**row, "area": point.name if point else ctx.config.commune.name, "known": cam.id in listed}
-        )
+        last = row.get("last_frame")
+        age_s = (now - datetime.fromisoformat(last)).total_seconds() if last else None
+        area = point.name if point else ctx.config.commune.name
+        rows.append({**row, "area": area, "known": cam.id in listed, "age_s": age_s})
     return rows
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import ids
+from dashboard import access, ids
 from dashboard.auth import current_principal
 from dashboard.i18n import age_text, current_lang, t
 from dashboard.pages import wall_panels
@@ -139,7 +139,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
 
     @app.callback(Output(ids.WALL_DEVICES, "children"), Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
     def devices(snap: dict | None, _screen: str) -> Any:
-        return wall_panels.device_tiles(snap, current_lang()) if snap else None
+        principal = current_principal()
+        linked = principal is not None and principal.role in access.PAGE_ROLES["sensors"]
+        return wall_panels.device_tiles(snap, current_lang(), linked) if snap else None
 
     @app.callback(
         Output(ids.WALL_TAKEOVER, "className"),

@@ -153,8 +153,9 @@ def clock(snap: dict[str, Any], lang: str) -> Any:
     )
 
 
-def device_tiles(snap: dict[str, Any], lang: str) -> list[html.Div]:
-    """One small tile per device: name, main value, online state and time since the last reading."""
+def device_tiles(snap: dict[str, Any], lang: str, linked: bool = False) -> list[Any]:
+    """One small tile per device: name, main value, online state and time since the last reading; a link to
+    the device's history page when `linked` (roles that may open it)."""
     tiles = []
     for s in snap["sensors"]:
         main = "water_level_cm" if s["kind"] == "flood" else "pm25"
@@ -166,8 +167,10 @@ def device_tiles(snap: dict[str, Any], lang: str) -> list[html.Div]:
             if s["age_s"] is not None
             else t("wall.never", lang)
         )
+        tile = html.A if linked else html.Div
+        extra = {"href": f"/sensors/{s['id']}"} if linked else {}
         tiles.append(
-            html.Div(
+            tile(
                 [
                     html.Div(
                         [html.Span(className="dot", style={"background": STATE_COLOURS[state]}), s["name"]],
@@ -181,6 +184,7 @@ def device_tiles(snap: dict[str, Any], lang: str) -> list[html.Div]:
                 ],
                 className=f"device-tile tile-{state}",
                 id=f"wall-tile-{s['id']}",
+                **extra,
             )
         )
     return tiles

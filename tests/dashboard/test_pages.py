@@ -65,3 +65,23 @@ def test_kpi_export_link_follows_the_period(client):
                [{"id": "kpi-period", "property": "value", "value": "2026-09"}])
     assert out["kpi-export-csv"]["href"] == "/api/kpis/export?format=csv&period=2026-09"
     assert client.get(out["kpi-export-xlsx"]["href"]).status_code == 200
+
+
+def _tiles(client) -> str:
+    refresh = call(client, {"id": "wall-snapshot", "property": "data"},
+                   [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
+                   [{"id": "wall-screen", "property": "data", "value": "overview"}])
+    out = call(client, {"id": "wall-devices", "property": "children"},
+               [{"id": "wall-snapshot", "property": "data", "value": refresh["wall-snapshot"]["data"]}],
+               [{"id": "wall-screen", "property": "data", "value": "overview"}])
+    return json.dumps(out, ensure_ascii=False)
+
+
+def test_device_tiles_link_to_the_sensor_page_only_for_roles_that_may_open_it(client):
+    login(client, "operator")
+    text = _tiles(client)
+    assert "Cầu Phò Nam" in text and "/sensors/flood-01" in text
+    client.post("/logout", data={"csrf_token": client.get_cookie("_csrf_token").value})
+    login(client, "leader")
+    text = _tiles(client)
+    assert "Cầu Phò Nam" in text and "/sensors/" not in text
