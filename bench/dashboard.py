@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""Dashboard benchmark: the wall refresh callback's server time over 90 days of 1-minute data, and first render.
+"""Dashboard benchmark: the wall refresh callback's server time over 90 days of 1-minute data, and first
+render.
 
 Run: `.venv/bin/python bench/dashboard.py [--days 90] [--devices 10] [--rounds 50]`
 
-Method. A SQLite store (ingest.sqlite_store) in a temporary directory is filled with `--days` of 1-minute readings
-for `--devices` devices (4 air monitors with 4 fields, the rest flood points). The app is served by werkzeug on a
-free port with live state, the alerts service and the sensor_extras hook as run_coc.py wires them. Measured:
-(a) build_snapshot() in-process, the work of the refresh callback (cold: first call with empty caches; warm: the
-steady state of a wall refreshing every 2 s); (b) the refresh callback over HTTP (POST /_dash-update-component,
-JSON included), p50 / p95 / max, steady and with a new reading from every device before each refresh (nothing
-cached for the devices' AQI and flood extras); (c) first render in headless Chromium: from navigation to the AQI value on screen.
-Target: (b) p95 ≤ 100 ms.
+Method. A SQLite store (ingest.sqlite_store) in a temporary directory is filled with `--days` of 1-minute
+readings for `--devices` devices (4 air monitors with 4 fields, the rest flood points). The app is served by
+werkzeug on a free port with live state, the alerts service and the sensor_extras hook as run_coc.py wires
+them. Measured: (a) build_snapshot() in-process, the work of the refresh callback (cold: first call with
+empty caches; warm: the steady state of a wall refreshing every 2 s); (b) the refresh callback over HTTP
+(POST /_dash-update-component, JSON included), p50 / p95 / max, steady and with a new reading from every
+device before each refresh (nothing cached for the devices' AQI and flood extras); (c) first render in
+headless Chromium: from navigation to the AQI value on screen. Target: (b) p95 ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -112,8 +113,17 @@ def fill(store: SqliteStore, config, end: datetime, days: int) -> int:
 def new_readings(store: SqliteStore, live: LiveState, config) -> None:
     """One new reading per device, stored and applied to live state, as the ingester does."""
     now = datetime.now(UTC)
-    batch = [Reading(s.id, s.kind.value, now, {"pm25": 31.0, "pm10": 45.0, "humidity": 70.0}
-                     if s.kind.value == "air" else {"water_level_cm": 120.0}) for s in config.sensors]
+    batch = [
+        Reading(
+            s.id,
+            s.kind.value,
+            now,
+            {"pm25": 31.0, "pm10": 45.0, "humidity": 70.0}
+            if s.kind.value == "air"
+            else {"water_level_cm": 120.0},
+        )
+        for s in config.sensors
+    ]
     store.write(batch)
     live.apply(batch)
 
@@ -222,8 +232,10 @@ def main() -> None:
             print(f"refresh callback over HTTP: {stats_ms(times)} (target p95 ≤ 100 ms: {verdict})")
             fresh = http_refresh(base, args.rounds, lambda: new_readings(store, live, config))
             verdict = "OK" if sorted(fresh)[int(len(fresh) * 0.95) - 1] <= 0.100 else "ABOVE TARGET"
-            print(f"  with a new reading from every device before each refresh (no cached extras): "
-                  f"{stats_ms(fresh)} ({verdict})")
+            print(
+                f"  with a new reading from every device before each refresh (no cached extras): "
+                f"{stats_ms(fresh)} ({verdict})"
+            )
             print(
                 f"first render in Chromium (navigation → AQI on screen): {first_render(base) * 1000:.0f} ms"
             )

@@ -1,4 +1,5 @@
-"""Who may open which page and run which callback: the role table, read by the server-side guard and the router."""
+"""Who may open which page and run which callback: the role table, read by the server-side guard and
+the router."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The app factory: one Flask server carrying the REST API, login and the guard, and the Dash app on top of it."""
+"""The app factory: one Flask server carrying the REST API, login and the guard, and the Dash app on
+top of it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""CSRF protection: a random token in the session, echoed by forms (field) and by Dash (X-CSRFToken header)."""
+"""CSRF protection: a random token in the session, echoed by forms (field) and by Dash (X-CSRFToken
+header)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Pure Plotly figure builders for the pages: trends, flood chart with alarm lines, offline map, KPI charts."""
+"""Pure Plotly figure builders for the pages: trends, flood chart with alarm lines, offline map, KPI
+charts."""
 
 from __future__ import annotations
 

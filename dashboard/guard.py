@@ -1,4 +1,5 @@
-"""The server-side gate in front of every request: login for pages, roles for pages and Dash callbacks, CSRF."""
+"""The server-side gate in front of every request: login for pages, roles for pages and Dash
+callbacks, CSRF."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Pure view rows for devices: the /api/sensors shape, with flood alarm level, trend and time to the next level."""
+"""Pure view rows for devices: the /api/sensors shape, with flood alarm level, trend and time to the
+next level."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def jsonable(value: Any) -> Any:
 
 
 def normalise_aqi(aqi: Any) -> dict[str, Any] | None:
-    """The `aqi` of an /api/sensors row in one flat shape, whether `vn`/`us` are numbers or AqiResult dicts."""
+    """The `aqi` of an /api/sensors row in one flat shape, whether `vn`/`us` are numbers or AqiResult
+    dicts."""
     if not isinstance(aqi, dict):
         return None
     vn, us = aqi.get("vn"), aqi.get("us")

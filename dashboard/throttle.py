@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 
 class LoginThrottle:
-    """Refuses logins for a key once it has `limit` failures within `window_s` seconds (in memory, thread-safe)."""
+    """Refuses logins for a key once it has `limit` failures within `window_s` seconds (in memory,
+    thread-safe)."""
 
     def __init__(
         self, per_user: int, per_ip: int, window_s: float, clock: Callable[[], float] = time.monotonic

@@ -1,4 +1,5 @@
-"""One snapshot of everything a wall screen shows, built in one server call per refresh (JSON for a dcc.Store)."""
+"""One snapshot of everything a wall screen shows, built in one server call per refresh (JSON for a
+dcc.Store)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The pages of the Dash app: the shell layout, the router (with its own role check) and each page's callbacks."""
+"""The pages of the Dash app: the shell layout, the router (with its own role check) and each page's
+callbacks."""
 
 from __future__ import annotations
 

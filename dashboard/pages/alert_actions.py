@@ -20,7 +20,8 @@ def alert_rows(
     resolve_type: str,
     can_act: bool,
 ) -> Any:
-    """One row per alert: severity, snapshot, title, detail, local opening time and state; controls if allowed."""
+    """One row per alert: severity, snapshot, title, detail, local opening time and state; controls if
+    allowed."""
     if not alerts:
         return html.Div(t("alerts.none", lang), className="calm")
     rows = []

@@ -1,4 +1,5 @@
-"""Alerts page /alerts: filters by status and kind, history; acknowledge and resolve for operators and admins."""
+"""Alerts page /alerts: filters by status and kind, history; acknowledge and resolve for operators and
+admins."""
 
 from __future__ import annotations
 

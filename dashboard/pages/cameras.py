@@ -1,4 +1,5 @@
-"""Police view /cameras: camera grid with filters, live MJPEG of one camera, its event history, camera alerts."""
+"""Police view /cameras: camera grid with filters, live MJPEG of one camera, its event history, camera
+alerts."""
 
 from __future__ import annotations
 

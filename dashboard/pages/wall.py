@@ -1,4 +1,5 @@
-"""Wall screens /wall/<id>: one refresh callback filling one snapshot store, small render callbacks per panel."""
+"""Wall screens /wall/<id>: one refresh callback filling one snapshot store, small render callbacks
+per panel."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The measurement panels of a wall: air quality (VN_AQI big in its colour) and flood points against their lines."""
+"""The measurement panels of a wall: air quality (VN_AQI big in its colour) and flood points against
+their lines."""
 
 from __future__ import annotations
 

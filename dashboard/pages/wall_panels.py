@@ -1,4 +1,5 @@
-"""What each wall panel shows, built from one snapshot dict (pure: snapshot and language in, components out)."""
+"""What each wall panel shows, built from one snapshot dict (pure: snapshot and language in,
+components out)."""
 
 from __future__ import annotations
 

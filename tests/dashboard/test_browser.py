@@ -93,7 +93,7 @@ def test_wall_shows_the_aqi_value_and_colour_of_the_api(browser, served):
     value = page.locator("#wall-aqi-value")
     expect(value).to_have_text(str(vn["value"]), timeout=10_000)
     assert value.get_attribute("data-colour") == vn["colour"]
-    red, green, blue = (int(vn["colour"][i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(vn["colour"][i : i + 2], 16) for i in (1, 3, 5))
     expect(value).to_have_css("background-color", f"rgb({red}, {green}, {blue})")
     page.context.close()
 
@@ -128,7 +128,8 @@ def test_public_screen_opens_without_login_and_shows_no_camera_image(browser, se
 
 
 def camera_intrusion(ctx) -> str:
-    """A camera worker's intrusion event with its snapshot, as the ingester hands it to the hub's log and alerts."""
+    """A camera worker's intrusion event with its snapshot, as the ingester hands it to the hub's log
+    and alerts."""
     now = datetime.now(UTC)
     event = CameraEvent(
         "cam-01",
@@ -213,7 +214,8 @@ def test_lost_connection_banner_appears_when_the_server_stops(browser, served):
 
 
 def test_wall_second_page_shows_kpi_tiles(browser, served, ctx):
-    """The rotation's second page (KPI tiles and clock), shown by switching the page store as rotation does."""
+    """The rotation's second page (KPI tiles and clock), shown by switching the page store as rotation
+    does."""
     page = open_as(browser, served.url, "operator")
     expect(page.locator("#wall-aqi-value")).to_be_visible(timeout=10_000)
     page.locator("[id*='wall-pagebox']").nth(1).evaluate("el => { el.style.display = 'grid'; }")

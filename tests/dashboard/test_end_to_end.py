@@ -1,5 +1,5 @@
-"""End to end: `run_coc.py run --demo` on free ports, a flood reading over level III published on MQTT, and the
-wall in headless Chromium taken over by the critical alert within 5 s."""
+"""End to end: `run_coc.py run --demo` on free ports, a flood reading over level III published on MQTT, and
+the wall in headless Chromium taken over by the critical alert within 5 s."""
 
 from __future__ import annotations
 

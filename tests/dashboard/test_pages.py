@@ -1,4 +1,5 @@
-"""The browser pages' callbacks through the real app: sensor history, alerts read-only for leaders, KPI export."""
+"""The browser pages' callbacks through the real app: sensor history, alerts read-only for leaders, KPI
+export."""
 
 from __future__ import annotations
 
@@ -10,30 +11,44 @@ from tests.dashboard.conftest import login
 def call(client, output: dict, inputs: list, state: list = (), changed: str = "") -> dict:
     keys = [f"{o['id']}.{o['property']}" for o in (output if isinstance(output, list) else [output])]
     key = keys[0] if not isinstance(output, list) else "..".join(["", "...".join(keys), ""])
-    body = {"output": key, "outputs": output, "inputs": inputs, "state": list(state),
-            "changedPropIds": [changed] if changed else []}
-    response = client.post("/_dash-update-component", json=body,
-                           headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
+    body = {
+        "output": key,
+        "outputs": output,
+        "inputs": inputs,
+        "state": list(state),
+        "changedPropIds": [changed] if changed else [],
+    }
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"X-CSRFToken": client.get_cookie("_csrf_token").value}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return response.get_json()["response"]
 
 
 def test_sensor_page_charts_every_field_and_the_aqi_history(client):
     login(client, "operator")
-    out = call(client, {"id": "sensor-charts", "property": "children"},
-               [{"id": "sensor-range", "property": "value", "value": "24h"}],
-               [{"id": "sensor-id", "property": "data", "value": "pam-qt-01"}])
+    out = call(
+        client,
+        {"id": "sensor-charts", "property": "children"},
+        [{"id": "sensor-range", "property": "value", "value": "24h"}],
+        [{"id": "sensor-id", "property": "data", "value": "pam-qt-01"}],
+    )
     text = json.dumps(out, ensure_ascii=False)
     for label in ("Bụi PM2.5", "Bụi PM10", "Nhiệt độ", "Độ ẩm", "Lịch sử VN_AQI"):
         assert label in text
 
 
 def _alerts_table(client) -> str:
-    out = call(client, {"id": "alerts-table", "property": "children"},
-               [{"id": "alerts-status", "property": "value", "value": "open"},
-                {"id": "alerts-kind", "property": "value", "value": None},
-                {"id": "alerts-tick", "property": "n_intervals", "value": 1},
-                {"id": "alertack-done", "property": "children", "value": None}])
+    out = call(
+        client,
+        {"id": "alerts-table", "property": "children"},
+        [
+            {"id": "alerts-status", "property": "value", "value": "open"},
+            {"id": "alerts-kind", "property": "value", "value": None},
+            {"id": "alerts-tick", "property": "n_intervals", "value": 1},
+            {"id": "alertack-done", "property": "children", "value": None},
+        ],
+    )
     return json.dumps(out, ensure_ascii=False)
 
 
@@ -49,31 +64,51 @@ def test_alerts_page_lists_open_alerts_and_only_operators_get_buttons(client):
 def test_police_cannot_acknowledge_a_flood_alert_through_the_camera_callback(client, ctx):
     flood_alert = ctx.alerts.list("open")[0]
     login(client, "police")
-    out = call(client, {"id": "camack-done", "property": "children"},
-               [[{"id": {"type": "camack-ack", "alert": flood_alert.id}, "property": "n_clicks", "value": 1}],
-                [{"id": {"type": "camack-resolve", "alert": flood_alert.id}, "property": "n_clicks", "value": None}]],
-               [[{"id": {"type": "camack-note", "alert": flood_alert.id}, "property": "value", "value": "x"}]],
-               changed=json.dumps({"alert": flood_alert.id, "type": "camack-ack"}, separators=(",", ":"))
-               + ".n_clicks")
+    out = call(
+        client,
+        {"id": "camack-done", "property": "children"},
+        [
+            [{"id": {"type": "camack-ack", "alert": flood_alert.id}, "property": "n_clicks", "value": 1}],
+            [
+                {
+                    "id": {"type": "camack-resolve", "alert": flood_alert.id},
+                    "property": "n_clicks",
+                    "value": None,
+                }
+            ],
+        ],
+        [[{"id": {"type": "camack-note", "alert": flood_alert.id}, "property": "value", "value": "x"}]],
+        changed=json.dumps({"alert": flood_alert.id, "type": "camack-ack"}, separators=(",", ":"))
+        + ".n_clicks",
+    )
     assert "not allowed" in json.dumps(out)
     assert ctx.alerts.list("open")[0].status == "open"
 
 
 def test_kpi_export_link_follows_the_period(client):
     login(client, "leader")
-    out = call(client, [{"id": "kpi-export-csv", "property": "href"}, {"id": "kpi-export-xlsx", "property": "href"}],
-               [{"id": "kpi-period", "property": "value", "value": "2026-09"}])
+    out = call(
+        client,
+        [{"id": "kpi-export-csv", "property": "href"}, {"id": "kpi-export-xlsx", "property": "href"}],
+        [{"id": "kpi-period", "property": "value", "value": "2026-09"}],
+    )
     assert out["kpi-export-csv"]["href"] == "/api/kpis/export?format=csv&period=2026-09"
     assert client.get(out["kpi-export-xlsx"]["href"]).status_code == 200
 
 
 def _tiles(client) -> str:
-    refresh = call(client, {"id": "wall-snapshot", "property": "data"},
-                   [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-                   [{"id": "wall-screen", "property": "data", "value": "overview"}])
-    out = call(client, {"id": "wall-devices", "property": "children"},
-               [{"id": "wall-snapshot", "property": "data", "value": refresh["wall-snapshot"]["data"]}],
-               [{"id": "wall-screen", "property": "data", "value": "overview"}])
+    refresh = call(
+        client,
+        {"id": "wall-snapshot", "property": "data"},
+        [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
+        [{"id": "wall-screen", "property": "data", "value": "overview"}],
+    )
+    out = call(
+        client,
+        {"id": "wall-devices", "property": "children"},
+        [{"id": "wall-snapshot", "property": "data", "value": refresh["wall-snapshot"]["data"]}],
+        [{"id": "wall-screen", "property": "data", "value": "overview"}],
+    )
     return json.dumps(out, ensure_ascii=False)
 
 
