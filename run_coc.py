@@ -93,15 +93,6 @@ def load(path: Path) -> Any:
         raise SystemExit(2) from None
 
 
-def make_store(config: Any) -> Any:
-    from ingest.influx_store import InfluxStore
-    from ingest.sqlite_store import SqliteStore
-
-    if config.storage.backend == "influxdb":
-        return InfluxStore(config.storage.influxdb, config.commune.id)
-    return SqliteStore(config.storage.sqlite.path)
-
-
 def build_runtime(config: Any, demo: bool = False) -> Runtime:
     """Create every configured part in boot order: broker, stores, writer, ingest, domain services, web."""
     from dashboard.app import create_app
@@ -112,6 +103,8 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
     from ingest.spool import Spool
     from ingest.state_db import StateDb
     from ingest.store import StoreUnavailable
+    from ingest.stores import make_store
+    from ingest.workers import WorkerPool
     from ingest.writer import BatchWriter
 
     rt = Runtime()
@@ -138,6 +131,8 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
     for wire in PART_WIRINGS:  # the parts ingest feeds start before it and stop after it
         wire(config, ctx, rt, demo)
     rt.services.append(ingest)
+    if mqtt.workers > 1:
+        rt.services.append(WorkerPool(config, ingest))
     if demo:
         rt.services += demo_devices(config)
     rt.context = ctx
@@ -242,7 +237,8 @@ def wire_indicators(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     """The KPI engine on the store, the alerts' acknowledgement times and the cameras' availability."""
     from indicators.service import IndicatorService
 
-    service = IndicatorService(config, store=ctx.store, cameras=ctx.cameras, alerts=ctx.alerts)
+    service = IndicatorService(config, store=ctx.store, cameras=ctx.cameras, alerts=ctx.alerts,
+                               first_refresh_delay_s=30)
     ctx.indicators = service
     rt.services.append(_DemoFigures(service) if demo else service)
 

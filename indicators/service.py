@@ -58,6 +58,7 @@ class IndicatorService:
         cameras: CameraUptime | None = None,
         alerts: AlertAcks | None = None,
         clock: Callable[[], datetime] | None = None,
+        first_refresh_delay_s: float = 0.0,
     ) -> None:
         self.config = config
         self.settings = config.indicators
@@ -70,6 +71,7 @@ class IndicatorService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_refresh_error: str | None = None
+        self.first_refresh_delay_s = first_refresh_delay_s  # let ingest catch up after a restart first
 
     def start(self) -> None:
         """Load and check the catalogue (ConfigError on any mistake), open the table, start refreshing."""
@@ -92,6 +94,8 @@ class IndicatorService:
         self.db.close()
 
     def _run(self) -> None:
+        if self._stop.wait(self.first_refresh_delay_s):
+            return
         while not self._stop.is_set():
             try:
                 self.refresh_sensor_figures()

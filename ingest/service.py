@@ -40,6 +40,18 @@ class IngestStats:
     reject_reasons: dict[str, int]
 
 
+SHARE_GROUP = "coc-ingest"
+
+
+def subscriptions(prefix: str, workers: int, main: bool) -> tuple[list[str], list[str]]:
+    """The topics to subscribe and to drop. With several workers the state topics are an MQTT shared
+    subscription (the broker hands each message to one member); status and events go to the main ingester."""
+    plain, shared = f"{prefix}/+/+/state", f"$share/{SHARE_GROUP}/{prefix}/+/+/state"
+    state, other = (shared, plain) if workers > 1 else (plain, shared)
+    extra = [f"{prefix}/+/+/status", f"{prefix}/camera/+/event"] if main else []
+    return [state, *extra], [other]
+
+
 def reason_key(reason: str) -> str:
     """A refusal reason without its values (device ids, numbers), so counters stay few: `unknown device`."""
     head = re.sub(r"^item \d+: ", "", reason).split(":")[0]
@@ -52,8 +64,9 @@ class IngestService:
     name = "ingest"
 
     def __init__(self, config: CocConfig, writer: BatchWriter, live: LiveState, state_db: StateDb,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, worker: int | None = None) -> None:
         self.config = config
+        self.worker = worker  # None: the main ingester; N: subscriber process N of mqtt.workers
         self.prefix = config.mqtt.topic_prefix
         self.writer = writer
         self.live = live
@@ -83,7 +96,8 @@ class IngestService:
 
     def start(self) -> None:
         settings = self.config.mqtt
-        client = make_client(settings, settings.client_id, persistent=True)
+        client_id = settings.client_id if self.worker is None else f"{settings.client_id}-w{self.worker}"
+        client = make_client(settings, client_id, persistent=True)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
@@ -111,8 +125,9 @@ class IngestService:
         if getattr(reason, "is_failure", False):
             self.link.down(reason)
             return
-        client.subscribe([(f"{self.prefix}/+/+/state", 1), (f"{self.prefix}/+/+/status", 1),
-                          (f"{self.prefix}/camera/+/event", 1), *((t, 1) for t in self._pamair_topics)])
+        wanted, unwanted = subscriptions(self.prefix, self.config.mqtt.workers, self.worker is None)
+        client.subscribe([(topic, 1) for topic in [*wanted, *self._pamair_topics]])
+        client.unsubscribe(unwanted)  # a persistent session remembers the other layout's subscription
         self.link.up(f"{self.config.mqtt.host}:{self.config.mqtt.port}")
 
     def _on_disconnect(self, _client: mqtt.Client, _userdata: object, _flags: object, reason: object,
@@ -215,6 +230,20 @@ class IngestService:
             self._rejected += 1
             self._reasons[reason_key(reason)] += 1
         self.state_db.add_dead_letter(topic, payload, reason, self._clock())
+
+    def absorb(self, readings: list[Reading], messages: int, rejected: int, reasons: dict[str, int]) -> None:
+        """Take what a subscriber process accepted and counted: live state, listeners, counters."""
+        with self._lock:
+            self._messages += messages
+            self._readings += len(readings)
+            self._rejected += rejected
+            self._reasons.update(reasons)
+            if messages:
+                self._last_message_at = self._clock()
+        if readings:
+            self.live.apply(readings)
+            for listener in self._reading_listeners:
+                self._call(listener, readings)
 
     def stats(self) -> IngestStats:
         with self._lock:

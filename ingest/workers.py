@@ -1,0 +1,126 @@
+"""Ingest subscriber processes: with `mqtt.workers` > 1, state messages are shared among processes through an MQTT
+shared subscription; each validates and writes its share, and hands accepted readings and counts to the main one."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from config.schema import CocConfig
+from ingest.live_state import LiveState
+from ingest.service import IngestService
+from ingest.spool import Spool
+from ingest.state_db import StateDb
+from ingest.store import StoreUnavailable
+from ingest.stores import make_store
+from ingest.writer import BatchWriter
+from sensors.models import Reading
+
+log = logging.getLogger(__name__)
+FORWARD_EVERY_S = 0.05
+Batch = tuple[list[Reading], int, int, dict[str, int]]  # readings, messages, rejected, reasons
+
+
+class WorkerPool:
+    """`mqtt.workers - 1` subscriber processes beside the main ingester (which is the remaining member)."""
+
+    name = "ingest-workers"
+
+    def __init__(self, config: CocConfig, main: IngestService) -> None:
+        self.config = config
+        self.main = main
+        self._ctx = mp.get_context("spawn")
+        self._queue: Any = self._ctx.Queue(maxsize=1000)
+        self._stop = self._ctx.Event()
+        self._procs: list[Any] = []
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        for index in range(1, self.config.mqtt.workers):
+            proc = self._ctx.Process(target=run_worker, args=(self.config, index, self._queue, self._stop),
+                                     name=f"coc-ingest-w{index}", daemon=True)
+            proc.start()
+            self._procs.append(proc)
+        self._thread = threading.Thread(target=self._absorb, name="coc-ingest-absorb", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for proc in self._procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
+        self._procs = []
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def alive(self) -> int:
+        return sum(p.is_alive() for p in self._procs)
+
+    def _absorb(self) -> None:
+        while not (self._stop.is_set() and self._queue.empty() and not any(p.is_alive() for p in self._procs)):
+            try:
+                readings, messages, rejected, reasons = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.main.absorb(readings, messages, rejected, reasons)
+
+
+class _Forwarder:
+    """In a worker: collects accepted readings and counter deltas, sends them to the main process in batches."""
+
+    def __init__(self, ingest: IngestService, out: Any) -> None:
+        self.ingest, self.out = ingest, out
+        self._lock = threading.Lock()
+        self._readings: list[Reading] = []
+        self._sent = (0, 0, Counter[str]())
+
+    def collect(self, readings: list[Reading]) -> None:
+        with self._lock:
+            self._readings.extend(readings)
+
+    def flush(self) -> None:
+        stats = self.ingest.stats()
+        with self._lock:
+            readings, self._readings = self._readings, []
+        messages, rejected, reasons = self._sent
+        delta = Counter(stats.reject_reasons)
+        delta.subtract(reasons)
+        if readings or stats.messages > messages:
+            self.out.put((readings, stats.messages - messages, stats.rejected - rejected,
+                          {k: v for k, v in delta.items() if v}))
+            self._sent = (stats.messages, stats.rejected, Counter(stats.reject_reasons))
+
+
+def run_worker(config: CocConfig, index: int, out: Any, stop: Any) -> None:
+    """The body of subscriber process `index`: its own MQTT client, writer and spool on the shared store."""
+    from ingest.redact import RedactingFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    store = make_store(config)
+    try:
+        store.open()
+    except StoreUnavailable as exc:
+        log.warning("store not reachable at start (%s); spooling", exc)
+    storage = config.storage
+    writer = BatchWriter(store, Spool(storage.spool_dir / f"worker-{index}"), storage.batch_size,
+                         storage.flush_interval_s, storage.queue_size)
+    ingest = IngestService(config, writer, LiveState(config.sensors), StateDb(storage.state_path), worker=index)
+    forwarder = _Forwarder(ingest, out)
+    ingest.add_reading_listener(forwarder.collect)
+    writer.start()
+    ingest.start()
+    while not stop.wait(FORWARD_EVERY_S):
+        forwarder.flush()
+    ingest.stop()
+    writer.stop()
+    forwarder.flush()
+    time.sleep(0.1)

@@ -1,0 +1,44 @@
+"""Several ingest processes (mqtt.workers = 2) sharing the stream through an MQTT shared subscription."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from config.loader import parse_config
+from ingest.sqlite_store import SqliteStore
+from ingest.workers import WorkerPool
+from tests.ingest.conftest import CONFIG, Publisher, start_pipeline, wait_until
+
+
+def test_two_processes_share_the_stream_and_lose_nothing(tmp_path: Path, mosquitto: Any,
+                                                         publisher: Publisher) -> None:
+    text = CONFIG.replace("client_id: ${CLIENT}}", "client_id: ${CLIENT}, workers: 2}")
+    env = {"PORT": str(mosquitto.port), "DIR": str(tmp_path), "BACKEND": "sqlite",
+           "INFLUX_URL": "http://127.0.0.1:1", "INFLUX_DB": "coc", "CLIENT": "coc-shared"}
+    config = parse_config(text, "test.yaml", environ=env)
+    assert config.mqtt.workers == 2
+    pipe = start_pipeline(config, SqliteStore(config.storage.sqlite.path))
+    pool = WorkerPool(config, pipe.ingest)
+    pool.start()
+    try:
+        log = mosquitto.directory / "mosquitto.log"
+        wait_until(lambda: "coc-shared-w1" in log.read_text(errors="replace"), timeout_s=60,
+                   what="the worker process connected")
+        wait_until(lambda: log.read_text(errors="replace").count("SUBSCRIBE") >= 0 and pool.alive() == 1,
+                   what="worker alive")
+        base = datetime.now(UTC) - timedelta(hours=1)
+        for i in range(600):
+            publisher.send("coc/quang-tho/flood/flood-01/state",
+                           json.dumps({"ts": (base + timedelta(seconds=i)).isoformat(), "water_level_cm": i}))
+        publisher.send("coc/quang-tho/flood/flood-01/state", b"not json")
+        wait_until(lambda: pipe.store.count("flood") == 600, timeout_s=60, what="600 stored")
+        wait_until(lambda: pipe.ingest.stats().readings == 600 and pipe.ingest.stats().rejected == 1,
+                   timeout_s=30, what="counts from both processes")
+        assert pipe.ctx.live.get("flood-01").values["water_level_cm"] == 599.0
+        assert len(pipe.ingest.dead_letters()) == 1
+    finally:
+        pool.stop()
+        pipe.stop()
