@@ -299,7 +299,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_hash_password(args: argparse.Namespace) -> int:
     import getpass
 
-    from werkzeug.security import generate_password_hash
+    from dashboard.auth import hash_password
 
     password = args.password
     if password is None:
@@ -307,7 +307,7 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     if len(password) < 8:
         print("password must have at least 8 characters", file=sys.stderr)
         return 2
-    print(generate_password_hash(password, method="scrypt"))
+    print(hash_password(password))
     return 0
 
 
