@@ -25,6 +25,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def terminate(process: subprocess.Popen | None, timeout_s: float = 10) -> None:
+    """Stop a server with SIGTERM (so it saves its state), killing it if it does not exit in time."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_for_port(port: int, timeout_s: float = 15.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -51,7 +63,7 @@ class Mosquitto:
     def write_conf(self) -> None:
         kept = [
             line for line in PRODUCTION_MOSQUITTO_CONF.read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith("#") and not line.split()[0] in _LOCAL_ONLY
+            if line.strip() and not line.lstrip().startswith("#") and line.split()[0] not in _LOCAL_ONLY
         ]
         user = ["user root"] if os.geteuid() == 0 else []  # else it drops to 'mosquitto', who cannot write here
         kept += [*user, f"listener {self.port} 127.0.0.1", "allow_anonymous true",
@@ -69,13 +81,7 @@ class Mosquitto:
 
     def stop(self) -> None:
         """Stop gracefully (SIGTERM), so the broker saves its persistence file."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.process = None
 
     def restart(self) -> None:
@@ -121,13 +127,7 @@ class InfluxDB:
         raise TimeoutError("influxd did not answer /ping within 30 s")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 15)
         self.process = None
 
     def query(self, q: str, database: str = "coc") -> dict:

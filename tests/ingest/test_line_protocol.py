@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ingest.line_protocol import escape_key, escape_measurement, format_field_value, format_point, readings_to_lines
+from ingest.line_protocol import (
+    escape_key,
+    escape_measurement,
+    format_field_value,
+    format_point,
+    readings_to_lines,
+)
 from sensors.models import Reading
 
 
