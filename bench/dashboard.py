@@ -42,19 +42,10 @@ from dashboard.wall_snapshot import build_snapshot  # noqa: E402
 from ingest.live_state import LiveState  # noqa: E402
 from ingest.sqlite_store import SqliteStore  # noqa: E402
 from sensors.models import Reading  # noqa: E402
+from tests.browser import launch_chromium  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
 AIR_DEVICES = 4
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def config_text(devices: int) -> str:
@@ -169,7 +160,7 @@ def first_render(base: str) -> float:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         page.goto(f"{base}/login")
         page.fill("#username", "vanhanh")

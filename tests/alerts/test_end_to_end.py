@@ -14,8 +14,9 @@ from alerts.service import AlertService
 from dashboard.app import create_server
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
-from tests.alerts.test_integration import PREFIX, TOKENS, Subscriber, config_for, wait_until
+from tests.alerts.test_integration import PREFIX, TOKENS, Subscriber, config_for
 from tests.ingest.conftest import Publisher, start_pipeline
+from tests.polling import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from dashboard.context import AppContext
 from ingest.live_state import LiveState
 from sensors.models import Reading
 from tests.alerts.receivers import BlackHole, WebhookReceiver
+from tests.polling import wait_until
 from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
@@ -34,15 +34,6 @@ TOKENS = {role: f"{role}-token-0123456789" for role in ("admin", "operator", "po
 def config_for(tmp_path: Path, port: int, alerts_yaml: str = "") -> Any:
     text = CONFIG.read_text(encoding="utf-8") + alerts_yaml
     return parse_config(text, "alerts.yaml", environ={"DIR": str(tmp_path), "PORT": str(port)})
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Subscriber:

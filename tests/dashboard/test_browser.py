@@ -13,19 +13,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from camera.models import CameraEvent, EventType
 from sensors.models import Reading
+from tests.browser import launch_chromium
 from tests.dashboard.conftest import USERS, password_of
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOMES = {"admin": "/admin", "operator": "/wall/overview", "police": "/cameras", "leader": "/kpi"}
 HOME_MARK = {"admin": ".admin", "operator": ".wall", "police": ".police", "leader": ".kpi-page"}
 
@@ -33,7 +24,7 @@ HOME_MARK = {"admin": ".admin", "operator": ".wall", "police": ".police", "leade
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 

@@ -4,23 +4,19 @@ the wall in headless Chromium taken over by the critical alert within 5 s."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import requests
 from paho.mqtt.enums import CallbackAPIVersion
 from playwright.sync_api import expect, sync_playwright
 
-from tests.dashboard.test_browser import CHROMIUM_ARGS, shot
-from tests.servers import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser import launch_chromium
+from tests.dashboard.test_browser import shot
+from tests.demo_process import start_demo
 
 
 def wait_for_login_page(base: str, proc: subprocess.Popen) -> None:
@@ -46,16 +42,12 @@ def publish(port: int, topic: str, payload: dict) -> None:
 
 
 def test_level_iii_reading_on_mqtt_takes_over_the_demo_wall(tmp_path):
-    web, broker = free_port(), free_port()
-    env = {**os.environ, "COC_DATA_DIR": str(tmp_path / "data"), "COC_DEMO_WEB_PORT": str(web),
-           "COC_DEMO_MQTT_PORT": str(broker)}
-    proc = subprocess.Popen([sys.executable, "run_coc.py", "run", "--demo"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{web}"
+    demo = start_demo(tmp_path / "data")
+    proc, base, broker = demo.proc, demo.base, demo.broker_port
     try:
         wait_for_login_page(base, proc)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch_chromium(p)
             page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
             page.goto(f"{base}/login")
             page.fill("#username", "vanhanh")

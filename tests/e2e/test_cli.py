@@ -9,7 +9,7 @@ from typing import Any
 
 from werkzeug.security import check_password_hash
 
-from tests.ingest.conftest import wait_until
+from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

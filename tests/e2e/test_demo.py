@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import requests
 
-from tests.servers import free_port
+from tests.demo_process import start_demo
 
-ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOKEN = "demo-token-quang-tho-0001"
 
 
 def test_the_demo_starts_serves_simulated_readings_and_stops_cleanly(tmp_path: Path) -> None:
-    web, broker = free_port(), free_port()
-    env = {**os.environ, "COC_DATA_DIR": str(tmp_path / "data"), "COC_DEMO_WEB_PORT": str(web),
-           "COC_DEMO_MQTT_PORT": str(broker)}
-    proc = subprocess.Popen([sys.executable, "run_coc.py", "run", "--demo"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{web}"
+    demo = start_demo(tmp_path / "data")
+    proc, base = demo.proc, demo.base
     try:
         deadline = time.monotonic() + 60
         health = None
@@ -59,4 +51,4 @@ def test_the_demo_starts_serves_simulated_readings_and_stops_cleanly(tmp_path: P
         output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
-    assert f"http://127.0.0.1:{web}/" in output and "lanhdao / lanhdao-demo" in output
+    assert f"{base}/" in output and "lanhdao / lanhdao-demo" in output

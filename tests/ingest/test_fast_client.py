@@ -9,7 +9,8 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from ingest.fast_client import BufferedClient
-from tests.ingest.conftest import Publisher, wait_until
+from tests.ingest.conftest import Publisher
+from tests.polling import wait_until
 
 
 def test_a_queued_burst_arrives_complete_in_order_and_is_acknowledged(mosquitto: Any) -> None:

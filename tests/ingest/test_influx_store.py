@@ -14,7 +14,8 @@ from ingest.influx_store import InfluxStore
 from ingest.settings import InfluxConfig
 from ingest.store import StoreUnavailable
 from sensors.models import Reading
-from tests.ingest.conftest import Publisher, make_config, start_pipeline, wait_until
+from tests.ingest.conftest import Publisher, make_config, start_pipeline
+from tests.polling import wait_until
 from tests.servers import InfluxDB
 
 T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.sqlite_store import SqliteStore
-from tests.ingest.conftest import Publisher, make_config, start_pipeline, wait_until
+from tests.ingest.conftest import Publisher, make_config, start_pipeline
+from tests.polling import wait_until
 
 PREFIX = "coc/quang-tho"
 
