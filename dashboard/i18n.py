@@ -166,9 +166,17 @@ def age_text(seconds: float | None, lang: str = "vi") -> str:
     return f"{n} giây" if lang == "vi" else f"{n} s"
 
 
-def current_lang(default: str = "vi") -> Lang:
-    """The language chosen in this browser session (the `lang` switch), else the configured default."""
-    from flask import has_request_context, session
+LANG_COOKIE = "coc_lang"
+LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
-    lang = session.get("lang") if has_request_context() else None
+
+def current_lang(default: str = "vi") -> Lang:
+    """The language this browser chose (the `coc_lang` cookie of the switch), else the configured default.
+
+    The choice lives in its own cookie, not in the session: every response re-sends the session cookie, so a
+    page refresh that was in flight when the switch was clicked could put the old session (and language) back.
+    """
+    from flask import has_request_context, request
+
+    lang = request.cookies.get(LANG_COOKIE) if has_request_context() else None
     return lang if lang in LANGS else ("en" if default == "en" else "vi")

@@ -10,7 +10,7 @@ from flask_login import login_user, logout_user
 
 from dashboard.auth import check_login
 from dashboard.csrf import csrf_ok, csrf_token
-from dashboard.i18n import LANGS, current_lang, t
+from dashboard.i18n import LANG_COOKIE, LANG_COOKIE_MAX_AGE_S, LANGS, current_lang, t
 from dashboard.plain_pages import login_page, message_page
 from dashboard.throttle import LoginThrottle
 
@@ -70,9 +70,7 @@ def login_submit() -> Response | tuple[str, int]:
         log.info("failed login for %r from %s", username, ip)
         return _form(t("login.failed", lang), 401)
     _throttle().succeeded(username)
-    keep = {k: session[k] for k in ("lang",) if k in session}
     session.clear()  # a fresh session (and CSRF token) at login: no fixation
-    session.update(keep)
     session.permanent = True
     login_user(user)
     csrf_token()
@@ -85,15 +83,20 @@ def logout() -> Response | tuple[str, int]:
     if not csrf_ok():
         return message_page(current_lang(), "forbidden.title", t("login.csrf", current_lang())), 400
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    session.clear()  # the language cookie stays: the next person at this screen reads the same language
     return redirect("/login")
 
 
 @blueprint.get("/lang/<code>")
 def switch_language(code: str) -> Response:
+    response = redirect(safe_next(request.args.get("next")))
     if code in LANGS:
-        session["lang"] = code
-    return redirect(safe_next(request.args.get("next")))
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=LANG_COOKIE_MAX_AGE_S,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response

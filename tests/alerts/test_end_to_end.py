@@ -50,10 +50,12 @@ def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_
     service.start()
     try:
         now = datetime.now(UTC)
-        for i in range(6):  # the last hour of smog, already stored
-            ts = (now - timedelta(minutes=50 - 10 * i)).isoformat()
+        # Two hours of smog, already stored. NowCast needs 2 of the 3 latest clock hours, so the history
+        # spans 110 minutes: one hour of readings falls in a single clock hour when the test runs after hh:50.
+        for i in range(12):
+            ts = (now - timedelta(minutes=110 - 10 * i)).isoformat()
             pub.send(f"{PREFIX}/air/pam-qt-01/state", json.dumps({"ts": ts, "pm25": 100.0}))
-        wait_until(lambda: pipe.store.count("air") == 6, "stored air readings")
+        wait_until(lambda: pipe.store.count("air") == 12, "stored air readings")
         pub.send(f"{PREFIX}/air/pam-qt-01/state", json.dumps({"pm25": 100.0}))
         pub.send(f"{PREFIX}/flood/flood-01/state", json.dumps({"water_level_cm": 380, "battery_v": 3.9}))
         pub.send(f"{PREFIX}/camera/cam-01/event", json.dumps({"type": "tamper", "score": 0.7}))

@@ -105,6 +105,20 @@ def test_language_switch_changes_labels(client):
     assert "Log in" in page and "Password" in page
 
 
+def test_language_choice_survives_a_stale_session_cookie_and_logout(client):
+    login(client, "leader")
+    stale = client.get_cookie("coc_session").value  # what a refresh sent before the switch would set again
+    switched = client.get("/lang/en?next=/kpi")
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/kpi")
+    client.set_cookie("coc_session", stale)
+    assert client.get_cookie("coc_lang").value == "en"
+    client.post("/logout", data={"csrf_token": _token(client)})
+    page = client.get("/login").get_data(as_text=True)
+    assert "Log in" in page and "Đăng nhập" not in page
+    client.get("/lang/xx?next=/login")  # an unknown language changes nothing
+    assert client.get_cookie("coc_lang").value == "en"
+
+
 def test_api_post_with_session_needs_csrf(client):
     login(client, "admin")
     response = client.post("/api/kpis/data", json=[])
