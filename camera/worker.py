@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ def quiet_backends() -> None:
 
 def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
     """Entry point of a worker process."""
+    # Ctrl+C in a terminal reaches the whole process group; the parent stops its workers through `stop`.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
     if log_queue is not None:
         root = logging.getLogger()
         root.handlers[:] = [logging.handlers.QueueHandler(log_queue)]
@@ -64,6 +68,9 @@ def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
     log.info("camera worker %d: %d cameras", plan.index, len(runners))
     try:
         while not stop.is_set():
+            if os.getppid() != parent:
+                log.warning("camera worker %d: the COC process is gone, stopping", plan.index)
+                break
             now = time.time()
             for runner in runners:
                 try:

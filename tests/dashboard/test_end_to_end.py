@@ -4,7 +4,6 @@ the wall in headless Chromium taken over by the critical alert within 5 s."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -64,6 +63,5 @@ def test_level_iii_reading_on_mqtt_takes_over_the_demo_wall(tmp_path):
             shot(page, "demo-wall-takeover-1920x1080.png")
             browser.close()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        output, _ = proc.communicate(timeout=60)
+        output = demo.stop()
     assert proc.returncode == 0 and "Traceback" not in output, output[-3000:]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from pathlib import Path
 
@@ -47,8 +46,7 @@ def test_the_demo_starts_serves_simulated_readings_and_stops_cleanly(tmp_path: P
         assert all(0 <= s["flood"]["alarm_level"] <= 3 for s in sensors.values() if s["kind"] == "flood")
         assert requests.get(f"{base}/", timeout=5).status_code in (200, 302)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        output, _ = proc.communicate(timeout=60)
+        output = demo.stop()
     assert proc.returncode == 0, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
     assert f"{base}/" in output and "lanhdao / lanhdao-demo" in output
