@@ -76,7 +76,11 @@ class Mosquitto:
         self.process = subprocess.Popen(
             ["mosquitto", "-c", str(self.conf_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_for_port(self.port)
+        try:
+            wait_for_port(self.port)
+        except BaseException:
+            self.stop()  # a broker that never answered must not outlive the test
+            raise
         return self
 
     def stop(self) -> None:
@@ -124,7 +128,8 @@ class InfluxDB:
                         return self
             except OSError:
                 time.sleep(0.1)
-        raise TimeoutError("influxd did not answer /ping within 30 s")
+        self.stop()
+        raise TimeoutError(f"influxd did not answer /ping within 30 s; see {self.directory}/influxd.log")
 
     def stop(self) -> None:
         terminate(self.process, 15)
