@@ -3,7 +3,7 @@
 Stock paho 2.2 reads each packet with three or more `recv` calls and decodes one incoming QoS 1 packet per
 `select()` turn, which caps one consumer at a few thousand messages per second. Here the socket is wrapped in a
 read buffer that reports its buffered bytes through `pending()` (the hook paho already uses for TLS), and each turn
-decodes a bounded batch of packets, so acknowledgements still go out between batches; once `disconnect()` is
+decodes a bounded batch of packets, so acknowledgements still go out between batches (joined into one `send`);
 `close_gracefully()` stops reading and sends every queued acknowledgement before DISCONNECT. Pinned to paho-mqtt 2.2;
 tests/ingest/test_fast_client.py checks order, large payloads and acknowledgement against a real Mosquitto."""
 
@@ -20,7 +20,13 @@ from paho.mqtt.enums import MQTTErrorCode, _ConnectionState
 
 CHUNK_BYTES = 256 * 1024
 PACKETS_PER_TURN = 1000
+PUBACK = 0x40
 LINGER_S = 2.0
+
+
+def _ack_packet(data: bytes) -> Any:
+    """paho's queued-packet record for acknowledgement bytes (PUBACK needs no bookkeeping once sent)."""
+    return {"command": PUBACK, "mid": 0, "qos": 0, "pos": 0, "to_process": len(data), "packet": data, "info": None}
 
 
 class BufferedSocket:
@@ -104,6 +110,28 @@ class BufferedClient(mqtt.Client):
 
     def _create_socket(self) -> Any:
         return BufferedSocket(super()._create_socket())
+
+    def _packet_write(self) -> MQTTErrorCode:
+        self._coalesce_acks()
+        return super()._packet_write()
+
+    def _coalesce_acks(self) -> None:
+        """Join the unsent acknowledgements at the head of the queue into one packet: one `send` for a turn's
+        PUBACKs instead of one each. Only the loop thread takes from the left; publishers append on the right."""
+        out = self._out_packet
+        if len(out) < 2:
+            return
+        parts: list[bytes] = []
+        while out:
+            packet = out.popleft()
+            if packet["command"] & 0xF0 != PUBACK or packet["pos"] != 0:
+                out.appendleft(packet)
+                break
+            parts.append(packet["packet"])
+        if len(parts) == 1:
+            out.appendleft(_ack_packet(parts[0]))
+        elif parts:
+            out.appendleft(_ack_packet(b"".join(parts)))
 
     def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
         if self._sock is None:

@@ -36,6 +36,7 @@ INSERT INTO latest (kind, device, ts_ms, fields) VALUES (?, ?, ?, ?)
 ON CONFLICT (kind, device) DO UPDATE SET ts_ms = excluded.ts_ms, fields = excluded.fields
 WHERE excluded.ts_ms >= latest.ts_ms
 """
+CACHE_KIB = 32 * 1024  # page cache per connection: the points index of a busy day stays in memory while it grows
 AGGREGATES: dict[str, str] = {"mean": "AVG(value)", "min": "MIN(value)", "max": "MAX(value)",
                               "count": "COUNT(value)"}
 
@@ -79,18 +80,22 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._local.conn = conn
         return conn
 
     def write(self, readings: Sequence[Reading]) -> None:
         """Insert or overwrite a batch in one transaction (idempotent per kind, device, field and time)."""
-        rows = [(r.kind, r.device_id, name, to_ms(r.ts), value) for r in readings for name, value in r.fields.items()]
-        newest: dict[tuple[str, str], Reading] = {}
+        rows: list[tuple[str, str, str, int, float]] = []
+        newest: dict[tuple[str, str], tuple[int, Reading]] = {}
         for r in readings:
-            key = (r.kind, r.device_id)
-            if key not in newest or r.ts >= newest[key].ts:
-                newest[key] = r
-        latest_rows = [(k, d, to_ms(r.ts), orjson.dumps(r.fields).decode()) for (k, d), r in newest.items()]
+            ms = to_ms(r.ts)
+            kind, device = r.kind, r.device_id
+            rows.extend([(kind, device, name, ms, value) for name, value in r.fields.items()])
+            seen = newest.get((kind, device))
+            if seen is None or ms >= seen[0]:
+                newest[(kind, device)] = (ms, r)
+        latest_rows = [(k, d, ms, orjson.dumps(r.fields).decode()) for (k, d), (ms, r) in newest.items()]
         try:
             with self._write_lock:
                 conn = self._conn()
