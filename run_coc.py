@@ -132,7 +132,8 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
         wire(config, ctx, rt, demo)
     rt.services.append(ingest)
     if mqtt.workers > 1:
-        rt.services.append(WorkerPool(config, ingest))
+        ctx.extras["ingest_workers"] = WorkerPool(config, ingest)
+        rt.services.append(ctx.extras["ingest_workers"])
     if demo:
         rt.services += demo_devices(config)
     rt.context = ctx

@@ -9,6 +9,7 @@ import queue
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from config.schema import CocConfig
@@ -23,7 +24,20 @@ from sensors.models import Reading
 
 log = logging.getLogger(__name__)
 FORWARD_EVERY_S = 0.05
-Batch = tuple[list[Reading], int, int, dict[str, int]]  # readings, messages, rejected, reasons
+Packed = tuple[str, str, int, dict[str, float]]  # device id, kind, microseconds since the epoch, fields
+Batch = tuple[list[Packed], int, int, dict[str, int]]  # readings, messages, rejected, reasons
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def pack(reading: Reading) -> Packed:
+    """A reading as plain values for the queue: pickling a slotted dataclass costs a Python call per object."""
+    return reading.device_id, reading.kind, (reading.ts - EPOCH) // MICROSECOND, reading.fields
+
+
+def unpack(packed: Packed) -> Reading:
+    device_id, kind, micros, fields = packed
+    return Reading(device_id, kind, EPOCH + micros * MICROSECOND, fields)
 
 
 class WorkerPool:
@@ -37,13 +51,15 @@ class WorkerPool:
         self._ctx = mp.get_context("spawn")
         self._queue: Any = self._ctx.Queue(maxsize=1000)
         self._stop = self._ctx.Event()
+        self._connected: Any = self._ctx.Array("b", max(1, config.mqtt.workers))  # flag per subscriber process
         self._procs: list[Any] = []
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._stop.clear()
         for index in range(1, self.config.mqtt.workers):
-            proc = self._ctx.Process(target=run_worker, args=(self.config, index, self._queue, self._stop),
+            proc = self._ctx.Process(target=run_worker,
+                                     args=(self.config, index, self._queue, self._stop, self._connected),
                                      name=f"coc-ingest-w{index}", daemon=True)
             proc.start()
             self._procs.append(proc)
@@ -63,13 +79,25 @@ class WorkerPool:
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._procs)
 
+    def connected(self) -> int:
+        """Subscriber processes whose MQTT session is up (each holds its share of a shared subscription)."""
+        return sum(1 for index, proc in enumerate(self._procs, 1) if proc.is_alive() and self._connected[index])
+
+    def wait_connected(self, timeout_s: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.connected() == len(self._procs):
+                return True
+            time.sleep(0.05)
+        return False
+
     def _absorb(self) -> None:
         while not (self._stop.is_set() and self._queue.empty() and not any(p.is_alive() for p in self._procs)):
             try:
-                readings, messages, rejected, reasons = self._queue.get(timeout=0.2)
+                packed, messages, rejected, reasons = self._queue.get(timeout=0.2)
             except queue.Empty:
                 continue
-            self.main.absorb(readings, messages, rejected, reasons)
+            self.main.absorb([unpack(p) for p in packed], messages, rejected, reasons)
 
 
 class _Forwarder:
@@ -78,12 +106,13 @@ class _Forwarder:
     def __init__(self, ingest: IngestService, out: Any) -> None:
         self.ingest, self.out = ingest, out
         self._lock = threading.Lock()
-        self._readings: list[Reading] = []
+        self._readings: list[Packed] = []
         self._sent = (0, 0, Counter[str]())
 
     def collect(self, readings: list[Reading]) -> None:
+        packed = [pack(r) for r in readings]
         with self._lock:
-            self._readings.extend(readings)
+            self._readings.extend(packed)
 
     def flush(self) -> None:
         stats = self.ingest.stats()
@@ -98,7 +127,7 @@ class _Forwarder:
             self._sent = (stats.messages, stats.rejected, Counter(stats.reject_reasons))
 
 
-def run_worker(config: CocConfig, index: int, out: Any, stop: Any) -> None:
+def run_worker(config: CocConfig, index: int, out: Any, stop: Any, connected: Any) -> None:
     """The body of subscriber process `index`: its own MQTT client, writer and spool on the shared store."""
     from ingest.redact import RedactingFormatter
 
@@ -119,7 +148,9 @@ def run_worker(config: CocConfig, index: int, out: Any, stop: Any) -> None:
     writer.start()
     ingest.start()
     while not stop.wait(FORWARD_EVERY_S):
+        connected[index] = ingest.link.connected
         forwarder.flush()
+    connected[index] = False
     ingest.stop()
     writer.stop()
     forwarder.flush()

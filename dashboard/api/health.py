@@ -19,6 +19,10 @@ def health_report(ctx: AppContext) -> dict[str, Any]:
         stats = ctx.ingest.stats()
         mqtt = {"connected": stats.connected, "messages": stats.messages, "readings": stats.readings,
                 "rejected": stats.rejected, "last_message_time": iso(stats.last_message_at)}
+    pool = ctx.extras.get("ingest_workers")
+    if pool is not None:  # mqtt.workers > 1: the subscriber processes beside the main ingester
+        mqtt["workers"] = {"configured": ctx.config.mqtt.workers - 1, "alive": pool.alive(),
+                           "connected": pool.connected()}
     store: dict[str, Any] = {"backend": ctx.config.storage.backend, "ok": False, "spooled": 0}
     writer = ctx.extras.get("writer")
     if writer is not None:

@@ -9,7 +9,8 @@ from typing import Any
 
 from config.loader import parse_config
 from ingest.sqlite_store import SqliteStore
-from ingest.workers import WorkerPool
+from ingest.workers import WorkerPool, pack, unpack
+from sensors.models import Reading
 from tests.ingest.conftest import CONFIG, Publisher, start_pipeline
 from tests.polling import wait_until
 
@@ -29,6 +30,9 @@ def test_two_processes_share_the_stream_and_lose_nothing(tmp_path: Path, mosquit
         wait_until(lambda: "coc-shared-w1" in log.read_text(errors="replace"), timeout_s=60,
                    what="the worker process connected")
         assert pool.alive() == 1
+        assert pool.wait_connected(30) and pool.connected() == 1
+        pipe.ctx.extras["ingest_workers"] = pool
+        assert pipe.api("/api/health").json["mqtt"]["workers"] == {"configured": 1, "alive": 1, "connected": 1}
         base = datetime.now(UTC) - timedelta(hours=1)
         for i in range(600):
             publisher.send("coc/quang-tho/flood/flood-01/state",
@@ -42,3 +46,11 @@ def test_two_processes_share_the_stream_and_lose_nothing(tmp_path: Path, mosquit
     finally:
         pool.stop()
         pipe.stop()
+
+
+def test_readings_cross_the_process_queue_unchanged() -> None:
+    readings = [Reading("flood-01", "flood", datetime(2026, 11, 23, 7, 5, 9, 999_999, tzinfo=UTC),
+                        {"water_level_cm": 212.5, "battery_v": 3.71}),
+                Reading("pam-qt-01", "air", datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=UTC), {"pm25": 0.0})]
+    assert [unpack(pack(r)) for r in readings] == readings
+    assert all(type(v) in (str, int, dict) for v in pack(readings[0]))
