@@ -27,7 +27,7 @@ class WriterStats:
     spooled: int
     replayed: int
     pending_spool: int
-    queued: int
+    queued: int  # readings accepted and not yet in the store or the spool (queued or in the batch being written)
     store_ok: bool
     down_since: float | None
     last_error: str | None
@@ -48,6 +48,8 @@ class BatchWriter:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._written = self._batches = self._spooled = self._replayed = 0
+        self._accepted = self._handled = 0
+        self._count_lock = threading.Lock()
         self._store_ok = True
         self._down_since: float | None = None
         self._last_error: str | None = None
@@ -66,12 +68,20 @@ class BatchWriter:
 
     def put(self, readings: list[Reading], timeout: float | None = None) -> None:
         """Queue readings; blocks while the queue is full (back-pressure into MQTT, never a silent drop)."""
-        if readings:
+        if not readings:
+            return
+        with self._count_lock:  # counted first, so `queued` is never below what the writer holds
+            self._accepted += len(readings)
+        try:
             self._queue.put(readings, timeout=timeout)
+        except queue.Full:
+            with self._count_lock:
+                self._accepted -= len(readings)
+            raise
 
     def stats(self) -> WriterStats:
         return WriterStats(self._written, self._batches, self._spooled, self._replayed, self.spool.pending,
-                           self._queue.qsize(), self._store_ok, self._down_since, self._last_error)
+                           self._accepted - self._handled, self._store_ok, self._down_since, self._last_error)
 
     def _collect(self) -> list[Reading]:
         batch: list[Reading] = []
@@ -112,12 +122,14 @@ class BatchWriter:
             self._to_spool(batch)
             return
         self._written += len(batch)
+        self._handled += len(batch)
         self._batches += 1
         self._came_back()
 
     def _to_spool(self, batch: Sequence[Reading]) -> None:
         self.spool.append(batch)
         self._spooled += len(batch)
+        self._handled += len(batch)
 
     def _replay(self) -> None:
         def write(readings: list[Reading]) -> None:

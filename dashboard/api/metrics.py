@@ -56,7 +56,7 @@ def ingest_samples(ctx: AppContext) -> list[Sample]:
             ("coc_store_up", "gauge", "1 when the store takes writes", backend, w.store_ok),
             ("coc_spool_readings", "gauge", "Readings waiting in the disk spool", {}, w.pending_spool),
             ("coc_spooled_total", "counter", "Readings that went through the spool", {}, w.spooled),
-            ("coc_writer_queue", "gauge", "Messages waiting in the writer queue", {}, w.queued),
+            ("coc_writer_queue", "gauge", "Readings accepted and not yet in the store or the spool", {}, w.queued),
         ]
     return out
 
