@@ -135,7 +135,7 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
         ctx.extras["ingest_workers"] = WorkerPool(config, ingest)
         rt.services.append(ctx.extras["ingest_workers"])
     if demo:
-        rt.services += demo_devices(config)
+        rt.services += demo_devices(config, ingest)
     rt.context = ctx
     app = create_app(ctx)
     rt.services.append(WebServer(app.server, config.web.host, config.web.port))
@@ -150,9 +150,10 @@ def wire_sensors(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     ctx.extras["sensor_extras"] = context_extras
 
 
-def demo_devices(config: Any) -> list[Any]:
+def demo_devices(config: Any, ingest: Any) -> list[Any]:
     """The demo's simulated PAM Air and flood devices: first the past 24 hours (as a device flushes its buffer,
-    so the indices and charts have history), then live readings at each device's interval."""
+    so the indices and charts have history), then live readings at each device's interval. The history waits for
+    the ingester's subscription: a fresh broker keeps nothing for a subscriber that has not subscribed yet."""
     from ingest.mqtt_link import make_client
     from sensors.simulator import SimulatorPublisher, make_devices
 
@@ -163,7 +164,8 @@ def demo_devices(config: Any) -> list[Any]:
     live = SimulatorPublisher(config.mqtt.host, config.mqtt.port, config.mqtt.topic_prefix, devices,
                               "normal", None, 1, 1.0, factory)
     mqtt = config.mqtt
-    return [DemoHistory(mqtt.host, mqtt.port, mqtt.topic_prefix, devices, factory), live]
+    return [DemoHistory(mqtt.host, mqtt.port, mqtt.topic_prefix, devices, factory,
+                        ready=lambda: ingest.wait_subscribed(60)), live]
 
 
 @dataclass
@@ -175,6 +177,7 @@ class DemoHistory:
     prefix: str
     devices: list[Any]
     client_factory: Callable[[str], Any]
+    ready: Callable[[], bool] | None = None  # waits until the ingester can receive; False: it did not in time
     name: str = "demo-history"
 
     def start(self) -> None:
@@ -182,6 +185,8 @@ class DemoHistory:
 
         from sensors.simulator import Simulation, history_batches, state_topic
 
+        if self.ready is not None and not self.ready():
+            log.warning("demo: the ingester has not subscribed yet; publishing the history anyway")
         client = self.client_factory("coc-demo-history")
         client.connect(self.host, self.port)
         client.loop_start()

@@ -138,11 +138,10 @@ def bench_coc(broker: Mosquitto, total: int, publishers: int, backend: str, infl
     config = parse_config(text, "bench.yaml", {})
     runtime = build_runtime(config)
     runtime.start()  # registers the persistent sessions, then goes away while the stream is published
-    runtime.context.ingest.wait_connected(10)
+    runtime.context.ingest.wait_subscribed(10)
     pool = runtime.context.extras.get("ingest_workers")
-    if pool is not None and not pool.wait_connected(60):  # else the broker queues every message for the main one
-        raise SystemExit("the ingest worker processes did not connect within 60 s")
-    time.sleep(0.5)  # their SUBSCRIBE follows the connection
+    if pool is not None and not pool.wait_subscribed(60):  # else the broker queues every message for the main one
+        raise SystemExit("the ingest worker processes did not subscribe within 60 s")
     runtime.stop()
     publish_stream(broker.port, total, publishers)
     runtime = build_runtime(config)
@@ -174,7 +173,7 @@ def bench_latency(broker: Mosquitto, probes: int = 60) -> tuple[float, float]:
     config = parse_config(text, "bench.yaml", {})
     runtime = build_runtime(config)
     runtime.start()
-    runtime.context.ingest.wait_connected(10)
+    runtime.context.ingest.wait_subscribed(10)
     stop = threading.Event()
     client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
     client.connect("127.0.0.1", broker.port)

@@ -83,6 +83,8 @@ class IngestService:
         self._reasons: Counter[str] = Counter()
         self._last_message_at: datetime | None = None
         self.link = LinkState("ingest")
+        self._subscribed = threading.Event()  # the broker acknowledged this connection's SUBSCRIBE
+        self._subscribe_mid: int | None = None
         self._client: mqtt.Client | None = None
 
     def add_reading_listener(self, listener: ReadingListener) -> None:
@@ -101,6 +103,7 @@ class IngestService:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         self._client = client
         self.link.stopping = False
         client.connect_async(settings.host, settings.port, keepalive=settings.keepalive_s)
@@ -120,18 +123,41 @@ class IngestService:
             time.sleep(0.02)
         return False
 
+    @property
+    def subscribed(self) -> bool:
+        """Connected, and the broker has acknowledged the subscriptions: from now on nothing published is missed."""
+        return self.link.connected and self._subscribed.is_set()
+
+    def wait_subscribed(self, timeout_s: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while not self.subscribed and time.monotonic() < deadline:
+            self._subscribed.wait(min(0.05, max(0.0, deadline - time.monotonic())))
+        return self.subscribed
+
     def _on_connect(self, client: mqtt.Client, _userdata: object, _flags: object, reason: object,
                     _props: object = None) -> None:
         if getattr(reason, "is_failure", False):
             self.link.down(reason)
             return
+        self._subscribed.clear()
         wanted, unwanted = subscriptions(self.prefix, self.config.mqtt.workers, self.worker is None)
-        client.subscribe([(topic, 1) for topic in [*wanted, *self._pamair_topics]])
+        _rc, self._subscribe_mid = client.subscribe([(topic, 1) for topic in [*wanted, *self._pamair_topics]])
         client.unsubscribe(unwanted)  # a persistent session remembers the other layout's subscription
         self.link.up(f"{self.config.mqtt.host}:{self.config.mqtt.port}")
 
+    def _on_subscribe(self, _client: mqtt.Client, _userdata: object, mid: int, reasons: object,
+                      _props: object = None) -> None:
+        if mid != self._subscribe_mid:
+            return
+        refused = [r for r in reasons if getattr(r, "is_failure", False)]  # type: ignore[attr-defined]
+        if refused:
+            log.error("ingest: the broker refused %d of the subscriptions (%s); check its ACL for this user",
+                      len(refused), ", ".join(str(r) for r in refused))
+        self._subscribed.set()
+
     def _on_disconnect(self, _client: mqtt.Client, _userdata: object, _flags: object, reason: object,
                        _props: object = None) -> None:
+        self._subscribed.clear()
         self.link.down(reason)
 
     def _on_message(self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:

@@ -51,7 +51,7 @@ class WorkerPool:
         self._ctx = mp.get_context("spawn")
         self._queue: Any = self._ctx.Queue(maxsize=1000)
         self._stop = self._ctx.Event()
-        self._connected: Any = self._ctx.Array("b", max(1, config.mqtt.workers))  # flag per subscriber process
+        self._subscribed: Any = self._ctx.Array("b", max(1, config.mqtt.workers))  # flag per subscriber process
         self._procs: list[Any] = []
         self._thread: threading.Thread | None = None
 
@@ -59,7 +59,7 @@ class WorkerPool:
         self._stop.clear()
         for index in range(1, self.config.mqtt.workers):
             proc = self._ctx.Process(target=run_worker,
-                                     args=(self.config, index, self._queue, self._stop, self._connected),
+                                     args=(self.config, index, self._queue, self._stop, self._subscribed),
                                      name=f"coc-ingest-w{index}", daemon=True)
             proc.start()
             self._procs.append(proc)
@@ -79,14 +79,14 @@ class WorkerPool:
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._procs)
 
-    def connected(self) -> int:
-        """Subscriber processes whose MQTT session is up (each holds its share of a shared subscription)."""
-        return sum(1 for index, proc in enumerate(self._procs, 1) if proc.is_alive() and self._connected[index])
+    def subscribed(self) -> int:
+        """Subscriber processes connected and subscribed (each then holds its share of the shared subscription)."""
+        return sum(1 for index, proc in enumerate(self._procs, 1) if proc.is_alive() and self._subscribed[index])
 
-    def wait_connected(self, timeout_s: float = 60.0) -> bool:
+    def wait_subscribed(self, timeout_s: float = 60.0) -> bool:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.connected() == len(self._procs):
+            if self.subscribed() == len(self._procs):
                 return True
             time.sleep(0.05)
         return False
@@ -127,7 +127,7 @@ class _Forwarder:
             self._sent = (stats.messages, stats.rejected, Counter(stats.reject_reasons))
 
 
-def run_worker(config: CocConfig, index: int, out: Any, stop: Any, connected: Any) -> None:
+def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: Any) -> None:
     """The body of subscriber process `index`: its own MQTT client, writer and spool on the shared store."""
     from ingest.redact import RedactingFormatter
 
@@ -148,9 +148,9 @@ def run_worker(config: CocConfig, index: int, out: Any, stop: Any, connected: An
     writer.start()
     ingest.start()
     while not stop.wait(FORWARD_EVERY_S):
-        connected[index] = ingest.link.connected
+        subscribed[index] = ingest.subscribed
         forwarder.flush()
-    connected[index] = False
+    subscribed[index] = False
     ingest.stop()
     writer.stop()
     forwarder.flush()

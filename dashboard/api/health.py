@@ -22,7 +22,7 @@ def health_report(ctx: AppContext) -> dict[str, Any]:
     pool = ctx.extras.get("ingest_workers")
     if pool is not None:  # mqtt.workers > 1: the subscriber processes beside the main ingester
         mqtt["workers"] = {"configured": ctx.config.mqtt.workers - 1, "alive": pool.alive(),
-                           "connected": pool.connected()}
+                           "subscribed": pool.subscribed()}
     store: dict[str, Any] = {"backend": ctx.config.storage.backend, "ok": False, "spooled": 0}
     writer = ctx.extras.get("writer")
     if writer is not None:

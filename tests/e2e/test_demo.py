@@ -50,3 +50,4 @@ def test_the_demo_starts_serves_simulated_readings_and_stops_cleanly(tmp_path: P
     assert proc.returncode == 0, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
     assert f"{base}/" in output and "lanhdao / lanhdao-demo" in output
+    assert "published 24 hours of history" in output and "has not subscribed yet" not in output

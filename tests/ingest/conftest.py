@@ -81,7 +81,7 @@ def start_pipeline(config: CocConfig, store: Store) -> Pipeline:
     ctx.extras["writer"] = writer
     writer.start()
     ingest.start()
-    assert ingest.wait_connected(10), "ingest did not connect to the broker"
+    assert ingest.wait_subscribed(10), "ingest did not subscribe at the broker"
     return Pipeline(config, store, writer, ingest, ctx)
 
 

@@ -57,7 +57,7 @@ def test_a_broker_restart_in_the_middle_of_a_stream_loses_nothing(tmp_path: Path
         pub.close()
         mosquitto.restart()  # the broker restarts too, keeping its persisted queue
         pipe.ingest.start()
-        assert pipe.ingest.wait_connected(20)
+        assert pipe.ingest.wait_subscribed(20)
         pub = Publisher(mosquitto.port)
         for i in range(400, 500):
             pub.send(f"{PREFIX}/flood/flood-01/state",

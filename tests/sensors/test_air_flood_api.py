@@ -85,7 +85,7 @@ def running(mosquitto: Any, tmp_path: Path) -> Iterator[Running]:
     ctx.extras["sensor_extras"] = context_extras
     writer.start()
     ingest.start()
-    assert ingest.wait_connected(10)
+    assert ingest.wait_subscribed(10)
     yield Running(ctx, ingest, writer, state_db, mosquitto.port)
     ingest.stop()
     writer.stop()
