@@ -228,15 +228,25 @@ def wire_cameras(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     if not config.cameras:
         return
     from camera.hub import CameraHub
-    from camera.models import MqttLink
     from camera.service import CameraService
 
-    mqtt = config.mqtt
-    link = MqttLink(host=mqtt.host, port=mqtt.port, username=mqtt.username, password=mqtt.password,
-                    tls=bool(mqtt.tls), client_id=f"{mqtt.client_id}-camera", keepalive_s=mqtt.keepalive_s)
-    rt.services.append(CameraService(config.cameras, config.camera, link, mqtt.topic_prefix,
+    link = camera_link(config.mqtt)
+    rt.services.append(CameraService(config.cameras, config.camera, link, config.mqtt.topic_prefix,
                                      config.commune.timezone))
     ctx.cameras = CameraHub(config.cameras, config.camera, config.commune.timezone)
+
+
+def camera_link(mqtt: Any) -> Any:
+    """How camera workers reach the broker: the `mqtt:` section, TLS files included."""
+    from camera.models import MqttLink
+    from ingest.settings import TlsConfig
+
+    tls = mqtt.tls if isinstance(mqtt.tls, TlsConfig) else None
+    files = {name: str(getattr(tls, name)) if tls and getattr(tls, name) else None
+             for name in ("ca_file", "cert_file", "key_file")}
+    return MqttLink(host=mqtt.host, port=mqtt.port, username=mqtt.username, password=mqtt.password,
+                    tls=bool(mqtt.tls), **files, tls_insecure=bool(tls and tls.insecure),
+                    client_id=f"{mqtt.client_id}-camera", keepalive_s=mqtt.keepalive_s)
 
 
 def wire_indicators(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:

@@ -48,5 +48,9 @@ class MqttLink:
     username: str | None = None
     password: str | None = None
     tls: bool = False
+    ca_file: str | None = None  # the `mqtt.tls` files; None: the system CAs, no client certificate
+    cert_file: str | None = None
+    key_file: str | None = None
+    tls_insecure: bool = False
     client_id: str = "coc-camera"
     keepalive_s: int = 30

@@ -27,7 +27,9 @@ class EventPublisher:
         if link.username:
             self.client.username_pw_set(link.username, link.password)
         if link.tls:
-            self.client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+            self.client.tls_set(ca_certs=link.ca_file, certfile=link.cert_file, keyfile=link.key_file,
+                                cert_reqs=ssl.CERT_REQUIRED)
+            self.client.tls_insecure_set(link.tls_insecure)
         self.client.max_queued_messages_set(10000)
         self.client.reconnect_delay_set(1, 10)
         self.client.on_connect = self._on_connect

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_MOSQUITTO_CONF = ROOT / "config" / "mosquitto.conf"
@@ -55,6 +56,7 @@ class Mosquitto:
     directory: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    tls: Any = None  # tests.tls_files.TlsFiles: the listener speaks TLS only
 
     @property
     def conf_path(self) -> Path:
@@ -66,7 +68,10 @@ class Mosquitto:
             if line.strip() and not line.lstrip().startswith("#") and line.split()[0] not in _LOCAL_ONLY
         ]
         user = ["user root"] if os.geteuid() == 0 else []  # else it drops to 'mosquitto', who cannot write here
-        kept += [*user, f"listener {self.port} 127.0.0.1", "allow_anonymous true",
+        kept += [*user, f"listener {self.port} 127.0.0.1"]
+        if self.tls is not None:
+            kept += [f"cafile {self.tls.ca_file}", f"certfile {self.tls.cert_file}", f"keyfile {self.tls.key_file}"]
+        kept += ["allow_anonymous true",
                  f"persistence_location {self.directory}/", f"log_dest file {self.directory}/mosquitto.log"]
         self.conf_path.write_text("\n".join(kept) + "\n")
 
