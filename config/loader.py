@@ -64,7 +64,7 @@ def parse_config(text: str, filename: str = "<config>", environ: Mapping[str, st
         return f"COCENV{len(refs) - 1}X"
 
     try:
-        data, lines = _read_yaml(ENV_PATTERN.sub(hold, text))
+        data, lines = read_yaml(ENV_PATTERN.sub(hold, text))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -92,7 +92,7 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
-def _read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
+def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML into plain data plus a map from key path to 1-based line number."""
     loader = yaml.SafeLoader(text)
     try:
@@ -145,7 +145,7 @@ def _substitute(value: Any, loc: Loc, env: _Env, lines: dict[Loc, int],
         if default is not None:
             return default
         problems.append(ConfigProblem(
-            filename, _line_of(loc, lines), _dotted(loc),
+            filename, line_of(loc, lines), dotted(loc),
             f"environment variable {name} is not set",
             f"export {name}=... before starting COC (or put it in the service's environment file)",
         ))
@@ -154,14 +154,16 @@ def _substitute(value: Any, loc: Loc, env: _Env, lines: dict[Loc, int],
     return PLACEHOLDER.sub(repl, value)
 
 
-def _line_of(loc: Loc, lines: dict[Loc, int]) -> int | None:
+def line_of(loc: Loc, lines: dict[Loc, int]) -> int | None:
+    """The line of a key path, or of its nearest parent that has one (a missing key: the section's line)."""
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
             return lines[loc[:end]]
     return None
 
 
-def _dotted(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
+    """A key path as users write it: `sensors[2].alarm_levels_cm`."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -171,7 +173,7 @@ def _dotted(loc: Loc) -> str:
 def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:
     """Turn one pydantic error into a located problem with a fix in plain words."""
     loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    key = _dotted(loc)
+    key = dotted(loc)
     kind = err["type"]
     message = str(err["msg"]).removeprefix("Value error, ")
     fix = "see config/example.yaml for this key"
@@ -191,7 +193,7 @@ def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:
         fix = f"write a number ({_description(loc) or 'see config/example.yaml'})"
     elif kind in ("string_pattern_mismatch", "string_too_short", "too_short", "too_long"):
         fix = _description(loc) or fix
-    return ConfigProblem(filename, _line_of(loc, lines), key, message, fix)
+    return ConfigProblem(filename, line_of(loc, lines), key, message, fix)
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from config.loader import ConfigError, ConfigProblem, _dotted, _line_of, _read_yaml
+from config.loader import ConfigError, ConfigProblem, dotted, line_of, read_yaml
 from config.section import Section
 from indicators.formula import FormulaError, Node, aggregated_names, check, names
 from indicators.models import Aggregate, Direction, PeriodKind, Pillar, Source
@@ -93,7 +93,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
 def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
     """Validate catalogue text: schema, unique ids, formulas (syntax, known names) and cycles between KPIs."""
     try:
-        data, lines = _read_yaml(text)
+        data, lines = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
@@ -143,12 +143,12 @@ def _explain(err: Any, lines: dict, filename: str) -> ConfigProblem:
         fix = f"add '{loc[-1]}:' here"
     elif err["type"] == "enum":
         fix = f"use {err.get('ctx', {}).get('expected', 'one of the listed values')}"
-    return ConfigProblem(filename, _line_of(loc, lines), _dotted(loc), message, fix)
+    return ConfigProblem(filename, line_of(loc, lines), dotted(loc), message, fix)
 
 
 def _build(parsed: CatalogueFile, lines: dict, filename: str, problems: list[ConfigProblem]) -> Catalogue:
     def problem(loc: tuple, message: str, fix: str) -> None:
-        problems.append(ConfigProblem(filename, _line_of(loc, lines), _dotted(loc), message, fix))
+        problems.append(ConfigProblem(filename, line_of(loc, lines), dotted(loc), message, fix))
 
     seen: dict[str, tuple] = {}
     for section, items in (("metrics", parsed.metrics), ("kpis", parsed.kpis)):
@@ -156,7 +156,7 @@ def _build(parsed: CatalogueFile, lines: dict, filename: str, problems: list[Con
             if item.id in seen:
                 problem(
                     (section, i, "id"),
-                    f"id '{item.id}' is used twice (also at {_dotted(seen[item.id])})",
+                    f"id '{item.id}' is used twice (also at {dotted(seen[item.id])})",
                     "give every metric and KPI its own id",
                 )
             seen.setdefault(item.id, (section, i, "id"))
