@@ -16,12 +16,21 @@ from sensors.settings import SensorConfig
 class CommuneConfig(Section):
     """The commune this COC serves."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Commune id used in topics, tags and KPIs, e.g. quang-tho.")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description="Commune id used in topics, tags and KPIs, e.g. quang-tho.",
+    )
     name: str = Field(min_length=1, description="Commune name with diacritics, e.g. 'Xã Quảng Thọ'.")
     district: str | None = Field(default=None, description="District, e.g. 'Huyện Quảng Điền'.")
     province: str | None = Field(default=None, description="Province, e.g. 'Thừa Thiên Huế'.")
-    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="IANA time zone used on screens and for daily figures.")
-    households: int | None = Field(default=None, ge=0, description="Number of households (denominator of household KPIs).")
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        description="IANA time zone used on screens and for daily figures.",
+    )
+    households: int | None = Field(
+        default=None, ge=0,
+        description="Number of households (denominator of household KPIs).",
+    )
     location: Location | None = Field(default=None, description="Centre of the commune map: {lat, lon}.")
 
     @model_validator(mode="after")

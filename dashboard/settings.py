@@ -35,7 +35,10 @@ class WebConfig(Section):
     language: Literal["vi", "en"] = Field(default="vi", description="Default language of the pages: vi or en.")
     https: bool = Field(
         default=False,
-        description="True when the pages are served over HTTPS (directly or behind a proxy): cookies are marked Secure.",
+        description=(
+            "True when the pages are served over HTTPS (directly or behind a proxy): cookies are marked "
+            "Secure."
+        ),
     )
     session_hours: int = Field(default=12, ge=1, le=720, description="Hours a login stays valid without activity.")
 

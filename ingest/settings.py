@@ -26,9 +26,18 @@ class MqttConfig(Section):
 
     host: str = Field(default="127.0.0.1", description="Broker host name or IP address.")
     port: int = Field(default=1883, ge=1, le=65535, description="Broker TCP port (1883 plain, 8883 TLS).")
-    username: str | None = Field(default=None, description="Broker user name; use ${NAME} to read it from the environment.")
-    password: str | None = Field(default=None, description="Broker password; always as ${NAME}, never written in the file.")
-    tls: bool | TlsConfig = Field(default=False, description="false, true (system CAs) or {ca_file, cert_file, key_file}.")
+    username: str | None = Field(
+        default=None,
+        description="Broker user name; use ${NAME} to read it from the environment.",
+    )
+    password: str | None = Field(
+        default=None,
+        description="Broker password; always as ${NAME}, never written in the file.",
+    )
+    tls: bool | TlsConfig = Field(
+        default=False,
+        description="false, true (system CAs) or {ca_file, cert_file, key_file}.",
+    )
     topic_prefix: str = Field(
         default="coc/commune", pattern=TOPIC_PREFIX_PATTERN,
         description="Prefix of every COC topic, normally coc/<commune id>; no '+', '#' or spaces.",
@@ -58,13 +67,25 @@ class InfluxConfig(Section):
     """InfluxDB through its v1 HTTP API (/write line protocol, /query InfluxQL); 1.x, 2.x (v1 compat) and 3.x."""
 
     url: str = Field(default="http://127.0.0.1:8086", pattern=r"^https?://", description="Base URL of InfluxDB.")
-    database: str = Field(default="coc", min_length=1, description="Database (bucket mapped to it on 2.x); created if missing.")
-    retention_policy: str | None = Field(default=None, description="Retention policy to write into; default policy when empty.")
+    database: str = Field(
+        default="coc", min_length=1,
+        description="Database (bucket mapped to it on 2.x); created if missing.",
+    )
+    retention_policy: str | None = Field(
+        default=None,
+        description="Retention policy to write into; default policy when empty.",
+    )
     username: str | None = Field(default=None, description="User for basic auth (1.x); as ${NAME}.")
     password: str | None = Field(default=None, description="Password for basic auth (1.x); as ${NAME}.")
-    token: str | None = Field(default=None, description="API token (2.x, 3.x), sent as 'Authorization: Token ...'; as ${NAME}.")
+    token: str | None = Field(
+        default=None,
+        description="API token (2.x, 3.x), sent as 'Authorization: Token ...'; as ${NAME}.",
+    )
     timeout_s: float = Field(default=10.0, gt=0, le=300, description="HTTP timeout for one request, seconds.")
-    create_database: bool = Field(default=True, description="Run CREATE DATABASE at start when the database is missing.")
+    create_database: bool = Field(
+        default=True,
+        description="Run CREATE DATABASE at start when the database is missing.",
+    )
 
     @model_validator(mode="after")
     def _one_auth(self) -> InfluxConfig:
@@ -79,14 +100,23 @@ class InfluxConfig(Section):
 class StorageConfig(Section):
     """Where readings are stored, and where they wait when the store is down."""
 
-    backend: Literal["sqlite", "influxdb"] = Field(default="sqlite", description="Time-series store: sqlite or influxdb.")
+    backend: Literal["sqlite", "influxdb"] = Field(
+        default="sqlite",
+        description="Time-series store: sqlite or influxdb.",
+    )
     sqlite: SqliteConfig = Field(default_factory=SqliteConfig, description="SQLite store settings.")
     influxdb: InfluxConfig = Field(default_factory=InfluxConfig, description="InfluxDB store settings.")
     state_path: Path = Field(
         default=Path("data/coc-state.sqlite"),
         description="SQLite file for application state: dead letters, alerts, users' audit, KPI figures.",
     )
-    spool_dir: Path = Field(default=Path("data/spool"), description="Directory of the disk spool used while the store is down.")
+    spool_dir: Path = Field(
+        default=Path("data/spool"),
+        description="Directory of the disk spool used while the store is down.",
+    )
     batch_size: int = Field(default=2000, ge=1, le=100000, description="Most readings written in one batch.")
-    flush_interval_s: float = Field(default=0.5, gt=0, le=60, description="Longest wait before a partial batch is written.")
+    flush_interval_s: float = Field(
+        default=0.5, gt=0, le=60,
+        description="Longest wait before a partial batch is written.",
+    )
     queue_size: int = Field(default=200000, ge=100, description="Readings the writer queue holds before ingest waits.")
