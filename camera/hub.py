@@ -163,3 +163,17 @@ class CameraHub:
                     if path.is_relative_to(root) and path.is_file():
                         return path
         return None
+
+
+def merge_events(local: list[CameraEvent], recorded: list[CameraEvent], limit: int) -> list[CameraEvent]:
+    """The workers' own event log and the events ingest recorded from MQTT (other publishers too, such as an NVR),
+    each event once, newest first. An event is the same when its camera and event id match, or, without an id,
+    its camera, time, type and phase."""
+
+    def key(e: CameraEvent) -> tuple:
+        return (e.camera_id, e.event_id) if e.event_id else (e.camera_id, e.ts, e.type, e.phase)
+
+    seen = {key(e) for e in local}
+    merged = local + [e for e in recorded if key(e) not in seen]
+    merged.sort(key=lambda e: e.ts, reverse=True)
+    return merged[:limit]

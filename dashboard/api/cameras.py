@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
 
+from camera.hub import merge_events
 from camera.mjpeg import BOUNDARY
 from camera.runtime import event_payload
 from dashboard.auth import require_roles
@@ -81,7 +82,11 @@ def events():  # noqa: ANN201
         limit = min(int(request.args.get("limit", 200)), 1000)
     except ValueError:
         return jsonify(error="bad_request", message="since phải là ISO 8601 / since must be ISO 8601"), 400
-    found = hub().events(request.args.get("camera") or None, request.args.get("type") or None, since, limit)
+    camera, type_ = request.args.get("camera") or None, request.args.get("type") or None
+    found = hub().events(camera, type_, since, limit)
+    state_db = current_app.config["COC_CONTEXT"].state_db
+    if state_db is not None:  # events other publishers sent over MQTT, recorded by ingest
+        found = merge_events(found, state_db.camera_events(camera, type_, since, limit), limit)
     return jsonify(events=[event_payload(e) for e in found])
 
 

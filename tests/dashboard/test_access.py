@@ -205,3 +205,23 @@ def test_callback_without_csrf_token_is_refused(as_role):
 def test_root_sends_each_role_home(as_role, role, home):
     response = as_role(role).get("/")
     assert response.status_code == 302 and response.headers["Location"] == home
+
+
+def test_events_api_lists_worker_and_mqtt_recorded_events_once(client, ctx):
+    """/api/events: the camera workers' log and what ingest recorded from MQTT (an NVR too), each event once."""
+    from datetime import UTC, datetime, timedelta
+
+    from camera.models import CameraEvent, EventType
+
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    ours = CameraEvent("cam-01", t0, EventType.INTRUSION, event_id="cam-01-1", zone="Sân UBND", score=0.8)
+    nvr = CameraEvent("cam-02", t0 + timedelta(minutes=5), EventType.TAMPER, event_id="nvr-77", score=0.6)
+    ctx.cameras.runtime.append_event(ours)
+    for event in (ours, nvr):  # ingest records every event seen on MQTT, the workers' own included
+        ctx.state_db.add_camera_event(event)
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    listed = client.get("/api/events", headers=auth).get_json()["events"]
+    assert [e["event_id"] for e in listed] == ["nvr-77", "cam-01-1"]
+    only_cam2 = client.get("/api/events?camera=cam-02&type=tamper", headers=auth).get_json()["events"]
+    assert [e["event_id"] for e in only_cam2] == ["nvr-77"]
+    assert client.get("/api/events?type=intrusion&limit=1", headers=auth).get_json()["events"][0]["zone"] == "Sân UBND"
