@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from config.section import Section
+from config.section import Location, Section
 
 
 class ZoneConfig(Section):
@@ -64,6 +64,11 @@ class CameraConfig(Section):
         default=None,
         description="Id of the flood sensor this camera looks at (shown with it), e.g. flood-01.",
     )
+    area: str | None = Field(
+        default=None,
+        description="Hamlet or area it watches, for the police view's filter, e.g. 'Thôn Phò Nam'.",
+    )
+    location: Location | None = Field(default=None, description="Where it stands, for the map: {lat, lon}.")
     tamper: bool = Field(default=True, description="Watch for a covered, defocused or moved camera.")
     enabled: bool = Field(default=True, description="false keeps the camera listed but not read or analysed.")
 

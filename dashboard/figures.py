@@ -108,7 +108,7 @@ def map_figure(
 ) -> Figure:
     """An offline map: markers on a plain longitude/latitude plane (no tiles), coloured by state."""
     fig = _base(font_px)
-    for group, symbol, size in (("sensor", "circle", 1.6), ("camera", "square", 1.1)):
+    for group, symbol, size in (("camera", "square", 0.8), ("sensor", "circle", 1.6)):  # sensors drawn on top
         items = [m for m in markers if m["group"] == group]
         if items:
             fig["data"].append(

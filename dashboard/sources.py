@@ -49,7 +49,8 @@ def alert_rows(service: Any, status: str, limit: int) -> list[dict[str, Any]]:
 
 def camera_rows(ctx: Any, now: datetime) -> list[dict[str, Any]]:
     """Every configured camera as GET /api/cameras shows it (status unknown while the hub is absent), with
-    an `area` (the linked flood point's name, else the commune) and `age_s` since its last frame."""
+    an `area` (its own, else the linked flood point's name, else the commune), a `location` for the map (its own,
+    else the flood point's, else none) and `age_s` since its last frame."""
     listed = {row["id"]: row for row in call_first(ctx.cameras, ("list",)) or [] if isinstance(row, dict)}
     rows = []
     for cam in ctx.config.cameras:
@@ -57,8 +58,10 @@ def camera_rows(ctx: Any, now: datetime) -> list[dict[str, Any]]:
         row = listed.get(cam.id) or {"id": cam.id, "name": cam.name, "online": False, "last_frame": None}
         last = row.get("last_frame")
         age_s = (now - datetime.fromisoformat(last)).total_seconds() if last else None
-        area = point.name if point else ctx.config.commune.name
-        rows.append({**row, "area": area, "known": cam.id in listed, "age_s": age_s})
+        area = getattr(cam, "area", None) or (point.name if point else ctx.config.commune.name)
+        where = getattr(cam, "location", None) or (point.location if point else None)
+        location = {"lat": where.lat, "lon": where.lon} if where else None
+        rows.append({**row, "area": area, "location": location, "known": cam.id in listed, "age_s": age_s})
     return rows
 
 

@@ -105,6 +105,18 @@ def map_panel(snap: dict[str, Any], lang: str) -> Any:
                 "label": s["name"],
             }
         )
+    for c in snap.get("cameras") or []:  # absent on public screens
+        if c.get("location"):
+            markers.append(
+                {
+                    "group": "camera",
+                    "lat": c["location"]["lat"],
+                    "lon": c["location"]["lon"],
+                    "colour": STATE_COLOURS["online" if c.get("online") else "offline"],
+                    "label": "",
+                    "hover": f"📷 {c['name']}",
+                }
+            )
     if not markers:
         return html.Div(t("missing", lang), className="missing")
     lat = sum(m["lat"] for m in markers) / len(markers)

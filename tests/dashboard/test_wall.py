@@ -38,6 +38,35 @@ def test_snapshot_has_a_tile_for_every_device_and_the_commune(app, ctx):
     assert {c["id"] for c in snap["cameras"]} == {"cam-01", "cam-02"}
 
 
+def test_cameras_carry_their_area_and_place_and_stand_on_the_map(app, ctx):
+    from dataclasses import replace
+
+    from camera.settings import CameraConfig
+    from dashboard.pages.wall_panels import map_panel
+
+    cameras = [
+        *ctx.config.cameras[:1],
+        ctx.config.cameras[1].model_copy(update={"flood_point": "flood-01"}),
+        CameraConfig(id="cam-03", name="Nhà văn hóa thôn", url="synthetic:", enabled=False, area="Thôn La Vân Hạ",
+                     location={"lat": 16.5605, "lon": 107.5262}),
+    ]
+    rm = ReadModel(replace(ctx, config=ctx.config.model_copy(update={"cameras": cameras})))
+    with app.server.test_request_context():
+        snap = build_snapshot(rm, ctx.config.walls[0], public=False)
+        street = build_snapshot(rm, next(w for w in ctx.config.walls if w.id == "street"), public=True)
+    cams = {c["id"]: c for c in snap["cameras"]}
+    assert cams["cam-01"]["area"] == "Xã Quảng Thọ" and cams["cam-01"]["location"] is None  # nothing configured
+    assert cams["cam-02"]["area"] == "Cầu Phò Nam" and cams["cam-02"]["location"] == {"lat": 16.575, "lon": 107.541}
+    assert cams["cam-03"]["area"] == "Thôn La Vân Hạ" and cams["cam-03"]["location"] == {"lat": 16.5605,
+                                                                                      "lon": 107.5262}
+    traces = map_panel({**snap, "font_px": 14}, "vi").figure["data"]
+    squares = next(tr for tr in traces if tr.get("marker", {}).get("symbol") == "square")
+    assert sorted(zip(squares["y"], squares["x"], strict=True)) == [(16.5605, 107.5262), (16.575, 107.541)]
+    assert all("📷" in h for h in squares["hovertext"])
+    public_traces = map_panel({**street, "font_px": 14}, "vi").figure["data"]
+    assert not any(tr.get("marker", {}).get("symbol") == "square" for tr in public_traces)
+
+
 def test_public_snapshot_carries_no_camera(app, ctx):
     rm: ReadModel = ctx.extras["read_model"]
     street = next(w for w in ctx.config.walls if w.id == "street")
