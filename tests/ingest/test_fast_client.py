@@ -53,3 +53,18 @@ def test_a_queued_burst_arrives_complete_in_order_and_is_acknowledged(mosquitto:
     client.disconnect()
     client.loop_stop()
     assert len(received) == len(payloads) + 2
+
+
+def test_queued_acknowledgements_go_out_as_one_write_and_other_packets_keep_their_place() -> None:
+    import struct
+
+    client = BufferedClient(CallbackAPIVersion.VERSION2, client_id="acks")
+    acks = [struct.pack("!BBH", 0x40, 2, mid) for mid in (7, 8, 9)]
+    for mid, ack in zip((7, 8, 9), acks, strict=True):
+        client._packet_queue(0x40, ack, mid, 1)  # noqa: SLF001 - as paho queues a PUBACK
+    client._packet_queue(0xC0, b"\xc0\x00", 0, 0)  # noqa: SLF001 - a PINGREQ after them
+    client._packet_queue(0x40, struct.pack("!BBH", 0x40, 2, 10), 10, 1)  # noqa: SLF001
+    client._coalesce_acks()  # noqa: SLF001
+    queued = [p["packet"] for p in client._out_packet]  # noqa: SLF001
+    assert queued == [b"".join(acks), b"\xc0\x00", struct.pack("!BBH", 0x40, 2, 10)]
+    assert client._out_packet[0]["to_process"] == 12 and client._out_packet[0]["pos"] == 0  # noqa: SLF001
