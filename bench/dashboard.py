@@ -42,7 +42,7 @@ from dashboard.wall_snapshot import build_snapshot  # noqa: E402
 from ingest.live_state import LiveState  # noqa: E402
 from ingest.sqlite_store import SqliteStore  # noqa: E402
 from sensors.models import Reading  # noqa: E402
-from tests.browser import launch_chromium  # noqa: E402
+from tests.browser import launch_chromium, logged_in_page  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
 AIR_DEVICES = 4
@@ -161,11 +161,7 @@ def first_render(base: str) -> float:
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-        page.goto(f"{base}/login")
-        page.fill("#username", "vanhanh")
-        page.fill("#password", "bench-password")
-        page.click("#login-submit")
+        page = logged_in_page(browser, base, "vanhanh", "bench-password")
         page.wait_for_selector("#wall-aqi-value", timeout=60_000)
         page.goto("about:blank")
         start = time.perf_counter()

@@ -20,3 +20,15 @@ CHROMIUM_ARGS = [
 def launch_chromium(playwright: Any) -> Any:
     """The system Chromium driven by Playwright (no browser download)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def logged_in_page(browser: Any, base: str, username: str, password: str, width: int = 1920,
+                   height: int = 1080) -> Any:
+    """A fresh browser context at `width`×`height` that has submitted the login form (the caller waits for
+    whatever page that user lands on)."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    return page

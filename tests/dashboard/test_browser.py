@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from camera.models import CameraEvent, EventType
 from sensors.models import Reading
-from tests.browser import launch_chromium
+from tests.browser import launch_chromium, logged_in_page
 from tests.dashboard.conftest import USERS, password_of
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -30,13 +30,10 @@ def browser() -> Iterator[Browser]:
 
 
 def open_as(browser: Browser, base: str, role: str | None, width: int = 1920, height: int = 1080) -> Page:
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    if role is not None:
-        page.goto(f"{base}/login")
-        page.fill("#username", USERS[role])
-        page.fill("#password", password_of(USERS[role]))
-        page.click("#login-submit")
-        page.wait_for_url(f"{base}{HOMES[role]}")
+    if role is None:
+        return browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page = logged_in_page(browser, base, USERS[role], password_of(USERS[role]), width, height)
+    page.wait_for_url(f"{base}{HOMES[role]}")
     return page
 
 

@@ -13,7 +13,7 @@ import requests
 from paho.mqtt.enums import CallbackAPIVersion
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser import launch_chromium
+from tests.browser import launch_chromium, logged_in_page
 from tests.dashboard.test_browser import shot
 from tests.demo_process import start_demo
 
@@ -47,11 +47,7 @@ def test_level_iii_reading_on_mqtt_takes_over_the_demo_wall(tmp_path):
         wait_for_login_page(base, proc)
         with sync_playwright() as p:
             browser = launch_chromium(p)
-            page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-            page.goto(f"{base}/login")
-            page.fill("#username", "vanhanh")
-            page.fill("#password", "vanhanh-demo")
-            page.click("#login-submit")
+            page = logged_in_page(browser, base, "vanhanh", "vanhanh-demo")
             page.wait_for_url(f"{base}/wall/overview")
             expect(page.locator("#wall-tile-flood-phonam")).to_contain_text("Trực tuyến", timeout=60_000)
             # 4 minutes ahead (within the 5 minutes accepted) so the simulator's next readings are older.
