@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sensors.health import offline_status_holds
 from sensors.models import Reading
 from sensors.settings import SensorConfig
 
@@ -88,11 +89,16 @@ class LiveState:
                 if rec.last_ts is None or r.ts >= rec.last_ts:
                     rec.last_ts = r.ts
                     rec.values.update(r.fields)
+                if rec.status == "offline" and not offline_status_holds(rec.status, rec.status_at, r.ts):
+                    rec.status = "online"  # a reading newer than the retained `offline` brings the device back
                 if rec.last_seen is None or now > rec.last_seen:
                     rec.last_seen = now
                 rec.messages += 1
 
     def set_status(self, device_id: str, status: str) -> None:
+        """A `status` message (`online` / `offline`), stamped with the time it arrived. A retained `offline`
+        (a last will, or what `simulate` publishes when it ends) holds only until a reading taken after it
+        arrives: `apply` then sets the device back to `online`, and the offline alarm clears as usual."""
         with self._lock:
             rec = self._records.get(device_id)
             if rec is not None:

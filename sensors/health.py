@@ -14,10 +14,20 @@ OFFLINE_AFTER_INTERVALS = 3.0  # three missed readings (DESIGN: offline after 3 
 MAIN_FIELD = {"air": "pm25", "flood": "water_level_cm"}
 
 
+def offline_status_holds(status: str | None, status_at: datetime | None, reading_ts: datetime | None) -> bool:
+    """Does a device's `offline` status still stand? A status message carries no time of its own, so it counts
+    from when it arrived (`status_at`); a reading taken after that (`reading_ts`) is fresher and wins."""
+    if status != "offline":
+        return False
+    return status_at is None or reading_ts is None or reading_ts <= status_at
+
+
 def connectivity(interval_s: float, last_seen: datetime | None, status: str | None,
-                 now: datetime) -> Connectivity:
-    """Offline when its last will says so or 3 intervals passed; stale after 1.5; never when unseen."""
-    if status == "offline":
+                 now: datetime, status_at: datetime | None = None,
+                 last_ts: datetime | None = None) -> Connectivity:
+    """Offline when its last will says so (unless a reading newer than that status came in, see
+    `offline_status_holds`) or 3 intervals passed; stale after 1.5; never when unseen."""
+    if status == "offline" and offline_status_holds(status, status_at, last_ts):
         return Connectivity.OFFLINE
     if last_seen is None:
         return Connectivity.NEVER
