@@ -6,7 +6,9 @@ import re
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlsplit
 
-_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/?#]*)@")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# What follows the userinfo's last "@": a host name, IPv4 or [IPv6] address, an optional port, then the path.
+_HOST_AFTER_AT = re.compile(r"@(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d*)?(?![A-Za-z0-9.:-])")
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:user|username|password|pass|pwd|token|key|auth)=)[^&#]*")
 
 
@@ -36,8 +38,17 @@ def source_kind(url: str) -> SourceKind:
 
 
 def mask_url(url: str) -> str:
-    """The URL with user, password and secret query values as '***' (safe for logs, pages, the API)."""
-    masked = _USERINFO.sub(lambda m: f"{m['scheme']}***:***@" if m["userinfo"] else m[0], url, count=1)
+    """The URL with user, password and secret query values as '***' (safe for logs, pages, the API).
+
+    Passwords come from `${NAME}` variables as typed, so they may hold "/", "@", ":", "%", "?" or "#" unencoded:
+    the userinfo runs to the last "@" that is followed by a host, not to the first "/"."""
+    scheme = _SCHEME.match(url)
+    masked = url
+    if scheme:
+        rest = url[scheme.end():]
+        ends = [m.start() for m in _HOST_AFTER_AT.finditer(rest)]
+        if ends and ends[-1] > 0:
+            masked = f"{scheme[0]}***:***{rest[ends[-1]:]}"
     return _SECRET_QUERY.sub(lambda m: f"{m[1]}***", masked)
 
 
