@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,10 @@ MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_FUTURE = timedelta(minutes=5)
 MAX_AGE = timedelta(days=7)
 EPOCH_MS_THRESHOLD = 100_000_000_000  # numbers above this are epoch milliseconds (year 5138 in seconds)
+MAX_JSON_DEPTH = 16  # a COC payload is an array of flat objects (depth 2); PAM Air documents stay under 8
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\Z)', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKETS = bytes.maketrans(b"[]{}", b"()()")
 COC_KEYS = frozenset({"ts"} | {name for kind in DeviceKind for name in field_specs(kind)})
 
 
@@ -50,6 +56,53 @@ def parse_topic(topic: str, prefix: str) -> Topic | None:
     return Topic(parts[0], parts[1], parts[2])
 
 
+def nested_too_deep(data: bytes, limit: int) -> bool:
+    """True when JSON text nests arrays and objects more than `limit` levels deep (strings skipped; linear,
+    without parsing, so it is safe on any input before a recursive parser sees it)."""
+    brackets = _JSON_STRING.sub(b"", data).translate(_BRACKETS, _NOT_BRACKET)
+    for _ in range(limit):
+        if b"()" not in brackets:
+            return False
+        brackets = brackets.replace(b"()", b"")
+    return b"()" in brackets
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _int_or_float(text: str) -> int | float:
+    return int(text) if len(text) < 16 else float(text)  # as orjson: a huge integer is a float (or infinity)
+
+
+def load_json(payload: bytes) -> Any:
+    """A payload's JSON document; ValueError with the reason. A number too large for a float (1e400) is
+    kept as infinity so that only its item is refused, not the whole array; NaN and Infinity are not JSON."""
+    try:
+        return orjson.loads(payload)  # orjson bounds the nesting itself (1024 levels), without recursion
+    except orjson.JSONDecodeError as exc:
+        if "infinity" not in str(exc):
+            raise ValueError(f"not valid JSON: {str(exc)[:120]}") from None
+    check_depth(payload)
+    try:
+        return json.loads(payload, parse_constant=_refuse_constant, parse_int=_int_or_float)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ValueError(f"not valid JSON: {str(exc)[:120]}") from None
+
+
+def check_depth(payload: bytes) -> None:
+    """Refuse a document nested deeper than any device sends, before code that may recurse over it."""
+    if nested_too_deep(payload, MAX_JSON_DEPTH):
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+
+
+def _describe(value: Any) -> str:
+    """A value's type and start for a refusal reason (containers by type only: never a deep repr)."""
+    if isinstance(value, dict | list):
+        return type(value).__name__
+    return f"{type(value).__name__} {str(value)[:20]!r}"
+
+
 def parse_ts(value: Any, now: datetime) -> datetime:
     """A payload's `ts` as aware UTC: ISO 8601 with offset, epoch seconds or epoch milliseconds; missing = now."""
     if value is None:
@@ -57,13 +110,15 @@ def parse_ts(value: Any, now: datetime) -> datetime:
     if isinstance(value, bool):
         raise ValueError("ts must be ISO 8601 text or epoch seconds, not true/false")
     if isinstance(value, int | float):
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"ts {value!r} is not a valid epoch time")
-        seconds = value / 1000 if value > EPOCH_MS_THRESHOLD else value
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"ts {value!r} is not a valid epoch time (not a finite number)")
+        if value < 0:
+            raise ValueError(f"ts {_short(value)} is not a valid epoch time (negative)")
         try:
+            seconds = value / 1000 if value > EPOCH_MS_THRESHOLD else value
             return datetime.fromtimestamp(seconds, UTC)
         except (OverflowError, OSError, ValueError):
-            raise ValueError(f"ts {value!r} is out of range") from None
+            raise ValueError(f"ts {_short(value)} is out of range (epoch seconds or milliseconds)") from None
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip())
@@ -71,8 +126,19 @@ def parse_ts(value: Any, now: datetime) -> datetime:
             raise ValueError(f"ts {value[:40]!r} is not ISO 8601 (e.g. 2026-11-23T14:05:00+07:00)") from None
         if parsed.tzinfo is None:
             raise ValueError(f"ts {value[:40]!r} has no UTC offset; add +07:00 or Z")
-        return parsed.astimezone(UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"ts {value[:40]!r} is out of range in UTC") from None
     raise ValueError(f"ts must be text or a number, got {type(value).__name__}")
+
+
+def _short(number: float) -> str:
+    """A number for a reason, short even when it has hundreds of digits."""
+    try:
+        return f"{float(number):.6g}"
+    except OverflowError:
+        return "(a number too large for a float)"
 
 
 def check_ts(ts: datetime, now: datetime) -> None:
@@ -94,10 +160,10 @@ def decode_fields(item: Mapping[str, Any], specs: Mapping[str, FieldSpec],
         if spec is None:
             raise ValueError(f"unknown field {name[:40]!r} (known: {', '.join(specs)})")
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{name} must be a number, got {type(value).__name__} {str(value)[:20]!r}")
+            raise ValueError(f"{name} must be a number, got {_describe(value)}")
         number = float(value)
         if not math.isfinite(number):
-            raise ValueError(f"{name} is not a finite number")
+            raise ValueError(f"{name} is not a finite number (too large: overflows to infinity)")
         low, high = ranges.get(name, (spec.low, spec.high))
         if not low <= number <= high:
             raise ValueError(f"{name}={number:g} {spec.unit} is outside {low:g}..{high:g}")
@@ -122,12 +188,16 @@ def decode_state(payload: bytes, sensor: SensorConfig, now: datetime) -> Decoded
     if len(payload) > MAX_PAYLOAD_BYTES:
         return Decoded(rejects=[f"payload of {len(payload)} bytes is over the 64 KiB limit"])
     try:
-        doc = orjson.loads(payload)
-    except orjson.JSONDecodeError as exc:
-        return Decoded(rejects=[f"not valid JSON: {str(exc)[:120]}"])
+        doc = load_json(payload)
+    except ValueError as exc:
+        return Decoded(rejects=[str(exc)])
     first = doc[0] if isinstance(doc, list) and doc else doc
     if sensor.kind is DeviceKind.AIR and not (isinstance(first, dict) and first.keys() <= COC_KEYS) \
             and is_pamair(doc):
+        try:
+            check_depth(payload)  # the PAM Air decoder prints values it refuses
+        except ValueError as exc:
+            return Decoded(rejects=[str(exc)])
         return decode_pamair_state(doc, sensor, now)
     items = doc if isinstance(doc, list) else [doc]
     if not items:
@@ -167,10 +237,8 @@ def decode_event(payload: bytes, camera_id: str, now: datetime) -> CameraEvent:
     """A camera event payload (`<prefix>/camera/<id>/event`); ValueError with the reason when it is not one."""
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"payload of {len(payload)} bytes is over the 64 KiB limit")
-    try:
-        doc = orjson.loads(payload)
-    except orjson.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {str(exc)[:120]}") from None
+    check_depth(payload)  # Enum lookups print the value they refuse
+    doc = load_json(payload)
     if not isinstance(doc, dict):
         raise ValueError("a camera event must be a JSON object")
     ts = parse_ts(doc.get("ts"), now)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import select
 import socket
+import struct
 import threading
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -97,6 +99,14 @@ class BufferedClient(mqtt.Client):
         self.__dict__["_wake"] = None if sock is None else LoopWake(sock, self)
 
     _draining = False
+    read_paused: Callable[[], bool] | None = None  # while it says True, nothing more is read (back-pressure)
+    PAUSE_POLL_S = 0.02
+
+    def ack_many(self, mids: Iterable[int]) -> None:
+        """Acknowledge (PUBACK) QoS 1 messages received with manual acknowledgement, in one queued packet."""
+        data = b"".join(struct.pack("!BBH", PUBACK, 2, mid) for mid in mids)
+        if data and self._sock is not None:
+            self._packet_queue(PUBACK, data, 0, 0)
 
     def close_gracefully(self, timeout_s: float = 5.0) -> None:
         """Stop reading, let the loop send every queued acknowledgement, then disconnect and stop the loop."""
@@ -136,6 +146,9 @@ class BufferedClient(mqtt.Client):
     def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
         if self._sock is None:
             return MQTTErrorCode.MQTT_ERR_NO_CONN
+        if self.read_paused is not None and self.read_paused():
+            time.sleep(self.PAUSE_POLL_S)  # the loop still sends acknowledgements and keep-alive pings meanwhile
+            return MQTTErrorCode.MQTT_ERR_SUCCESS
         for _ in range(PACKETS_PER_TURN):
             if self._sock is None:
                 return MQTTErrorCode.MQTT_ERR_NO_CONN

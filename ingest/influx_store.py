@@ -12,12 +12,21 @@ import requests
 
 from ingest.line_protocol import readings_to_lines, stored_tag
 from ingest.settings import InfluxConfig
-from ingest.store import Aggregate, SeriesPoint, StoreUnavailable
+from ingest.store import Aggregate, SeriesPoint, StoreRejected, StoreUnavailable
 from sensors.models import Reading
 
 log = logging.getLogger(__name__)
 AGGREGATES = {"mean": "MEAN", "min": "MIN", "max": "MAX", "last": "LAST", "count": "COUNT"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+REFUSED_FOR_GOOD = (400, 413, 422)  # bad or expired points (2.x: 422 beyond retention), a body too large to take
+
+
+def influx_error(resp: requests.Response) -> str:
+    """InfluxDB's own error text (`{"error": "partial write: points beyond retention policy dropped=1"}`)."""
+    try:
+        return str(resp.json().get("error") or resp.json().get("message") or resp.text)[:300]
+    except ValueError:
+        return resp.text[:300]
 
 
 def quote_ident(name: str) -> str:
@@ -73,11 +82,10 @@ class InfluxStore:
         if resp.status_code == 404 and "database not found" in resp.text:
             self.open()
             raise StoreUnavailable("InfluxDB database was missing; created it, will retry")
-        if resp.status_code >= 500 or resp.status_code in (401, 403, 404, 429):
-            raise StoreUnavailable(f"InfluxDB refused the write: HTTP {resp.status_code} {resp.text[:200]}")
-        if resp.status_code >= 400:
-            # a 400 means some points were malformed: a bug here, not an outage; keep the message
-            raise StoreUnavailable(f"InfluxDB rejected points: HTTP 400 {resp.text[:300]}")
+        if resp.status_code in REFUSED_FOR_GOOD:  # these points can never be written; the rest of a batch can
+            raise StoreRejected(f"InfluxDB HTTP {resp.status_code}: {influx_error(resp)}")
+        if resp.status_code >= 400:  # an outage, a missing database or wrong credentials: retried until fixed
+            raise StoreUnavailable(f"InfluxDB refused the write: HTTP {resp.status_code} {influx_error(resp)}")
 
     def _query(self, q: str, post: bool = False, with_db: bool = True) -> list[dict]:
         params = {"q": q, "epoch": "ms"}

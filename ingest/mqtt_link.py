@@ -16,11 +16,12 @@ from ingest.settings import MqttConfig, TlsConfig
 log = logging.getLogger(__name__)
 
 
-def make_client(settings: MqttConfig, client_id: str, persistent: bool) -> BufferedClient:
-    """A paho client for `settings`: MQTT 3.1.1, a persistent session when asked, TLS and credentials applied."""
+def make_client(settings: MqttConfig, client_id: str, persistent: bool, manual_ack: bool = False) -> BufferedClient:
+    """A paho client for `settings`: MQTT 3.1.1, a persistent session when asked, TLS and credentials applied.
+    With `manual_ack`, QoS 1 messages are acknowledged only when the owner calls `ack_many` (once durable)."""
     client = BufferedClient(
         CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=not persistent,
-        protocol=mqtt.MQTTv311, reconnect_on_failure=True,
+        protocol=mqtt.MQTTv311, reconnect_on_failure=True, manual_ack=manual_ack,
     )
     client.reconnect_delay_set(min_delay=1, max_delay=30)
     client.max_inflight_messages_set(1000)

@@ -7,10 +7,11 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import orjson
 import paho.mqtt.client as mqtt
 
 from camera.models import CameraEvent
@@ -38,6 +39,16 @@ class IngestStats:
     rejected: int
     last_message_at: datetime | None
     reject_reasons: dict[str, int]
+    fault: str | None = None  # e.g. the state database cannot be written; None when fine
+    losses: dict[str, int] = field(default_factory=dict)  # messages known lost, per reason
+    paused: bool = False  # not reading from the broker because the writer is full (back-pressure)
+
+
+LOSS_DEAD_LETTER = "dead letter could not be recorded"
+
+
+class NotRecorded(Exception):
+    """What a message carries could not be made durable; it stays unacknowledged."""
 
 
 SHARE_GROUP = "coc-ingest"
@@ -86,6 +97,12 @@ class IngestService:
         self._subscribed = threading.Event()  # the broker acknowledged this connection's SUBSCRIBE
         self._subscribe_mid: int | None = None
         self._client: mqtt.Client | None = None
+        self._generation = 0  # counts connections: an acknowledgement is only sent on the connection it belongs to
+        self._fault: str | None = None
+        self._losses: Counter[str] = Counter()
+        self._last_ticket = 0
+        writer.on_durable = self._release
+        writer.on_refused = self.refused_by_store
 
     def add_reading_listener(self, listener: ReadingListener) -> None:
         self._reading_listeners.append(listener)
@@ -99,7 +116,8 @@ class IngestService:
     def start(self) -> None:
         settings = self.config.mqtt
         client_id = settings.client_id if self.worker is None else f"{settings.client_id}-w{self.worker}"
-        client = make_client(settings, client_id, persistent=True)
+        client = make_client(settings, client_id, persistent=True, manual_ack=True)
+        client.read_paused = lambda: self.writer.full
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
@@ -110,10 +128,22 @@ class IngestService:
         client.loop_start()
 
     def stop(self) -> None:
+        """Stop reading, let the writer make what it holds durable and acknowledge it, then disconnect."""
         if self._client is not None:
             self.link.stopping = True
+            self._client._draining = True  # noqa: SLF001 - read nothing more
+            self.writer.drain(5.0)
             self._client.close_gracefully()
             self._client = None
+
+    def _release(self, acks: list[object]) -> None:
+        """PUBACK the messages whose readings are now durable (called by the writer, in order)."""
+        client, generation = self._client, self._generation
+        if client is None:
+            return
+        mids = [mid for gen, mid in acks if gen == generation]  # type: ignore[misc]
+        if mids:
+            client.ack_many(mids)
 
     def wait_connected(self, timeout_s: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout_s
@@ -140,6 +170,7 @@ class IngestService:
             self.link.down(reason)
             return
         self._subscribed.clear()
+        self._generation += 1  # unacknowledged messages of the old connection are delivered again on this one
         wanted, unwanted = subscriptions(self.prefix, self.config.mqtt.workers, self.worker is None)
         _rc, self._subscribe_mid = client.subscribe([(topic, 1) for topic in [*wanted, *self._pamair_topics]])
         client.unsubscribe(unwanted)  # a persistent session remembers the other layout's subscription
@@ -161,21 +192,42 @@ class IngestService:
         self.link.down(reason)
 
     def _on_message(self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        ack = (self._generation, message.mid) if message.qos else None
         try:
-            self.handle(message.topic, message.payload)
-        except Exception:  # noqa: BLE001 - the ingester never stops on one message
-            log.exception("ingest: unexpected error on topic %s", message.topic[:200])
-            self._reject(message.topic, message.payload, "internal error while decoding (see log)")
+            topic = message.topic
+        except UnicodeDecodeError:
+            topic = repr(message._topic)[:200]  # noqa: SLF001 - paho raises on a topic that is not UTF-8
+        try:
+            self.handle(topic, message.payload, ack)
+        except Exception as exc:  # noqa: BLE001 - the ingester never stops on one message
+            log.exception("ingest: unexpected error on topic %s", topic[:200])
+            self._fault = f"{type(exc).__name__}: {exc}"[:300]
+            # not acknowledged: the broker delivers the message again after a reconnect
 
-    def handle(self, topic: str, payload: bytes) -> int:
-        """Process one message; return how many readings it gave."""
+    def handle(self, topic: str, payload: bytes, ack: object = None) -> int:
+        """Process one message; return how many readings it gave. `ack` is released once what the message gave is
+        durable (its readings in the store or spool, its refusals in the dead letters)."""
+        readings = 0
+        try:
+            readings = self._handle(topic, payload, ack)
+        except NotRecorded as exc:  # not acknowledged: the broker delivers it again after a reconnect
+            self._set_fault(str(exc))
+            return 0
+        except Exception:  # noqa: BLE001 - record the refusal; still no crash
+            log.exception("ingest: unexpected error on topic %s", topic[:200])
+            self._reject(topic, payload, "internal error while decoding (see log)")
+        if ack is not None and not readings:
+            self.writer.put([], ack)  # in order behind the readings before it
+        return readings
+
+    def _handle(self, topic: str, payload: bytes, ack: object = None) -> int:
         now = self._clock()
         with self._lock:
             self._messages += 1
             self._last_message_at = now
         gateway = self._pamair_topics.get(topic)
         if gateway is not None:  # a PAM Air gateway's own topic: the device is known by its topic
-            return self._state(topic, gateway.kind.value, gateway.id, payload, now)[0]
+            return self._state(topic, gateway.kind.value, gateway.id, payload, now, ack)[0]
         parsed = parse_topic(topic, self.prefix)
         if parsed is None:
             self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event>")
@@ -189,17 +241,21 @@ class IngestService:
         if parsed.channel != "state":
             self._reject(topic, payload, f"unknown channel '{parsed.channel}'")
             return 0
-        return self._state(topic, parsed.kind, parsed.device_id, payload, now)[0]
+        return self._state(topic, parsed.kind, parsed.device_id, payload, now, ack)[0]
 
-    def submit(self, device_id: str, payload: bytes, source: str) -> tuple[int, list[str]]:
-        """Readings pushed over HTTP by a gateway: validated and recorded exactly like MQTT."""
+    def submit(self, device_id: str, payload: bytes, source: str, timeout_s: float = 10.0) -> tuple[int, list[str]]:
+        """Readings pushed over HTTP by a gateway: validated and recorded exactly like MQTT; returns once they are
+        durable. TimeoutError when the writer cannot make them durable in time (the gateway should retry)."""
         sensor = self._sensors.get(device_id)
         kind = sensor.kind.value if sensor else "unknown"
         topic = f"{source}:{self.prefix}/{kind}/{device_id}/state"
-        return self._state(topic, kind, device_id, payload, self._clock())
+        count, rejects = self._state(topic, kind, device_id, payload, self._clock(), None, timeout_s)
+        if count and not self.writer.wait_durable(self._last_ticket, timeout_s):
+            raise TimeoutError(f"readings not durable within {timeout_s:g} s: {self.writer.stats().fault}")
+        return count, rejects
 
-    def _state(self, topic: str, kind: str, device_id: str, payload: bytes,
-               now: datetime) -> tuple[int, list[str]]:
+    def _state(self, topic: str, kind: str, device_id: str, payload: bytes, now: datetime, ack: object = None,
+               timeout_s: float | None = None) -> tuple[int, list[str]]:
         sensor = self._sensors.get(device_id)
         if sensor is None or sensor.kind.value != kind:
             self.state_db.note_unknown_device(kind, device_id, topic, now)
@@ -211,8 +267,8 @@ class IngestService:
         for reason in decoded.rejects:
             self._reject(topic, payload, reason)
         if decoded.readings:
+            self._last_ticket = self.writer.put(decoded.readings, ack, timeout_s)
             self.live.apply(decoded.readings)
-            self.writer.put(decoded.readings)
             with self._lock:
                 self._readings += len(decoded.readings)
             for listener in self._reading_listeners:
@@ -241,7 +297,10 @@ class IngestService:
         except ValueError as exc:
             self._reject(topic, payload, str(exc))
             return
-        self.state_db.add_camera_event(event)
+        try:
+            self.state_db.add_camera_event(event)
+        except Exception as exc:
+            raise NotRecorded(f"camera events cannot be recorded: {exc}") from exc
         for listener in self._event_listeners:
             self._call(listener, event)
 
@@ -255,7 +314,26 @@ class IngestService:
         with self._lock:
             self._rejected += 1
             self._reasons[reason_key(reason)] += 1
-        self.state_db.add_dead_letter(topic, payload, reason, self._clock())
+        try:
+            self.state_db.add_dead_letter(topic, payload, reason, self._clock())
+        except Exception as exc:  # noqa: BLE001 - counted and shown, never a dead loop thread
+            with self._lock:
+                self._losses[LOSS_DEAD_LETTER] += 1
+            self._set_fault(f"dead letters cannot be recorded: {exc}")
+            return
+        self._set_fault(None)
+
+    def _set_fault(self, fault: str | None) -> None:
+        if fault and fault != self._fault:
+            log.error("ingest: %s", fault)
+        self._fault = fault[:300] if fault else None
+
+    def refused_by_store(self, readings: Sequence[Reading], reason: str) -> None:
+        """Points the store refused for good: into the dead letters with the store's reason."""
+        for reading in readings[:100]:
+            topic = f"store:{self.prefix}/{reading.kind}/{reading.device_id}/state"
+            payload = orjson.dumps({"ts": reading.ts.isoformat(), **reading.fields})
+            self._reject(topic, payload, f"store refused: {reason}")
 
     def absorb(self, readings: list[Reading], messages: int, rejected: int, reasons: dict[str, int]) -> None:
         """Take what a subscriber process accepted and counted: live state, listeners, counters."""
@@ -274,7 +352,8 @@ class IngestService:
     def stats(self) -> IngestStats:
         with self._lock:
             return IngestStats(self.link.connected, self._messages, self._readings, self._rejected,
-                               self._last_message_at, dict(self._reasons))
+                               self._last_message_at, dict(self._reasons), self._fault, dict(self._losses),
+                               self.writer.full)
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         return self.state_db.dead_letters(limit)

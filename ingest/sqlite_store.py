@@ -41,6 +41,17 @@ AGGREGATES: dict[str, str] = {"mean": "AVG(value)", "min": "MIN(value)", "max": 
                               "count": "COUNT(value)"}
 
 
+def describe(exc: sqlite3.Error, path: Path) -> str:
+    """A SQLite error in an operator's words, with the file it concerns ("disk full at data/coc.sqlite")."""
+    text = str(exc)
+    for needle, words in (("disk is full", "disk full"), ("readonly", "read-only database"),
+                          ("unable to open", "cannot open the database file"), ("locked", "database locked"),
+                          ("disk I/O error", "disk I/O error"), ("malformed", "database file damaged")):
+        if needle in text:
+            return f"{words} at {path} (SQLite: {text})"
+    return f"SQLite error at {path}: {text}"
+
+
 def to_ms(ts: datetime) -> int:
     return int(ts.timestamp() * 1000)
 
@@ -58,14 +69,19 @@ class SqliteStore:
         self.path = Path(path)
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._ready = False  # the schema exists (open() succeeded); a write retries open() until it does
 
     def open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._conn()
             conn.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:
+            self.close()  # a connection opened on a bad path stays bad; the next try opens a new one
+            raise StoreUnavailable(describe(exc, self.path)) from exc
+        self._ready = True
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -78,7 +94,7 @@ class SqliteStore:
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA synchronous=FULL")  # a commit is on disk before readings are acknowledged
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._local.conn = conn
@@ -96,6 +112,8 @@ class SqliteStore:
             if seen is None or ms >= seen[0]:
                 newest[(kind, device)] = (ms, r)
         latest_rows = [(k, d, ms, orjson.dumps(r.fields).decode()) for (k, d), (ms, r) in newest.items()]
+        if not self._ready:
+            self.open()
         try:
             with self._write_lock:
                 conn = self._conn()
@@ -108,10 +126,16 @@ class SqliteStore:
                     conn.execute("ROLLBACK")
                     raise
         except sqlite3.Error as exc:
-            raise StoreUnavailable(f"SQLite write failed: {exc}") from exc
+            raise StoreUnavailable(describe(exc, self.path)) from exc
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self._conn().execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(describe(exc, self.path)) from exc
 
     def latest(self) -> dict[str, Reading]:
-        rows = self._conn().execute("SELECT kind, device, ts_ms, fields FROM latest").fetchall()
+        rows = self._rows("SELECT kind, device, ts_ms, fields FROM latest")
         return {device: Reading(device, kind, from_ms(ts), orjson.loads(fields)) for kind, device, ts, fields in rows}
 
     def series(self, kind: str, device_id: str, field: str, start: datetime, end: datetime,
@@ -125,7 +149,7 @@ class SqliteStore:
                    "WHERE rn = 1 ORDER BY b")
         else:
             sql = f"SELECT (ts_ms / ?) * ? AS b, {AGGREGATES[agg]} FROM points WHERE {where} GROUP BY b ORDER BY b"
-        rows = self._conn().execute(sql, args).fetchall()
+        rows = self._rows(sql, args)
         return [SeriesPoint(from_ms(b), float(v)) for b, v in rows if v is not None]
 
     def count(self, kind: str, device_id: str | None = None) -> int:
@@ -135,4 +159,4 @@ class SqliteStore:
         if device_id is not None:
             sql += " AND device = ?"
             args += (device_id,)
-        return int(self._conn().execute(sql + ")", args).fetchone()[0])
+        return int(self._rows(sql + ")", args)[0][0])

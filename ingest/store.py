@@ -16,6 +16,15 @@ class StoreUnavailable(Exception):
     """The store cannot take or serve data right now (down, refusing, timing out); the caller spools."""
 
 
+class StoreRejected(Exception):
+    """The store refused these points for good (e.g. InfluxDB HTTP 400: a point beyond the retention policy or a
+    field type conflict): sending them again cannot help. `reason` is the store's own words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class SeriesPoint:
     """One bucket of a series: its start time (UTC) and the aggregate of the values inside it."""
@@ -37,7 +46,8 @@ class Store(Protocol):
         """Release connections."""
 
     def write(self, readings: Sequence[Reading]) -> None:
-        """Write one batch; raise StoreUnavailable when the store cannot take it (nothing partial is assumed)."""
+        """Write one batch; raise StoreUnavailable when the store cannot take it now (nothing partial is assumed),
+        StoreRejected when it refuses some of its points for good (the caller splits the batch to find them)."""
 
     def latest(self) -> dict[str, Reading]:
         """The newest reading of every device, keyed by device id."""
