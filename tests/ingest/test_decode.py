@@ -135,3 +135,80 @@ def test_camera_events() -> None:
                             (b'[{"type": "motion"}]', "must be a JSON object")]:
         with pytest.raises(ValueError, match=reason):
             decode_event(payload, "cam-01", NOW)
+
+
+OVERFLOWING_TS = [
+    ('"0001-01-01T00:00:00+01:00"', "out of range in UTC"),
+    ('"9999-12-31T23:59:59-01:00"', "out of range in UTC"),
+    ('"9999-12-31T23:59:59+00:00"', "in the future"),
+    ('"0001-01-01T00:00:00Z"', "more than 7 days old"),
+    ("1e20", "out of range"),
+    ("1e300", "out of range"),
+    ("1e400", "not a finite number"),
+    ("-1e400", "not a finite number"),
+    ("1" + "0" * 400, "not a finite number"),
+    ("-1", "negative"),
+    ("-1e20", "negative"),
+    ("0", "more than 7 days old"),
+    ("253402300800", "more than 7 days old"),  # read as epoch ms: 1978
+    ("99999999999", "in the future"),  # epoch s: year 5138
+    ('"+10000-01-01T00:00:00Z"', "not ISO 8601"),
+    ('"2026-11-23T07:00:00+24:00"', "not ISO 8601"),
+]
+
+
+@pytest.mark.parametrize(("ts", "reason"), OVERFLOWING_TS)
+def test_overflowing_timestamps_are_refused_and_the_rest_of_the_array_kept(ts: str, reason: str) -> None:
+    payload = f'[{{"pm25": 5}}, {{"ts": {ts}, "pm25": 6}}, {{"pm25": 7}}]'.encode()
+    result = decode_state(payload, AIR, NOW)
+    assert [r.fields["pm25"] for r in result.readings] == [5.0, 7.0]
+    assert len(result.rejects) == 1 and result.rejects[0].startswith("item 1: ts ")
+    assert reason in result.rejects[0]
+
+
+@pytest.mark.parametrize(("ts", "reason"), OVERFLOWING_TS)
+def test_overflowing_timestamps_of_camera_events_are_refused(ts: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        decode_event(f'{{"type": "motion", "ts": {ts}}}'.encode(), "cam-01", NOW)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("1e400", "overflows to infinity"), ("-1e400", "overflows to infinity"),
+     ("1" + "0" * 400, "overflows to infinity"), ("[" * 900 + "]" * 900, "must be a number, got list"),
+     ('{"a": ' * 500 + "1" + "}" * 500, "must be a number, got dict")],
+)
+def test_overflowing_and_nested_values_refuse_only_their_item(value: str, reason: str) -> None:
+    result = decode_state(f'[{{"pm25": {value}}}, {{"pm25": 8}}]'.encode(), AIR, NOW)
+    assert [r.fields["pm25"] for r in result.readings] == [8.0]
+    assert len(result.rejects) == 1 and reason in result.rejects[0]
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"[" * 2000 + b"]" * 2000, "depth limit exceeded"),
+        (b"[" * 5000, "depth limit exceeded"),
+        (b"[1e400, " + b"[" * 2000 + b"]" * 2000 + b"]", "nested more than 16 levels"),
+        (b'{"PM2.5": ' + b"[" * 900 + b"]" * 900 + b', "hum": 1, "temp": 1}', "nested more than 16 levels"),
+        (b"[NaN, 1e400]", "not valid JSON"),
+        (b'{"pm25": 1e400, "pm10": Infinity}', "not valid JSON"),
+        (b'["\xff", 1e400]', "not valid JSON"),
+    ],
+)
+def test_deep_or_broken_json_is_one_reason_never_an_exception(payload: bytes, reason: str) -> None:
+    result = decode_state(payload, AIR, NOW)
+    assert result.readings == [] and len(result.rejects) == 1
+    assert reason in result.rejects[0]
+
+
+def test_deep_camera_event_is_refused() -> None:
+    with pytest.raises(ValueError, match="nested more than 16 levels"):
+        decode_event(b'{"type": ' + b"[" * 900 + b"]" * 900 + b"}", "cam-01", NOW)
+
+
+def test_pamair_times_that_overflow_are_refused() -> None:
+    for time, reason in [("1e20", "out of range"), ("1e400", "not a finite number"), ("-5", "before 2000")]:
+        payload = f'{{"PM2.5": 12, "hum": 70, "temp": 28, "time": {time}}}'.encode()
+        result = decode_state(payload, AIR, NOW)
+        assert result.readings == [] and reason in result.rejects[0], result
