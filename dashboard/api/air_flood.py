@@ -64,13 +64,14 @@ def flood_document(sensor: SensorConfig, recent_levels: Points,
                    recent_rain: Points | None = None, now: datetime | None = None) -> dict[str, Any]:
     """The `flood` extras of a flood point from its last readings (time, level in cm)."""
     lines = sensor.alarm_levels_cm or (0.0, 0.0, 0.0)
-    status = flood_status(lines, recent_levels)
+    status = flood_status(lines, recent_levels, sensor.flood_scale)
     doc: dict[str, Any] = {
         "water_level_cm": status.water_level_cm, "alarm_level": status.alarm_level,
         "label_vi": status.label_vi, "label_en": status.label_en, "colour": status.colour,
         "trend_cm_per_h": status.trend_cm_per_h, "minutes_to_next_level": status.minutes_to_next_level,
         "thresholds": list(status.thresholds_cm),
         "thresholds_from": sensor.alarm_levels_from.isoformat() if sensor.alarm_levels_from else None,
+        "scale": sensor.flood_scale.value,
     }
     if recent_rain and now is not None:
         doc["rain_mm_1h"], doc["rain_mm_24h"] = rain_totals(recent_rain, now)
@@ -209,7 +210,10 @@ def ingest(device_id: str) -> Any:
     body = request.get_data(cache=False)
     if len(body) > MAX_BODY_BYTES:
         return jsonify(error="too_large", message=f"body over {MAX_BODY_BYTES // 1024} KiB"), 413
-    accepted, reasons = _submit(ctx, device_id, body)
+    try:
+        accepted, reasons = _submit(ctx, device_id, body)
+    except TimeoutError as exc:  # the writer cannot make them durable now (store and spool failing): retry later
+        return jsonify(error="not_durable", message=str(exc)), 503, {"Retry-After": "30"}
     status = 200 if accepted else (404 if ctx.config.sensor(device_id) is None else 422)
     return jsonify(device=device_id, accepted=accepted, rejected=len(reasons), reasons=reasons), status
 
