@@ -6,6 +6,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sensors.models import FloodStatus, RiskAnnouncement
 
@@ -30,6 +31,45 @@ ALARM_LEVELS: tuple[AlarmLevel, ...] = (
     AlarmLevel(2, "Báo động II", "Alarm level II", "#F08C00"),
     AlarmLevel(3, "Báo động III", "Alarm level III", "#E03131"),
 )
+# Local depth points (a road, a school yard): lines chosen by the commune or province, not the legal river
+# levels of Decision 05/2020, so they are named "mức ngập 1–3".
+DEPTH_LEVELS: tuple[AlarmLevel, ...] = (
+    AlarmLevel(0, "Chưa ngập đáng kể", "Below flood depth 1", "#2E9D4F"),
+    AlarmLevel(1, "Mức ngập 1", "Flood depth 1", "#F0C419"),
+    AlarmLevel(2, "Mức ngập 2", "Flood depth 2", "#F08C00"),
+    AlarmLevel(3, "Mức ngập 3", "Flood depth 3", "#E03131"),
+)
+
+
+class FloodScale(StrEnum):
+    """What a flood point's three lines are: a river gauge's báo động I–III or a local depth's mức ngập 1–3."""
+
+    RIVER_GAUGE = "river_gauge"
+    LOCAL_DEPTH = "local_depth"
+
+
+SCALE_LEVELS: dict[FloodScale, tuple[AlarmLevel, ...]] = {
+    FloodScale.RIVER_GAUGE: ALARM_LEVELS,
+    FloodScale.LOCAL_DEPTH: DEPTH_LEVELS,
+}
+# The short names of the three lines on charts: "BĐ I" (báo động) or "Mức 1" (mức ngập).
+LINE_NAMES: dict[FloodScale, tuple[tuple[str, str], ...]] = {
+    FloodScale.RIVER_GAUGE: (("BĐ I", "Alarm I"), ("BĐ II", "Alarm II"), ("BĐ III", "Alarm III")),
+    FloodScale.LOCAL_DEPTH: (("Ngập 1", "Depth 1"), ("Ngập 2", "Depth 2"), ("Ngập 3", "Depth 3")),
+}
+MEANINGFUL_RISE_CM_PER_H = 1.0  # slower than this, a time to the next line is not worth showing
+ETA_HORIZON_MIN = 24 * 60  # nor one further away than a day
+
+
+def level_row(level: int, scale: FloodScale | str = FloodScale.RIVER_GAUGE) -> AlarmLevel:
+    """The label row of level 0..3 on a point's scale."""
+    return SCALE_LEVELS[FloodScale(scale)][level]
+
+
+def eta_worth_showing(trend: float | None, minutes: float | None) -> bool:
+    """Show "expected to reach the next line in …" only for a real rise and a time within a day."""
+    return (trend is not None and minutes is not None and round(trend) >= MEANINGFUL_RISE_CM_PER_H
+            and 0 <= minutes <= ETA_HORIZON_MIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +179,15 @@ def rain_band(mm_24h: float) -> str | None:
     return None
 
 
-def flood_status(levels_cm: tuple[float, float, float],
-                 recent: Sequence[tuple[datetime, float]]) -> FloodStatus:
-    """Everything a screen shows about a flood point, from its lines and its recent (time, level) readings."""
+def flood_status(levels_cm: tuple[float, float, float], recent: Sequence[tuple[datetime, float]],
+                 scale: FloodScale | str = FloodScale.RIVER_GAUGE) -> FloodStatus:
+    """Everything a screen shows about a flood point, from its lines and its recent (time, level) readings;
+    labels on the point's scale (báo động I–III or mức ngập 1–3)."""
     ordered = sorted(recent)
     level = ordered[-1][1] if ordered else None
     alarm = alarm_level(level, levels_cm)
     trend = trend_cm_per_h(ordered)
-    row = ALARM_LEVELS[alarm]
+    row = level_row(alarm, scale)
     return FloodStatus(
         level, alarm, None if trend is None else round(trend, 1),
         None if (eta := minutes_to_next_level(level, trend, levels_cm)) is None else round(eta),

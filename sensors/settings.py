@@ -7,9 +7,19 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from config.section import Location, Section
+from sensors.flood import FloodScale, Thresholds, thresholds_on
 from sensors.models import DeviceKind
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class EarlierLevels(Section):
+    """Alarm lines of a flood point that applied before its current ones."""
+
+    valid_from: date | None = Field(
+        default=None, description="The date these lines applied from (null: since always)."
+    )
+    levels_cm: tuple[float, float, float] = Field(description="The three lines in cm, I < II < III.")
 
 
 class SensorConfig(Section):
@@ -37,6 +47,16 @@ class SensorConfig(Section):
     alarm_levels_from: date | None = Field(
         default=None,
         description="Flood points only: the date the alarm levels apply from (the deciding act's date).",
+    )
+    alarm_levels_before: list[EarlierLevels] = Field(
+        default_factory=list,
+        description="Flood points only: lines in force before alarm_levels_from, each with the date it applied "
+        "from, so that past months are judged by the lines of their time.",
+    )
+    flood_scale: FloodScale = Field(
+        default=FloodScale.RIVER_GAUGE,
+        description="Flood points only: 'river_gauge' (a river gauging station: báo động I–III of Decision "
+        "05/2020) or 'local_depth' (a road, a school yard: water depth against local lines, 'mức ngập 1–3').",
     )
     water_level_range_cm: tuple[float, float] = Field(
         default=(-100.0, 2000.0),
@@ -66,6 +86,18 @@ class SensorConfig(Section):
         "(3.5 V for one Li-ion cell; about 11.8 V for a 12 V lead-acid battery).",
     )
 
+    def thresholds(self) -> list[Thresholds]:
+        """Every set of lines this point has had, with the date each applied from."""
+        if self.alarm_levels_cm is None:
+            return []
+        earlier = [Thresholds(e.levels_cm, e.valid_from) for e in self.alarm_levels_before]
+        return [*earlier, Thresholds(self.alarm_levels_cm, self.alarm_levels_from)]
+
+    def levels_on(self, day: date) -> tuple[float, float, float] | None:
+        """The lines in force on `day` (None before the first known lines)."""
+        found = thresholds_on(self.thresholds(), day)
+        return found.levels_cm if found else None
+
     @model_validator(mode="after")
     def _check_kind_fields(self) -> SensorConfig:
         if self.kind is DeviceKind.FLOOD:
@@ -81,7 +113,15 @@ class SensorConfig(Section):
                     f"got {list(self.alarm_levels_cm)}. "
                     "Fix: order them from báo động I to báo động III"
                 )
-        elif self.alarm_levels_cm is not None:
+            for earlier in self.alarm_levels_before:
+                a, b, c = earlier.levels_cm
+                if not a < b < c:
+                    raise ValueError(f"alarm_levels_before of '{self.id}': lines must increase (I < II < III), "
+                                     f"got {list(earlier.levels_cm)}. Fix: order them from I to III")
+                if self.alarm_levels_from is None or (earlier.valid_from or date.min) >= self.alarm_levels_from:
+                    raise ValueError(f"alarm_levels_before of '{self.id}' must be older than alarm_levels_from. "
+                                     "Fix: set alarm_levels_from to the date the current lines apply from")
+        elif self.alarm_levels_cm is not None or self.alarm_levels_before:
             raise ValueError(
                 f"'{self.id}' is an {self.kind.value} device; alarm_levels_cm is for flood points only. "
                 "Fix: remove alarm_levels_cm or set kind: flood"
