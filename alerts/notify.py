@@ -8,6 +8,7 @@ import queue
 import threading
 from collections import Counter
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 import requests
@@ -140,11 +141,15 @@ class WebhookChannel:
         for attempt in range(self.cfg.retries + 1):
             if attempt and self._stop.wait(self.cfg.backoff_s * 2 ** (attempt - 1)):
                 return False
-            try:
+            try:  # never follow a redirect: it would resend the body and the token headers to another host
                 resp = self._session.post(str(self.cfg.url), json=body, headers=self.cfg.headers,
-                                          timeout=self.cfg.timeout_s)
+                                          timeout=self.cfg.timeout_s, allow_redirects=False)
                 if resp.status_code < 300:
                     return True
+                if resp.status_code < 400:  # 3xx
+                    self.counts["redirects_refused"] += 1
+                    log.warning("alerts: %s not delivered: %s", self.name, redirect_reason(resp))
+                    return False  # a redirect is a configuration mistake, not an outage: no retry
                 reason = f"HTTP {resp.status_code}"
             except requests.RequestException as exc:
                 reason = type(exc).__name__
@@ -158,6 +163,14 @@ class WebhookChannel:
 
     def stats(self) -> dict[str, int]:
         return {key: self.counts[key] for key in ("sent", "failed", "dropped")}
+
+
+def redirect_reason(resp: requests.Response) -> str:
+    """Why a 3xx answer is a failed delivery, naming where it pointed (host and port only, never credentials)."""
+    target = urlsplit(resp.headers.get("Location", ""))
+    where = f"{target.hostname}:{target.port}" if target.port else (target.hostname or "the same host")
+    return (f"HTTP {resp.status_code} redirect to {where} refused (webhooks never follow redirects, so the "
+            "message and its token go nowhere else); fix: set the webhook url to the final address")
 
 
 class Fanout:
