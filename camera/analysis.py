@@ -28,6 +28,7 @@ GLOBAL_CHANGE_FRACTION = 0.5  # more of the frame than this changing at once is 
 INTRUSION = Timing(start_after_s=0.4, end_after_s=10.0, update_every_s=30.0)
 DEFAULT_MOTION = MotionParams()
 DEFAULT_TAMPER = TamperParams()
+LOCAL_MOTION_CLEARS = (TamperKind.COVERED, TamperKind.MOVED)  # a covered or moved camera changes all at once
 MOTION = Timing(start_after_s=0.4, end_after_s=10.0, update_every_s=60.0)
 
 
@@ -67,16 +68,16 @@ class CameraAnalyzer:
             self._zones = [build_zone(z, grey.shape) for z in self.camera.zones]
         self.frames += 1
         verdict = self._verdict(grey, now) if self.camera.tamper else None
+        background, motion = detect_motion(self.background, grey, self.motion_params)
+        if verdict is not None and verdict.kind in LOCAL_MOTION_CLEARS and self._moving(motion):
+            verdict = None  # an object moves over a still picture (a torch at night): not covered, not moved
         events = self._tamper(verdict, now) if self.camera.tamper else []
         if verdict is not None:  # the view is not the scene: no motion analysis on it
             if any(e.type is EventType.TAMPER for e in self.tracker.active()):
                 self.background = grey.astype(np.float32)
             return Analysis(events, MotionResult(np.zeros(grey.shape, np.int32), ()))
-        self.background, motion = detect_motion(self.background, grey, self.motion_params)
-        if (
-            self.frames <= WARMUP_FRAMES
-            or sum(b.area_fraction for b in motion.blobs) > GLOBAL_CHANGE_FRACTION
-        ):
+        self.background = background
+        if not self._moving(motion):
             motion = MotionResult(np.zeros(grey.shape, np.int32), ())
         events += self._intrusions(motion, now)
         if self.system.publish_motion:
@@ -89,6 +90,11 @@ class CameraAnalyzer:
                 if e
             ]
         return Analysis(events, motion)
+
+    def _moving(self, motion: MotionResult) -> bool:
+        """Objects moving, past the warm-up, and not the whole picture changing at once."""
+        share = sum(b.area_fraction for b in motion.blobs)
+        return self.frames > WARMUP_FRAMES and 0 < share <= GLOBAL_CHANGE_FRACTION
 
     def _intrusions(self, motion: MotionResult, now: datetime) -> list[CameraEvent]:
         hits = {h.zone: h for h in intrusions(self._zones, motion, now.astimezone(self.tz).time())}

@@ -47,10 +47,16 @@ def prepare(frame_bgr: np.ndarray, width: int) -> np.ndarray:
     return cv2.GaussianBlur(grey, (3, 3), 0)
 
 
+DARK_MEDIAN = 16.0  # below this median grey a scene is dark: no rescaling (a black frame would zero it all)
+
+
 def compensate_light(background: np.ndarray, grey: np.ndarray) -> np.ndarray:
-    """The frame rescaled to the background's median brightness, so a global light change is not motion."""
-    median_now = float(np.median(grey)) or 1.0
-    return np.clip(grey.astype(np.float32) * (float(np.median(background)) / median_now), 0, 255)
+    """The frame rescaled to the background's median brightness, so a global light change is not motion.
+    Dark scenes are left as they are: their median says nothing about the light."""
+    median_now, median_bg = float(np.median(grey)), float(np.median(background))
+    if min(median_now, median_bg) < DARK_MEDIAN:
+        return grey.astype(np.float32)
+    return np.clip(grey.astype(np.float32) * (median_bg / median_now), 0, 255)
 
 
 def motion_mask(background: np.ndarray, grey: np.ndarray, params: MotionParams) -> np.ndarray:

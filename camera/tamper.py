@@ -1,5 +1,7 @@
-"""Tamper: a covered or dark lens (uniform frame), a defocused lens (lost sharpness), a moved camera (scene
-no longer matches its reference). Pure measures on the grey analysis frame."""
+"""Tamper: a covered lens (the structure the scene had is gone: a uniform or black frame), a defocused lens
+(lost sharpness), a moved camera (scene no longer matches its reference). Pure measures on the grey analysis
+frame. A night scene is not a covered lens: it keeps some structure (lights, a torch, headlights), and one that
+darkens slowly takes the dark reference with it; the analyser also drops `covered` while something moves."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ class TamperParams:
     """Thresholds of the tamper checks."""
 
     uniform_std: float = 7.0  # grey-level spread below which the frame is uniform (covered, painted)
-    dark_mean: float = 10.0  # mean grey below which the frame is black
+    dark_mean: float = 10.0  # mean grey below which a frame of little spread (< 2 x uniform_std) is black
+    structured_std: float = 14.0  # a reference with this spread had structure that a cover removes
     sharpness_ratio: float = 0.35  # sharpness below this share of the reference's is defocus
     min_reference_sharpness: float = 1.0  # a featureless scene (fog, blank wall) cannot lose focus
     match_threshold: float = 0.5  # scene correlation with the reference below this is a moved camera
@@ -35,6 +38,7 @@ class SceneReference:
 
     sharpness: float
     edges: np.ndarray
+    spread: float = 255.0  # grey-level standard deviation of the reference frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +69,23 @@ def scene_match(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def make_reference(grey: np.ndarray) -> SceneReference:
-    return SceneReference(sharpness(grey), edge_map(grey))
+    return SceneReference(sharpness(grey), edge_map(grey), float(grey.std()))
+
+
+def lacks_structure(grey: np.ndarray, params: TamperParams) -> bool:
+    """A uniform frame, or a black one with hardly any contrast (a bright object on black has contrast)."""
+    std, mean = float(grey.std()), float(grey.mean())
+    return std < params.uniform_std or (mean < params.dark_mean and std < 2 * params.uniform_std)
 
 
 def check_tamper(
     reference: SceneReference | None, grey: np.ndarray, params: TamperParams = TamperParams()
 ) -> TamperVerdict | None:
     """The tamper this frame shows against the reference, if any (the caller asks that it lasts)."""
-    std, mean = float(grey.std()), float(grey.mean())
-    if std < params.uniform_std or mean < params.dark_mean:
+    if lacks_structure(grey, params):
+        if reference is None or reference.spread < params.structured_std:
+            return None  # nothing known, or the scene had no structure to lose (a dark night): not a cover
+        std = float(grey.std())
         return TamperVerdict(TamperKind.COVERED, round(1.0 - min(std / params.uniform_std, 1.0) * 0.5, 3))
     if reference is None:
         return None

@@ -3,7 +3,9 @@
 
 Run by the system Python, which has the gi bindings:
     /usr/bin/python3 tests/rtsp_server.py PORT [--mount /cam] [--width 640 --height 360 --fps 15]
-    [--user NAME --password SECRET]
+    [--user NAME --password SECRET] [--scene bars|ball | --frames DIR]
+`--scene ball` serves GStreamer's own dark scene (a small white ball moving over black, full frame);
+`--frames DIR` serves the JPEG files DIR/0000.jpg, 0001.jpg, ... in a loop (clips drawn by the tests).
 It prints "READY rtsp://127.0.0.1:PORT/cam" on stdout once it listens, and runs until SIGTERM/SIGINT.
 All clients of a mount share one encoder, so a benchmark can open many streams at the cost of one."""
 
@@ -36,6 +38,28 @@ def launch_line(width: int, height: int, fps: int) -> str:
     )
 
 
+ENCODE = (
+    "videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={key} bitrate=800 "
+    "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
+)
+
+
+def ball_line(width: int, height: int, fps: int) -> str:
+    """The dark scene: videotestsrc pattern=ball alone (white ball on black), full frame."""
+    return (
+        f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},framerate={fps}/1 "
+        f"! {ENCODE.format(key=fps * 2)} )"
+    )
+
+
+def frames_line(folder: str, fps: int) -> str:
+    """JPEG frames drawn by a test, looped, paced by the server's clock."""
+    return (
+        f"( multifilesrc location={folder}/%04d.jpg index=0 loop=true caps=image/jpeg,framerate={fps}/1 "
+        f"! jpegdec ! {ENCODE.format(key=fps * 2)} )"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("port", type=int)
@@ -45,13 +69,20 @@ def main() -> int:
     parser.add_argument("--fps", type=int, default=15)
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--scene", choices=("bars", "ball"), default="bars")
+    parser.add_argument("--frames", help="folder of 0000.jpg, 0001.jpg, ... to loop")
     args = parser.parse_args()
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(launch_line(args.width, args.height, args.fps))
+    if args.frames:
+        factory.set_launch(frames_line(args.frames, args.fps))
+    elif args.scene == "ball":
+        factory.set_launch(ball_line(args.width, args.height, args.fps))
+    else:
+        factory.set_launch(launch_line(args.width, args.height, args.fps))
     factory.set_shared(True)
     if args.user:
         auth = GstRtspServer.RTSPAuth()

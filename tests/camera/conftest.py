@@ -24,6 +24,7 @@ class RtspServer:
     password: str | None = None
     port: int = field(default_factory=free_port)
     mount: str = "/cam"
+    extra: tuple[str, ...] = ()  # e.g. ("--scene", "ball") or ("--frames", folder, "--fps", "10")
     process: subprocess.Popen[str] | None = None
 
     @property
@@ -32,7 +33,7 @@ class RtspServer:
         return f"rtsp://{auth}127.0.0.1:{self.port}{self.mount}"
 
     def start(self, timeout_s: float = 20.0) -> RtspServer:
-        args = [SYSTEM_PYTHON, str(HELPER), str(self.port), "--mount", self.mount]
+        args = [SYSTEM_PYTHON, str(HELPER), str(self.port), "--mount", self.mount, *self.extra]
         if self.user:
             args += ["--user", self.user, "--password", self.password or ""]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
