@@ -201,6 +201,18 @@ def last_hours(hourly: Iterable[tuple[datetime, float]], now: datetime,
     return [by_hour.get(current - i * HOUR) for i in range(count)]
 
 
+def hour_end(ts: datetime) -> datetime:
+    """The label of the hour a time falls in, as Vietnamese portals write hourly values: by the hour's end
+    (the mean of 13:00–14:00 is "14:00")."""
+    return hour_start(ts) + HOUR
+
+
+def provisional(hour: datetime, now: datetime) -> bool:
+    """True while the hour that starts at `hour` is not over: an index whose newest NowCast hour is still being
+    measured is provisional ("tạm tính") and will change until the hour ends."""
+    return now < hour_start(hour) + HOUR
+
+
 def day_hours(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """UTC start and end of a local calendar day. Its 24 hourly buckets (labelled by their start) are the
     1459 hours "from 01:00 to 00:00" (labelled by their end)."""

@@ -19,7 +19,7 @@ from dashboard.auth import current_principal, require_roles
 from dashboard.context import AppContext
 from dashboard.settings import Role
 from ingest.store import StoreUnavailable
-from sensors.aqi import DailyInputs, daily_aqi, daily_inputs, hourly_aqi, last_hours
+from sensors.aqi import DailyInputs, daily_aqi, daily_inputs, hour_end, hourly_aqi, last_hours, provisional
 from sensors.aqi_tables import CATEGORIES, Standard
 from sensors.flood import RISK_LEVELS, announce, flood_status, rain_totals, risk_level
 from sensors.models import AqiResult, DeviceKind, RiskAnnouncement
@@ -86,7 +86,11 @@ def sensor_extras(sensor_cfg: SensorConfig, hourly_pm: Mapping[str, Points], rec
     are the flood point's last readings (time, cm), `recent_rain` its rain amounts over the last 24 h.
     """
     if sensor_cfg.kind is DeviceKind.AIR:
-        return {"aqi": {s.value: aqi_document(air_index(s, sensor_cfg, hourly_pm, now)) for s in Standard}}
+        docs = {s.value: aqi_document(air_index(s, sensor_cfg, hourly_pm, now)) for s in Standard}
+        for doc in docs.values():  # the live index's newest NowCast hour is the one being measured
+            if doc is not None:
+                doc.update(hour_end=iso(hour_end(now)), provisional=provisional(now, now))
+        return {"aqi": docs}
     return {"flood": flood_document(sensor_cfg, recent_levels, recent_rain, now)}
 
 
@@ -141,7 +145,8 @@ def hourly_history(ctx: AppContext, sensor: SensorConfig, standard: Standard, st
     while hour < end:
         doc = aqi_document(air_index(standard, sensor, hourly, hour))
         if doc is not None:
-            rows.append({"ts": iso(hour), **doc})
+            rows.append({"ts": iso(hour), "hour_end": iso(hour_end(hour)),
+                         "provisional": provisional(hour, datetime.now(UTC)), **doc})
         hour += timedelta(hours=1)
     return rows
 

@@ -127,9 +127,12 @@ def test_twelve_hourly_pm25_values_over_mqtt_give_vn_and_us_indices(running: Run
     assert (aqi["vn"]["value"], aqi["vn"]["nowcast"], aqi["vn"]["label_vi"]) == (41, 20.3, "Tốt")
     assert (aqi["us"]["value"], aqi["us"]["category"], aqi["us"]["colour"]) == (72, "moderate", "#FFFF00")
     assert aqi["vn"]["dominant"] == "pm25" and aqi["vn"]["indicative"] is False
+    assert aqi["vn"]["provisional"] is True  # this hour is still being measured: "tạm tính"
+    assert aqi["vn"]["hour_end"] == (hours[-1] + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
     history = running.call("get", "/api/sensors/pam-qt-01/aqi?standard=vn&period=hour").get_json()
     assert history["method"].startswith("VN_AQI")
-    assert history["points"][-1]["value"] == 41
+    assert history["points"][-1]["value"] == 41 and history["points"][-1]["provisional"] is True
+    assert [p["provisional"] for p in history["points"][:-1]] == [False] * 10
     assert len(history["points"]) == 11  # the first hour alone has no NowCast (needs 2 of the 3 latest hours)
     daily = running.call("get", "/api/sensors/pam-qt-01/aqi?standard=us&period=day").get_json()
     assert daily["points"] and all("date" in p and p["value"] > 0 for p in daily["points"])
