@@ -38,7 +38,10 @@ def parse_number(value: object) -> float:
     if isinstance(value, bool):
         raise RowRejected(f"'{value}' is not a number")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            number = math.inf
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
         if text == "" or value is None:
@@ -50,7 +53,7 @@ def parse_number(value: object) -> float:
             raise RowRejected(f"'{value}' is not a number{hint}")
         number = float(text)
     if not math.isfinite(number):
-        raise RowRejected(f"'{value}' is not a finite number")
+        raise RowRejected(f"'{str(value)[:24]}' is not a finite number (too large: overflows to infinity, or NaN)")
     return number
 
 
