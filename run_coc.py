@@ -282,6 +282,12 @@ PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = [wire_sensors, w
 def cmd_run(args: argparse.Namespace) -> int:
     config_path = DEMO_CONFIG if args.demo and args.config is None else Path(args.config or "config/coc.yaml")
     config = load(config_path)
+    from config.secret_checks import weak_secrets
+
+    if not args.demo and (problems := weak_secrets(config, config_path)):
+        print(f"Configuration {config_path} has {len(problems)} secret(s) a real installation must not run with "
+              "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
+        return 2
     runtime = build_runtime(config, demo=args.demo)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -309,6 +315,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     config = load(Path(args.config or "config/coc.yaml"))
     print(f"{args.config or 'config/coc.yaml'}: OK ({len(config.sensors)} sensors, {len(config.cameras)} cameras, "
           f"{len(config.walls)} wall screens)")
+    from config.secret_checks import weak_secrets
+
+    for problem in weak_secrets(config, Path(args.config or "config/coc.yaml")):
+        print(f"note: `run` refuses this outside --demo: {problem}", file=sys.stderr)
     return 0
 
 
