@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sensors.aqi_tables import CATEGORIES
-from sensors.flood import alarm_level, flood_status
+from sensors.flood import LINE_NAMES, FloodScale, alarm_level, eta_worth_showing, flood_status
 
 FLOOD_COLOURS = ("#2e9d4f", "#f0c419", "#f08c00", "#e03131")  # normal, báo động I, II, III
 STATE_COLOURS = {"online": "#2e9d4f", "offline": "#6b7280", "never": "#6b7280"}
@@ -55,7 +55,10 @@ def normalise_aqi(aqi: Any) -> dict[str, Any] | None:
         "category_en": main.get("label_en") or (band.label_en if band else str(key)),
         "dominant": main.get("dominant") or aqi.get("dominant"),
         "indicative": bool(main.get("indicative") or aqi.get("indicative")),
+        "provisional": bool(main.get("provisional")),
+        "hour_end": main.get("hour_end"),
         "advice_vi": band.advice_public_vi if band else "",
+        "advice_sensitive_vi": band.advice_sensitive_vi if band else "",
     }
 
 
@@ -75,14 +78,18 @@ def normalise_flood(flood: Any, levels_cm: Sequence[float]) -> dict[str, Any] | 
     lines = list(flood.get("thresholds") or flood.get("thresholds_cm") or levels_cm)
     level = flood.get("water_level_cm")
     n = int(flood.get("alarm_level") or alarm_level(level, lines))
+    scale = flood.get("scale") or FloodScale.RIVER_GAUGE.value
+    trend, eta = flood.get("trend_cm_per_h"), flood.get("minutes_to_next_level")
     return {
         **flood,
         "water_level_cm": level,
         "alarm_level": n,
         "alarm_levels_cm": lines,
+        "scale": scale,
+        "line_names": [pair for pair in LINE_NAMES[FloodScale(scale)]],
         "colour": flood.get("colour") or FLOOD_COLOURS[n],
         "next_level": n + 1 if level is not None and n < len(lines) else None,
-        "eta_min": flood.get("minutes_to_next_level"),
+        "eta_min": eta if eta_worth_showing(trend, eta) else None,
     }
 
 
