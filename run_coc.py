@@ -11,39 +11,51 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 DEMO_CONFIG = ROOT / "config" / "demo.yaml"
 log = logging.getLogger("coc")
 
 
-class Service(Protocol):
-    name: str
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
 @dataclass
 class Runtime:
-    """The running parts, started in list order and stopped in reverse."""
+    """The running parts, typed: what `build_runtime` made, in boot order. Tests and benchmarks use it as it is."""
 
-    services: list[Any] = field(default_factory=list)
-    context: Any = None
+    config: Any
+    store: Any  # ingest.store.Store
+    state_db: Any  # ingest.state_db.StateDb
+    writer: Any  # ingest.writer.BatchWriter
+    live: Any  # ingest.live_state.LiveState
+    ingest: Any  # ingest.service.IngestService
+    context: Any  # dashboard.context.AppContext
+    broker: Any = None  # ingest.broker.EmbeddedBroker when COC runs its own
+    workers: Any = None  # ingest.workers.WorkerPool with mqtt.workers > 1
+    alerts: Any = None  # alerts.service.AlertService
+    cameras: Any = None  # camera.service.CameraService (the worker processes)
+    indicators: Any = None  # indicators.service.IndicatorService
+    devices: list[Any] = field(default_factory=list)  # the demo's simulated devices
+    web: Any = None  # WebServer
+    supervisor: Any = None  # supervision.supervisor.Supervisor over every other part
     url: str = ""
 
+    @property
+    def parts(self) -> list[Any]:
+        """Boot order: broker, writer, the parts ingest feeds, ingest, its workers, devices, web, supervisor."""
+        order = [self.broker, self.writer, self.alerts, self.cameras, self.indicators, self.ingest, self.workers,
+                 *self.devices, self.web, self.supervisor]
+        return [part for part in order if part is not None]
+
     def start(self) -> None:
-        for service in self.services:
-            service.start()
+        """Start every part in order; if one fails, the ones started are stopped in reverse and the error raised."""
+        from supervision.supervisor import start_in_order
+
+        start_in_order(self.parts)
 
     def stop(self) -> None:
-        for service in reversed(self.services):
-            try:
-                service.stop()
-            except Exception:  # noqa: BLE001 - stop the others anyway
-                log.exception("stopping %s failed", getattr(service, "name", service))
+        from supervision.supervisor import stop_in_reverse
+
+        stop_in_reverse(self.parts)
 
 
 @dataclass
@@ -68,6 +80,12 @@ class WebServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server = None
+
+    def health(self) -> Any:
+        from supervision.part import thread_health
+
+        return thread_health(self.name, self._thread)
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -93,9 +111,10 @@ def load(path: Path) -> Any:
         raise SystemExit(2) from None
 
 
-def build_runtime(config: Any, demo: bool = False) -> Runtime:
-    """Create every configured part in boot order: broker, stores, writer, ingest, domain services, web."""
-    from dashboard.app import create_app
+def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool = True) -> Runtime:
+    """Create every configured part in boot order: broker, stores, writer, ingest, domain services, web.
+    `store` replaces the configured store (tests wrap a real one to inject faults); `web=False` leaves the web
+    server out (the app context is still built, for tests that call the API through Flask's test client)."""
     from dashboard.context import AppContext
     from ingest.broker import EmbeddedBroker, broker_answers
     from ingest.live_state import LiveState
@@ -106,17 +125,19 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
     from ingest.stores import make_store
     from ingest.workers import WorkerPool
     from ingest.writer import BatchWriter
+    from supervision.supervisor import Supervisor
 
-    rt = Runtime()
     mqtt = config.mqtt
+    broker = None
     if mqtt.embedded == "always" or (mqtt.embedded == "auto" and not broker_answers(mqtt.host, mqtt.port)):
-        rt.services.append(EmbeddedBroker(mqtt.host, mqtt.port))
+        broker = EmbeddedBroker(mqtt.host, mqtt.port)
     state_db = StateDb(config.storage.state_path)
-    store = make_store(config)
+    store = store if store is not None else make_store(config)
     try:
         store.open()
     except StoreUnavailable as exc:
-        log.warning("store not reachable at start (%s); readings will be spooled until it is", exc)
+        log.error("store not usable at start (%s); readings are spooled to %s until it is", exc,
+                  config.storage.spool_dir)
     writer = BatchWriter(store, Spool(config.storage.spool_dir), config.storage.batch_size,
                          config.storage.flush_interval_s, config.storage.queue_size)
     live = LiveState(config.sensors)
@@ -125,20 +146,20 @@ def build_runtime(config: Any, demo: bool = False) -> Runtime:
     except StoreUnavailable:
         pass
     ingest = IngestService(config, writer, live, state_db)
-    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db)
-    ctx.extras["writer"] = writer
-    rt.services.append(writer)
+    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db, writer=writer)
+    rt = Runtime(config=config, store=store, state_db=state_db, writer=writer, live=live, ingest=ingest,
+                 context=ctx, broker=broker)
     for wire in PART_WIRINGS:  # the parts ingest feeds start before it and stop after it
         wire(config, ctx, rt, demo)
-    rt.services.append(ingest)
     if mqtt.workers > 1:
-        ctx.extras["ingest_workers"] = WorkerPool(config, ingest)
-        rt.services.append(ctx.extras["ingest_workers"])
+        rt.workers = ctx.ingest_workers = WorkerPool(config, ingest)
     if demo:
-        rt.services += demo_devices(config, ingest)
-    rt.context = ctx
-    app = create_app(ctx)
-    rt.services.append(WebServer(app.server, config.web.host, config.web.port))
+        rt.devices = demo_devices(config, ingest)
+    if web:
+        from dashboard.app import create_app
+
+        rt.web = WebServer(create_app(ctx).server, config.web.host, config.web.port)
+    rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
     rt.url = f"http://{'127.0.0.1' if config.web.host in ('0.0.0.0', '::') else config.web.host}:{config.web.port}/"
     return rt
 
@@ -147,7 +168,7 @@ def wire_sensors(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     """AQI and flood status in /api/sensors."""
     from dashboard.api.air_flood import context_extras
 
-    ctx.extras["sensor_extras"] = context_extras
+    ctx.sensor_extras = context_extras
 
 
 def demo_devices(config: Any, ingest: Any) -> list[Any]:
@@ -209,7 +230,7 @@ def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     from alerts.service import AlertService
     from sensors.flood import alarm_level
 
-    writer = ctx.extras["writer"]
+    writer = rt.writer
     service = AlertService(
         config, config.mqtt.topic_prefix, config.mqtt, config.storage.state_path, ctx.live,
         air_index=StoreAirIndex(ctx.store),
@@ -219,8 +240,7 @@ def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     ctx.ingest.add_reading_listener(service.on_readings)
     ctx.ingest.add_event_listener(service.on_camera_event)
     ctx.ingest.add_status_listener(service.on_status)
-    ctx.alerts = service
-    rt.services.append(service)
+    ctx.alerts = rt.alerts = service
 
 
 def wire_cameras(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
@@ -231,8 +251,8 @@ def wire_cameras(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     from camera.service import CameraService
 
     link = camera_link(config.mqtt)
-    rt.services.append(CameraService(config.cameras, config.camera, link, config.mqtt.topic_prefix,
-                                     config.commune.timezone))
+    rt.cameras = CameraService(config.cameras, config.camera, link, config.mqtt.topic_prefix,
+                               config.commune.timezone)
     ctx.cameras = CameraHub(config.cameras, config.camera, config.commune.timezone)
 
 
@@ -256,7 +276,7 @@ def wire_indicators(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     service = IndicatorService(config, store=ctx.store, cameras=ctx.cameras, alerts=ctx.alerts,
                                first_refresh_delay_s=30)
     ctx.indicators = service
-    rt.services.append(_DemoFigures(service) if demo else service)
+    rt.indicators = _DemoFigures(service) if demo else service
 
 
 @dataclass
@@ -292,7 +312,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    runtime.start()
+    from supervision.supervisor import PartFailedToStart
+
+    try:
+        runtime.start()
+    except PartFailedToStart as exc:
+        print(f"COC could not start: {exc}", file=sys.stderr)
+        return 1
     print(f"COC {config.commune.name}: {runtime.url}", flush=True)
     if args.demo:
         print_demo_logins(config)

@@ -139,7 +139,7 @@ def bench_coc(broker: Mosquitto, total: int, publishers: int, backend: str, infl
     runtime = build_runtime(config)
     runtime.start()  # registers the persistent sessions, then goes away while the stream is published
     runtime.context.ingest.wait_subscribed(10)
-    pool = runtime.context.extras.get("ingest_workers")
+    pool = runtime.workers
     if pool is not None and not pool.wait_subscribed(60):  # else the broker queues every message for the main one
         raise SystemExit("the ingest worker processes did not subscribe within 60 s")
     runtime.stop()

@@ -20,4 +20,8 @@ class AppContext:
     alerts: Any = None         # alerts service (issue 4)
     cameras: Any = None        # camera hub for the web process (issue 5)
     indicators: Any = None     # KPI engine (issue 6)
+    writer: Any = None         # ingest.writer.BatchWriter (queued, spooled, faults, losses)
+    ingest_workers: Any = None  # ingest.workers.WorkerPool when mqtt.workers > 1
+    supervisor: Any = None     # supervision.supervisor.Supervisor: every part's health and restarts
+    sensor_extras: Any = None  # (ctx, sensor, state) -> AQI / flood extras of /api/sensors
     extras: dict[str, Any] = field(default_factory=dict)

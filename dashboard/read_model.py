@@ -97,7 +97,7 @@ class ReadModel:
         the screens. The extras hook (dashboard.api.air_flood.context_extras when run_coc.py installed none)
         runs at most once per device and new reading, or every EXTRAS_TTL_S for the trend."""
         now = self.now()
-        view = replace(self.ctx, extras={**self.ctx.extras, "sensor_extras": self._extras})
+        view = replace(self.ctx, sensor_extras=self._extras)
         rows = []
         for sensor in self.ctx.config.sensors:
             row = sensor_document(view, sensor)
@@ -111,7 +111,7 @@ class ReadModel:
         return rows
 
     def _extras(self, ctx: AppContext, sensor: Any, state: Any) -> dict[str, Any]:
-        hook = self.ctx.extras.get("sensor_extras") or context_extras
+        hook = self.ctx.sensor_extras or context_extras
         stamp = getattr(state, "last_ts", None)
         return self._cached(("extras", sensor.id, stamp), lambda: hook(self.ctx, sensor, state), EXTRAS_TTL_S)
 

@@ -22,6 +22,7 @@ from ingest.mqtt_link import LinkState, make_client
 from ingest.state_db import DeadLetter, StateDb, UnknownDevice
 from ingest.writer import BatchWriter
 from sensors.models import Reading
+from supervision.part import PartHealth, PartState
 
 log = logging.getLogger(__name__)
 ReadingListener = Callable[[list[Reading]], None]
@@ -52,6 +53,7 @@ class NotRecorded(Exception):
 
 
 SHARE_GROUP = "coc-ingest"
+STALL_AFTER_S = 30.0
 
 
 def subscriptions(prefix: str, workers: int, main: bool) -> tuple[list[str], list[str]]:
@@ -101,6 +103,7 @@ class IngestService:
         self._fault: str | None = None
         self._losses: Counter[str] = Counter()
         self._last_ticket = 0
+        self._last_handled = time.monotonic()
         writer.on_durable = self._release
         writer.on_refused = self.refused_by_store
 
@@ -135,6 +138,25 @@ class IngestService:
             self.writer.drain(5.0)
             self._client.close_gracefully()
             self._client = None
+
+    def health(self) -> PartHealth:
+        """Dead when the MQTT loop thread ended; stalled when bytes wait unread although reading is not paused;
+        degraded while what messages carry cannot be recorded."""
+        client = self._client
+        if client is None:
+            return PartHealth(self.name, PartState.STOPPED)
+        thread = client._thread  # noqa: SLF001 - paho's loop thread
+        if thread is None or not thread.is_alive():
+            return PartHealth(self.name, PartState.DEAD, "the MQTT loop thread ended")
+        sock = client.socket()
+        waiting = sock.pending() if sock is not None and hasattr(sock, "pending") else 0
+        idle_s = time.monotonic() - self._last_handled
+        if waiting and not self.writer.full and idle_s > STALL_AFTER_S:
+            return PartHealth(self.name, PartState.STALLED, f"{waiting} bytes unread, nothing handled for "
+                                                             f"{idle_s:.0f} s")
+        if self._fault:
+            return PartHealth(self.name, PartState.DEGRADED, self._fault)
+        return PartHealth(self.name, PartState.RUNNING)
 
     def _release(self, acks: list[object]) -> None:
         """PUBACK the messages whose readings are now durable (called by the writer, in order)."""
@@ -222,6 +244,7 @@ class IngestService:
 
     def _handle(self, topic: str, payload: bytes, ack: object = None) -> int:
         now = self._clock()
+        self._last_handled = time.monotonic()
         with self._lock:
             self._messages += 1
             self._last_message_at = now

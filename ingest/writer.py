@@ -13,11 +13,13 @@ from ingest.inbox import Batch, Inbox
 from ingest.spool import Spool, SpoolError
 from ingest.store import Store, StoreRejected, StoreUnavailable
 from sensors.models import Reading
+from supervision.part import PartHealth, PartState, thread_health
 
 log = logging.getLogger(__name__)
 RETRY_MIN_S = 0.5
 RETRY_MAX_S = 30.0
 STOP_GRACE_S = 10.0
+STALL_AFTER_S = 60.0
 LOSS_REFUSED = "store refused the points"
 
 
@@ -90,6 +92,14 @@ class BatchWriter:
 
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def health(self) -> PartHealth:
+        """Degraded with the reason while nothing can be made durable; stalled when one write hangs."""
+        health = thread_health(self.name, self._thread, lambda: self._fault)
+        idle_s = time.monotonic() - self.last_progress
+        if health.state is PartState.RUNNING and idle_s > STALL_AFTER_S:
+            return PartHealth(self.name, PartState.STALLED, f"no progress for {idle_s:.0f} s (a store write hangs)")
+        return health
 
     # -- producers ----------------------------------------------------------------------------------------------
 

@@ -12,29 +12,56 @@ from dashboard.context import AppContext
 blueprint = Blueprint("api_health", __name__, url_prefix="/api")
 
 
+def losses_of(ctx: AppContext) -> dict[str, int]:
+    """Readings or messages known to be lost or set aside, per reason (ingest, writer and spool together)."""
+    out: dict[str, int] = {}
+    if ctx.ingest is not None:
+        out.update(ctx.ingest.stats().losses)
+    if ctx.writer is not None:
+        w = ctx.writer.stats()
+        out.update(w.losses)
+        if w.quarantined_spool_lines:
+            out["spool lines unreadable (quarantined; never acknowledged)"] = w.quarantined_spool_lines
+    return out
+
+
 def health_report(ctx: AppContext) -> dict[str, Any]:
-    """The health document; `status` is ok only when MQTT is connected and the store takes writes."""
+    """The health document; `status` is ok only when MQTT is connected, the store takes writes, nothing stops
+    readings from being made durable, and every part is running. `problems` says what is wrong in plain words."""
+    problems: list[str] = []
     mqtt: dict[str, Any] = {"connected": False, "messages": 0, "rejected": 0, "last_message_time": None}
     if ctx.ingest is not None:
         stats = ctx.ingest.stats()
         mqtt = {"connected": stats.connected, "messages": stats.messages, "readings": stats.readings,
-                "rejected": stats.rejected, "last_message_time": iso(stats.last_message_at)}
-    pool = ctx.extras.get("ingest_workers")
+                "rejected": stats.rejected, "last_message_time": iso(stats.last_message_at),
+                "paused": stats.paused}
+    if not mqtt["connected"]:
+        problems.append("MQTT broker not connected")
+    pool = ctx.ingest_workers
     if pool is not None:  # mqtt.workers > 1: the subscriber processes beside the main ingester
         mqtt["workers"] = {"configured": ctx.config.mqtt.workers - 1, "alive": pool.alive(),
                            "subscribed": pool.subscribed()}
     store: dict[str, Any] = {"backend": ctx.config.storage.backend, "ok": False, "spooled": 0}
-    writer = ctx.extras.get("writer")
+    writer = ctx.writer
     if writer is not None:
         w = writer.stats()
-        store = {"backend": ctx.config.storage.backend, "ok": w.store_ok, "spooled": w.pending_spool,
-                 "written": w.written, "queued": w.queued, "last_error": w.last_error if not w.store_ok else None}
+        store = {"backend": ctx.config.storage.backend, "ok": w.store_ok and not w.fault, "spooled": w.pending_spool,
+                 "written": w.written, "queued": w.queued, "last_error": w.last_error if not w.store_ok else None,
+                 "fault": w.fault, "refused": w.refused}
+        if not w.store_ok:
+            problems.append(f"store down, readings spooled: {w.last_error}")
+        if w.fault:
+            problems.append(w.fault)
     cameras = {"configured": len(ctx.config.cameras), "online": 0}
     if ctx.cameras is not None and hasattr(ctx.cameras, "online_count"):
         cameras["online"] = ctx.cameras.online_count()
-    ok = bool(mqtt["connected"]) and bool(store["ok"])
-    return {"status": "ok" if ok else "degraded", "commune": ctx.config.commune.id,
-            "mqtt": mqtt, "store": store, "cameras": cameras, "web": {"ok": True}}
+    parts = ctx.supervisor.report() if ctx.supervisor is not None else []
+    problems += [f"{p.name} {p.state}" + (f": {p.detail}" if p.detail else "") for p in parts if not p.ok]
+    return {"status": "degraded" if problems else "ok", "commune": ctx.config.commune.id, "problems": problems,
+            "mqtt": mqtt, "store": store, "cameras": cameras, "web": {"ok": True},
+            "parts": [{"name": p.name, "state": p.state.value, "detail": p.detail, "restarts": p.restarts}
+                      for p in parts],
+            "losses": losses_of(ctx)}
 
 
 @blueprint.get("/health")

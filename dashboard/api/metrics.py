@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app
 
+from dashboard.api.health import losses_of
 from dashboard.auth import require_roles
 from dashboard.context import AppContext
 
@@ -46,7 +47,7 @@ def ingest_samples(ctx: AppContext) -> list[Sample]:
         ]
         out += [("coc_rejects_by_reason_total", "counter", "Refusals by reason", {"reason": r}, n)
                 for r, n in sorted(s.reject_reasons.items())]
-    writer = ctx.extras.get("writer")
+    writer = ctx.writer
     if writer is not None:
         w = writer.stats()
         backend = {"backend": ctx.config.storage.backend}
@@ -57,7 +58,16 @@ def ingest_samples(ctx: AppContext) -> list[Sample]:
             ("coc_spool_readings", "gauge", "Readings waiting in the disk spool", {}, w.pending_spool),
             ("coc_spooled_total", "counter", "Readings that went through the spool", {}, w.spooled),
             ("coc_writer_queue", "gauge", "Readings accepted and not yet in the store or the spool", {}, w.queued),
+            ("coc_writer_fault", "gauge", "1 while readings cannot be made durable (e.g. disk full)", {},
+             w.fault is not None),
         ]
+    out += [("coc_lost_total", "counter", "Readings or messages known lost or set aside, by reason", {"reason": r}, n)
+            for r, n in sorted(losses_of(ctx).items())]
+    if ctx.supervisor is not None:
+        for part in ctx.supervisor.report():
+            out += [("coc_part_up", "gauge", "1 when the part is running normally", {"part": part.name}, part.ok),
+                    ("coc_part_restarts_total", "counter", "Restarts of a part after it died", {"part": part.name},
+                     part.restarts)]
     return out
 
 

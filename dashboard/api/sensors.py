@@ -33,7 +33,7 @@ def sensor_document(ctx: AppContext, sensor: SensorConfig) -> dict[str, Any]:
         "last_ts": iso(state.last_ts) if state else None,
         "values": dict(state.values) if state else {},
     }
-    extras = ctx.extras.get("sensor_extras")
+    extras = ctx.sensor_extras
     if extras is not None:
         doc.update(extras(ctx, sensor, state))
     return doc

@@ -145,7 +145,7 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
         indicators=indicators,
         state_db=state_db,
     )
-    context.extras["sensor_extras"] = context_extras  # as run_coc.py installs it for GET /api/sensors
+    context.sensor_extras = context_extras  # as run_coc.py installs it for GET /api/sensors
     yield context
     frames.stop()
     state_db.close()

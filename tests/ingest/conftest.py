@@ -78,7 +78,7 @@ def start_pipeline(config: CocConfig, store: Store) -> Pipeline:
     state_db = StateDb(config.storage.state_path)
     ingest = IngestService(config, writer, live, state_db)
     ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db)
-    ctx.extras["writer"] = writer
+    ctx.writer = writer
     writer.start()
     ingest.start()
     assert ingest.wait_subscribed(10), "ingest did not subscribe at the broker"

@@ -31,7 +31,7 @@ def test_two_processes_share_the_stream_and_lose_nothing(tmp_path: Path, mosquit
                    what="the worker process connected")
         assert pool.alive() == 1
         assert pool.wait_subscribed(30) and pool.subscribed() == 1
-        pipe.ctx.extras["ingest_workers"] = pool
+        pipe.ctx.ingest_workers = pool
         assert pipe.api("/api/health").json["mqtt"]["workers"] == {"configured": 1, "alive": 1, "subscribed": 1}
         base = datetime.now(UTC) - timedelta(hours=1)
         for i in range(600):

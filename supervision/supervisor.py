@@ -1,0 +1,84 @@
+"""Starting parts in order (stopping the started ones if one fails), and a supervisor that restarts a dead part."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+
+from supervision.part import LoopThread, Part, PartHealth, PartState, health_of
+
+log = logging.getLogger(__name__)
+
+
+class PartFailedToStart(RuntimeError):
+    """A part could not start; the parts started before it have been stopped again, in reverse order."""
+
+    def __init__(self, name: str, cause: BaseException) -> None:
+        super().__init__(f"{name} could not start: {cause}")
+        self.part = name
+
+
+def start_in_order(parts: Sequence[Part]) -> None:
+    started: list[Part] = []
+    for part in parts:
+        try:
+            part.start()
+        except Exception as exc:
+            log.error("%s could not start (%s); stopping the %d part(s) already started", part.name, exc,
+                      len(started))
+            stop_in_reverse(started)
+            raise PartFailedToStart(part.name, exc) from exc
+        started.append(part)
+
+
+def stop_in_reverse(parts: Sequence[Part]) -> None:
+    for part in reversed(parts):
+        try:
+            part.stop()
+        except Exception:  # noqa: BLE001 - stop the others anyway
+            log.exception("stopping %s failed", part.name)
+
+
+class Supervisor(LoopThread):
+    """Checks every part each `interval_s`; a DEAD one is stopped and started again, and the restart counted."""
+
+    name = "supervisor"
+
+    def __init__(self, parts: Sequence[Part], interval_s: float = 2.0) -> None:
+        super().__init__()
+        self.parts = list(parts)
+        self.interval_s = interval_s
+        self.restarts: Counter[str] = Counter()
+        self.last_restart_error: dict[str, str] = {}
+
+    def turn(self) -> None:
+        for part in self.parts:
+            if self.stopping:
+                return
+            if health_of(part).state is PartState.DEAD:
+                self.restart(part)
+
+    def restart(self, part: Part) -> None:
+        self.restarts[part.name] += 1
+        log.error("%s died; restarting it (restart %d)", part.name, self.restarts[part.name])
+        try:
+            part.stop()
+        except Exception:  # noqa: BLE001 - it is dead already; start it anyway
+            log.exception("stopping dead part %s failed", part.name)
+        try:
+            part.start()
+            self.last_restart_error.pop(part.name, None)
+        except Exception as exc:  # noqa: BLE001 - reported; tried again next turn
+            self.last_restart_error[part.name] = str(exc)[:300]
+            log.error("%s could not be restarted: %s", part.name, exc)
+
+    def report(self) -> list[PartHealth]:
+        out = []
+        for part in self.parts:
+            health = health_of(part)
+            detail = health.detail
+            if part.name in self.last_restart_error:
+                detail = f"restart failed: {self.last_restart_error[part.name]}"
+            out.append(PartHealth(health.name, health.state, detail, self.restarts[part.name]))
+        return out
