@@ -26,11 +26,19 @@ class Principal:
     via: str  # "token" or "session"
 
 
+def offers_token(header: str | None) -> bool:
+    """True when an `Authorization` header uses the Bearer scheme (case-insensitive, RFC 7235): COC's tokens.
+    Other schemes (Basic from a reverse proxy) are not COC credentials and are ignored."""
+    return bool(header) and header.split(" ", 1)[0].lower() == "bearer"
+
+
 def principal_from_token(header: str | None, tokens: Iterable[Any]) -> Principal | None:
     """Match `Authorization: Bearer <token>` against the configured tokens in constant time."""
-    if not header or not header.startswith("Bearer "):
+    if not offers_token(header):
         return None
-    offered = header[len("Bearer "):].strip().encode()
+    offered = header.split(" ", 1)[1].strip().encode() if " " in header else b""
+    if not offered:
+        return None
     found: Principal | None = None
     for item in tokens:  # compare with every token so timing does not tell which one matched
         if hmac.compare_digest(offered, item.token.encode()) and found is None:
@@ -43,8 +51,11 @@ def current_principal() -> Principal | None:
     if "principal" in g:
         return g.principal
     ctx = current_app.config["COC_CONTEXT"]
-    principal = principal_from_token(request.headers.get("Authorization"), ctx.config.auth.api_tokens)
-    if principal is None and getattr(current_user, "is_authenticated", False):
+    header = request.headers.get("Authorization")
+    principal = None
+    if offers_token(header):  # a wrong token is a wrong token: never a fall back to the login session
+        principal = principal_from_token(header, ctx.config.auth.api_tokens)
+    elif getattr(current_user, "is_authenticated", False):
         principal = Principal(current_user.id, Role(current_user.role), "session")
     g.principal = principal
     return principal

@@ -7,7 +7,7 @@ from flask import Flask, Response, current_app, redirect, request
 from flask_login import current_user
 
 from dashboard import access
-from dashboard.auth import current_principal
+from dashboard.auth import current_principal, offers_token
 from dashboard.csrf import csrf_ok, set_csrf_cookie
 from dashboard.i18n import current_lang, t
 from dashboard.ids import WALL_SCREEN
@@ -75,10 +75,14 @@ def _guard_page() -> Response | tuple[str, int] | None:
 def guard() -> Response | tuple[object, int] | None:
     """Flask before_request: None lets the request through, anything else answers it."""
     path = request.path
+    principal = current_principal()
+    if principal is None and offers_token(request.headers.get("Authorization")):
+        return {"error": "unauthorized", "message": "Token không hợp lệ / invalid token"}, 401
     if path.startswith(API_PREFIXES):
+        by_token = principal is not None and principal.via == "token"  # only a valid token skips CSRF
         if (
             request.method in UNSAFE
-            and "Authorization" not in request.headers
+            and not by_token
             and getattr(current_user, "is_authenticated", False)
             and not csrf_ok()
         ):
