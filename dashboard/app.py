@@ -9,7 +9,7 @@ import dash
 from flask import Flask
 from flask_login import LoginManager
 
-from dashboard import guard
+from dashboard import guard, request_limits
 from dashboard.api import register_api
 from dashboard.auth import find_user
 from dashboard.context import AppContext
@@ -41,6 +41,7 @@ def create_server(ctx: AppContext) -> Flask:
         auth.login_attempts_per_user, auth.login_attempts_per_ip, auth.login_window_s
     )
     server.register_blueprint(login_blueprint)
+    request_limits.install(server)  # before the guard: it parses callback bodies
     guard.install(server)
     register_api(server)
     return server
@@ -61,4 +62,5 @@ def create_app(ctx: AppContext) -> dash.Dash:
     from dashboard.pages import register_pages
 
     register_pages(app, ctx)
+    request_limits.watch_callbacks(app)
     return app

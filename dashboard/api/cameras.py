@@ -3,13 +3,14 @@ operators and admins; leaders do not see camera images)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
 
 from camera.hub import merge_events
 from camera.mjpeg import BOUNDARY
 from camera.runtime import event_payload
+from dashboard.api.params import BadParameter, parse_time
 from dashboard.auth import require_roles
 from dashboard.settings import Role
 
@@ -66,10 +67,8 @@ def stream(camera_id: str):  # noqa: ANN201
 
 
 def parse_since(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """`since` as aware UTC (a time without offset is UTC); BadParameter when it is not a usable time."""
+    return parse_time(text, "since", None, naive_utc=True) if text else None  # type: ignore[arg-type]
 
 
 @blueprint.get("/events")
@@ -79,9 +78,14 @@ def events():  # noqa: ANN201
         return unavailable()
     try:
         since = parse_since(request.args.get("since"))
+    except BadParameter as exc:
+        return jsonify(error="bad_request", message=f"since phải là ISO 8601 / {exc}"), 400
+    try:
         limit = min(int(request.args.get("limit", 200)), 1000)
+        if limit < 1:
+            raise ValueError
     except ValueError:
-        return jsonify(error="bad_request", message="since phải là ISO 8601 / since must be ISO 8601"), 400
+        return jsonify(error="bad_request", message="limit phải là số từ 1 / limit must be a number from 1"), 400
     camera, type_ = request.args.get("camera") or None, request.args.get("type") or None
     found = hub().events(camera, type_, since, limit)
     state_db = current_app.config["COC_CONTEXT"].state_db

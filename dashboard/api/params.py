@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-_DURATION = re.compile(r"^(\d+)(s|m|h|d)$")
+_DURATION = re.compile(r"^(\d{1,12})(s|m|h|d)$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # times the API answers about: no reading is older or newer
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_DURATION_S = 3660 * 86400  # ten years
+MAX_TEXT = 64
 
 
 class BadParameter(ValueError):
@@ -20,29 +24,43 @@ def iso(ts: datetime | None) -> str | None:
     return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def parse_time(value: str | None, name: str, default: datetime) -> datetime:
-    """`2026-11-23T07:00:00Z`, an offset time, or epoch seconds; naive times are refused."""
+def parse_time(value: str | None, name: str, default: datetime, naive_utc: bool = False) -> datetime:
+    """`2026-11-23T07:00:00Z`, an offset time, or epoch seconds, between 1970 and 2200; naive times are
+    refused (or read as UTC with `naive_utc`)."""
     if value is None or value == "":
         return default
+    example = f"{name}={value[:MAX_TEXT]!r} is not ISO 8601 (e.g. 2026-11-23T07:00:00Z)"
+    if len(value) > MAX_TEXT:
+        raise BadParameter(example)
     try:
         if re.fullmatch(r"\d+(\.\d+)?", value):
-            return datetime.fromtimestamp(float(value), UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
-    except (ValueError, OverflowError):
-        raise BadParameter(f"{name}={value!r} is not ISO 8601 (e.g. 2026-11-23T07:00:00Z)") from None
-    if parsed.tzinfo is None:
+            parsed = datetime.fromtimestamp(float(value), UTC)
+        else:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+    except (ValueError, OverflowError, OSError):
+        raise BadParameter(example) from None
+    if parsed.tzinfo is None and not naive_utc:
         raise BadParameter(f"{name}={value!r} has no time zone; add Z or +07:00")
-    return parsed.astimezone(UTC)
+    try:
+        parsed = parsed.replace(tzinfo=parsed.tzinfo or UTC).astimezone(UTC)
+    except OverflowError:
+        raise BadParameter(f"{name}={value!r} is outside {EARLIEST.year}–{LATEST.year}") from None
+    if not EARLIEST <= parsed < LATEST:
+        raise BadParameter(f"{name}={value!r} is outside {EARLIEST.year}–{LATEST.year}")
+    return parsed
 
 
 def parse_duration_s(value: str | None, name: str, default_s: int) -> int:
-    """`30s`, `5m`, `1h`, `1d` as seconds."""
+    """`30s`, `5m`, `1h`, `1d` as seconds, at most ten years."""
     if not value:
         return default_s
     match = _DURATION.match(value.strip())
     if not match or int(match.group(1)) == 0:
-        raise BadParameter(f"{name}={value!r} must look like 30s, 5m, 1h or 1d")
-    return int(match.group(1)) * _UNIT_S[match.group(2)]
+        raise BadParameter(f"{name}={value[:MAX_TEXT]!r} must look like 30s, 5m, 1h or 1d")
+    seconds = int(match.group(1)) * _UNIT_S[match.group(2)]
+    if seconds > MAX_DURATION_S:
+        raise BadParameter(f"{name}={value!r} is longer than {MAX_DURATION_S // 86400} days")
+    return seconds
 
 
 def window(start: str | None, end: str | None, default_span: timedelta,
@@ -50,7 +68,7 @@ def window(start: str | None, end: str | None, default_span: timedelta,
     """A [start, end) window from query parameters; by default the last `default_span`."""
     now = now or datetime.now(UTC)
     end_ts = parse_time(end, "end", now)
-    start_ts = parse_time(start, "start", end_ts - default_span)
+    start_ts = parse_time(start, "start", max(EARLIEST, end_ts - default_span))
     if start_ts >= end_ts:
         raise BadParameter("start must be before end")
     return start_ts, end_ts

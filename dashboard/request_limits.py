@@ -1,0 +1,121 @@
+"""Request-shape limits in front of every route: JSON bodies nested too deeply or too large, and Dash callback
+bodies that do not match a registered callback, are answered 400 / 413 before any parser or callback sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+from flask import Flask, current_app, request
+
+from ingest.decode import nested_too_deep
+
+MAX_JSON_DEPTH = 64  # API bodies are 2-3 levels deep, Dash callback bodies with a wall snapshot about 12
+MAX_BODY_BYTES = 8 * 1024 * 1024
+CALLBACK_ROUTE = "_dash-update-component"
+EXTENSION = "coc_dash_app"
+
+
+class BadShape(ValueError):
+    """A request body that no route can use; the message says what is wrong."""
+
+
+def _error(status: int, error: str, message: str) -> tuple[dict[str, str], int]:
+    return {"error": error, "message": message}, status
+
+
+def _callback_path() -> str | None:
+    app: dash.Dash | None = current_app.extensions.get(EXTENSION)
+    return None if app is None else app.config.routes_pathname_prefix + CALLBACK_ROUTE
+
+
+def _reads_json(callback: bool) -> bool:
+    return callback or request.is_json or request.path.startswith("/api/")
+
+
+def check_request() -> tuple[dict[str, str], int] | None:
+    """Flask before_request: None lets the request through, anything else answers it."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    callback = request.path == _callback_path()
+    if not _reads_json(callback):
+        return None
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return _error(413, "too_large", f"body over {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+    data = request.get_data(cache=True)
+    if nested_too_deep(data, MAX_JSON_DEPTH):
+        return _error(400, "bad_request", f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    if not callback:
+        return None
+    try:
+        check_callback_body(request.get_json(silent=True), current_app.extensions[EXTENSION].callback_map)
+    except BadShape as exc:
+        return _error(400, "bad_request", f"Dash callback request: {exc}")
+    return None
+
+
+def _check_item(item: Any, spec: Mapping[str, Any], where: str) -> None:
+    """One input, state or output of the request against its declaration (pattern ids: any dict id)."""
+    pattern = str(spec.get("id", "")).startswith("{")
+    items = item if pattern and isinstance(item, list) else [item]
+    for one in items:
+        if not isinstance(one, Mapping) or not isinstance(one.get("property"), str):
+            raise BadShape(f"{where} must be an object with id and property")
+        if one["property"] != spec.get("property"):
+            raise BadShape(f"{where} has property {one['property'][:40]!r}, expected {spec.get('property')!r}")
+        if pattern and not isinstance(one.get("id"), Mapping):
+            raise BadShape(f"{where} must have a pattern id (an object)")
+        if not pattern and one.get("id") != spec.get("id"):
+            raise BadShape(f"{where} is not {spec.get('id')!r}")
+
+
+def _output_specs(callback: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The declared outputs as {id, property} (none for a callback without outputs)."""
+    output = callback.get("output")
+    if callback.get("no_output") or output is None:
+        return []
+    return [o.to_dict() for o in (output if isinstance(output, list | tuple) else [output])]
+
+
+def _check_outputs(outputs: Any, callback: Mapping[str, Any]) -> None:
+    specs = _output_specs(callback)
+    if not specs:
+        return
+    if isinstance(callback.get("output"), list | tuple):
+        if not isinstance(outputs, list) or len(outputs) != len(specs):
+            raise BadShape(f"outputs must be a list of {len(specs)}")
+        for index, (item, spec) in enumerate(zip(outputs, specs, strict=True)):
+            _check_item(item, spec, f"outputs[{index}]")
+    else:
+        _check_item(outputs, specs[0], "outputs")
+
+
+def check_callback_body(body: Any, callback_map: Mapping[str, Any]) -> None:
+    """Raise BadShape unless `body` names a registered callback with its declared inputs, state and outputs."""
+    if not isinstance(body, Mapping):
+        raise BadShape("the body must be a JSON object")
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        raise BadShape("output does not name a callback of this app")
+    callback = callback_map[output]
+    for group in ("inputs", "state"):
+        items, specs = body.get(group, []), callback.get(group) or []
+        if not isinstance(items, list) or len(items) != len(specs):
+            raise BadShape(f"{group} must be a list of {len(specs)}")
+        for index, (item, spec) in enumerate(zip(items, specs, strict=True)):
+            _check_item(item, spec, f"{group}[{index}]")
+    _check_outputs(body.get("outputs"), callback)
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        raise BadShape("changedPropIds must be a list of text")
+
+
+def install(server: Flask) -> None:
+    """Check every request before the guard and the routes (register before anything that parses bodies)."""
+    server.before_request(check_request)
+
+
+def watch_callbacks(app: dash.Dash) -> None:
+    """Let the checks know the Dash app, so callback bodies are compared with its registered callbacks."""
+    app.server.extensions[EXTENSION] = app
