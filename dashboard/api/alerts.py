@@ -50,9 +50,10 @@ def list_alerts() -> Any:
         source = _choice("source", list(Source))
         severity = _choice("severity", list(Severity))
         since = parse_time(request.args.get("since"), "since", None) if request.args.get("since") else None
-        limit = int(request.args.get("limit", 500))
-        if not 1 <= limit <= MAX_LIMIT:
-            raise BadParameter(f"limit must be 1..{MAX_LIMIT}")
+        text = request.args.get("limit", "500").strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_LIMIT):
+            raise BadParameter(f"limit must be a whole number 1..{MAX_LIMIT}")
+        limit = int(text)
     except (BadParameter, ValueError) as exc:
         return _error(400, "bad_request", str(exc))
     found = service.list(status, source, severity, since, limit)
