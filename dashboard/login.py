@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from urllib.parse import urlparse
 
 from flask import Blueprint, Response, current_app, redirect, request, session
@@ -55,21 +56,22 @@ def login_form() -> tuple[str, int]:
 
 
 @blueprint.post("/login")
-def login_submit() -> Response | tuple[str, int]:
+def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     lang = current_lang(_ctx().config.web.language)
     if not csrf_ok():
         return _form(t("login.csrf", lang), 400)
     ip = request.remote_addr or "?"
     username = request.form.get("username", "").strip()[:64]
-    if _throttle().blocked(ip, username):
-        log.warning("login refused (rate limit) for %r from %s", username, ip)
-        return _form(t("login.throttled", lang), 429)
+    verdict = _throttle().begin(ip, username)  # counted before the password is checked
+    if not verdict.allowed:
+        log.warning("login refused (rate limit per %s) for %r from %s", verdict.limit, username, ip)
+        html, status = _form(t("login.throttled", lang), 429)
+        return html, status, {"Retry-After": str(math.ceil(verdict.retry_after_s))}
     user = check_login(_ctx().config.auth.users, username, request.form.get("password", ""))
     if user is None:
-        _throttle().failed(ip, username)
         log.info("failed login for %r from %s", username, ip)
         return _form(t("login.failed", lang), 401)
-    _throttle().succeeded(username)
+    _throttle().succeeded(ip, username)
     session.clear()  # a fresh session (and CSRF token) at login: no fixation
     session.permanent = True
     login_user(user)
