@@ -14,7 +14,7 @@ import paho.mqtt.client as mqtt
 import requests
 
 from alerts.lifecycle import at_least
-from alerts.messages import webhook_body
+from alerts.messages import DEFAULT_TZ, notice, webhook_body
 from alerts.models import Alert, AlertTransition
 from alerts.settings import WebhookConfig
 from ingest.mqtt_link import make_client
@@ -37,18 +37,21 @@ class Channel(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-def alert_payload(alert: Alert, transition: AlertTransition) -> bytes:
-    """The MQTT payload: the alert as JSON, with the transition that produced this message."""
-    return json.dumps({**alert.to_json(), "transition": transition.to_json()}, ensure_ascii=False).encode()
+def alert_payload(alert: Alert, transition: AlertTransition, timezone: str = DEFAULT_TZ) -> bytes:
+    """The MQTT payload: the alert as JSON, with the transition that produced this message, the local time
+    (dd/mm/yyyy HH:MM) and the Vietnamese message text."""
+    return json.dumps(notice(alert, transition, timezone), ensure_ascii=False).encode()
 
 
 class MqttChannel:
-    """Publishes `<prefix>/alerts/<id>` at QoS 1: retained while open, cleared (empty) when resolved."""
+    """Publishes `<prefix>/alerts/<id>` at QoS 1: retained while not closed, cleared (empty) when closed."""
 
     name = "mqtt"
 
-    def __init__(self, cfg: MqttConfig, topic_prefix: str, client_id: str = "coc-alerts") -> None:
+    def __init__(self, cfg: MqttConfig, topic_prefix: str, client_id: str = "coc-alerts",
+                 timezone: str = DEFAULT_TZ) -> None:
         self.prefix = topic_prefix.rstrip("/")
+        self.timezone = timezone
         self.counts: Counter[str] = Counter()
         self._client = make_client(cfg, client_id, persistent=True)
         self._client.max_queued_messages_set(10000)  # bounded while the broker is away; beyond it: counted
@@ -74,9 +77,9 @@ class MqttChannel:
     def send(self, alert: Alert, transition: AlertTransition) -> None:
         topic = f"{self.prefix}/alerts/{alert.id}"
         if alert.active:
-            self._publish(topic, alert_payload(alert, transition), retain=True)
+            self._publish(topic, alert_payload(alert, transition, self.timezone), retain=True)
         else:
-            self._publish(topic, alert_payload(alert, transition), retain=False)
+            self._publish(topic, alert_payload(alert, transition, self.timezone), retain=False)
             self._publish(topic, b"", retain=True)  # clears the retained copy
 
     def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
@@ -94,8 +97,10 @@ class MqttChannel:
 class WebhookChannel:
     """POSTs a JSON body per transition from its own thread: bounded queue (drops counted), retries."""
 
-    def __init__(self, cfg: WebhookConfig, queue_size: int = 1000, language: str = "both") -> None:
+    def __init__(self, cfg: WebhookConfig, queue_size: int = 1000, language: str = "vi",
+                 timezone: str = DEFAULT_TZ) -> None:
         self.cfg = cfg
+        self.timezone = timezone
         self.name = f"webhook:{cfg.name}"
         self.language = language
         self.counts: Counter[str] = Counter()
@@ -118,7 +123,7 @@ class WebhookChannel:
         if not at_least(alert.severity, self.cfg.min_severity):
             return
         try:
-            self._queue.put_nowait(webhook_body(self.cfg, alert, transition, self.language))
+            self._queue.put_nowait(webhook_body(self.cfg, alert, transition, self.language, self.timezone))
         except queue.Full:
             self.counts["dropped"] += 1
             if self.counts["dropped"] == 1 or self.counts["dropped"] % 100 == 0:

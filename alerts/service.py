@@ -12,7 +12,8 @@ from typing import Any
 
 from alerts.book import AlertBook, AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
-from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source, Status
+from alerts.messages import log_transition
+from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source, Status, statuses_for
 from alerts.notify import Channel, Fanout, MqttChannel, WebhookChannel
 from alerts.rules.air import AirIndex, AirRule
 from alerts.rules.camera import CameraRule
@@ -62,10 +63,10 @@ class AlertService:
         self.battery = BatteryRule(rules.battery)
         self.camera, self.system = CameraRule(rules.camera), SystemRule(rules.system)
         if channels is None:
-            channels = default_channels(self.cfg, topic_prefix, mqtt)
+            channels = default_channels(self.cfg, topic_prefix, mqtt, config.commune.timezone)
         self.fanout = Fanout(channels)
         self.store = AlertStore(db_path)
-        self.book = AlertBook(self.store, self._clock, self.fanout.send)
+        self.book = AlertBook(self.store, self._clock, self._announce, chattering=self.cfg.chattering)
         self._last_ts: dict[str, datetime] = {}
         self._started_at = self._clock()
         self._stop = threading.Event()
@@ -100,6 +101,10 @@ class AlertService:
                 self.tick()
             except Exception:  # noqa: BLE001 - the tick must keep running
                 log.exception("alerts: tick failed")
+
+    def _announce(self, alert: Alert, transition: AlertTransition) -> None:
+        log_transition(log, alert, transition)
+        self.fanout.send(alert, transition)
 
     # --- inputs --------------------------------------------------------------------------------------
     def on_readings(self, readings: Iterable[Reading]) -> None:
@@ -170,6 +175,7 @@ class AlertService:
             for signal in signals:
                 self.book.apply(signal)
         esc = self.cfg.escalation
+        self.book.unshelve_due()
         self.book.escalate_due(esc.after_min, esc.repeat_min)
 
     def _offline_signals(self, now: datetime) -> list[Signal]:
@@ -193,14 +199,22 @@ class AlertService:
         return self.book.acknowledge(alert_id, who, role, note)
 
     def resolve(self, alert_id: str, who: str, role: str | None = None, note: str | None = None) -> Alert:
+        """Close the alarm ("Hoàn thành xử lý"); AlertClosedError (409) when it is closed already."""
         return self.book.resolve(alert_id, who, role, note)
+
+    def shelve(self, alert_id: str, who: str, role: str | None, minutes: float, reason: str) -> Alert:
+        """Take an alarm off the wall's takeover for `minutes` (at most shelving.max_min), with a reason."""
+        if not 0 < minutes <= self.cfg.shelving.max_min:
+            raise ValueError(f"minutes must be 1..{self.cfg.shelving.max_min:g}")
+        return self.book.shelve(alert_id, who, role, minutes, reason)
 
     # --- reads ---------------------------------------------------------------------------------------
     def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
              since: datetime | None = None, limit: int = 500) -> list[Alert]:
-        """Alerts newest first; status None or "all" means every status."""
+        """Alerts newest first; status is a status, a group (active, unacknowledged; resolved = closed) or
+        None / "all" for every status."""
         query = AlertQuery(
-            status=Status(status) if status and status != "all" else None,
+            statuses=statuses_for(status),
             source=Source(source) if source else None,
             severity=Severity(severity) if severity else None,
             since=since, limit=limit,
@@ -212,7 +226,7 @@ class AlertService:
         return None if alert is None else AlertDetail(alert, self.store.history(alert_id))
 
     def active(self) -> list[Alert]:
-        """Open and acknowledged alerts, newest first (from memory: cheap for wall screens)."""
+        """Every alarm not closed (open, acknowledged, cleared), newest first (from memory: cheap for walls)."""
         return self.book.active()
 
     def metrics(self) -> dict[str, Any]:
@@ -237,16 +251,18 @@ class AlertService:
         return self.fanout.stats()
 
 
-def default_channels(cfg: AlertsConfig, topic_prefix: str, mqtt: MqttConfig | None) -> list[Channel]:
+def default_channels(cfg: AlertsConfig, topic_prefix: str, mqtt: MqttConfig | None,
+                     timezone: str = "Asia/Ho_Chi_Minh") -> list[Channel]:
     notes = cfg.notifications
     channels: list[Channel] = []
     if notes.mqtt and mqtt is not None:
-        channels.append(MqttChannel(mqtt, topic_prefix, notes.mqtt_client_id))
-    channels += [WebhookChannel(w, notes.queue_size, notes.language) for w in notes.webhooks]
+        channels.append(MqttChannel(mqtt, topic_prefix, notes.mqtt_client_id, timezone))
+    channels += [WebhookChannel(w, notes.queue_size, notes.language, timezone) for w in notes.webhooks]
     return channels
 
 
 def _restated(alert: Alert, now: datetime) -> AlertTransition:
     """The pseudo-transition sent when COC restarts and re-publishes an open alert (not audited)."""
-    action = Action.ACKNOWLEDGED if alert.status is Status.ACKNOWLEDGED else Action.OPENED
-    return AlertTransition(alert.id, action, now, alert.status, alert.severity, note="restart")
+    action = {Status.ACKNOWLEDGED: Action.ACKNOWLEDGED, Status.CLEARED: Action.CLEARED}.get(alert.status,
+                                                                                             Action.OPENED)
+    return AlertTransition(alert.id, action, now, alert.status, alert.severity, note="restart", value=alert.value)

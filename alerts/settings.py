@@ -9,7 +9,17 @@ from pydantic import Field, HttpUrl, model_validator
 from config.section import Section
 
 
-class AirRuleConfig(Section):
+class RuleSection(Section):
+    """What every rule has: the action text shown on the wall's takeover and in the alert's detail."""
+
+    action_vi: str = Field(
+        default="", max_length=300,
+        description="What to do when this rule raises an alarm, in Vietnamese (shown on the wall's takeover).",
+    )
+    action_en: str = Field(default="", max_length=300, description="The same action text in English.")
+
+
+class AirRuleConfig(RuleSection):
     """Air quality: the hourly VN_AQI at or above a category for long enough."""
 
     enabled: bool = Field(default=True, description="Raise air-quality alerts.")
@@ -39,10 +49,19 @@ class AirRuleConfig(Section):
         return self
 
 
-class FloodRuleConfig(Section):
+class FloodRuleConfig(RuleSection):
     """Flood points: báo động I → warning, II → major, III → critical, on one alert per point."""
 
     enabled: bool = Field(default=True, description="Raise flood alerts from the points' alarm_levels_cm.")
+    action_vi: str = Field(
+        default="Báo Ban chỉ huy PCTT xã, cử người ra điểm ngập cắm biển cảnh báo, sẵn sàng sơ tán theo phương án",
+        max_length=300, description="What to do at a flood alarm, in Vietnamese (shown on the wall's takeover).",
+    )
+    action_en: str = Field(
+        default="Tell the commune disaster-prevention command, send staff to put up warning signs, be ready "
+                "to evacuate",
+        max_length=300, description="The same action text in English.",
+    )
     hysteresis_cm: float = Field(
         default=10, ge=0, le=200,
         description="The water must fall this many cm below a level's line before the alert steps down from "
@@ -55,7 +74,7 @@ class FloodRuleConfig(Section):
     )
 
 
-class OfflineRuleConfig(Section):
+class OfflineRuleConfig(RuleSection):
     """Devices that stop reporting or say they are offline."""
 
     enabled: bool = Field(default=True, description="Raise an alert for a silent or offline device.")
@@ -65,7 +84,7 @@ class OfflineRuleConfig(Section):
     )
 
 
-class StuckRuleConfig(Section):
+class StuckRuleConfig(RuleSection):
     """A sensor whose main value (pm25, water_level_cm) repeats exactly its `stuck_readings` times."""
 
     enabled: bool = Field(
@@ -75,7 +94,7 @@ class StuckRuleConfig(Section):
     )
 
 
-class BatteryRuleConfig(Section):
+class BatteryRuleConfig(RuleSection):
     """Devices reporting `battery_v` below their `battery_low_v` (per sensor)."""
 
     enabled: bool = Field(default=True, description="Raise an alert for a low battery (below battery_low_v).")
@@ -85,7 +104,7 @@ class BatteryRuleConfig(Section):
     )
 
 
-class CameraRuleConfig(Section):
+class CameraRuleConfig(RuleSection):
     """Camera events: offline → warning, tamper → major, intrusion (zone, during its schedule) → critical."""
 
     enabled: bool = Field(default=True, description="Raise alerts from camera events.")
@@ -96,7 +115,7 @@ class CameraRuleConfig(Section):
     )
 
 
-class SystemRuleConfig(Section):
+class SystemRuleConfig(RuleSection):
     """COC's own parts: the store or the broker down."""
 
     enabled: bool = Field(
@@ -126,6 +145,28 @@ class RulesConfig(Section):
     )
 
 
+class ChatteringConfig(Section):
+    """An alarm that keeps clearing and coming back (ISA-18.2 "chattering"): shown once, with its count."""
+
+    window_min: float = Field(
+        default=60, gt=0, le=1440, description="Minutes over which the raises of one rule and subject are counted.",
+    )
+    max_raises: int = Field(
+        default=5, ge=0, le=10000,
+        description="More raises than this within window_min mark the alarm chattering (0: never).",
+    )
+
+
+class ShelvingConfig(Section):
+    """Operators may shelve an alarm (take it off the wall's takeover) for a set time, with a reason."""
+
+    choices_min: list[float] = Field(
+        default_factory=lambda: [15, 30, 60, 120], min_length=1,
+        description="Durations in minutes offered when shelving; the first is the default.",
+    )
+    max_min: float = Field(default=480, gt=0, le=10080, description="Longest shelving allowed, in minutes.")
+
+
 class EscalationConfig(Section):
     """Reminders for alerts nobody has acknowledged."""
 
@@ -138,6 +179,18 @@ class EscalationConfig(Section):
         default=10, gt=0, le=1440,
         description="Minutes between further escalations until someone acknowledges."
     )
+
+
+RULE_SECTIONS = {
+    "air_quality": "air", "flood_level": "flood", "device_offline": "offline", "device_stuck": "stuck",
+    "battery_low": "battery", "camera_offline": "camera", "camera_tamper": "camera", "camera_intrusion": "camera",
+}
+
+
+def action_text(rules: RulesConfig, rule: str) -> tuple[str, str]:
+    """The configured action text (vi, en) of the rule that raised an alarm; system rules share `system`."""
+    section: RuleSection = getattr(rules, RULE_SECTIONS.get(rule, "system"))
+    return section.action_vi, section.action_en
 
 
 class WebhookConfig(Section):
@@ -195,7 +248,7 @@ class NotificationsConfig(Section):
                     "for.",
     )
     language: Literal["vi", "en", "both"] = Field(
-        default="both",
+        default="vi",
         description="Language of Telegram/Zalo message text: vi, en or both (Vietnamese first)."
     )
 
@@ -213,6 +266,12 @@ class AlertsConfig(Section):
     tick_s: float = Field(
         default=5, gt=0, le=600,
         description="Seconds between checks of time-based rules (offline, escalation, system)."
+    )
+    chattering: ChatteringConfig = Field(
+        default_factory=ChatteringConfig, description="When an alarm that keeps coming back is chattering.",
+    )
+    shelving: ShelvingConfig = Field(
+        default_factory=ShelvingConfig, description="How long operators may shelve an alarm.",
     )
 
     @model_validator(mode="after")

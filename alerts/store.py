@@ -32,16 +32,28 @@ CREATE TRIGGER IF NOT EXISTS alert_audit_no_delete BEFORE DELETE ON alert_audit
 BEGIN SELECT RAISE(ABORT, 'alert_audit is append-only'); END;
 """
 
+# Columns added after the first version (ALTER TABLE on an older file); their rows read back as the defaults.
+ADDED_COLUMNS = {
+    "alerts": {
+        "detail_en": "TEXT NOT NULL DEFAULT ''", "unit": "TEXT NOT NULL DEFAULT ''",
+        "place": "TEXT NOT NULL DEFAULT ''", "current_severity": "TEXT", "peak_severity": "TEXT",
+        "peak_value": "REAL", "peak_at": "TEXT", "cleared_at": "TEXT", "raises": "INTEGER NOT NULL DEFAULT 1",
+        "chattering": "INTEGER NOT NULL DEFAULT 0", "shelved_until": "TEXT", "shelved_by": "TEXT",
+        "shelved_reason": "TEXT",
+    },
+    "alert_audit": {"value": "REAL"},
+}
 ALERT_COLUMNS = tuple(f.name for f in fields(Alert))
-_TIMES = {"opened_at", "last_seen_at", "acknowledged_at", "resolved_at", "escalated_at"}
-_ENUMS = {"source": Source, "severity": Severity, "status": Status}
+_TIMES = {"opened_at", "last_seen_at", "acknowledged_at", "resolved_at", "escalated_at", "peak_at", "cleared_at",
+          "shelved_until"}
+_ENUMS = {"source": Source, "severity": Severity, "current_severity": Severity, "peak_severity": Severity}
 
 
 @dataclass(frozen=True, slots=True)
 class AlertQuery:
     """A filter over the alert log; None means any."""
 
-    status: Status | None = None
+    statuses: frozenset[Status] | None = None
     source: Source | None = None
     severity: Severity | None = None
     since: datetime | None = None
@@ -58,13 +70,23 @@ class AlertStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring an older file up to date: new columns, and the status `resolved` renamed `closed`."""
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+        self._db.execute("UPDATE alerts SET status = 'closed' WHERE status = 'resolved'")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def save(self, alert: Alert, transition: AlertTransition | None = None) -> None:
-        """Upsert the alert and, in the same transaction, append its transition to the audit table."""
+    def save(self, alert: Alert, transitions: tuple[AlertTransition, ...] = ()) -> None:
+        """Upsert the alert and, in the same transaction, append its transitions to the audit table."""
         row = [_to_db(name, getattr(alert, name)) for name in ALERT_COLUMNS]
         marks = ", ".join("?" for _ in ALERT_COLUMNS)
         with self._lock:
@@ -73,7 +95,7 @@ class AlertStore:
                 self._db.execute(
                     f"INSERT OR REPLACE INTO alerts ({', '.join(ALERT_COLUMNS)}) VALUES ({marks})", row
                 )
-                if transition is not None:
+                for transition in transitions:
                     self._append(transition)
                 self._db.execute("COMMIT")
             except BaseException:
@@ -82,10 +104,10 @@ class AlertStore:
 
     def _append(self, t: AlertTransition) -> None:
         self._db.execute(
-            "INSERT INTO alert_audit (alert_id, action, at, status, severity, actor, role, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO alert_audit (alert_id, action, at, status, severity, actor, role, note, value)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (t.alert_id, t.action.value, _to_db("at", t.at), t.status.value, t.severity.value, t.actor,
-             t.role, t.note),
+             t.role, t.note, t.value),
         )
 
     def unresolved(self) -> list[Alert]:
@@ -100,15 +122,18 @@ class AlertStore:
     def query(self, q: AlertQuery, unresolved: bool = False) -> list[Alert]:
         """Alerts matching the filter, newest opened first."""
         where, args = [], []
-        for column, value in (("status", q.status), ("source", q.source), ("severity", q.severity)):
+        for column, value in (("source", q.source), ("severity", q.severity)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value.value)
+        if q.statuses is not None:
+            where.append(f"status IN ({', '.join('?' for _ in q.statuses)})")
+            args += sorted(s.value for s in q.statuses)
         if q.since is not None:
             where.append("opened_at >= ?")
             args.append(_to_db("opened_at", q.since))
         if unresolved:
-            where.append("status != 'resolved'")
+            where.append("status != 'closed'")
         sql = f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts"
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY opened_at DESC, id LIMIT ?"
         with self._lock:
@@ -118,14 +143,24 @@ class AlertStore:
     def history(self, alert_id: str) -> list[AlertTransition]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT alert_id, action, at, status, severity, actor, role, note FROM alert_audit"
+                "SELECT alert_id, action, at, status, severity, actor, role, note, value FROM alert_audit"
                 " WHERE alert_id = ? ORDER BY seq", (alert_id,),
             ).fetchall()
         return [
-            AlertTransition(r[0], Action(r[1]), datetime.fromisoformat(r[2]), Status(r[3]), Severity(r[4]),
-                            r[5], r[6], r[7])
+            AlertTransition(r[0], Action(r[1]), datetime.fromisoformat(r[2]), Status.parse(r[3]), Severity(r[4]),
+                            r[5], r[6], r[7], r[8])
             for r in rows
         ]
+
+    def raised_since(self, since: datetime) -> list[tuple[str, str, datetime]]:
+        """(rule, subject, time) of every raise since `since` (openings and returns), for the chattering count."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.rule, a.subject, t.at FROM alert_audit t JOIN alerts a ON a.id = t.alert_id"
+                " WHERE t.action IN ('opened', 'returned') AND t.at >= ? ORDER BY t.seq",
+                (_to_db("at", since),),
+            ).fetchall()
+        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
 
     def ack_median_s(self, limit: int = 1000, start: datetime | None = None,
                      end: datetime | None = None) -> float | None:
@@ -151,7 +186,7 @@ def _to_db(name: str, value: object) -> object:
         return None
     if name in _TIMES or name == "at":
         return value.astimezone(UTC).isoformat()  # type: ignore[attr-defined]
-    if name in _ENUMS:
+    if name in _ENUMS or name == "status":
         return value.value  # type: ignore[attr-defined]
     return value
 
@@ -161,7 +196,11 @@ def _alert(row: tuple) -> Alert:
     for name, raw in zip(ALERT_COLUMNS, row, strict=True):
         if raw is not None and name in _TIMES:
             raw = datetime.fromisoformat(raw)
-        elif name in _ENUMS:
+        elif name == "status":
+            raw = Status.parse(raw)
+        elif name == "chattering":
+            raw = bool(raw)
+        elif raw is not None and name in _ENUMS:
             raw = _ENUMS[name](raw)
         values[name] = raw
     return Alert(**values)

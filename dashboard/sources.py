@@ -30,7 +30,8 @@ def call_first(obj: Any, names: Iterable[str], *args: Any, **kwargs: Any) -> Any
 
 
 def alert_rows(service: Any, status: str, limit: int) -> list[dict[str, Any]]:
-    """Alerts as JSON objects: "active" (open and acknowledged, from memory) or a status / "all"."""
+    """Alerts as JSON objects: "active" (not closed, from memory) or a status, a group or "all"; the ones
+    waiting for a person (open, cleared) first."""
     if service is None:
         return []
     found = (
@@ -40,9 +41,10 @@ def alert_rows(service: Any, status: str, limit: int) -> list[dict[str, Any]]:
     )
     rows = [a.to_json() if hasattr(a, "to_json") else jsonable(a) for a in found or []]
     rows.sort(key=lambda a: str(a.get("opened_at") or ""), reverse=True)
-    if status in ("open", "acknowledged", "active"):
+    if status in ("open", "acknowledged", "cleared", "active", "unacknowledged"):
         rows.sort(
-            key=lambda a: (str(a.get("status")) != "open", SEVERITY_RANK.get(str(a.get("severity")), 9))
+            key=lambda a: (str(a.get("status")) not in ("open", "cleared"),
+                           SEVERITY_RANK.get(str(a.get("severity")), 9))
         )
     return rows[:limit]
 

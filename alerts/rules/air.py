@@ -48,10 +48,11 @@ class AirRule:
         if severity is not None:
             st.active = True
             vi, en = TITLES[severity]
+            line = self.cfg.critical_aqi if severity is Severity.CRITICAL else self.cfg.warning_aqi
             return Signal(RULE, Source.AIR, device_id, True, severity, vi.format(name=name, aqi=aqi),
-                          en.format(name=name, aqi=aqi), f"VN_AQI {aqi} (≥ {self.cfg.warning_aqi})",
-                          float(aqi))
+                          en.format(name=name, aqi=aqi), f"VN_AQI {aqi}, ngưỡng {line}",
+                          float(aqi), f"VN_AQI {aqi}, threshold {line}", "VN_AQI", name)
         if st.active is not False and cleared:
             st.active = False
-            return Signal(RULE, Source.AIR, device_id, False, value=float(aqi))
+            return Signal(RULE, Source.AIR, device_id, False, value=float(aqi), unit="VN_AQI", place=name)
         return None

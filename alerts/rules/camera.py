@@ -24,8 +24,9 @@ KINDS = {
                                        "Camera {name} is offline"),
     EventType.TAMPER: CameraAlertKind("camera_tamper", Severity.MAJOR, "Camera {name} bị che, mờ hoặc xoay",
                                       "Camera {name} tampered (covered, blurred or moved)"),
-    EventType.INTRUSION: CameraAlertKind("camera_intrusion", Severity.CRITICAL, "Xâm nhập tại {name}{zone}",
-                                         "Intrusion at {name}{zone}"),
+    EventType.INTRUSION: CameraAlertKind("camera_intrusion", Severity.CRITICAL,
+                                         "Có người/phương tiện trong vùng giám sát tại {name}{zone}",
+                                         "Person or vehicle in the watched zone at {name}{zone}"),
 }
 
 
@@ -37,24 +38,25 @@ class CameraRule:
 
     def observe(self, event: CameraEvent, name: str) -> Signal | None:
         if event.type is EventType.ONLINE:
-            return Signal(KINDS[EventType.OFFLINE].rule, Source.CAMERA, event.camera_id, False)
+            return Signal(KINDS[EventType.OFFLINE].rule, Source.CAMERA, event.camera_id, False, place=name)
         kind = KINDS.get(event.type)
         if kind is None:
             return None  # plain motion is not an alert
         if event.phase is EventPhase.END:
             if event.type is EventType.INTRUSION and not self.cfg.resolve_intrusion_on_end:
                 return None
-            return Signal(kind.rule, Source.CAMERA, event.camera_id, False)
+            return Signal(kind.rule, Source.CAMERA, event.camera_id, False, place=name)
         zone = f" – {event.zone}" if event.zone else ""
-        detail = " ".join(
-            part for part in (
-                f"vùng/zone {event.zone}" if event.zone else "",
-                f"score {event.score:.2f}" if event.score is not None else "",
-                f"snapshot {event.snapshot}" if event.snapshot else "",
-            ) if part
+        score = f"{event.score:.2f}" if event.score is not None else ""
+        detail = ", ".join(
+            part for part in (f"vùng {event.zone}" if event.zone else "",
+                              f"điểm {score.replace('.', ',')}" if score else "") if part
+        )
+        detail_en = ", ".join(
+            part for part in (f"zone {event.zone}" if event.zone else "", f"score {score}" if score else "") if part
         )
         return Signal(
             kind.rule, Source.CAMERA, event.camera_id, True, kind.severity,
             kind.title_vi.format(name=name, zone=zone), kind.title_en.format(name=name, zone=zone), detail,
-            event.score,
+            event.score, detail_en, place=name,
         )

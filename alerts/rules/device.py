@@ -36,8 +36,8 @@ class OfflineRule:
         return Signal(
             OFFLINE, Source.DEVICE, device_id, offline, Severity.WARNING,
             f"Mất kết nối thiết bị {name}", f"Device {name} is offline",
-            f"Không có dữ liệu trong {self.cfg.missed_intervals} chu kỳ hoặc trạng thái offline"
-            f" / no reading for {self.cfg.missed_intervals} intervals or status offline",
+            f"Không có dữ liệu trong {self.cfg.missed_intervals} chu kỳ hoặc thiết bị báo mất kết nối",
+            detail_en=f"No reading for {self.cfg.missed_intervals} intervals or status offline", place=name,
         )
 
 
@@ -70,8 +70,8 @@ class StuckRule:
         return Signal(
             STUCK, Source.DEVICE, sensor.id, stuck, Severity.WARNING,
             f"Giá trị không đổi tại {sensor.name}: {shown}", f"Stuck value at {sensor.name}: {shown}",
-            f"Lặp lại {sensor.stuck_readings} lần liên tiếp / repeated {sensor.stuck_readings} readings in a "
-            f"row",
+            f"Lặp lại {sensor.stuck_readings} lần liên tiếp",
+            detail_en=f"Repeated {sensor.stuck_readings} readings in a row", place=sensor.name,
         )
 
 
@@ -92,5 +92,6 @@ class BatteryRule:
         return Signal(
             BATTERY, Source.DEVICE, sensor.id, low, Severity.WARNING,
             f"Pin yếu tại {sensor.name}: {battery_v:g} V", f"Low battery at {sensor.name}: {battery_v:g} V",
-            f"Ngưỡng {sensor.battery_low_v:g} V / threshold {sensor.battery_low_v:g} V", battery_v,
+            f"Ngưỡng {sensor.battery_low_v:g} V".replace(".", ","), battery_v,
+            detail_en=f"Threshold {sensor.battery_low_v:g} V", unit="V", place=sensor.name, higher_is_worse=False,
         )

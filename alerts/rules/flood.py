@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from alerts.messages import number_text as number_vi
 from alerts.models import Severity, Signal, Source
 from alerts.rules.hold import Hold
 from alerts.settings import FloodRuleConfig
@@ -54,18 +55,21 @@ class FloodRule:
             if st.level == 0:
                 return None
             st.level = 0
-            return Signal(RULE, Source.FLOOD, sensor.id, False, value=water_level_cm)
+            return Signal(RULE, Source.FLOOD, sensor.id, False, value=water_level_cm, unit="cm", place=sensor.name)
         st.level = level
         return self._signal(sensor, level, water_level_cm)
 
     def _signal(self, sensor: SensorConfig, level: int, water_level_cm: float) -> Signal:
         line = (sensor.alarm_levels_cm or (0, 0, 0))[level - 1]
         roman = ROMAN[level]
+        shown = number_vi(water_level_cm)
         return Signal(
             RULE, Source.FLOOD, sensor.id, True, SEVERITY_BY_LEVEL[level],
-            f"Báo động {roman} tại {sensor.name}: mực nước {water_level_cm:g} cm",
+            f"Báo động {roman} tại {sensor.name}: mực nước {shown} cm",
             f"Flood alarm level {roman} at {sensor.name}: water {water_level_cm:g} cm",
-            f"Mực nước {water_level_cm:g} cm, vạch báo động {roman} {line:g} cm / level {roman} line "
-            f"{line:g} cm",
+            f"Mực nước {shown} cm, vạch báo động {roman} {number_vi(line)} cm",
             water_level_cm,
+            detail_en=f"Water {water_level_cm:g} cm, level {roman} line {line:g} cm",
+            unit="cm", place=sensor.name,
         )
+

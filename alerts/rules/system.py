@@ -37,7 +37,7 @@ class SystemRule:
                 signals.append(Signal(
                     RULE, Source.SYSTEM, part, down, Severity.CRITICAL,
                     f"{vi} ngừng hoạt động", f"{en} is down",
-                    f"Không hoạt động hơn {self.cfg.down_for_s:g} giây / down for more than "
-                    f"{self.cfg.down_for_s:g} s",
+                    f"Không hoạt động hơn {self.cfg.down_for_s:g} giây",
+                    detail_en=f"Down for more than {self.cfg.down_for_s:g} s", place="COC",
                 ))
         return signals

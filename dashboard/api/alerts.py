@@ -1,4 +1,5 @@
-"""GET /api/alerts, GET /api/alerts/<id>, POST /api/alerts/<id>/ack and /resolve, with roles enforced here."""
+"""GET /api/alerts, GET /api/alerts/<id>, POST /api/alerts/<id>/ack, /resolve and /shelve, with roles enforced
+here."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from alerts.book import AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
-from alerts.models import Severity, Source, Status
+from alerts.models import STATUS_FILTERS, Severity, Source
 from dashboard.api.params import BadParameter, parse_time
 from dashboard.auth import current_principal, require_roles
 from dashboard.settings import Role
@@ -46,7 +47,7 @@ def list_alerts() -> Any:
     if service is None:
         return _error(503, "unavailable", "alerts are not running")
     try:
-        status = _choice("status", [*Status, "all"]) or "all"
+        status = _choice("status", list(STATUS_FILTERS)) or "all"
         source = _choice("source", list(Source))
         severity = _choice("severity", list(Severity))
         since = parse_time(request.args.get("since"), "since", None) if request.args.get("since") else None
@@ -84,7 +85,18 @@ def resolve_alert(alert_id: str) -> Any:
     return _act(alert_id, "resolve")
 
 
-def _act(alert_id: str, verb: str) -> Any:
+@blueprint.post("/alerts/<alert_id>/shelve")
+@require_roles(*ACT_SOURCES)
+def shelve_alert(alert_id: str) -> Any:
+    """Body {"minutes": 30, "reason": "..."}: off the wall's takeover for that long (audited)."""
+    body = request.get_json(silent=True) or {}
+    minutes, reason = body.get("minutes"), body.get("reason")
+    if not isinstance(minutes, int | float) or not isinstance(reason, str) or not reason.strip():
+        return _error(400, "bad_request", "minutes (a number) and reason (text) are required")
+    return _act(alert_id, "shelve", minutes=float(minutes), reason=reason[:MAX_NOTE])
+
+
+def _act(alert_id: str, verb: str, **shelving: Any) -> Any:
     service = _service()
     if service is None:
         return _error(503, "unavailable", "alerts are not running")
@@ -101,9 +113,14 @@ def _act(alert_id: str, verb: str) -> Any:
         return _error(403, "forbidden", "Vai trò này chỉ xử lý cảnh báo camera / this role acts on camera "
                                         "alerts only")
     try:
-        alert = getattr(service, verb)(alert_id, principal.name, principal.role.value, note or None)
+        if verb == "shelve":
+            alert = service.shelve(alert_id, principal.name, principal.role.value, **shelving)
+        else:
+            alert = getattr(service, verb)(alert_id, principal.name, principal.role.value, note or None)
     except AlertNotFoundError:
         return _error(404, "not_found", f"no alert '{alert_id}'")
     except AlertClosedError:
-        return _error(409, "conflict", "Cảnh báo đã được xử lý xong / alert already resolved")
+        return _error(409, "conflict", "Cảnh báo đã đóng / alert already closed")
+    except ValueError as exc:
+        return _error(400, "bad_request", str(exc))
     return jsonify(alert=alert.to_json())

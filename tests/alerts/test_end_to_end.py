@@ -67,14 +67,18 @@ def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_
         wait_until(lambda: all(sub.of(a.id) for a in by_rule.values()), "every alert on MQTT")
 
         pub.send(f"{PREFIX}/camera/cam-01/event", json.dumps({"type": "tamper", "phase": "end"}))
-        wait_until(lambda: service.get(by_rule["camera_tamper"].id).alert.status == "resolved", "tamper "
-            "resolved")
-        wait_until(lambda: sub.of(by_rule["camera_tamper"].id)[-1][0] == b"", "retained tamper alert cleared")
+        tamper_id = by_rule["camera_tamper"].id
+        wait_until(lambda: service.get(tamper_id).alert.status == "cleared", "tamper returned to normal")
+        wait_until(lambda: json.loads(sub.of(tamper_id)[-1][0])["state"] == "cleared_unacknowledged",
+                   "cleared tamper alert still retained")
 
         api = create_server(pipe.ctx).test_client()
         auth = {"Authorization": f"Bearer {TOKENS['operator']}"}
         listed = api.get("/api/alerts?status=open", headers=auth).json["alerts"]
         assert sorted(a["rule"] for a in listed) == ["air_quality", "flood_level"]
+        assert api.post(f"/api/alerts/{tamper_id}/ack", headers=auth, json={"note": "Đã lau ống kính"}).json[
+            "alert"]["status"] == "closed"
+        wait_until(lambda: sub.of(tamper_id)[-1][0] == b"", "retained tamper alert cleared once closed")
         flood_id = by_rule["flood_level"].id
         resp = api.post(f"/api/alerts/{flood_id}/ack", headers=auth, json={"note": "Đã sơ tán"})
         assert resp.status_code == 200

@@ -84,21 +84,27 @@ def test_a_level_oscillating_around_a_line_opens_one_alert_not_twenty(make_servi
     assert [t for _, t, _, _ in recorder.sent] == [Action.OPENED]
 
 
-def test_level_changes_regrade_the_same_alert_then_it_resolves(make_service, clock):
+def test_level_changes_raise_the_same_alarm_which_keeps_its_peak_until_acknowledged(make_service, clock):
     service, recorder = make_service()
     for cm in (160, 260, 360, 300, 120, 120, 120, 120, 120, 120, 120, 120):
         service.on_readings(flood(clock, cm))
         clock.advance(minutes=5)
     (alert,) = service.list("all")
-    assert alert.status is Status.RESOLVED and alert.resolved_by == "system"
+    assert alert.status is Status.CLEARED and alert.severity is Severity.CRITICAL  # never fell unacknowledged
+    assert (alert.peak_value, alert.value, alert.current_severity) == (360, 120, None)
+    assert alert.title_vi == "Báo động III tại Cầu Phò Nam: mực nước 360 cm"
+    assert alert.detail == "Mực nước 360 cm, vạch báo động III 350 cm"
+    assert [a.id for a in service.active()] == [alert.id]  # a return to normal keeps it on every screen
     actions = [(a, s) for _, a, s, _ in recorder.sent]
     assert actions == [
-        (Action.OPENED, Severity.WARNING), (Action.SEVERITY_CHANGED, Severity.MAJOR),
-        (Action.SEVERITY_CHANGED, Severity.CRITICAL), (Action.SEVERITY_CHANGED, Severity.MAJOR),
-        (Action.SEVERITY_CHANGED, Severity.WARNING), (Action.RESOLVED, Severity.WARNING),
+        (Action.OPENED, Severity.WARNING), (Action.ROSE, Severity.MAJOR), (Action.ROSE, Severity.CRITICAL),
+        (Action.CLEARED, Severity.CRITICAL),
     ]
+    closed = service.acknowledge(alert.id, "vanhanh", "operator", "đã kiểm tra")
+    assert closed.status is Status.CLOSED and service.active() == []
     history = service.get(alert.id).history
-    assert [t.action for t in history] == [a for a, _ in actions]
+    assert [t.action for t in history] == [a for a, _ in actions] + [Action.ACKNOWLEDGED, Action.CLOSED]
+    assert [t.value for t in history][:3] == [160, 260, 360]
 
 
 def test_escalation_after_deadline_then_every_interval_until_acknowledged(make_service, clock):
@@ -196,6 +202,8 @@ def test_device_offline_by_silence_and_by_status(make_service, clock):
     assert alert.rule == "device_offline" and alert.severity is Severity.WARNING
     live.apply(flood(clock, 50))
     service.tick()
+    assert [a.status for a in service.active() if a.subject == "flood-01"] == [Status.CLEARED]
+    service.acknowledge(alert.id, "vanhanh", "operator", None)
     assert [a for a in service.active() if a.subject == "flood-01"] == []
     service.on_status("flood", "flood-01", "offline")
     assert [a.rule for a in service.active() if a.subject == "flood-01"] == ["device_offline"]
@@ -223,7 +231,7 @@ def test_system_health_down_for_a_minute_is_critical(make_service, clock):
     assert alert.subject == "broker" and alert.severity is Severity.CRITICAL
     health["broker"] = True
     service.tick()
-    assert service.get(alert.id).alert.status is Status.RESOLVED
+    assert service.get(alert.id).alert.status is Status.CLEARED
 
 
 def test_low_battery_and_stale_readings(make_service, clock):
@@ -243,6 +251,75 @@ def test_list_filters(make_service, clock):
     assert [a.source for a in service.list("open")] == ["camera", "flood"]  # newest first
     assert [a.rule for a in service.list(severity="critical")] == ["flood_level"]
     assert service.list(since=clock()) == service.list(source="camera")
-    assert service.list("resolved") == []
+    assert service.list("resolved") == [] and service.list("closed") == []
+    assert len(service.list("active")) == 2 and len(service.list("unacknowledged")) == 2
     assert service.metrics()["coc_alerts_open"] == {"info": 0, "warning": 1, "major": 0, "critical": 1}
     assert datetime.now(UTC) > service.list()[0].opened_at
+
+
+def test_a_chattering_alarm_is_marked_with_its_count_also_after_a_restart(make_service, clock):
+    extra = "alerts:\n  chattering: {window_min: 60, max_raises: 3}\n"
+    service, _ = make_service(extra)
+    for _ in range(4):  # low battery, acknowledged, recovered (closed), low again: four raises in 40 minutes
+        service.on_readings(flood(clock, 50, battery_v=3.2))
+        (alert,) = service.active()
+        service.acknowledge(alert.id, "vanhanh", "operator")
+        clock.advance(minutes=5)
+        service.on_readings(flood(clock, 50, battery_v=3.9))
+        clock.advance(minutes=5)
+    newest = service.list("all")[0]
+    assert (newest.raises, newest.chattering) == (4, True)
+    assert [a.chattering for a in service.list("all")] == [True, False, False, False]
+    service.stop()
+    again, _ = make_service(extra)
+    again.on_readings(flood(clock, 50, battery_v=3.2))
+    assert (again.active()[0].raises, again.active()[0].chattering) == (5, True)
+    clock.advance(minutes=120)
+    again.acknowledge(again.active()[0].id, "vanhanh", "operator")
+    again.on_readings(flood(clock, 50, battery_v=3.9))
+    again.on_readings(flood(clock, 50, battery_v=3.2))
+    assert (again.active()[0].raises, again.active()[0].chattering) == (1, False)  # an hour later: calm
+
+
+def test_shelving_is_audited_and_ends_at_the_tick_after_its_time(make_service, clock):
+    service, recorder = make_service()
+    service.on_readings(flood(clock, 400))
+    (alert,) = service.active()
+    with pytest.raises(ValueError):
+        service.shelve(alert.id, "vanhanh", "operator", 10_000, "quá lâu")
+    shelved = service.shelve(alert.id, "vanhanh", "operator", 30, "Đã cử người trực tại chỗ")
+    assert shelved.shelved_until == clock() + timedelta(minutes=30)
+    clock.advance(minutes=29)
+    service.tick()
+    assert service.get(alert.id).alert.shelved_by == "vanhanh" and service.get(alert.id).alert.escalations == 0
+    clock.advance(minutes=1)
+    service.tick()
+    assert service.get(alert.id).alert.shelved_until is None
+    history = [(t.action, t.actor, t.note) for t in service.get(alert.id).history]
+    assert history == [(Action.OPENED, "system", None),
+                       (Action.SHELVED, "vanhanh", "Đã cử người trực tại chỗ (30 phút)"),
+                       (Action.UNSHELVED, "system", "hết thời gian tạm ẩn"),
+                       (Action.ESCALATED, "system", "#1")]  # back on, still nobody acknowledged: a reminder
+    assert (alert.id, Action.UNSHELVED) in [(i, a) for i, a, _, _ in recorder.sent]
+
+
+def test_a_state_file_of_the_first_version_is_migrated(tmp_path):
+    from alerts.store import SCHEMA, AlertStore
+
+    db = sqlite3.connect(tmp_path / "old.sqlite")
+    db.executescript(SCHEMA)
+    db.execute("INSERT INTO alerts VALUES ('old1', 'flood_level', 'flood', 'flood-01', 'critical', 'resolved',"
+               " 'Báo động III', 'Level III', '', '2025-10-28T01:00:00+00:00', '2025-10-28T01:00:00+00:00', 3,"
+               " 360, NULL, NULL, NULL, 'system', '2025-10-28T02:00:00+00:00', NULL, 0, NULL)")
+    db.execute("INSERT INTO alert_audit (alert_id, action, at, status, severity, actor) VALUES"
+               " ('old1', 'severity_changed', '2025-10-28T01:00:00+00:00', 'resolved', 'critical', 'system')")
+    db.commit()
+    db.close()
+    store = AlertStore(tmp_path / "old.sqlite")
+    try:
+        old = store.get("old1")
+        assert old.status is Status.CLOSED and old.peak_severity is None and old.detail_en == ""
+        assert [(t.action, t.status) for t in store.history("old1")] == [(Action.SEVERITY_CHANGED, Status.CLOSED)]
+        assert store.unresolved() == []
+    finally:
+        store.close()
