@@ -32,12 +32,13 @@ def _base(font_px: int = 14, height: int | None = None) -> Figure:
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": TEXT, "size": font_px},
-        "margin": {"l": 48, "r": 12, "t": 8, "b": 32},
+        "margin": {"l": round(font_px * 2.4), "r": round(font_px * 0.6), "t": round(font_px * 0.4),
+                   "b": round(font_px * 1.6)},
         "showlegend": False,
         "shapes": [],
         "annotations": [],
-        "xaxis": {**axis, "tickformat": "%H:%M"},
-        "yaxis": dict(axis),
+        "xaxis": {**axis, "tickformat": "%H:%M", "automargin": True},
+        "yaxis": {**axis, "automargin": True},
     }
     if height:
         layout["height"] = height
@@ -92,15 +93,76 @@ def trend_figure(points: Sequence[Sequence[Any]], colour: str, unit: str, font_p
     return fig
 
 
-def flood_figure(points: Sequence[Sequence[Any]], levels_cm: Sequence[float], font_px: int = 14) -> Figure:
-    """Water level over time against the three alarm lines (báo động I, II, III)."""
+def flood_figure(points: Sequence[Sequence[Any]], levels_cm: Sequence[float], font_px: int = 14,
+                 names: Sequence[str] | None = None) -> Figure:
+    """Water level over time against the three alarm lines, named on the point's scale ("BĐ I" … "BĐ III" at
+    river gauges, "Ngập 1" … "Ngập 3" at local depth points)."""
     fig = trend_figure(points, "#8fb8ff", "cm", font_px)
     for n, level in enumerate(levels_cm, start=1):
-        _hline(fig, level, FLOOD_COLOURS[n], label=f"BĐ {'I' * n}", font_px=int(font_px * 0.75))
+        label = names[n - 1] if names and len(names) >= n else f"BĐ {'I' * n}"
+        _hline(fig, level, FLOOD_COLOURS[n], label=label, font_px=int(font_px * 0.75))
     if levels_cm:
         top = max([levels_cm[-1] * 1.1] + [p[1] * 1.05 for p in points])
         fig["layout"]["yaxis"]["range"] = [min([0.0] + [p[1] for p in points]), top]
     return fig
+
+
+def band_figure(points: Sequence[Sequence[Any]], bands: Sequence[tuple[float, float, str, str]], label: str,
+                unit: str, colour: str = "#8fb8ff") -> Figure:
+    """A history line over coloured horizontal bands (low, high, colour, name), e.g. the VN_AQI categories;
+    only the bands up to just above the highest value are drawn, so the line keeps its scale."""
+    fig = history_figure(points, label, unit, colour)
+    top = max([p[1] for p in points] or [0.0])
+    ceiling = max(top * 1.1, bands[0][1] if bands else 0.0)
+    shown = [b for b in bands if b[0] <= ceiling]
+    for low, high, fill, name in shown:
+        fig["layout"]["shapes"].append({
+            "type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": low, "y1": high, "layer": "below",
+            "fillcolor": fill, "opacity": 0.16, "line": {"width": 0},
+        })
+        fig["layout"]["annotations"].append({
+            "xref": "paper", "x": 1, "y": (low + min(high, ceiling)) / 2, "text": name, "showarrow": False,
+            "xanchor": "right",
+            "font": {"color": fill, "size": 12},
+        })
+    if shown:
+        fig["layout"]["yaxis"]["range"] = [0, ceiling]
+    return fig
+
+
+def label_positions(markers: Sequence[dict[str, Any]], font_px: int) -> list[str]:
+    """Where each marker's label goes (above, below, right, left) so that labels overlap as little as can be:
+    boxes are estimated in data units from the marker spread (the panel is about 30 × 17 font sizes)."""
+    if not markers:
+        return []
+    lats = [m["lat"] for m in markers]
+    lons = [m["lon"] for m in markers]
+    lat_px = max(max(lats) - min(lats), 0.008) * 1.5 / (17 * font_px)
+    lon_px = max(max(lons) - min(lons), 0.012) * 1.6 / (30 * font_px)
+    gap_lat, gap_lon = font_px * lat_px, font_px * lon_px
+    dots = [(o["lon"] - gap_lon / 2, o["lat"] - gap_lat / 2, gap_lon, gap_lat) for o in markers]
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for m in markers:
+        w = len(m.get("label") or "") * 0.55 * font_px * lon_px
+        h = 1.2 * font_px * lat_px
+        options = {
+            "top center": (m["lon"] - w / 2, m["lat"] + gap_lat / 2, w, h),
+            "bottom center": (m["lon"] - w / 2, m["lat"] - gap_lat / 2 - h, w, h),
+            "middle right": (m["lon"] + gap_lon, m["lat"] - h / 2, w, h),
+            "middle left": (m["lon"] - gap_lon - w, m["lat"] - h / 2, w, h),
+        }
+        taken = placed + dots
+        best = min(options, key=lambda k: sum(_area(options[k], other) for other in taken))
+        placed.append(options[best])
+        out.append(best)
+    return out
+
+
+def _area(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    dx = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    dy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return dx * dy if dx > 0 and dy > 0 else 0.0
 
 
 def map_figure(
@@ -118,7 +180,7 @@ def map_figure(
                     "y": [m["lat"] for m in items],
                     "mode": "markers+text",
                     "text": [m["label"] for m in items],
-                    "textposition": "top center",
+                    "textposition": label_positions(items, font_px),
                     "textfont": {"size": font_px},
                     "hovertext": [m.get("hover", m["label"]) for m in items],
                     "hoverinfo": "text",

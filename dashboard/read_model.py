@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
-from dashboard.api.air_flood import context_extras
+from dashboard.api.air_flood import context_extras, risk_board
 from dashboard.api.alerts import ACT_SOURCES
 from dashboard.api.health import health_report
 from dashboard.api.sensors import sensor_document
@@ -193,6 +193,15 @@ class ReadModel:
             if row.get("snapshot") and row.get("event_id"):
                 row["snapshot_url"] = f"/api/events/{row['event_id']}/snapshot.jpg"
         return rows
+
+    def risk_level(self) -> dict[str, Any]:
+        """The announced disaster risk level (Decision 18/2021) as GET /api/flood/risk-level shows it."""
+        return risk_board(self.ctx).document()
+
+    def announce_risk(self, level: int | None, note: str, who: str) -> dict[str, Any]:
+        """Set the announced risk level (ValueError for a level outside 1..5); as PUT /api/flood/risk-level."""
+        risk_board(self.ctx).announce(level, note, who, "lũ, ngập lụt")
+        return self.risk_level()
 
     def health(self) -> dict[str, Any]:
         return {**health_report(self.ctx), "missing": self.missing()}

@@ -12,10 +12,15 @@ WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+HIDDEN_PANELS = frozenset({"clock"})  # accepted in older files; the header already shows the time
+
+
 def screen_panels(screen: WallConfig) -> list[list[str]]:
-    """The panels of each page of a screen (the first page is `panels`, then `pages`)."""
+    """The panels of each page of a screen (the first page is `panels`, then `pages`), without the clock
+    panel that would repeat the header's clock; a page left empty is dropped."""
     pages = [list(screen.panels)] if screen.panels else []
     pages += [list(p.panels) for p in screen.pages]
+    pages = [kept for page in pages if (kept := [p for p in page if p not in HIDDEN_PANELS])]
     return pages or [["air", "flood"]]
 
 
@@ -38,7 +43,14 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
         "alerts": [_with_age(a, now) for a in alerts[:12]] if "alerts" in wanted else [],
         "takeover": rm.takeover(alerts, sensors, screen.takeover_s),
         "public": public,
+        "commune": rm.ctx.config.commune.name,
+        "tz": rm.ctx.config.commune.timezone,
     }
+    location = rm.ctx.config.commune.location
+    if location is not None and "map" in wanted:
+        snap["commune_location"] = {"lat": location.lat, "lon": location.lon}
+    if "flood" in wanted:
+        snap["risk"] = rm.risk_level()
     if "air" in wanted:
         snap["air_trend"] = {s["id"]: rm.trend(s["id"], "pm25") for s in sensors if s["kind"] == "air"}
     if "flood" in wanted:

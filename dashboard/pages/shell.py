@@ -15,20 +15,26 @@ NAV = (
     ("nav.cameras", "/cameras", "cameras"),
     ("nav.kpi", "/kpi", "kpi"),
     ("nav.alerts", "/alerts", "alerts"),
+    ("nav.sensors", "/sensors", "sensors"),
     ("nav.admin", "/admin", "admin"),
 )
+
+
+def nav_links(role: Any, config: Any, lang: str, class_name: str = "nav-link") -> list[html.A]:
+    """The menu links this role may open (the same list in the page header and the wall's small menu)."""
+    walls = [w.id for w in config.walls]
+    wall = "overview" if "overview" in walls or not walls else walls[0]
+    return [
+        html.A(t(key, lang), href=href.format(wall=wall), className=class_name, id=f"app-nav-{family}")
+        for key, href, family in NAV
+        if role in access.PAGE_ROLES[family]
+    ]
 
 
 def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> html.Div:
     """Header with the links this role may open, the user, the language switch and logout; then the page."""
     role = principal.role if principal else None
-    walls = [w.id for w in config.walls]
-    wall = "overview" if "overview" in walls or not walls else walls[0]
-    links = [
-        html.A(t(key, lang), href=href.format(wall=wall), className="nav-link", id=f"app-nav-{family}")
-        for key, href, family in NAV
-        if role in access.PAGE_ROLES[family]
-    ]
+    links = nav_links(role, config, lang)
     other = "en" if lang == "vi" else "vi"
     user = (
         [html.Span(f"{principal.name} · {t('role.' + role.value, lang)}", className="nav-user")]
@@ -69,6 +75,15 @@ def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> h
         className="nav",
     )
     return html.Div([header, html.Div(page, className="page")], className="app")
+
+
+def wall_menu(role: Any, config: Any, lang: str) -> html.Details | None:
+    """A small, quiet menu in a wall's corner for logged-in staff: the other pages they may open."""
+    links = [a for a in nav_links(role, config, lang, "wall-menu-link") if a.id != "app-nav-wall"]
+    if not links:
+        return None
+    return html.Details([html.Summary(t("wall.menu", lang)), html.Div(links, className="wall-menu-links")],
+                        className="wall-menu", id="wall-menu")
 
 
 def message(title: str, text: str, element_id: str) -> html.Div:

@@ -12,7 +12,7 @@ from dashboard import access, ids
 from dashboard.auth import current_principal
 from dashboard.i18n import age_text, current_lang, t
 from dashboard.pages import wall_panels
-from dashboard.pages.shell import message
+from dashboard.pages.shell import message, wall_menu
 from dashboard.read_model import ReadModel
 from dashboard.settings import PANELS, Role
 from dashboard.wall_snapshot import build_snapshot, screen_panels
@@ -63,7 +63,10 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                         ],
                         className="wall-head-left",
                     ),
-                    html.Div(id=ids.WALL_FRESHNESS, className="wall-freshness"),
+                    html.Div(
+                        [html.Div(id=ids.WALL_FRESHNESS), wall_menu(role, rm.ctx.config, lang)],
+                        className="wall-freshness",
+                    ),
                     html.Div(
                         [
                             html.Div(id=ids.WALL_CLOCK, className="wall-clock"),

@@ -9,6 +9,7 @@ from typing import Any
 from dash import html
 
 from dashboard import figures
+from dashboard.formats import number
 from dashboard.i18n import age_text, t
 from dashboard.pages.shell import missing_note
 from dashboard.pages.wall_measures import FONT_PX, air, flood, wall_graph
@@ -39,7 +40,7 @@ def alerts(snap: dict[str, Any], lang: str) -> Any:
                     html.Span(
                         className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}
                     ),
-                    html.Span(alert_text(a, lang), className="alert-text"),
+                    html.Span(alert_text(a, lang), className="alert-text", title=alert_text(a, lang)),
                     html.Span(age_text(a.get("age_s"), lang), className="alert-age"),
                     html.Span(
                         t("alerts.acked" if acked else "alerts.open", lang),
@@ -119,9 +120,30 @@ def map_panel(snap: dict[str, Any], lang: str) -> Any:
             )
     if not markers:
         return html.Div(t("missing", lang), className="missing")
-    lat = sum(m["lat"] for m in markers) / len(markers)
-    lon = sum(m["lon"] for m in markers) / len(markers)
-    return wall_graph(figures.map_figure(markers, (lat, lon), snap.get("font_px", FONT_PX)), "map")
+    location = snap.get("commune_location")
+    centre = (location["lat"], location["lon"]) if location else None
+    graph = wall_graph(figures.map_figure(markers, centre, snap.get("font_px", FONT_PX)), "map")
+    return html.Div([html.Div(graph, className="map-box"), map_legend(snap, lang)], className="map-panel")
+
+
+def map_legend(snap: dict[str, Any], lang: str) -> html.Div:
+    """What the marks mean: air points in their VN_AQI colour, flood points in their alarm colour, cameras as
+    small squares, grey for offline, the star for the commune office."""
+    items = [
+        ("●", "#00E400", "map.legend.air"),
+        ("●", "#F0C419", "map.legend.flood"),
+        ("■", STATE_COLOURS["online"], "map.legend.camera"),
+        ("●", STATE_COLOURS["offline"], "map.legend.offline"),
+    ]
+    if snap.get("public"):
+        items = [i for i in items if i[2] != "map.legend.camera"]
+    if snap.get("commune_location"):
+        items.append(("★", "#f8f9fa", "map.legend.centre"))
+    return html.Div(
+        [html.Span([html.Span(mark, style={"color": colour}, className="legend-mark"), t(key, lang)],
+                   className="legend-item") for mark, colour, key in items],
+        className="map-legend", id="wall-map-legend",
+    )
 
 
 def kpis(snap: dict[str, Any], lang: str) -> Any:
@@ -133,14 +155,14 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
     tiles = []
     for k in items:
         colour = figures.KPI_STATUS_COLOURS.get(str(k.get("status")), "#e6edf7")
-        target = f" / {_num(k['target'])}" if k.get("target") is not None else ""
+        target = f" / {_num(k['target'], lang)}" if k.get("target") is not None else ""
         tiles.append(
             html.Div(
                 [
                     html.Div(k.get(f"name_{lang}") or k.get("name_vi") or k.get("id"), className="kpi-name"),
                     html.Div(
                         [
-                            html.Span(_num(k.get("value")), style={"color": colour}),
+                            html.Span(_num(k.get("value"), lang), style={"color": colour}),
                             html.Span(f"{target} {k.get('unit') or ''}", className="kpi-target"),
                         ],
                         className="kpi-value",
@@ -153,8 +175,10 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
     return html.Div(tiles, className="kpi-tiles")
 
 
-def _num(value: Any) -> str:
-    return f"{value:,.1f}".replace(",", " ") if isinstance(value, int | float) else "—"
+def _num(value: Any, lang: str = "vi") -> str:
+    """A KPI figure: whole numbers without decimals (1.297), others with one (54,4)."""
+    whole = isinstance(value, int | float) and float(value).is_integer()
+    return number(value, 0 if whole else 1, lang)
 
 
 def clock(snap: dict[str, Any], lang: str) -> Any:
@@ -188,8 +212,10 @@ def device_tiles(snap: dict[str, Any], lang: str, linked: bool = False) -> list[
                     html.Div(
                         [html.Span(className="dot", style={"background": STATE_COLOURS[state]}), s["name"]],
                         className="tile-name",
+                        title=s["name"],
                     ),
-                    html.Div(f"{value:.0f} {unit}" if value is not None else "—", className="tile-value"),
+                    html.Div(f"{number(value, 0, lang)} {unit}" if value is not None else "—",
+                             className="tile-value"),
                     html.Div(
                         f"{t('wall.' + ('online' if s['online'] else 'offline'), lang)} · {seen}",
                         className="tile-seen",

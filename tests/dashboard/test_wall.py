@@ -59,11 +59,11 @@ def test_cameras_carry_their_area_and_place_and_stand_on_the_map(app, ctx):
     assert cams["cam-02"]["area"] == "Cầu Phò Nam" and cams["cam-02"]["location"] == {"lat": 16.575, "lon": 107.541}
     assert cams["cam-03"]["area"] == "Thôn La Vân Hạ" and cams["cam-03"]["location"] == {"lat": 16.5605,
                                                                                       "lon": 107.5262}
-    traces = map_panel({**snap, "font_px": 14}, "vi").figure["data"]
+    traces = map_panel({**snap, "font_px": 14}, "vi").children[0].children.figure["data"]
     squares = next(tr for tr in traces if tr.get("marker", {}).get("symbol") == "square")
     assert sorted(zip(squares["y"], squares["x"], strict=True)) == [(16.5605, 107.5262), (16.575, 107.541)]
     assert all("📷" in h for h in squares["hovertext"])
-    public_traces = map_panel({**street, "font_px": 14}, "vi").figure["data"]
+    public_traces = map_panel({**street, "font_px": 14}, "vi").children[0].children.figure["data"]
     assert not any(tr.get("marker", {}).get("symbol") == "square" for tr in public_traces)
 
 
@@ -126,7 +126,8 @@ def test_rotation_advances_and_pauses_during_a_takeover(client):
 
 
 def test_screen_panels_first_page_then_pages(config):
-    assert screen_panels(config.walls[0]) == [["map", "air", "flood", "alerts", "cameras"], ["kpis", "clock"]]
+    # the clock panel is dropped: the header shows the time
+    assert screen_panels(config.walls[0]) == [["map", "air", "flood", "alerts", "cameras"], ["kpis"]]
 
 
 @pytest.mark.parametrize(
