@@ -7,14 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from config.loader import ConfigError, ConfigProblem, dotted, line_of, read_yaml
 from config.section import Section
-from indicators.formula import FormulaError, Node, aggregated_names, check, names
-from indicators.models import Aggregate, Direction, PeriodKind, Pillar, Source
+from indicators.formula import FormulaError, Name, Node, aggregated_names, check, names
+from indicators.models import OLD_PILLARS, Aggregate, Direction, PeriodKind, Pillar, Source
+from indicators.units import UNITS
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
+UNIT_HELP = ", ".join(UNITS)
+
+
+def _known_unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit '{unit}'; use one of {UNIT_HELP}")
+    return unit
 
 
 class MetricDef(Section):
@@ -25,7 +33,7 @@ class MetricDef(Section):
     )
     name_vi: str = Field(min_length=1, description="Vietnamese name with diacritics.")
     name_en: str = Field(min_length=1, description="English name.")
-    unit: str = Field(description="Unit: households, files, people, %, h, days, min ...")
+    unit: str = Field(description=f"Unit code: {UNIT_HELP}.")
     aggregate: Aggregate = Field(
         default=Aggregate.LAST,
         description="How months combine into a quarter or year: sum (flows), last (stocks), mean (shares).",
@@ -37,6 +45,8 @@ class MetricDef(Section):
         default=None, description="Largest acceptable value (100 for a percentage)."
     )
 
+    _unit = field_validator("unit")(_known_unit)
+
 
 class KpiDef(Section):
     """A KPI: a formula over base metrics (or other KPIs), its national target and how to read it."""
@@ -45,15 +55,32 @@ class KpiDef(Section):
     name_vi: str = Field(min_length=1, description="Vietnamese name with diacritics, shown first.")
     name_en: str = Field(min_length=1, description="English name.")
     pillar: Pillar = Field(
-        description="digital_government, digital_economy, digital_society or safety_environment."
+        description="economy, culture_society, defence_security, environment, digital_transformation or "
+        "administrative_reform (the six groups of the commune's plan report)."
     )
-    unit: str = Field(description="Unit of the value: %, files, count, h, days, min.")
+    unit: str = Field(description=f"Unit code of the value: {UNIT_HELP}.")
     formula: str = Field(
         min_length=1, description="Expression over metrics and KPIs: + - * / ( ) min max sum ..."
     )
     target: float | None = Field(default=None, description="National default target; communes override it.")
     target_basis: str | None = Field(
         default=None, description="Where the target comes from, e.g. 411/QĐ-TTg."
+    )
+    target_from_year: int | None = Field(
+        default=None, ge=2000, le=2100, description="First year the national target applies to (empty: always)."
+    )
+    target_until_year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="Last year the national target applies to, e.g. 2025 for a decision that ran to 2025; "
+        "later periods are judged only against a plan or commune target.",
+    )
+    aggregate: Aggregate | None = Field(
+        default=None,
+        description="How the KPI's months add up in a report (lũy kế): sum (judged against the year plan "
+        "pro rata), mean or last (judged as they are); empty: sum when the formula is one summed metric, "
+        "else last.",
     )
     direction: Direction = Field(default=Direction.HIGHER, description="higher or lower is better.")
     period: PeriodKind = Field(
@@ -62,6 +89,14 @@ class KpiDef(Section):
     source: Source = Field(
         default=Source.IMPORTED, description="imported (official figures) or computed (by COC)."
     )
+
+    _unit = field_validator("unit")(_known_unit)
+
+    @field_validator("pillar", mode="before")
+    @classmethod
+    def _old_pillar(cls, value: object) -> object:
+        """Catalogues written for earlier releases name the digital pillars; they belong to chuyển đổi số."""
+        return OLD_PILLARS.get(value, value) if isinstance(value, str) else value
 
 
 class CatalogueFile(Section):
@@ -83,6 +118,16 @@ class Catalogue:
     def kpi_inputs(self, kpi_id: str) -> set[str]:
         """Names the KPI's formula reads directly."""
         return names(self.formulas[kpi_id])
+
+    def aggregate_of(self, kpi_id: str) -> Aggregate:
+        """How the KPI's months add up: as configured, else sum for a single summed metric, else last."""
+        kpi = self.kpis[kpi_id]
+        if kpi.aggregate is not None:
+            return kpi.aggregate
+        node = self.formulas[kpi_id]
+        if isinstance(node, Name) and node.id in self.metrics:
+            return self.metrics[node.id].aggregate
+        return Aggregate.LAST
 
 
 def load_catalogue(path: str | Path) -> Catalogue:

@@ -1,4 +1,8 @@
-"""KPI results as table rows for people: JSON-ready records, and CSV / XLSX files with bilingual headers."""
+"""KPI results as table rows for people: JSON-ready records, and CSV / XLSX files with bilingual headers.
+
+The CSV is written for Excel set to Vietnamese: UTF-8 with a byte-order mark (diacritics), ';' between fields
+(the list separator of the Vietnamese regional settings) and a decimal comma (54,36), no thousands separator, so
+that every figure opens as a number."""
 
 from __future__ import annotations
 
@@ -10,18 +14,19 @@ from typing import Any
 
 from indicators.catalogue import Catalogue
 from indicators.models import PILLAR_LABELS, STATUS_LABELS, KpiValue
+from indicators.units import unit_label
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("commune_name", "Xã / Commune"),
     ("period", "Kỳ / Period"),
-    ("pillar_vi", "Trụ cột / Pillar"),
+    ("pillar_vi", "Lĩnh vực / Pillar"),
     ("id", "Mã chỉ tiêu / KPI id"),
     ("name_vi", "Chỉ tiêu"),
     ("name_en", "Indicator"),
-    ("unit", "Đơn vị / Unit"),
-    ("value", "Giá trị / Value"),
-    ("target", "Chỉ tiêu giao / Target"),
-    ("progress_pct", "% so với chỉ tiêu / % of target"),
+    ("unit_vi", "Đơn vị / Unit"),
+    ("value", "Thực hiện / Value"),
+    ("target", "Kế hoạch / Target"),
+    ("progress_pct", "% so với kế hoạch / % of target"),
     ("status_vi", "Đánh giá / Status"),
     ("previous_value", "Kỳ trước / Previous period"),
     ("change", "Thay đổi / Change"),
@@ -58,6 +63,8 @@ def record(value: KpiValue, catalogue: Catalogue, commune_name: str) -> dict[str
         status=value.status.value,
         status_vi=status_vi,
         status_en=status_en,
+        unit_vi=unit_label(value.unit, "vi"),
+        unit_en=unit_label(value.unit, "en"),
         updated_at=_iso(value.updated_at),
     )
     return data
@@ -67,13 +74,25 @@ def _cell(value: Any) -> Any:
     return round(value, 2) if isinstance(value, float) else value
 
 
-def to_csv(records: list[dict[str, Any]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark so that Excel shows the Vietnamese diacritics."""
+def csv_cell(value: Any) -> str:
+    """A CSV field for Excel in Vietnamese: numbers with a decimal comma and no thousands separator."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+        return ("0" if text == "-0" else text).replace(".", ",")
+    return str(value)
+
+
+def to_csv(records: list[dict[str, Any]], columns: tuple[tuple[str, str], ...] = COLUMNS) -> bytes:
+    """UTF-8 CSV with a byte-order mark, ';' separators and decimal commas (Excel in Vietnamese)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([title for _key, title in COLUMNS])
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([title for _key, title in columns])
     for r in records:
-        writer.writerow(["" if r.get(k) is None else _cell(r.get(k)) for k, _title in COLUMNS])
+        writer.writerow([csv_cell(r.get(k)) for k, _title in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -90,6 +109,10 @@ def to_xlsx(records: list[dict[str, Any]], title: str = "Chỉ tiêu") -> bytes:
         cell.font = Font(bold=True)
     for r in records:
         sheet.append([_cell(r.get(k)) for k, _title in COLUMNS])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "#,##0.0#"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

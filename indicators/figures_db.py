@@ -1,4 +1,5 @@
-"""The SQLite table of base figures (commune, period, metric) -> value, with source and import time."""
+"""The SQLite tables of base figures (commune, period, metric) -> value and of year plans (commune, year, KPI)
+-> target, each with source and import time."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from indicators.models import Figure
+from indicators.models import Figure, PlanTarget
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kpi_figures (
@@ -20,6 +21,16 @@ CREATE TABLE IF NOT EXISTS kpi_figures (
     source      TEXT NOT NULL,
     imported_at TEXT NOT NULL,
     PRIMARY KEY (commune, period, metric)
+);
+CREATE TABLE IF NOT EXISTS kpi_plans (
+    commune     TEXT NOT NULL,
+    year        INTEGER NOT NULL,
+    kpi         TEXT NOT NULL,
+    value       REAL NOT NULL,
+    basis       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (commune, year, kpi)
 )
 """
 
@@ -52,7 +63,7 @@ class FiguresDb:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(SCHEMA)
+            self._conn.executescript(SCHEMA)
             self._conn.commit()
         return self
 
@@ -113,3 +124,34 @@ class FiguresDb:
     def count(self) -> int:
         with self._lock:
             return int(self.conn.execute("SELECT COUNT(*) FROM kpi_figures").fetchone()[0])
+
+    def upsert_plans(self, plans: Iterable[PlanTarget], now: datetime | None = None) -> UpsertCounts:
+        """Store year-plan targets: new inserted, changed replaced, equal ones untouched."""
+        stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        inserted = updated = unchanged = 0
+        with self._lock, self.conn:
+            for p in plans:
+                row = self.conn.execute(
+                    "SELECT value, basis FROM kpi_plans WHERE commune=? AND year=? AND kpi=?",
+                    (p.commune, p.year, p.kpi_id),
+                ).fetchone()
+                if row is None:
+                    inserted += 1
+                elif tuple(row) != (p.value, p.basis):
+                    updated += 1
+                else:
+                    unchanged += 1
+                    continue
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO kpi_plans VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (p.commune, p.year, p.kpi_id, p.value, p.basis, p.source, stamp),
+                )
+        return UpsertCounts(inserted, updated, unchanged)
+
+    def plans(self) -> list[PlanTarget]:
+        """Every stored year-plan target."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT commune, year, kpi, value, basis, source FROM kpi_plans ORDER BY commune, year, kpi"
+            ).fetchall()
+        return [PlanTarget(c, int(y), k, v, b, s) for c, y, k, v, b, s in rows]

@@ -8,20 +8,31 @@ from enum import StrEnum
 
 
 class Pillar(StrEnum):
-    """The three pillars of the national digital-transformation programme, plus safety and environment."""
+    """The six groups of a commune's socio-economic plan report, as the commune office (văn phòng) groups them."""
 
-    DIGITAL_GOVERNMENT = "digital_government"
-    DIGITAL_ECONOMY = "digital_economy"
-    DIGITAL_SOCIETY = "digital_society"
-    SAFETY_ENVIRONMENT = "safety_environment"
+    ECONOMY = "economy"
+    CULTURE_SOCIETY = "culture_society"
+    DEFENCE_SECURITY = "defence_security"
+    ENVIRONMENT = "environment"
+    DIGITAL_TRANSFORMATION = "digital_transformation"
+    ADMINISTRATIVE_REFORM = "administrative_reform"
 
 
 PILLAR_LABELS: dict[Pillar, tuple[str, str]] = {
-    Pillar.DIGITAL_GOVERNMENT: ("Chính quyền số", "Digital government"),
-    Pillar.DIGITAL_ECONOMY: ("Kinh tế số", "Digital economy"),
-    Pillar.DIGITAL_SOCIETY: ("Xã hội số", "Digital society"),
-    Pillar.SAFETY_ENVIRONMENT: ("An ninh – Môi trường", "Safety and environment"),
+    Pillar.ECONOMY: ("Kinh tế", "Economy"),
+    Pillar.CULTURE_SOCIETY: ("Văn hóa – Xã hội", "Culture and society"),
+    Pillar.DEFENCE_SECURITY: ("Quốc phòng – An ninh", "Defence and security"),
+    Pillar.ENVIRONMENT: ("Môi trường", "Environment"),
+    Pillar.DIGITAL_TRANSFORMATION: ("Chuyển đổi số", "Digital transformation"),
+    Pillar.ADMINISTRATIVE_REFORM: ("Cải cách hành chính", "Administrative reform"),
 }
+OLD_PILLARS: dict[str, Pillar] = {
+    "digital_government": Pillar.DIGITAL_TRANSFORMATION,
+    "digital_economy": Pillar.DIGITAL_TRANSFORMATION,
+    "digital_society": Pillar.DIGITAL_TRANSFORMATION,
+    "safety_environment": Pillar.ENVIRONMENT,
+}
+"""Pillar names of earlier releases, still accepted in links and API calls."""
 
 
 class Direction(StrEnum):
@@ -32,11 +43,12 @@ class Direction(StrEnum):
 
 
 class PeriodKind(StrEnum):
-    """How often a KPI is reported."""
+    """How often a KPI is reported; TO_DATE is a report's "n months from January" span ('2026-9M')."""
 
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+    TO_DATE = "to_date"
 
 
 class Source(StrEnum):
@@ -68,9 +80,21 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.MET: ("Đạt", "Met"),
     Status.NEAR: ("Gần đạt", "Near"),
     Status.BEHIND: ("Chưa đạt", "Behind"),
-    Status.NO_TARGET: ("Chưa có chỉ tiêu", "No target"),
+    Status.NO_TARGET: ("Chưa có kế hoạch", "No target"),
     Status.NO_VALUE: ("Chưa có số liệu", "No data"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTarget:
+    """One line of a commune's year plan: the target of a KPI for a year, and where it comes from."""
+
+    commune: str
+    year: int
+    kpi_id: str
+    value: float
+    basis: str = "Kế hoạch năm"
+    source: str = "import"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +120,7 @@ class KpiValue:
     reason: str | None = None  # why there is no value (missing input, division by zero)
     unit: str = ""
     target: float | None = None
+    target_basis: str | None = None  # where the target applied to this period comes from
     progress_pct: float | None = None  # value against target, 100 = target reached
     status: Status = Status.NO_VALUE
     previous_period: str | None = None

@@ -17,6 +17,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], PeriodKind, str], ...] = (
     ),
     (re.compile(r"^(?P<y>\d{4})-?Q(?P<q>[1-4])$", re.IGNORECASE), PeriodKind.QUARTER, "2025-Q1"),
     (re.compile(r"^Q(?P<q>[1-4])[/.-](?P<y>\d{4})$", re.IGNORECASE), PeriodKind.QUARTER, "Q1/2025"),
+    (re.compile(r"^(?P<y>\d{4})-(?P<n>\d{1,2})M$", re.IGNORECASE), PeriodKind.TO_DATE, "2025-9M"),
+    (re.compile(r"^(?P<y>\d{4})-H(?P<h>[12])$", re.IGNORECASE), PeriodKind.TO_DATE, "2025-H1"),
     (re.compile(r"^(?P<y>\d{4})$"), PeriodKind.YEAR, "2025"),
 )
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -47,6 +49,11 @@ def parse_period(value: object) -> str:
             return f"{year:04d}-{month:02d}"
         if kind is PeriodKind.QUARTER:
             return f"{year:04d}-Q{match['q']}"
+        if kind is PeriodKind.TO_DATE:
+            months = 6 * int(match["h"]) if match.groupdict().get("h") else int(match["n"])
+            if not 1 <= months <= 12:
+                raise PeriodError(f"{months} months from January does not exist in '{text}'")
+            return f"{year:04d}-{months}M"
         return f"{year:04d}"
     examples = ", ".join(example for _p, _k, example in PATTERNS)
     raise PeriodError(f"'{value}' is not a period; write one of {examples}")
@@ -56,6 +63,8 @@ def kind_of(period: str) -> PeriodKind:
     """Whether a normalised period is a month, a quarter or a year."""
     if "Q" in period:
         return PeriodKind.QUARTER
+    if period.endswith("M"):
+        return PeriodKind.TO_DATE
     return PeriodKind.MONTH if "-" in period else PeriodKind.YEAR
 
 
@@ -71,6 +80,8 @@ def containing(month: str, kind: PeriodKind) -> str:
         return month
     if kind is PeriodKind.QUARTER:
         return f"{year:04d}-Q{(mon - 1) // 3 + 1}"
+    if kind is PeriodKind.TO_DATE:
+        return f"{year:04d}-{mon}M"
     return f"{year:04d}"
 
 
@@ -83,6 +94,8 @@ def months_in(period: str) -> list[str]:
     if kind is PeriodKind.QUARTER:
         q = int(period[-1])
         return [f"{year:04d}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    if kind is PeriodKind.TO_DATE:
+        return [f"{year:04d}-{m:02d}" for m in range(1, int(period[5:-1]) + 1)]
     return [f"{year:04d}-{m:02d}" for m in range(1, 13)]
 
 
@@ -90,8 +103,8 @@ def shift(period: str, steps: int) -> str:
     """The period `steps` periods of the same kind later (negative: earlier)."""
     kind = kind_of(period)
     year = int(period[:4])
-    if kind is PeriodKind.YEAR:
-        return f"{year + steps:04d}"
+    if kind in (PeriodKind.YEAR, PeriodKind.TO_DATE):
+        return f"{year + steps:04d}{period[4:]}"
     if kind is PeriodKind.QUARTER:
         index = year * 4 + int(period[-1]) - 1 + steps
         return f"{index // 4:04d}-Q{index % 4 + 1}"

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from indicators.catalogue import Catalogue, KpiDef
 from indicators.evaluation import Evaluation, evaluate, missing
-from indicators.models import Aggregate, Figure, KpiValue, Pillar
+from indicators.models import Aggregate, Figure, KpiValue, Pillar, PlanTarget
 from indicators.periods import containing, kind_of, months_in, periods_between, same_period_last_year, shift
-from indicators.targets import progress_pct, rank_of, status_of
+from indicators.targets import PlanBook, progress_pct, rank_of, status_of, target_for
 
 Stamped = tuple[Evaluation, datetime | None]
 
@@ -24,9 +24,11 @@ class KpiEngine:
         figures: Iterable[Figure],
         targets: dict[str, dict[str, float]] | None = None,
         near_margin_pct: float = 10.0,
+        plans: Iterable[PlanTarget] = (),
     ) -> None:
         self.catalogue = catalogue
         self.targets = targets or {}
+        self.plans: PlanBook = {(p.commune, p.year, p.kpi_id): p for p in plans}
         self.near_margin_pct = near_margin_pct
         self._table: dict[tuple[str, str], dict[str, Figure]] = defaultdict(dict)
         for f in figures:
@@ -75,16 +77,16 @@ class KpiEngine:
         self._memo[key] = (result, max(stamps, default=None))
         return self._memo[key]
 
-    def target(self, kpi: KpiDef, commune: str) -> float | None:
-        """The commune's own target if it set one, else the national default."""
-        return self.targets.get(commune, {}).get(kpi.id, kpi.target)
+    def target(self, kpi: KpiDef, commune: str, year: int) -> tuple[float | None, str | None]:
+        """The target for a period of `year` and its basis (year plan, commune, national while valid)."""
+        return target_for(kpi, commune, year, self.plans, self.targets)
 
     def value(self, kpi_id: str, commune: str, month: str) -> KpiValue:
         """One KPI for the commune in its period containing `month` ('2025-05' -> '2025-Q2' if quarterly)."""
         kpi = self.catalogue.kpis[kpi_id]
         period = containing(month, kpi.period)
         result, stamp = self.evaluate(kpi_id, commune, period)
-        target = self.target(kpi, commune)
+        target, basis = self.target(kpi, commune, int(period[:4]))
         prev_period, last_year = shift(period, -1), same_period_last_year(period)
         prev = self.evaluate(kpi_id, commune, prev_period)[0].value
         year_ago = self.evaluate(kpi_id, commune, last_year)[0].value
@@ -97,6 +99,7 @@ class KpiEngine:
             reason=result.reason,
             unit=kpi.unit,
             target=target,
+            target_basis=basis,
             progress_pct=_round(progress_pct(result.value, target, kpi.direction)),
             status=status_of(result.value, target, kpi.direction, self.near_margin_pct),
             previous_period=prev_period,

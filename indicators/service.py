@@ -130,7 +130,11 @@ class IndicatorService:
         """A results engine over a fresh snapshot of the figures."""
         assert self.catalogue is not None, "IndicatorService.start() first"
         return KpiEngine(
-            self.catalogue, self.db.figures(), dict(self.settings.targets), self.settings.near_margin_pct
+            self.catalogue,
+            self.db.figures(),
+            dict(self.settings.targets),
+            self.settings.near_margin_pct,
+            self.db.plans(),
         )
 
     def results(self, month: str, commune: str | None = None, pillar: Pillar | None = None) -> list[KpiValue]:

@@ -1,8 +1,15 @@
-"""Progress to target and status (met / near / behind), respecting whether higher or lower is better."""
+"""Targets: which one applies to a year (plan, commune, national with its validity), progress to it and status
+(met / near / behind), respecting whether higher or lower is better."""
 
 from __future__ import annotations
 
-from indicators.models import Direction, Status
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from indicators.models import Direction, PlanTarget, Status
+
+if TYPE_CHECKING:
+    from indicators.catalogue import KpiDef
 
 
 def progress_pct(value: float | None, target: float | None, direction: Direction) -> float | None:
@@ -37,3 +44,27 @@ def rank_of(value: float | None, others: list[float], direction: Direction) -> i
         return None
     better = [v for v in others if (v > value if direction is Direction.HIGHER else v < value)]
     return 1 + len(better)
+
+
+PlanBook = Mapping[tuple[str, int, str], PlanTarget]
+"""Year plans by (commune, year, KPI id)."""
+
+
+def target_for(
+    kpi: KpiDef, commune: str, year: int, plans: PlanBook, overrides: Mapping[str, Mapping[str, float]]
+) -> tuple[float | None, str | None]:
+    """The target a period of `year` is judged against, and its basis: the commune's year plan, else the
+    commune's configured target, else the national target if it applies to that year, else none."""
+    plan = plans.get((commune, year, kpi.id))
+    if plan is not None:
+        return plan.value, plan.basis
+    own = overrides.get(commune, {}).get(kpi.id)
+    if own is not None:
+        return own, "Chỉ tiêu của xã (cấu hình)"
+    if kpi.target is None:
+        return None, None
+    if kpi.target_from_year is not None and year < kpi.target_from_year:
+        return None, None
+    if kpi.target_until_year is not None and year > kpi.target_until_year:
+        return None, None
+    return kpi.target, kpi.target_basis

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from dashboard.auth import current_principal, require_roles
 from dashboard.settings import Role
 from indicators.export import record, to_csv, to_xlsx
-from indicators.models import PeriodKind, Pillar
+from indicators.models import OLD_PILLARS, PeriodKind, Pillar
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.service import MAX_API_ROWS
 
@@ -50,6 +50,8 @@ def _pillar() -> Pillar | None:
     text = request.args.get("pillar")
     if not text:
         return None
+    if text in OLD_PILLARS:
+        return OLD_PILLARS[text]
     try:
         return Pillar(text)
     except ValueError:

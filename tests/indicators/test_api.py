@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -72,14 +73,15 @@ def test_kpis_of_one_commune_and_pillar(client: FlaskClient) -> None:
     ).get_json()
     assert body["period"] == "2026-10"
     assert [c["id"] for c in body["communes"]] == ["quang-tho", "la-bang", "sang-moc", "yen-hoa"]
-    rows = {r["id"]: r for r in body["kpis"]}
-    assert set(rows) == {"cashless_households_rate", "ecommerce_products", "digital_address_rate"}
+    rows = {r["id"]: r for r in body["kpis"]}  # digital_economy: the old name of a part of digital_transformation
+    assert {"cashless_households_rate", "ecommerce_products", "digital_address_rate"} < set(rows)
+    assert {r["pillar"] for r in rows.values()} == {"digital_transformation"}
     cashless = rows["cashless_households_rate"]
-    assert round(cashless["value"], 1) == 54.4 and cashless["target"] == 80
-    assert round(cashless["progress_pct"], 1) == 68.0
-    assert (cashless["status"], cashless["status_vi"]) == ("behind", "Chưa đạt")
-    assert cashless["name_vi"] == "Tỷ lệ hộ có tài khoản thanh toán"
-    assert cashless["pillar_vi"] == "Kinh tế số" and cashless["commune_name"] == "Xã Quảng Thọ"
+    # counted on households, while 411/QĐ-TTg's 80 % counts people aged 15 and over: no national target
+    assert round(cashless["value"], 1) == 54.4 and cashless["target"] is None
+    assert (cashless["status"], cashless["status_vi"]) == ("no_target", "Chưa có kế hoạch")
+    assert cashless["name_vi"] == "Tỷ lệ hộ có tài khoản thanh toán" and cashless["unit_vi"] == "%"
+    assert cashless["pillar_vi"] == "Chuyển đổi số" and cashless["commune_name"] == "Xã Quảng Thọ"
     assert cashless["previous_period"] == "2026-09" and cashless["last_year_period"] == "2025-10"
     assert cashless["change"] == pytest.approx(cashless["value"] - cashless["previous_value"])
     assert (cashless["rank"], cashless["rank_of"]) == (3, 4)
@@ -97,7 +99,7 @@ def test_kpis_default_to_latest_month_and_all_communes_with_overrides(client: Fl
 
 @pytest.mark.parametrize(
     "query",
-    ["period=2026-13", "period=10/2026x", "period=2026-Q1", "pillar=economy", "commune=ha-noi", "format=pdf"],
+    ["period=2026-13", "period=10/2026x", "period=2026-Q1", "pillar=kinh-te", "commune=ha-noi", "format=pdf"],
 )
 def test_bad_queries_are_400(client: FlaskClient, query: str) -> None:
     path = "/api/kpis/export" if query.startswith("format") else "/api/kpis"
@@ -130,17 +132,21 @@ def test_export_csv_and_xlsx(client: FlaskClient) -> None:
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     text = csv_response.data.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("Xã / Commune,Kỳ / Period")
-    assert any(
-        "cashless_households_rate" in line and ",54.36," in line and "Chưa đạt" in line for line in lines
-    )
+    assert csv_response.data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert lines[0].startswith("Xã / Commune;Kỳ / Period;Lĩnh vực / Pillar")
+    assert any("tthc_received;" in line and ";hồ sơ;" in line for line in lines)
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    cashless = next(r for r in rows if r["Mã chỉ tiêu / KPI id"] == "cashless_households_rate")
+    assert cashless["Thực hiện / Value"] == "54,36" and cashless["Lĩnh vực / Pillar"] == "Chuyển đổi số"
+    signed = next(r for r in rows if r["Mã chỉ tiêu / KPI id"] == "signed_docs_rate")
+    assert signed["Kế hoạch / Target"] == "90" and signed["Đánh giá / Status"] == "Đạt"
     assert "chi-tieu-quang-tho-2026-10.csv" in csv_response.headers["Content-Disposition"]
     xlsx = client.get(
         "/api/kpis/export?period=2026-10&format=xlsx&pillar=digital_government", headers=auth("admin")
     )
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Xã / Commune" and len(rows) == 1 + 4 * 11
+    assert rows[0][0] == "Xã / Commune" and len(rows) == 1 + 4 * 17
     assert {r[0] for r in rows[1:]} == {"Xã Quảng Thọ", "Xã Yên Hòa", "Xã La Bằng", "Xã Sảng Mộc"}
 
 

@@ -46,8 +46,11 @@ def test_catalogue_has_every_domain_kpi_with_names_and_pillars(catalogue: Catalo
     assert {k.pillar for k in catalogue.kpis.values()} == set(Pillar)
     for kpi in catalogue.kpis.values():
         assert kpi.name_vi and kpi.name_en and kpi.unit
-    assert catalogue.kpis["cashless_households_rate"].target == 80
+    # measured on households; 411/QĐ-TTg's 80 % is of people aged 15+, so only the per-person KPI carries it
+    assert catalogue.kpis["cashless_households_rate"].target is None
+    assert catalogue.kpis["payment_account_adults_rate"].target == 80
     assert catalogue.kpis["dvc_full_online_rate"].target == 80
+    assert catalogue.kpis["dvc_full_online_rate"].target_until_year == 2025
     assert catalogue.kpis["ehr_rate"].target == 90
     assert catalogue.kpis["work_files_online_rate"].target == 60
 
@@ -102,6 +105,36 @@ CASES = [
     ("flood_hours_alarm_3", {"flood_hours_level_3": 2}, 2),
     ("camera_availability_rate", {"camera_online_pct": 97.5}, 97.5),
     ("alert_ack_median_min", {"alert_ack_median_minutes": 6.5}, 6.5),
+    ("payment_account_adults_rate", {"people_15_plus_with_account": 4500, "people_15_plus": 6000}, 75),
+    ("vneid_level2_rate", {"residents_vneid_level2": 5200, "residents_14_plus": 6500}, 80),
+    (
+        "tthc_mean_processing_days",
+        {
+            "tthc_processing_days_total": 340,
+            "tthc_resolved_early": 20,
+            "tthc_resolved_on_time": 55,
+            "tthc_resolved_late": 5,
+        },
+        4.25,
+    ),
+    (
+        "tthc_input_digitised_rate",
+        {"tthc_inputs_digitised": 81, "tthc_received_direct": 40, "tthc_received_online": 50, "tthc_received_post": 0},
+        90,
+    ),
+    ("budget_revenue", {"budget_revenue_mvnd": 1250.5}, 1250.5),
+    (
+        "public_investment_disbursed_rate",
+        {"public_investment_disbursed_mvnd": 5400, "public_investment_plan_mvnd": 12000},
+        45,
+    ),
+    ("new_jobs", {"new_jobs_count": 37}, 37),
+    ("poor_household_rate", {"poor_households": 98, "households_total": 1959}, 98 / 1959 * 100),
+    ("health_insurance_rate", {"people_with_health_insurance": 7310, "population_total": 7860}, 93.0),
+    ("traffic_accidents", {"traffic_accidents_count": 2}, 2),
+    ("crimes", {"crimes_count": 1}, 1),
+    ("waste_collection_rate", {"waste_collected_t": 171, "waste_generated_t": 190}, 90),
+    ("clean_water_rate", {"households_clean_water": 1763, "households_total": 1959}, 1763 / 1959 * 100),
 ]
 
 
@@ -195,8 +228,10 @@ def test_unknown_key_duplicate_id_and_bad_enum_are_located() -> None:
     )
     (dup,) = problems_of(text)
     assert dup.key == "metrics[1].id" and "used twice" in dup.message and dup.line == 4
-    (bad,) = problems_of(MINIMAL.replace("FORMULA", "households_total").replace("digital_economy", "economy"))
+    (bad,) = problems_of(MINIMAL.replace("FORMULA", "households_total").replace("digital_economy", "kinh_te"))
     assert bad.key == "kpis[0].pillar" and bad.line == 9
+    (unit,) = problems_of(MINIMAL.replace("FORMULA", "households_total").replace('unit: "%"', "unit: count"))
+    assert unit.key == "kpis[0].unit" and "unknown unit 'count'" in unit.message
 
 
 def test_aggregate_of_a_kpi_is_refused() -> None:

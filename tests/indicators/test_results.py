@@ -54,8 +54,8 @@ def test_rank_respects_direction_and_ties() -> None:
 
 def figures(commune: str, month: str, accounts: float, households: float = 1000) -> list[Figure]:
     return [
-        Figure(commune, month, "households_total", households),
-        Figure(commune, month, "households_with_payment_account", accounts),
+        Figure(commune, month, "people_15_plus", households),
+        Figure(commune, month, "people_15_plus_with_account", accounts),
     ]
 
 
@@ -67,19 +67,19 @@ def test_comparisons_with_previous_period_last_year_and_other_communes(catalogue
         + figures("b", "2025-06", 820)
         + figures("c", "2025-06", 100, households=0)
     )
-    engine = KpiEngine(catalogue, data, targets={"a": {"cashless_households_rate": 75}}, near_margin_pct=10)
-    a = engine.value("cashless_households_rate", "a", "2025-06")
+    engine = KpiEngine(catalogue, data, targets={"a": {"payment_account_adults_rate": 75}}, near_margin_pct=10)
+    a = engine.value("payment_account_adults_rate", "a", "2025-06")
     assert (a.value, a.target, a.status) == (70, 75, Status.NEAR)
     assert a.progress_pct == pytest.approx(93.333333)
     assert (a.previous_period, a.previous_value, a.change) == ("2025-05", 65, 5)
     assert (a.last_year_period, a.last_year_value) == ("2024-06", 40)
     assert (a.rank, a.rank_of) == (2, 2)  # c has no value (0 households): not ranked
-    b = engine.value("cashless_households_rate", "b", "2025-06")
+    b = engine.value("payment_account_adults_rate", "b", "2025-06")
     assert (b.target, b.status, b.rank, b.previous_value, b.change) == (80, Status.MET, 1, None, None)
-    c = engine.value("cashless_households_rate", "c", "2025-06")
+    c = engine.value("payment_account_adults_rate", "c", "2025-06")
     assert (
         c.value is None
-        and c.reason == "division by zero (households_total = 0)"
+        and c.reason == "division by zero (people_15_plus = 0)"
         and c.status is Status.NO_VALUE
     )
 
@@ -106,12 +106,8 @@ def test_quarterly_kpi_uses_the_last_month_of_stocks_and_sums_flows(catalogue: C
 
 def test_results_filter_by_pillar_and_commune(catalogue: Catalogue) -> None:
     engine = KpiEngine(catalogue, figures("a", "2025-06", 700) + figures("b", "2025-06", 500))
-    values = engine.results("2025-06", ["a"], Pillar.DIGITAL_ECONOMY)
-    assert {v.kpi_id for v in values} == {
-        "cashless_households_rate",
-        "ecommerce_products",
-        "digital_address_rate",
-    }
+    values = engine.results("2025-06", ["a"], Pillar.ECONOMY)
+    assert {v.kpi_id for v in values} == {"budget_revenue", "public_investment_disbursed_rate"}
     assert {v.commune for v in values} == {"a"}
     assert len(engine.results("2025-06")) == 2 * len(catalogue.kpis)
 
@@ -132,7 +128,7 @@ def test_demo_figures_match_the_seeds(tmp_path: Path, catalogue: Catalogue) -> N
     engine = KpiEngine(catalogue, db.figures())
     assert engine.communes == ["la-bang", "quang-tho", "sang-moc", "yen-hoa"]
     qt = engine.value("cashless_households_rate", "quang-tho", "2026-10")
-    assert round(qt.value, 1) == 54.4 and round(qt.progress_pct, 1) == 68.0 and qt.status is Status.BEHIND
+    assert round(qt.value, 1) == 54.4 and qt.target is None and qt.status is Status.NO_TARGET  # households
     by_metric = {(f.commune, f.metric): f.value for f in db.figures() if f.period == "2026-10"}
     assert by_metric[("quang-tho", "households_with_payment_account")] == 1065
     assert by_metric[("quang-tho", "households_total")] == 1959
