@@ -9,9 +9,8 @@ import dash
 from flask import Flask
 from flask_login import LoginManager
 
-from dashboard import guard, request_limits
+from dashboard import guard, request_limits, sessions
 from dashboard.api import register_api
-from dashboard.auth import find_user
 from dashboard.context import AppContext
 from dashboard.login import blueprint as login_blueprint
 from dashboard.throttle import LoginThrottle
@@ -36,7 +35,8 @@ def create_server(ctx: AppContext) -> Flask:
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     login = LoginManager(server)
     login.session_protection = "basic"
-    login.user_loader(lambda user_id: find_user(auth.users, user_id))
+    state_path = getattr(ctx.state_db, "path", None)  # no app-state file (some tests): sessions in memory
+    sessions.install(server, login, auth.users, state_path, timedelta(hours=web.session_hours))
     server.extensions["coc_login_throttle"] = LoginThrottle(
         auth.login_attempts_per_user, auth.login_attempts_per_ip, auth.login_window_s
     )

@@ -7,8 +7,9 @@ import math
 from urllib.parse import urlparse
 
 from flask import Blueprint, Response, current_app, redirect, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from dashboard import sessions
 from dashboard.auth import check_login
 from dashboard.csrf import csrf_ok, csrf_token
 from dashboard.i18n import LANG_COOKIE, LANG_COOKIE_MAX_AGE_S, LANGS, current_lang, t
@@ -75,6 +76,8 @@ def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str
     session.clear()  # a fresh session (and CSRF token) at login: no fixation
     session.permanent = True
     login_user(user)
+    user_agent = request.headers.get("User-Agent", "")
+    session[sessions.COOKIE_KEY] = sessions.store(current_app).create(user.id, user.role.value, ip, user_agent)
     csrf_token()
     log.info("login %s (%s) from %s", user.id, user.role, ip)
     return redirect(safe_next(request.form.get("next")))
@@ -84,6 +87,8 @@ def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str
 def logout() -> Response | tuple[str, int]:
     if not csrf_ok():
         return message_page(current_lang(), "forbidden.title", t("login.csrf", current_lang())), 400
+    who = getattr(current_user, "id", None) or "?"
+    sessions.store(current_app).revoke_secret(session.get(sessions.COOKIE_KEY), f"{who} (logout)")
     logout_user()
     session.clear()  # the language cookie stays: the next person at this screen reads the same language
     return redirect("/login")
