@@ -128,6 +128,22 @@ class KpiEngine:
             for p in periods_between(start_month, end_month, kind)
         ]
 
+    def months_missing(self, kpi_id: str, commune: str, period: str) -> tuple[str, ...]:
+        """Months of a multi-month period for which none of the KPI's base metrics has a figure."""
+        if kind_of(period) == "month":
+            return ()
+        metrics = self._base_metrics(kpi_id)
+        return tuple(
+            m for m in months_in(period) if not any(m in self._table.get((commune, n), {}) for n in metrics)
+        )
+
+    def _base_metrics(self, kpi_id: str) -> set[str]:
+        out: set[str] = set()
+        for name in self.catalogue.kpi_inputs(kpi_id):
+            out |= self._base_metrics(name) if name in self.catalogue.kpis else {name}
+        return out
+
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
+

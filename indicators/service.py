@@ -17,8 +17,9 @@ from indicators.catalogue import Catalogue, load_catalogue
 from indicators.cli import catalogue_path, figures_db_path
 from indicators.figures_db import FiguresDb
 from indicators.importer import collapse, import_file
-from indicators.models import ImportReport, KpiValue, Pillar
+from indicators.models import ImportReport, KpiValue, Pillar, PlanTarget
 from indicators.periods import shift
+from indicators.report import ReportView, report_view
 from indicators.results import KpiEngine
 from indicators.rows import RawRow, check_rows
 from indicators.sensor_figures import SensorSources, compute_month
@@ -184,3 +185,19 @@ class IndicatorService:
     def import_file(self, path: str | Path, progress: bool = False) -> ImportReport:
         assert self.catalogue is not None, "IndicatorService.start() first"
         return import_file(path, self.db, self.catalogue, progress, self.config.commune.id)
+
+    def import_plan(self, path: str | Path, year: int | None = None) -> ImportReport:
+        """Import a year plan file (Chỉ tiêu | Đơn vị | Kế hoạch năm) for this commune."""
+        from indicators.plan_import import import_plan
+
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        return import_plan(path, self.db, self.catalogue, self.config.commune.id, year)
+
+    def set_plan(self, kpi_id: str, year: int, value: float, basis: str) -> None:
+        """One plan target typed in by an administrator."""
+        assert self.catalogue is not None and kpi_id in self.catalogue.kpis, f"unknown KPI {kpi_id}"
+        self.db.upsert_plans([PlanTarget(self.config.commune.id, year, kpi_id, value, basis, "form")])
+
+    def report(self, period: str, commune: str | None = None, pillar: Pillar | None = None) -> ReportView:
+        """The report view of a month, quarter, 6, 9 or 12 months for a commune (this one by default)."""
+        return report_view(self.engine(), commune or self.config.commune.id, period, pillar)

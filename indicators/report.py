@@ -1,0 +1,139 @@
+"""Report views of the year plan: a month, a quarter, or 6, 9 or 12 months; per KPI the figure of the period,
+year to date (lũy kế), the same period last year (cùng kỳ) and its change, % of the year plan and the status
+(đạt / gần đạt / chưa đạt) with the rule that gave it. Pure over a KpiEngine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indicators.models import Aggregate, Direction, Pillar, Status
+from indicators.numbers import format_pct
+from indicators.periods import PeriodKind, kind_of, months_in, same_period_last_year
+from indicators.results import KpiEngine
+from indicators.targets import status_of
+
+ROMAN = ("I", "II", "III", "IV")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One KPI of a report view."""
+
+    kpi_id: str
+    pillar: Pillar
+    unit: str
+    direction: Direction
+    aggregate: Aggregate
+    value: float | None  # the period's own figure (thực hiện)
+    year_to_date: float | None  # lũy kế from January to the period's last month
+    plan: float | None  # the year's target (kế hoạch năm)
+    plan_basis: str | None
+    pct_of_plan: float | None  # year to date / plan × 100
+    expected: float | None  # what the plan asks by now: pro rata for sums, the plan itself otherwise
+    status: Status
+    rule: str  # how the status was decided, in Vietnamese
+    last_year: float | None  # same period last year (cùng kỳ)
+    change: float | None  # value − last_year
+    change_pct: float | None  # change / last_year × 100
+    months_missing: tuple[str, ...] = ()  # months of the period without a figure
+    last_year_missing: tuple[str, ...] = ()  # months of last year's period without a figure
+    reason: str | None = None  # why there is no value
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """A commune's report for a period, with the count of KPIs that met their plan."""
+
+    commune: str
+    period: str
+    rows: tuple[ReportRow, ...]
+
+    @property
+    def judged(self) -> int:
+        """KPIs with both a plan and a figure."""
+        return sum(1 for r in self.rows if r.status in (Status.MET, Status.NEAR, Status.BEHIND))
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.rows if r.status is status)
+
+
+def period_label(period: str, lang: str = "vi") -> str:
+    """'Tháng 9/2026', 'Quý III/2026', '9 tháng đầu năm 2026', 'Năm 2026' (or English)."""
+    kind, year = kind_of(period), period[:4]
+    if kind is PeriodKind.MONTH:
+        return f"Tháng {int(period[5:7])}/{year}" if lang == "vi" else f"{period[5:7]}/{year}"
+    if kind is PeriodKind.QUARTER:
+        q = int(period[-1])
+        return f"Quý {ROMAN[q - 1]}/{year}" if lang == "vi" else f"Q{q} {year}"
+    if kind is PeriodKind.TO_DATE:
+        n = int(period[5:-1])
+        if n == 12:
+            return f"Năm {year}" if lang == "vi" else f"Year {year}"
+        return f"{n} tháng đầu năm {year}" if lang == "vi" else f"First {n} months of {year}"
+    return f"Năm {year}" if lang == "vi" else f"Year {year}"
+
+
+def year_to_date(period: str) -> str:
+    """The span from January to the period's last month: '2026-Q3' -> '2026-9M'."""
+    last = months_in(period)[-1]
+    return f"{last[:4]}-{int(last[5:7])}M"
+
+
+def judge(
+    ytd: float | None, plan: float | None, aggregate: Aggregate, direction: Direction, months: int, margin: float
+) -> tuple[float | None, Status, str]:
+    """What the plan asks by now, the status and its rule. Sums are judged against the plan pro rata
+    (months/12); averages and last values against the plan itself."""
+    sign = "≥" if direction is Direction.HIGHER else "≤"
+    if aggregate is Aggregate.SUM and months < 12:
+        expected = None if plan is None else plan * months / 12
+        rule = f"Đạt khi lũy kế {sign} {months}/12 kế hoạch năm"
+    else:
+        expected = plan
+        rule = f"Đạt khi thực hiện {sign} kế hoạch"
+    rule += f"; gần đạt khi lệch không quá {format_pct(margin)}"
+    return expected, status_of(ytd, expected, direction, margin), rule
+
+
+def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> ReportRow:
+    """One KPI's line of the report view."""
+    kpi = engine.catalogue.kpis[kpi_id]
+    aggregate = engine.catalogue.aggregate_of(kpi_id)
+    value, _ = engine.evaluate(kpi_id, commune, period)
+    span = year_to_date(period)
+    ytd, _ = engine.evaluate(kpi_id, commune, span)
+    last_period = same_period_last_year(period)
+    last, _ = engine.evaluate(kpi_id, commune, last_period)
+    last_missing = engine.months_missing(kpi_id, commune, last_period)
+    last_value = None if aggregate is Aggregate.SUM and last_missing else last.value  # a partial sum misleads
+    plan, basis = engine.target(kpi, commune, int(period[:4]))
+    months = len(months_in(span))
+    expected, status, rule = judge(ytd.value, plan, aggregate, kpi.direction, months, engine.near_margin_pct)
+    change = None if value.value is None or last_value is None else value.value - last_value
+    return ReportRow(
+        kpi_id=kpi_id,
+        pillar=kpi.pillar,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        aggregate=aggregate,
+        value=value.value,
+        year_to_date=ytd.value,
+        plan=plan,
+        plan_basis=basis,
+        pct_of_plan=None if ytd.value is None or not plan else ytd.value / plan * 100,
+        expected=expected,
+        status=status,
+        rule=rule,
+        last_year=last_value,
+        change=change,
+        change_pct=None if change is None or not last_value else change / last_value * 100,
+        months_missing=engine.months_missing(kpi_id, commune, period),
+        last_year_missing=last_missing,
+        reason=value.reason,
+    )
+
+
+def report_view(engine: KpiEngine, commune: str, period: str, pillar: Pillar | None = None) -> ReportView:
+    """Every KPI (of one pillar, if given) of the commune for the period, in catalogue order."""
+    kpis = [k.id for k in engine.catalogue.kpis.values() if pillar is None or k.pillar is pillar]
+    return ReportView(commune, period, tuple(report_row(engine, k, commune, period) for k in kpis))
