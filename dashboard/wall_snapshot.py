@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.public_screen import public_alerts, public_view
 from dashboard.read_model import ReadModel, alert_time
 from dashboard.settings import WallConfig
 
@@ -31,6 +32,8 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
     wanted = {p for page in screen_panels(screen) for p in page}
     sensors = rm.sensors()
     alerts = rm.alerts("active")
+    if public:  # computed from public alerts only, so a camera alarm never takes over a public screen
+        alerts = public_alerts(alerts)
     snap: dict[str, Any] = {
         "screen": screen.id,
         "now": now.isoformat(),
@@ -63,7 +66,7 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
         snap["camera_offset"] = int(now.timestamp() // screen.rotate_s) * screen.cameras_per_page
     if "kpis" in wanted:
         snap["kpis"] = rm.kpi_tiles(8)
-    return snap
+    return public_view(snap) if public else snap
 
 
 def _freshness(sensors: list[dict[str, Any]]) -> float | None:
