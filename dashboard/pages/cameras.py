@@ -1,71 +1,80 @@
-"""Police view /cameras: camera grid with filters, live MJPEG of one camera, its event history, camera
-alerts."""
+"""Police view /cameras: camera grid with filters and thumbnails refreshed every few seconds, camera alerts
+with their snapshots and a sound on a new one (mutable), the live view of one camera and its event history
+(its own events and those another publisher such as an NVR sent). `/cameras?camera=<id>` opens a camera."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_principal
+from dashboard.camera_events import event_row, merged_events
 from dashboard.i18n import current_lang, t
-from dashboard.pages.alert_actions import act_on_alert, alert_rows
+from dashboard.pages.alert_actions import act_on_alert
+from dashboard.pages.camera_alerts import alert_signature, camera_alert_rows, describe, matching_event
 from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
 
 FILTERS = ("all", "online", "offline", "alerts")
+TICK_MS = 4000  # thumbnails and alerts refresh at least every 5 s
 
 
 def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
     areas = sorted({c["area"] for c in rm.cameras() if c.get("area")})
+    toolbar = html.Div(
+        [
+            dcc.RadioItems(
+                id=ids.CAM_FILTER,
+                value="all",
+                inline=True,
+                className="filters",
+                options=[{"label": t(f"cam.filter.{f}", lang), "value": f} for f in FILTERS],
+            ),
+            dcc.Dropdown(id=ids.CAM_AREA, options=areas, placeholder=t("cam.area", lang), className="area-pick"),
+            html.Span(id=ids.CAM_OFFLINE, className="cam-offline-sum"),
+            html.Button(
+                t("cam.mute", lang),
+                id=ids.CAM_MUTE,
+                className="btn cam-mute",
+                **{"data-on": t("cam.mute", lang), "data-off": t("cam.unmute", lang)},
+            ),
+        ],
+        className="toolbar",
+    )
+    side = html.Div(
+        [
+            html.H2(t("cam.alerts", lang), style={"marginTop": 0}),
+            html.Div(id=ids.CAM_ACK_DONE, className="done"),
+            html.Div(id=ids.CAM_ALERTS, className="cam-alerts"),
+            html.Div(id=ids.CAM_ALARM, className="cam-alarm"),
+            html.Div(t("cam.pick", lang), id=ids.CAM_LIVE, className="cam-live"),
+            html.H2(t("cam.history", lang)),
+            html.Div(id=ids.CAM_HISTORY, className="cam-history"),
+        ],
+        className="cam-side",
+    )
     return html.Div(
         [
             html.H1(t("cam.title", lang)),
-            dcc.Interval(id=ids.CAM_TICK, interval=5000),
+            dcc.Interval(id=ids.CAM_TICK, interval=TICK_MS),
             dcc.Store(id=ids.CAM_SELECTED),
-            html.Div(
-                [
-                    dcc.RadioItems(
-                        id=ids.CAM_FILTER,
-                        value="all",
-                        inline=True,
-                        className="filters",
-                        options=[{"label": t(f"cam.filter.{f}", lang), "value": f} for f in FILTERS],
-                    ),
-                    dcc.Dropdown(
-                        id=ids.CAM_AREA, options=areas, placeholder=t("cam.area", lang), className="area-pick"
-                    ),
-                ],
-                className="toolbar",
-            ),
-            html.Div(
-                [
-                    html.Div(id=ids.CAM_GRID, className="cam-grid"),
-                    html.Div(
-                        [
-                            html.H2(t("cam.alerts", lang), style={"marginTop": 0}),
-                            html.Div(id=ids.CAM_ACK_DONE, className="done"),
-                            html.Div(id=ids.CAM_ALERTS, className="cam-alerts"),
-                            html.Div(t("cam.pick", lang), id=ids.CAM_LIVE, className="cam-live"),
-                            html.H2(t("cam.history", lang)),
-                            html.Div(id=ids.CAM_HISTORY, className="cam-history"),
-                        ],
-                        className="cam-side",
-                    ),
-                ],
-                className="cam-layout",
-            ),
+            dcc.Store(id=ids.CAM_ALERT_SIG),
+            toolbar,
+            html.Div([html.Div(id=ids.CAM_GRID, className="cam-grid"), side], className="cam-layout"),
         ],
         className="police",
     )
 
 
-def _tile(cam: dict[str, Any], lang: str) -> html.Button:
+def _tile(cam: dict[str, Any], lang: str, tick: int) -> html.Button:
     state = t("cam.filter.online" if cam["online"] else "cam.filter.offline", lang)
     img = (
-        html.Img(src=f"/api/cameras/{cam['id']}/snapshot.jpg", className="cam-thumb")
+        html.Img(src=f"/api/cameras/{cam['id']}/snapshot.jpg?t={tick}", className="cam-thumb")
         if cam["online"]
         else html.Div("⌀", className="cam-thumb cam-none")
     )
@@ -87,58 +96,87 @@ def filtered(cams: list[dict[str, Any]], which: str, area: str | None) -> list[d
     return [c for c in cams if keep(c) and (not area or c.get("area") == area)]
 
 
+def camera_from_search(search: str | None) -> str | None:
+    """The camera named by `?camera=<id>`."""
+    values = parse_qs((search or "").lstrip("?")).get("camera")
+    return values[0] if values else None
+
+
 def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(
         Output(ids.CAM_GRID, "children"),
+        Output(ids.CAM_OFFLINE, "children"),
         Input(ids.CAM_FILTER, "value"),
         Input(ids.CAM_AREA, "value"),
         Input(ids.CAM_TICK, "n_intervals"),
     )
-    def grid(which: str, area: str | None, _n: int) -> Any:
+    def grid(which: str, area: str | None, n: int | None) -> tuple[Any, Any]:
         lang = current_lang()
         if rm.ctx.cameras is None and not rm.ctx.config.cameras:
-            return html.Div(t("cameras.none", lang), className="missing")
+            return html.Div(t("cameras.none", lang), className="missing"), None
         notes = [missing_note(lang, "cameras")] if rm.ctx.cameras is None else []
-        return notes + [_tile(c, lang) for c in filtered(_with_alerts(rm), which, area)]
+        cams = _with_alerts(rm)
+        down = [c["name"] for c in cams if not c["online"]]
+        summary = t("cam.offline_sum", lang, n=len(down), total=len(cams)) if down else t("cam.all_online", lang)
+        return notes + [_tile(c, lang, n or 0) for c in filtered(cams, which, area)], summary
 
     @app.callback(
         Output(ids.CAM_SELECTED, "data"),
         Input({"type": ids.CAM_TILE, "camera": ALL}, "n_clicks"),
-        prevent_initial_call=True,
+        Input({"type": ids.CAM_OPEN, "camera": ALL}, "n_clicks"),
+        Input(ids.URL, "search"),
     )
-    def select(clicks: list[int | None]) -> Any:
-        trigger = dash.callback_context.triggered_id
-        if not trigger or not any(clicks):
-            return dash.no_update
-        return trigger["camera"]
+    def select(_tiles: list[int | None], _opens: list[int | None], search: str | None) -> Any:
+        triggered = dash.callback_context.triggered
+        if dash.callback_context.triggered_id in (ids.URL, None):
+            return camera_from_search(search) or dash.no_update
+        clicked = [json.loads(x["prop_id"].rsplit(".", 1)[0]) for x in triggered if x.get("value")]
+        return clicked[0]["camera"] if clicked else dash.no_update  # a re-rendered list is not a click
 
-    @app.callback(
-        Output(ids.CAM_LIVE, "children"),
-        Output(ids.CAM_HISTORY, "children"),
-        Input(ids.CAM_SELECTED, "data"),
-        prevent_initial_call=True,
-    )
-    def live(camera_id: str | None) -> tuple[Any, Any]:
+    @app.callback(Output(ids.CAM_LIVE, "children"), Input(ids.CAM_SELECTED, "data"), prevent_initial_call=True)
+    def live(camera_id: str | None) -> Any:
         lang = current_lang()
         cam = next((c for c in rm.ctx.config.cameras if c.id == camera_id), None)
         if cam is None:
-            return t("cam.pick", lang), None
-        view = [
+            return t("cam.pick", lang)
+        return [
             html.H2(f"{cam.name} – {t('cameras.live', lang)}"),
             html.Img(src=f"/api/cameras/{cam.id}/stream.mjpg", id="cam-live-img", className="cam-live-img"),
         ]
-        return view, _history(rm.camera_events(cam.id), lang)
+
+    @app.callback(
+        Output(ids.CAM_HISTORY, "children"),
+        Input(ids.CAM_SELECTED, "data"),
+        Input(ids.CAM_TICK, "n_intervals"),
+        prevent_initial_call=True,
+    )
+    def history(camera_id: str | None, _n: int | None) -> Any:
+        if not camera_id or camera_id not in {c.id for c in rm.ctx.config.cameras}:
+            return None
+        return _history(camera_events(rm, camera_id, 30), current_lang())
 
     @app.callback(
         Output(ids.CAM_ALERTS, "children"),
+        Output(ids.CAM_ALERT_SIG, "data"),
+        Output(ids.CAM_ALARM, "children"),
         Input(ids.CAM_TICK, "n_intervals"),
         Input(ids.CAM_ACK_DONE, "children"),
+        State(ids.CAM_ALERT_SIG, "data"),
     )
-    def camera_alerts(_n: int, _done: Any) -> Any:
+    def camera_alerts(_n: int, _done: Any, shown: Any) -> tuple[Any, Any, Any]:
         lang = current_lang()
         if rm.ctx.alerts is None:
-            return missing_note(lang, "alerts")
-        return alert_rows(camera_alerts_of(rm), lang, ids.CAM_NOTE, ids.CAM_ACK, ids.CAM_RESOLVE, True)
+            return missing_note(lang, "alerts"), None, None
+        rows = camera_alerts_of(rm, lang)
+        signature = alert_signature(rows) + [[lang]]
+        newest = next((a for a in sorted(rows, key=lambda a: str(a.get("opened_at")), reverse=True)), None)
+        alarm = html.Span(
+            id="cam-alarm-marker",
+            **{"data-alarm": str(newest["id"]) if newest and newest.get("status") == "open" else ""},
+        )
+        if signature == shown:  # unchanged: keep the rows, and the notes typed in them
+            return dash.no_update, dash.no_update, alarm
+        return camera_alert_rows(rows, lang), signature, alarm
 
     @app.callback(
         Output(ids.CAM_ACK_DONE, "children"),
@@ -151,13 +189,20 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         return act_on_alert(rm, current_principal(), notes, ids.CAM_ACK)
 
 
-def camera_alerts_of(rm: ReadModel) -> list[dict[str, Any]]:
-    """Open and acknowledged camera alerts, each with the snapshot of its camera's latest event."""
+def camera_events(rm: ReadModel, camera_id: str | None, limit: int) -> list[dict[str, Any]]:
+    """Event rows of one camera (or all), ours and other publishers', newest first."""
+    tz = rm.local(rm.now()).tzinfo
+    return [event_row(e, tz) for e in merged_events(rm.ctx, camera_id, None, None, limit)]  # type: ignore[arg-type]
+
+
+def camera_alerts_of(rm: ReadModel, lang: str = "vi") -> list[dict[str, Any]]:
+    """Open and acknowledged camera alerts, each with its event's snapshot and a readable description."""
     rows = [a for a in rm.alerts("active") if a.get("source") == "camera"]
+    events = camera_events(rm, None, 300) if rows else []
     for alert in rows:
-        events = [e for e in rm.camera_events(alert["subject"], limit=10) if e.get("snapshot_url")]
-        if events:
-            alert["snapshot_url"] = events[0]["snapshot_url"]
+        event = matching_event(alert, events)
+        alert["snapshot_url"] = event.get("snapshot_url") if event else None
+        alert["readable"] = describe(event, lang)
     return rows
 
 
@@ -181,6 +226,7 @@ def _history(events: list[dict[str, Any]], lang: str) -> Any:
                 ),
             ],
             className="event-row",
+            **{"data-event": e.get("event_id") or ""},
         )
         for e in events
     ]

@@ -63,11 +63,12 @@ def cameras(snap: dict[str, Any], lang: str) -> Any:
     start = snap.get("camera_offset", 0) % len(cams)
     shown = (cams + cams)[start : start + min(per_page, len(cams))]
     tiles = []
+    images = snap.get("camera_images", False)
     for c in shown:
         img = (
             html.Img(src=f"/api/cameras/{c['id']}/snapshot.jpg?t={snap['clock']}", className="cam-img")
-            if c["online"]
-            else html.Div("⌀", className="cam-img cam-none")
+            if c["online"] and images
+            else html.Div("●" if c["online"] else "⌀", className="cam-img cam-none" + (" cam-ok" * c["online"]))
         )
         since = (
             t("cameras.since", lang, age=age_text(c.get("age_s"), lang))
@@ -77,9 +78,8 @@ def cameras(snap: dict[str, Any], lang: str) -> Any:
         label = c["name"] if c["online"] else f"{c['name']} · {since}"
         tiles.append(
             html.A(
-                [img, html.Div(label, className="cam-label")],
-                href=f"/api/cameras/{c['id']}/stream.mjpg",
-                target="_blank",
+                [img, html.Div(label, className="cam-label", title=label)],
+                href=f"/cameras?camera={c['id']}" if images else None,
                 className="cam-tile" + ("" if c["online"] else " cam-off"),
             )
         )
