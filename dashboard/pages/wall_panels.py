@@ -78,7 +78,7 @@ def cameras(snap: dict[str, Any], lang: str) -> Any:
         label = c["name"] if c["online"] else f"{c['name']} · {since}"
         tiles.append(
             html.A(
-                [img, html.Div(label, className="cam-label", title=label)],
+                [img, html.Div(label, className="cam-label")],
                 href=f"/cameras?camera={c['id']}" if images else None,
                 className="cam-tile" + ("" if c["online"] else " cam-off"),
             )
