@@ -184,6 +184,20 @@ class ReadModel:
             lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count],
         )
 
+    def kpi_report(self, period: str, pillar: str | None) -> dict[str, Any]:
+        """The leaders' view of a report period: rows, summary, trends and comparisons (dashboard.kpi_view)."""
+        from dashboard.kpi_view import report_page
+        from indicators.models import Pillar
+
+        chosen = Pillar(pillar) if pillar else None
+        return report_page(self.ctx.indicators, self.ctx.config.commune.id, period, chosen)
+
+    def kpi_extras(self) -> dict[str, Any]:
+        """The generated reports and the hamlets' criteria for /kpi (dashboard.kpi_view)."""
+        from dashboard.kpi_view import extras
+
+        return extras(self.ctx.indicators, self.kpi_period() or self.local(self.now()).strftime("%Y-%m"))
+
     def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
         """A camera's events, newest first, each with its snapshot URL when it has one."""
         events = call_first(self.ctx.cameras, ("events",), camera_id, limit=limit) or []

@@ -116,3 +116,24 @@ def to_xlsx(records: list[dict[str, Any]], title: str = "Chỉ tiêu") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("pillar_vi", "Lĩnh vực"),
+    ("name_vi", "Chỉ tiêu"),
+    ("unit_vi", "Đơn vị"),
+    ("plan", "Kế hoạch"),
+    ("value", "Thực hiện"),
+    ("year_to_date", "Lũy kế"),
+    ("pct_of_plan", "% so với KH"),
+    ("last_year", "Cùng kỳ"),
+    ("change_pct", "So cùng kỳ (%)"),
+    ("status_vi", "Đánh giá"),
+    ("rule", "Cách đánh giá"),
+    ("id", "Mã chỉ tiêu"),
+)
+
+
+def report_csv(records: list[dict[str, Any]]) -> bytes:
+    """A report view's rows as CSV for Excel in Vietnamese."""
+    return to_csv(records, REPORT_COLUMNS)

@@ -20,6 +20,9 @@ from indicators.importer import collapse, import_file
 from indicators.models import ImportReport, KpiValue, Pillar, PlanTarget
 from indicators.periods import shift
 from indicators.report import ReportView, report_view
+from indicators.report_delivery import ReportFile, due_periods, file_name, list_reports, mail_subject, send_report
+from indicators.report_files import ReportHeading
+from indicators.report_text import summary_text
 from indicators.results import KpiEngine
 from indicators.rows import RawRow, check_rows
 from indicators.sensor_figures import SensorSources, compute_month
@@ -72,6 +75,8 @@ class IndicatorService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_refresh_error: str | None = None
+        self.last_report_error: str | None = None
+        self.has_sources = False
         self.first_refresh_delay_s = first_refresh_delay_s  # let ingest catch up after a restart first
 
     def start(self) -> None:
@@ -81,8 +86,8 @@ class IndicatorService:
         if problems:
             raise ConfigError(problems)
         self.db.open()
-        has_sources = self.sources.store is not None or self.sources.cameras or self.sources.alerts
-        if has_sources and self._thread is None:
+        self.has_sources = bool(self.sources.store is not None or self.sources.cameras or self.sources.alerts)
+        if (self.has_sources or self.settings.report.enabled) and self._thread is None:
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="indicators", daemon=True)
             self._thread.start()
@@ -98,16 +103,32 @@ class IndicatorService:
         if self._stop.wait(self.first_refresh_delay_s):
             return
         while not self._stop.is_set():
-            try:
-                self.refresh_sensor_figures()
-                if self.last_refresh_error:
-                    log.info("sensor-derived KPIs recovered")
-                self.last_refresh_error = None
-            except Exception as exc:  # the store may be down; try again next round
-                if self.last_refresh_error is None:
-                    log.warning("sensor-derived KPIs not computed: %s", exc)
-                self.last_refresh_error = str(exc)
+            if self.has_sources:
+                self._refresh_round()
+            self._report_round()
             self._stop.wait(self.settings.sensor_refresh_s)
+
+    def _refresh_round(self) -> None:
+        try:
+            self.refresh_sensor_figures()
+            if self.last_refresh_error:
+                log.info("sensor-derived KPIs recovered")
+            self.last_refresh_error = None
+        except Exception as exc:  # the store may be down; try again next round
+            if self.last_refresh_error is None:
+                log.warning("sensor-derived KPIs not computed: %s", exc)
+            self.last_refresh_error = str(exc)
+
+    def _report_round(self) -> None:
+        try:
+            self.run_scheduled_reports()
+            if self.last_report_error:
+                log.info("periodic report delivered again")
+            self.last_report_error = None
+        except Exception as exc:  # SMTP down, disk full: try again next round
+            if self.last_report_error is None:
+                log.warning("periodic report not delivered: %s", exc)
+            self.last_report_error = str(exc)
 
     def refresh_sensor_figures(self, now: datetime | None = None, months: int = 2) -> int:
         """Compute this month's (so far) and the previous months' sensor-derived figures; return how many
@@ -201,3 +222,61 @@ class IndicatorService:
     def report(self, period: str, commune: str | None = None, pillar: Pillar | None = None) -> ReportView:
         """The report view of a month, quarter, 6, 9 or 12 months for a commune (this one by default)."""
         return report_view(self.engine(), commune or self.config.commune.id, period, pillar)
+
+    # -- periodic reports ---------------------------------------------------------------------------------
+
+    def report_heading(self) -> ReportHeading:
+        commune = self.config.commune
+        return ReportHeading(commune.name, commune.province, self.clock().astimezone(self.tz).date())
+
+    def report_bytes(self, period: str, fmt: str, pillar: Pillar | None = None) -> bytes:
+        """The report of a period as PDF or XLSX, made now."""
+        from indicators.report_files import to_pdf, to_xlsx
+
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        view = self.report(period, None, pillar)
+        make = to_pdf if fmt == "pdf" else to_xlsx
+        return make(view, self.catalogue, self.report_heading())
+
+    def report_folder(self) -> Path:
+        folder = self.settings.report.output_dir
+        return folder if folder.is_absolute() else Path.cwd() / folder
+
+    def write_report(self, period: str) -> list[Path]:
+        """Write the period's PDF and XLSX to the report folder."""
+        folder = self.report_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for fmt in ("pdf", "xlsx"):
+            path = folder / file_name(self.config.commune.id, period, fmt)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(self.report_bytes(period, fmt))
+            tmp.replace(path)
+            paths.append(path)
+        return paths
+
+    def report_files(self) -> list[ReportFile]:
+        return list_reports(self.report_folder())
+
+    def run_scheduled_reports(self, now: datetime | None = None) -> list[str]:
+        """Write and e-mail each report that is due and not yet done; return the periods handled. A failed
+        e-mail is tried again on the next round (the files stay)."""
+        schedule = self.settings.report
+        if not schedule.enabled:
+            return []
+        local = (now or self.clock()).astimezone(self.tz)
+        done = []
+        for period in due_periods(local, schedule):
+            sent = self.report_folder() / f".sent-{file_name(self.config.commune.id, period, 'mail')}"
+            pdf = self.report_folder() / file_name(self.config.commune.id, period, "pdf")
+            if sent.exists() or (schedule.email is None and pdf.exists()):
+                continue
+            paths = self.write_report(period) if not pdf.exists() else [pdf, pdf.with_suffix(".xlsx")]
+            if schedule.email is not None:
+                commune = self.config.commune.name
+                text = "\n".join(summary_text(self.report(period), self.catalogue, commune))  # type: ignore[arg-type]
+                send_report(schedule.email, mail_subject(commune, period), text, paths)
+                sent.write_text(local.isoformat(), encoding="utf-8")
+                log.info("report %s sent to %s", period, ", ".join(schedule.email.recipients))
+            done.append(period)
+        return done

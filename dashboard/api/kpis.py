@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory
 
 from dashboard.auth import current_principal, require_roles
 from dashboard.settings import Role
-from indicators.export import record, to_csv, to_xlsx
+from indicators.export import record, report_csv, to_csv, to_xlsx
 from indicators.models import OLD_PILLARS, PeriodKind, Pillar
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.service import MAX_API_ROWS
@@ -125,6 +126,74 @@ def export() -> Any:
     else:
         body, mime = to_xlsx(records), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _report_period(service: Any) -> str:
+    text = request.args.get("period") or service.latest_month()
+    if not text:
+        raise BadRequest("'period' is required: 2026-09, 2026-Q3, 2026-6M, 2026-9M or 2026")
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise BadRequest(f"period: {exc}") from None
+
+
+REPORT_MIME = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@blueprint.get("/kpis/report")
+@require_roles(*READ)
+def report() -> Any:
+    """The report of a month, quarter, 6 or 9 months or year: JSON rows, or the PDF / XLSX / CSV file."""
+    service = _service()
+    if service is None:
+        return _unavailable()
+    period, pillar, fmt = _report_period(service), _pillar(), request.args.get("format", "json")
+    if fmt == "json":
+        from dashboard.kpi_view import row_record, summary
+
+        rows = [row_record(r, service) for r in service.report(period, None, pillar).rows]
+        return jsonify(period=period, summary=summary(rows), rows=rows)
+    if fmt not in REPORT_MIME:
+        raise BadRequest("format must be json, pdf, xlsx or csv")
+    if fmt == "csv":
+        from dashboard.kpi_view import row_record
+
+        body = report_csv([row_record(r, service) for r in service.report(period, None, pillar).rows])
+    else:
+        body = service.report_bytes(period, fmt, pillar)
+    name = f"bao-cao-{service.config.commune.id}-{period}.{fmt}"
+    return Response(body, mimetype=REPORT_MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.get("/kpis/reports")
+@require_roles(*READ)
+def reports() -> Any:
+    """The reports generated on schedule, newest first."""
+    service = _service()
+    if service is None:
+        return _unavailable()
+    files = [
+        {"name": f.name, "period": f.period, "format": f.fmt, "size": f.size, "url": f"/api/kpis/reports/{f.name}",
+         "made_at": f.made_at.astimezone(UTC).isoformat().replace("+00:00", "Z")}
+        for f in service.report_files()
+    ]
+    return jsonify(reports=files)
+
+
+@blueprint.get("/kpis/reports/<name>")
+@require_roles(*READ)
+def report_file(name: str) -> Any:
+    service = _service()
+    if service is None:
+        return _unavailable()
+    if name not in {f.name for f in service.report_files()}:
+        abort(404)
+    return send_from_directory(service.report_folder(), name, as_attachment=True)
 
 
 def _rows(body: Any) -> list[dict[str, Any]]:

@@ -1,163 +1,261 @@
-"""Leaders' view /kpi: the three pillars, each KPI with value, target, progress, trend and a comparison."""
+"""Leaders' view /kpi: the report of a month, quarter, 6, 9 or 12 months against the year plan, by pillar, with
+the summary line, the administrative table, charts of what is behind, the reports to download, hamlet
+criteria, and (admin, operator) the year-plan form. The period and pillar live in the URL (?period=&pillar=)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import dash
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
-from dashboard import figures, ids
+from dashboard import ids
 from dashboard.i18n import current_lang, t
+from dashboard.kpi_figures import compare_figure, trend_figure
+from dashboard.pages.kpi_parts import hamlet_section, plan_form, register_plan_form, report_list
 from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
+from indicators.models import PILLAR_LABELS, Pillar
+from indicators.numbers import format_pct, format_value
+from indicators.periods import PeriodError, kind_of, parse_period, shift
+from indicators.report import period_label
 
-PILLARS = ("digital_government", "digital_economy", "digital_society", "safety_environment")
-STATUS_COLOURS = figures.KPI_STATUS_COLOURS
-
-
-def periods(latest: str, count: int = 24) -> list[str]:
-    """The `count` months up to `latest` (YYYY-MM), newest first."""
-    y, m = int(latest[:4]), int(latest[5:7])
-    out = []
-    for _ in range(count):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return out
+STATUS_COLOURS = {"met": "#2e9d4f", "near": "#f0c419", "behind": "#e03131", "no_target": "#8fb8ff",
+                  "no_value": "#6b7280"}
+KINDS = ("month", "quarter", "6M", "9M", "year")
+GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
-    options = periods(rm.kpi_period() or rm.local(rm.now()).strftime("%Y-%m"))
+def period_options(kind: str, latest: str, lang: str) -> list[dict[str, str]]:
+    """The periods of a kind up to the latest month with figures, newest first, with their labels."""
+    year = int(latest[:4])
+    if kind == "month":
+        keys = [shift(latest, -i) for i in range(24)]
+    elif kind == "quarter":
+        first = f"{latest[:4]}-Q{(int(latest[5:7]) - 1) // 3 + 1}"
+        keys = [shift(first, -i) for i in range(8)]
+    elif kind in ("6M", "9M"):
+        keys = [f"{y}-{kind}" for y in (year, year - 1)]
+    else:
+        keys = [str(y) for y in (year, year - 1)]
+    return [{"label": period_label(k, lang), "value": k} for k in keys]
+
+
+def kind_of_period(period: str) -> str:
+    """The radio choice a period belongs to."""
+    kind = kind_of(period).value
+    if kind == "to_date":
+        months = period[5:]
+        return months if months in ("6M", "9M") else "year"
+    return kind
+
+
+def parse_search(search: str | None) -> tuple[str | None, str | None]:
+    """period and pillar from '?period=2026-Q3&pillar=economy' (None when absent or not understood)."""
+    query = parse_qs((search or "").lstrip("?"))
+    period = pillar = None
+    try:
+        period = parse_period(query.get("period", [""])[0]) if query.get("period") else None
+    except PeriodError:
+        period = None
+    text = query.get("pillar", [""])[0]
+    if text in {p.value for p in Pillar}:
+        pillar = text
+    return period, pillar
+
+
+def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
+    latest = rm.kpi_period() or rm.local(rm.now()).strftime("%Y-%m")
+    extras = rm.kpi_extras()
+    pillars = [{"label": t("kpi.all_pillars", lang), "value": ""}] + [
+        {"label": PILLAR_LABELS[p][0 if lang == "vi" else 1], "value": p.value} for p in Pillar
+    ]
+    links = [
+        html.A(t(key, lang), id=element, className="btn", href="#", target="_blank")
+        for key, element in (("kpi.report_pdf", ids.KPI_REPORT_PDF), ("kpi.report_xlsx", ids.KPI_REPORT_XLSX),
+                             ("kpi.export_csv", ids.KPI_EXPORT_CSV), ("kpi.export_xlsx", ids.KPI_EXPORT_XLSX))
+    ]
     return html.Div(
         [
             html.H1(t("kpi.title", lang)),
+            dcc.Store(id=ids.KPI_LATEST, data=latest),
             html.Div(
                 [
+                    html.Label(t("kpi.kind", lang)),
+                    dcc.RadioItems(id=ids.KPI_KIND, options=[{"label": t(f"kpi.kind.{k}", lang), "value": k}
+                                                             for k in KINDS], value="month", inline=True,
+                                   className="filters"),
                     html.Label(t("kpi.period", lang)),
-                    dcc.Dropdown(
-                        id=ids.KPI_PERIOD,
-                        options=options,
-                        value=options[0],
-                        clearable=False,
-                        className="period",
-                    ),
-                    html.Label(t("kpi.months", lang)),
-                    dcc.RadioItems(
-                        id=ids.KPI_MONTHS, options=[12, 24], value=12, inline=True, className="filters"
-                    ),
-                    html.A(
-                        f"{t('kpi.export', lang)} CSV",
-                        href=f"/api/kpis/export?format=csv&period={options[0]}",
-                        id=ids.KPI_EXPORT_CSV,
-                        className="btn",
-                    ),
-                    html.A(
-                        f"{t('kpi.export', lang)} XLSX",
-                        href=f"/api/kpis/export?format=xlsx&period={options[0]}",
-                        id=ids.KPI_EXPORT_XLSX,
-                        className="btn",
-                    ),
+                    dcc.Dropdown(id=ids.KPI_PERIOD, options=period_options("month", latest, lang), value=latest,
+                                 clearable=False, className="period"),
+                    html.Label(t("kpi.pillar", lang)),
+                    dcc.Dropdown(id=ids.KPI_PILLAR, options=pillars, value="", clearable=False,
+                                 className="period pillar"),
+                    *links,
                 ],
                 className="toolbar",
             ),
             dcc.Loading(html.Div(id=ids.KPI_BODY)),
+            report_list(extras, lang),
+            hamlet_section(extras, lang),
+            plan_form(rm, lang, role),
         ],
         className="kpi-page",
     )
 
 
-def kpi_card(row: dict[str, Any], rm: ReadModel, data: dict[str, Any], lang: str) -> html.Div:
-    """One KPI: value, target, progress bar in its status colour, trend and the comparison across communes."""
-    value, target, unit = row.get("value"), row.get("target"), row.get("unit") or ""
-    colour = STATUS_COLOURS.get(str(row.get("status")), "#8fb8ff")
-    pct = row.get("progress_pct")
-    width = max(0.0, min(100.0, pct)) if isinstance(pct, int | float) else 0.0
-    trend = [
-        [h["period"], h["value"]] for h in data["history"].get(row["id"], []) if h.get("value") is not None
-    ]
-    bars = [
-        (c["commune_name"], c["value"])
-        for c in data["compare"]
-        if c["id"] == row["id"] and c.get("value") is not None
-    ]
-    bars.sort(key=lambda b: b[1])
-    status = row.get(f"status_{lang}") or row.get("status") or ""
+def summary_line(data: dict[str, Any], lang: str) -> html.Div:
+    """'18/28 chỉ tiêu đạt kế hoạch' and the other counts, with the period and the rule of the statuses."""
+    s = data["summary"]
+    label = data.get(f"label_{lang}") or data["period"]
+    rest = ", ".join(
+        t(f"kpi.sum.{k}", lang, n=s[k]) for k in ("near", "behind", "no_target", "no_value") if s.get(k)
+    )
     return html.Div(
         [
-            html.Div(row.get(f"name_{lang}") or row.get("name_vi") or row["id"], className="kpi-card-name"),
             html.Div(
-                [
-                    html.Span(_fmt(value), className="kpi-card-value", style={"color": colour}),
-                    html.Span(f" {unit}"),
-                    html.Span(status, className="kpi-status", style={"background": colour}),
-                ]
+                [html.Strong(t("kpi.sum.met", lang, met=s["met"], judged=s["judged"]), id="kpi-summary-met"),
+                 html.Span(f" · {rest}" if rest else ""), html.Span(f" · {label}", className="kpi-sum-period")],
+                className="kpi-summary-line",
             ),
-            html.Div(
-                f"{t('kpi.target', lang)}: {_fmt(target)} {unit}"
-                + (f" · {t('kpi.progress', lang)} {pct:.0f}%" if isinstance(pct, int | float) else ""),
-                className="kpi-card-target",
-            ),
-            html.Div(
-                html.Div(style={"width": f"{width:.0f}%", "background": colour}, className="bar-fill"),
-                className="bar",
-            ),
-            dcc.Graph(
-                figure=figures.kpi_trend_figure(trend, target, colour),
-                config=figures.EXPORT_BAR,
-                className="kpi-graph",
-            )
-            if len(trend) > 1
-            else None,
-            html.Div(
-                [
-                    html.Div(t("kpi.compare", lang), className="chart-label"),
-                    dcc.Graph(
-                        figure=figures.compare_figure(bars, rm.ctx.config.commune.name, target),
-                        config=figures.EXPORT_BAR,
-                        className="kpi-graph",
-                    ),
-                ]
-            )
-            if len(bars) > 1
-            else None,
+            html.Div(t("kpi.rule", lang), className="kpi-rule"),
+        ],
+        id=ids.KPI_SUMMARY,
+        className="card kpi-summary",
+    )
+
+
+def _cell(value: float | None, unit: str, lang: str) -> Any:
+    if value is None:
+        return html.Span(t("kpi.no_data", lang), className="kpi-nodata")
+    return format_value(value, unit, lang)
+
+
+def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table:
+    """The administrative table: Chỉ tiêu | Đơn vị | Kế hoạch | Thực hiện | (Lũy kế) | % KH | Cùng kỳ | So cùng kỳ
+    | Đánh giá."""
+    heads = ["kpi.col.name", "kpi.col.unit", "kpi.col.plan", "kpi.col.value"]
+    heads += [] if cumulative else ["kpi.col.ytd"]
+    heads += ["kpi.col.pct", "kpi.col.last", "kpi.col.change", "kpi.col.status"]
+    body = []
+    for r in rows:
+        unit = r["unit"]
+        missing = r.get("months_missing") or []
+        note = t("kpi.missing_months", lang, months=", ".join(f"{int(m[5:])}/{m[:4]}" for m in missing))
+        name = [html.Div(r[f"name_{lang}"])] + ([html.Div(note, className="kpi-note")] if missing else [])
+        cells = [name, r[f"unit_{lang}"], format_value(r["plan"], unit, lang) if r["plan"] is not None else "—",
+                 _cell(r["value"], unit, lang)]
+        cells += [] if cumulative else [_cell(r["year_to_date"], unit, lang)]
+        cells += [
+            format_pct(r["pct_of_plan"], lang),
+            _cell(r["last_year"], unit, lang) if r["last_year"] is not None or r["value"] is None else "—",
+            format_pct(r["change_pct"], lang, signed=True),
+            html.Span(r[f"status_{lang}"], className="kpi-status", title=r["rule"],
+                      style={"background": STATUS_COLOURS.get(r["status"], "#8fb8ff")}),
+        ]
+        body.append(html.Tr([html.Td(c) for c in cells], id=f"kpi-row-{r['id']}"))
+    return html.Table([html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
+                      className="data-table kpi-table")
+
+
+def chart_card(row: dict[str, Any], data: dict[str, Any], highlight: str, lang: str) -> html.Div:
+    """One KPI's trend and its comparison across communes."""
+    colour = STATUS_COLOURS.get(row["status"], "#8fb8ff")
+    rate = row["aggregate"] != "sum"  # a year plan line on monthly sums would mislead
+    plan = row["plan"] if rate else None
+    compare = data["compare"].get(row["id"], [])
+    return html.Div(
+        [
+            html.Div(row[f"name_{lang}"], className="kpi-card-name"),
+            html.Div([html.Span(_cell(row["year_to_date"], row["unit"], lang), className="kpi-card-value",
+                                style={"color": colour}),
+                      html.Span(row[f"status_{lang}"], className="kpi-status", style={"background": colour})]),
+            dcc.Graph(figure=trend_figure(data["history"].get(row["id"], []), plan, colour, row["unit"], lang),
+                      config=GRAPH_CONFIG, className="kpi-graph"),
+            html.Div(t("kpi.compare", lang), className="chart-label") if len(compare) > 1 else None,
+            dcc.Graph(figure=compare_figure(compare, highlight, plan, row["unit"], lang), config=GRAPH_CONFIG,
+                      className="kpi-graph kpi-compare") if len(compare) > 1 else None,
         ],
         className="card kpi-card",
         id=f"kpi-card-{row['id']}",
     )
 
 
-def _fmt(value: Any) -> str:
-    return f"{value:,.1f}".replace(",", " ") if isinstance(value, int | float) else "—"
+def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> list[Any]:
+    rows = data["rows"]
+    cumulative = kind_of(data["period"]).value in ("to_date", "year")
+    sections: list[Any] = [summary_line(data, lang)]
+    for p in Pillar:
+        mine = [r for r in rows if r["pillar"] == p.value]
+        if mine:
+            sections.append(html.Section([html.H2(PILLAR_LABELS[p][0 if lang == "vi" else 1]),
+                                          table(mine, lang, cumulative)], id=f"kpi-pillar-{p.value}"))
+    charted = [r for r in rows if r["id"] in set(data.get("charted", []))]
+    if charted:
+        title = t("kpi.charts" if pillar else "kpi.charts_behind", lang)
+        cards = [chart_card(r, data, rm.ctx.config.commune.name, lang) for r in charted]
+        sections.append(html.Section([html.H2(title), html.Div(cards, className="kpi-grid")], id="kpi-charts"))
+    return sections
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.KPI_KIND, "value"),
+        Output(ids.KPI_PERIOD, "options"),
+        Output(ids.KPI_PERIOD, "value"),
+        Output(ids.KPI_PILLAR, "value"),
+        Input(ids.URL, "search"),
+        Input(ids.KPI_KIND, "value"),
+        Input(ids.KPI_PERIOD, "value"),
+        Input(ids.KPI_PILLAR, "value"),
+        State(ids.KPI_LATEST, "data"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def sync(search: str | None, kind: str, period: str, pillar: str, latest: str, path: str | None) -> Any:
+        """The URL and the selectors follow each other: a bookmarked ?period= opens that view."""
+        lang = current_lang()
+        if not (path or "").startswith("/kpi"):
+            raise dash.exceptions.PreventUpdate
+        trigger = dash.callback_context.triggered_id
+        if trigger in (ids.URL, None):
+            period, pillar = parse_search(search)
+            period = period or latest
+            kind = kind_of_period(period)
+        elif trigger == ids.KPI_KIND:
+            period = period_options(kind, latest, lang)[0]["value"]
+        options = period_options(kind, latest, lang)
+        if period not in {o["value"] for o in options}:
+            options = [{"label": period_label(period, lang), "value": period}] + options
+        query = "?" + urlencode({"period": period, **({"pillar": pillar} if pillar else {})})
+        return (query if query != search else dash.no_update), kind, options, period, pillar or ""
+
+    @app.callback(
+        Output(ids.KPI_BODY, "children"),
+        Output(ids.KPI_REPORT_PDF, "href"),
+        Output(ids.KPI_REPORT_XLSX, "href"),
         Output(ids.KPI_EXPORT_CSV, "href"),
         Output(ids.KPI_EXPORT_XLSX, "href"),
         Input(ids.KPI_PERIOD, "value"),
+        Input(ids.KPI_PILLAR, "value"),
     )
-    def export_links(period: str) -> tuple[str, str]:
-        return tuple(f"/api/kpis/export?format={fmt}&period={period}" for fmt in ("csv", "xlsx"))  # type: ignore[return-value]
-
-    @app.callback(
-        Output(ids.KPI_BODY, "children"), Input(ids.KPI_PERIOD, "value"), Input(ids.KPI_MONTHS, "value")
-    )
-    def body(period: str, months: int) -> Any:
+    def show(period: str, pillar: str) -> Any:
         lang = current_lang()
+        query = urlencode({"period": period, **({"pillar": pillar} if pillar else {})})
+        month = period if kind_of(period).value == "month" else None
+        links = (
+            f"/api/kpis/report?format=pdf&{query}",
+            f"/api/kpis/report?format=xlsx&{query}",
+            f"/api/kpis/report?format=csv&{query}",
+            f"/api/kpis/export?format=xlsx&period={month or rm.kpi_period() or ''}",
+        )
         if rm.ctx.indicators is None:
-            return missing_note(lang, "indicators")
-        data = rm.kpi_page(period, months or 12)
-        rows = data["rows"]
-        if not rows:
-            return html.Div(t("kpis.none", lang), className="missing")
-        sections = []
-        for pillar in PILLARS:
-            cards = [kpi_card(r, rm, data, lang) for r in rows if r.get("pillar") == pillar]
-            if cards:
-                sections.append(
-                    html.Section(
-                        [html.H2(t(f"pillar.{pillar}", lang)), html.Div(cards, className="kpi-grid")],
-                        id=f"kpi-pillar-{pillar}",
-                    )
-                )
-        return sections
+            return (missing_note(lang, "indicators"), *links)
+        data = rm.kpi_report(period, pillar or None)
+        if not data["rows"]:
+            return (html.Div(t("kpis.none", lang), className="missing"), *links)
+        return (body(data, rm, lang, pillar or None), *links)
+
+    register_plan_form(app, rm)

@@ -85,15 +85,21 @@ def test_police_cannot_acknowledge_a_flood_alert_through_the_camera_callback(cli
     assert ctx.alerts.list("open")[0].status == "open"
 
 
-def test_kpi_export_link_follows_the_period(client):
+def test_kpi_report_view_and_its_links_follow_the_period(client):
     login(client, "leader")
+    names = ("kpi-report-pdf", "kpi-report-xlsx", "kpi-export-csv", "kpi-export-xlsx")
     out = call(
         client,
-        [{"id": "kpi-export-csv", "property": "href"}, {"id": "kpi-export-xlsx", "property": "href"}],
-        [{"id": "kpi-period", "property": "value", "value": "2026-09"}],
+        [{"id": "kpi-body", "property": "children"}] + [{"id": n, "property": "href"} for n in names],
+        [{"id": "kpi-period", "property": "value", "value": "2026-Q3"},
+         {"id": "kpi-pillar-filter", "property": "value", "value": "administrative_reform"}],
     )
-    assert out["kpi-export-csv"]["href"] == "/api/kpis/export?format=csv&period=2026-09"
-    assert client.get(out["kpi-export-xlsx"]["href"]).status_code == 200
+    assert out["kpi-report-pdf"]["href"] == "/api/kpis/report?format=pdf&period=2026-Q3&pillar=administrative_reform"
+    text = json.dumps(out["kpi-body"]["children"], ensure_ascii=False)
+    assert "chỉ tiêu đạt kế hoạch" in text and "Quý III/2026" in text and "Cải cách hành chính" in text
+    assert "Chuyển đổi số" not in text  # the pillar filter
+    for name in names[1:]:
+        assert client.get(out[name]["href"]).status_code == 200
 
 
 def _tiles(client) -> str:

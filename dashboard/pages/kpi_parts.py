@@ -1,0 +1,138 @@
+"""The lower parts of /kpi: the reports to download, the hamlets' criteria, and the year-plan form (import a plan
+file or type one target) for administrators and operators."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboard import ids
+from dashboard.auth import current_principal
+from dashboard.i18n import current_lang, t
+from dashboard.read_model import ReadModel
+from dashboard.settings import Role
+from indicators.numbers import format_number, parse_vi_number
+
+PLAN_ROLES = (Role.ADMIN, Role.OPERATOR)
+MAX_PLAN_BYTES = 2_000_000
+
+
+def report_list(extras: dict[str, Any], lang: str) -> html.Section:
+    """Links to the reports generated on schedule, newest first."""
+    items = [
+        html.Li(html.A(f"{r['label']} – {r['format'].upper()} ({format_number(r['size'] / 1024, 0, lang)} KB, "
+                       f"{r['made_at'][:16].replace('T', ' ')})", href=f"/api/kpis/reports/{r['name']}"))
+        for r in extras["reports"]
+    ]
+    content = html.Ul(items) if items else html.Div(t("kpi.reports.none", lang), className="missing")
+    return html.Section([html.H2(t("kpi.reports", lang)), content], id=ids.KPI_REPORTS, className="card")
+
+
+def hamlet_section(extras: dict[str, Any], lang: str) -> html.Section | None:
+    """Each hamlet's checklist: criteria met of the set, with evidence, and its progress over assessments."""
+    hamlets = extras["hamlets"]
+    if not hamlets:
+        return None
+    total = extras["criteria"]
+    rows = []
+    for h in hamlets:
+        checks = [
+            html.Li(
+                [html.Span("✔ " if c["met"] else "✘ ", className="ok" if c["met"] else "bad"),
+                 c["name_vi" if lang == "vi" else "name_en"],
+                 html.Span(f" – {c['evidence']}", className="kpi-note") if c["evidence"] else None]
+            )
+            for c in h["checks"]
+        ]
+        progress = " → ".join(f"{p[5:]}/{p[:4]}: {n}" for p, n in h["progress"])
+        rows.append(
+            html.Details(
+                [html.Summary([html.Strong(h["name"]), f" – {t('kpi.hamlet.met', lang, met=h['met'], total=total)}",
+                               html.Span(f" ({progress})" if progress else "", className="kpi-note")]),
+                 html.Ul(checks, className="hamlet-checks")],
+                id=f"hamlet-{h['hamlet_id']}",
+                className="hamlet",
+            )
+        )
+    return html.Section([html.H2(extras["criteria_set"]), *rows], id=ids.KPI_HAMLETS, className="card")
+
+
+def plan_form(rm: ReadModel, lang: str, role: Any) -> html.Section | None:
+    """Import the year plan (CSV / XLSX: Chỉ tiêu | Đơn vị | Kế hoạch năm 2026) or type one target."""
+    if role not in PLAN_ROLES or rm.ctx.indicators is None or rm.ctx.indicators.catalogue is None:
+        return None
+    catalogue = rm.ctx.indicators.catalogue
+    year = rm.local(rm.now()).year
+    options = [{"label": k.name_vi if lang == "vi" else k.name_en, "value": k.id} for k in catalogue.kpis.values()]
+    return html.Section(
+        [
+            html.H2(t("kpi.plan", lang)),
+            html.P(t("kpi.plan.help", lang), className="kpi-note"),
+            dcc.Upload(id=ids.KPI_PLAN_UPLOAD, children=html.Div(t("kpi.plan.upload", lang)),
+                       className="kpi-upload", max_size=MAX_PLAN_BYTES),
+            html.Div(
+                [
+                    dcc.Dropdown(id=ids.KPI_PLAN_KPI, options=options, placeholder=t("kpi.plan.kpi", lang),
+                                 className="period pillar"),
+                    dcc.Input(id=ids.KPI_PLAN_YEAR, type="number", value=year, min=2000, max=2100,
+                              className="kpi-input"),
+                    dcc.Input(id=ids.KPI_PLAN_VALUE, type="text", placeholder=t("kpi.plan.value", lang),
+                              className="kpi-input"),
+                    html.Button(t("kpi.plan.save", lang), id=ids.KPI_PLAN_SAVE, className="btn"),
+                ],
+                className="toolbar",
+            ),
+            html.Div(id=ids.KPI_PLAN_RESULT, role="status"),
+        ],
+        id="kpi-plan",
+        className="card",
+    )
+
+
+def _import(service: Any, contents: str, filename: str, year: int | None, lang: str) -> str:
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        return t("kpi.plan.type", lang)
+    data = base64.b64decode(contents.split(",", 1)[-1])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"plan{suffix}"
+        path.write_bytes(data)
+        report = service.import_plan(path, year)
+    text = t("kpi.plan.imported", lang, kept=report.kept, new=report.inserted, changed=report.updated)
+    bad = "; ".join(f"{t('kpi.plan.line', lang)} {p.line}: {p.reason}" for p in report.problems[:10])
+    return f"{text} {bad}".strip()
+
+
+def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
+    @app.callback(
+        Output(ids.KPI_PLAN_RESULT, "children"),
+        Input(ids.KPI_PLAN_UPLOAD, "contents"),
+        Input(ids.KPI_PLAN_SAVE, "n_clicks"),
+        State(ids.KPI_PLAN_UPLOAD, "filename"),
+        State(ids.KPI_PLAN_KPI, "value"),
+        State(ids.KPI_PLAN_YEAR, "value"),
+        State(ids.KPI_PLAN_VALUE, "value"),
+        prevent_initial_call=True,
+    )
+    def save(contents: str | None, _clicks: int | None, filename: str | None, kpi: str | None, year: int | None,
+             value: str | None) -> str:
+        lang = current_lang()
+        principal = current_principal()
+        service = rm.ctx.indicators
+        if principal is None or principal.role not in PLAN_ROLES or service is None:
+            return t("forbidden.text", lang)  # enforced here, on the server, not by hiding the form
+        if dash.callback_context.triggered_id == ids.KPI_PLAN_UPLOAD and contents:
+            return _import(service, contents, filename or "", year, lang)
+        if not kpi or not year:
+            return t("kpi.plan.missing", lang)
+        try:
+            number = parse_vi_number(str(value or ""))
+        except ValueError:
+            return t("kpi.plan.nan", lang, value=value or "")
+        service.set_plan(kpi, int(year), number, f"Kế hoạch năm {year} (nhập trên /kpi: {principal.name})")
+        return t("kpi.plan.saved", lang, value=format_number(number, 2, lang), year=year)
