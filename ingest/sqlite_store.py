@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -123,7 +124,9 @@ class SqliteStore:
                     conn.executemany(UPSERT_LATEST, latest_rows)
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:  # SQLite may have rolled back itself (a full disk does)
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
                     raise
         except sqlite3.Error as exc:
             raise StoreUnavailable(describe(exc, self.path)) from exc

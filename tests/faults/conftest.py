@@ -69,7 +69,7 @@ class StreamPublisher:
     """Publishes numbered readings at QoS 1 and counts the ones the broker acknowledged (PUBACK): those are the
     readings COC promised not to lose."""
 
-    def __init__(self, port: int, client_id: str = "fault-publisher") -> None:
+    def __init__(self, port: int, client_id: str = "fault-publisher", base: datetime | None = None) -> None:
         self.port = port
         self.acked = 0
         self._lock = threading.Lock()
@@ -79,7 +79,7 @@ class StreamPublisher:
         self.client.on_publish = self._on_publish
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
-        self.base = datetime.now(UTC) - timedelta(hours=2)
+        self.base = base or datetime.now(UTC) - timedelta(hours=2)
         self._thread: threading.Thread | None = None
 
     def _on_publish(self, *_args: object) -> None:
@@ -218,3 +218,34 @@ def fill(directory: Path, leave_bytes: int = 0) -> Path:
 def root_only() -> None:
     if os.geteuid() != 0:
         raise RuntimeError("fault tests mount tmpfs file systems: run them as root (CI does)")
+
+
+@contextlib.contextmanager
+def running(text: str, store: object = None) -> Iterator[object]:
+    """COC built by run_coc.build_runtime from a configuration text, without its web server, started and subscribed;
+    stopped afterwards. `store` replaces the configured store (a real store wrapped to inject a fault)."""
+    from config.loader import parse_config
+    from run_coc import build_runtime
+
+    runtime = build_runtime(parse_config(text, "fault.yaml", {}), web=False, store=store)
+    runtime.start()
+    try:
+        assert runtime.ingest.wait_subscribed(20), "ingest did not subscribe"
+        health(runtime)  # the web app is made at start, as `run` makes it
+        yield runtime
+    finally:
+        runtime.stop()
+        _APPS.pop(id(runtime), None)
+
+
+_APPS: dict[object, object] = {}
+
+
+def health(runtime: object) -> tuple[int, dict]:
+    """GET /api/health through the real Flask app of this runtime's context (made once, as COC makes it at start)."""
+    from dashboard.app import create_server
+
+    if id(runtime) not in _APPS:
+        _APPS[id(runtime)] = create_server(runtime.context).test_client()  # type: ignore[attr-defined]
+    resp = _APPS[id(runtime)].get("/api/health", headers={"Authorization": f"Bearer {TOKEN}"})
+    return resp.status_code, resp.get_json()
