@@ -7,8 +7,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.faults.conftest import (StreamPublisher, config_text, fill, health, influx_values, running, sqlite_values,
-                                   tally_values, tmpfs)
+from tests.faults.conftest import (
+    StreamPublisher,
+    config_text,
+    fill,
+    health,
+    influx_values,
+    running,
+    sqlite_values,
+    tally_values,
+    tmpfs,
+)
 from tests.polling import wait_until
 from tests.servers import InfluxDB
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import (CocProcess, StreamPublisher, config_text, influx_values, sqlite_values,
-                                   tally_values)
+from tests.faults.conftest import CocProcess, StreamPublisher, config_text, influx_values, sqlite_values, tally_values
 from tests.servers import free_port
 
 TOTAL = 20_000
