@@ -58,7 +58,7 @@ def record(value: KpiValue, catalogue: Catalogue, commune_name: str) -> dict[str
         direction=kpi.direction.value,
         period_kind=kpi.period.value,
         source=kpi.source.value,
-        target_basis=kpi.target_basis,
+        target_basis=value.target_basis,  # the basis of the target applied to this period
         commune_name=commune_name,
         status=value.status.value,
         status_vi=status_vi,

@@ -197,11 +197,22 @@ class IndicatorService:
         )
 
     def load_demo(self) -> ImportReport:
-        """Import the demo figures of the four seed communes (run --demo); re-running changes nothing."""
+        """Import the demo figures of the four seed communes, and the illustrative socio-economic figures and
+        year plans (run --demo); re-running changes nothing. The report counts figures and plan lines."""
         from indicators.demo_data import load_demo_figures
+        from indicators.demo_plan import load_demo_plan
 
         assert self.catalogue is not None, "IndicatorService.start() first"
-        return load_demo_figures(self.db, self.catalogue)
+        reports = [load_demo_figures(self.db, self.catalogue)]
+        reports += load_demo_plan(self.db, self.catalogue, self.config.commune.id)
+        return ImportReport(
+            "demo",
+            sum(r.rows_read for r in reports),
+            sum(r.inserted for r in reports),
+            sum(r.updated for r in reports),
+            sum(r.unchanged for r in reports),
+            tuple(p for r in reports for p in r.problems),
+        )
 
     def import_file(self, path: str | Path, progress: bool = False) -> ImportReport:
         assert self.catalogue is not None, "IndicatorService.start() first"

@@ -38,7 +38,7 @@ def service(tmp_path: Path) -> Iterator[IndicatorService]:
     config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
     svc = IndicatorService(config, clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
     svc.start()
-    assert svc.load_demo().inserted == 4032
+    assert svc.load_demo().inserted == 4032 + 1224 + 13 + 23  # figures, illustrative figures, plans 2025 and 2026
     yield svc
     svc.stop()
 
@@ -94,7 +94,9 @@ def test_kpis_default_to_latest_month_and_all_communes_with_overrides(client: Fl
     signed = {r["commune"]: r for r in body["kpis"] if r["id"] == "signed_docs_rate"}
     assert set(signed) == {"quang-tho", "yen-hoa", "la-bang", "sang-moc"}
     assert signed["sang-moc"]["target"] == 95 and signed["sang-moc"]["status"] == "near"
-    assert signed["quang-tho"]["target"] == 90 and signed["sang-moc"]["commune_name"] == "Xã Sảng Mộc"
+    assert signed["la-bang"]["target"] == 90 and signed["sang-moc"]["commune_name"] == "Xã Sảng Mộc"
+    assert signed["quang-tho"]["target"] == 100  # the (illustrative) year plan comes before the national target
+    assert signed["quang-tho"]["target_basis"] == "Kế hoạch năm 2026 (số liệu minh họa)"
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,7 @@ def test_export_csv_and_xlsx(client: FlaskClient) -> None:
     cashless = next(r for r in rows if r["Mã chỉ tiêu / KPI id"] == "cashless_households_rate")
     assert cashless["Thực hiện / Value"] == "54,36" and cashless["Lĩnh vực / Pillar"] == "Chuyển đổi số"
     signed = next(r for r in rows if r["Mã chỉ tiêu / KPI id"] == "signed_docs_rate")
-    assert signed["Kế hoạch / Target"] == "90" and signed["Đánh giá / Status"] == "Đạt"
+    assert signed["Kế hoạch / Target"] == "100" and signed["Đánh giá / Status"] == "Đạt"
     assert "chi-tieu-quang-tho-2026-10.csv" in csv_response.headers["Content-Disposition"]
     xlsx = client.get(
         "/api/kpis/export?period=2026-10&format=xlsx&pillar=digital_government", headers=auth("admin")

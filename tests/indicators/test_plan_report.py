@@ -156,3 +156,12 @@ def test_plan_typed_in_overrides_and_a_2026_period_ignores_targets_that_ran_to_2
 )
 def test_period_labels_and_year_to_date(period: str, label: str, span: str) -> None:
     assert period_label(period) == label and year_to_date(period) == span
+
+
+def test_demo_plan_files_are_up_to_date_and_illustrative(tmp_path: Path, service: IndicatorService) -> None:
+    from indicators.demo_plan import DEMO_DIR, FIGURES_FILE, write_demo_plan
+
+    assert write_demo_plan(service.catalogue, tmp_path) == 3 * 24 * 17  # three communes, 24 months, 17 metrics
+    for name in (FIGURES_FILE.name, "plan_2025.csv", "plan_2026.csv"):
+        assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes()
+    assert "SỐ LIỆU MINH HỌA" in (DEMO_DIR / "plan_2026.csv").read_text(encoding="utf-8-sig")
