@@ -9,7 +9,7 @@ import dash
 from flask import Flask
 from flask_login import LoginManager
 
-from dashboard import guard, request_limits, sessions
+from dashboard import guard, headers, request_limits, sessions
 from dashboard.api import register_api
 from dashboard.context import AppContext
 from dashboard.login import blueprint as login_blueprint
@@ -62,5 +62,6 @@ def create_app(ctx: AppContext) -> dash.Dash:
     from dashboard.pages import register_pages
 
     register_pages(app, ctx)
+    headers.install(app)  # CSP with the hashes of Dash's inline scripts, no framing, nosniff, referrer policy
     request_limits.watch_callbacks(app)
     return app
