@@ -27,7 +27,8 @@ class WebConfig(Section):
     host: str = Field(default="127.0.0.1", description="Address to listen on; 0.0.0.0 to serve the whole LAN.")
     port: int = Field(default=8050, ge=1, le=65535, description="TCP port of the web server.")
     secret_key: str = Field(
-        min_length=16, description="Key that signs login cookies; at least 16 characters, as ${NAME}."
+        min_length=16,
+        description="Key that signs login cookies, as ${NAME}; `run` (not --demo) wants 32 or more characters.",
     )
     public_screens: list[str] = Field(
         default_factory=list, description="Wall screen ids shown without login (e.g. the street-facing LED board)."
@@ -99,9 +100,14 @@ class AuthConfig(Section):
     users: list[UserConfig] = Field(default_factory=list, description="People who log in to the pages.")
     api_tokens: list[ApiTokenConfig] = Field(default_factory=list, description="Bearer tokens for machine clients.")
     login_attempts_per_user: int = Field(
-        default=5, ge=1, le=1000, description="Failed logins allowed per user name within login_window_s."
+        default=5, ge=1, le=1000,
+        description="Failed logins per (user name, client address) before each further attempt waits 2 s, "
+        "doubled after each failure (at most login_window_s); never a lock for other addresses.",
     )
     login_attempts_per_ip: int = Field(
         default=20, ge=1, le=10000, description="Failed logins allowed per client address within login_window_s."
     )
-    login_window_s: int = Field(default=300, ge=10, le=86400, description="Seconds over which failed logins count.")
+    login_window_s: int = Field(
+        default=300, ge=10, le=86400,
+        description="Seconds over which an address's failed logins count; also the longest wait between attempts.",
+    )
