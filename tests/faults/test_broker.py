@@ -1,0 +1,48 @@
+"""The broker fails: Mosquitto killed (kill -9, as in a power cut) while it holds a backlog for a stopped COC, with
+the shipped config/mosquitto.conf; and Mosquitto restarted in the middle of a stream. Nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+from tests.faults.conftest import StreamPublisher, config_text, running, sqlite_values, tally_values
+from tests.polling import wait_until
+
+BACKLOG = 5_000
+
+
+def test_broker_killed_while_holding_a_backlog_for_a_stopped_coc(tmp_path: Path, mosquitto) -> None:
+    text = config_text(tmp_path, mosquitto.port)
+    with running(text):
+        pass  # COC's persistent session is now known to the broker; COC is stopped
+    publisher = StreamPublisher(mosquitto.port)
+    publisher.publish(range(BACKLOG))
+    assert publisher.wait_acked(BACKLOG) == BACKLOG
+    publisher.close()
+    time.sleep(2.5)  # longer than the shipped autosave_interval (1 s)
+    assert mosquitto.process is not None
+    mosquitto.process.send_signal(signal.SIGKILL)  # a power cut
+    mosquitto.process.wait()
+    mosquitto.start()  # same port, same persistence file
+    with running(text):
+        wait_until(lambda: len(set(sqlite_values(tmp_path / "readings.sqlite"))) >= BACKLOG, "the backlog", 60)
+    tally = tally_values(set(range(BACKLOG)), sqlite_values(tmp_path / "readings.sqlite"))
+    print(f"broker kill -9 with a backlog: {tally}")
+    assert (tally.sent, tally.stored, tally.lost, tally.duplicated) == (BACKLOG, BACKLOG, 0, 0)
+
+
+def test_broker_restarted_mid_stream(tmp_path: Path, mosquitto) -> None:
+    total = 10_000
+    with running(config_text(tmp_path, mosquitto.port)) as rt:
+        publisher = StreamPublisher(mosquitto.port)
+        publisher.publish_in_background(range(total))
+        wait_until(lambda: len(sqlite_values(tmp_path / "readings.sqlite")) > total // 4, "the stream flowing")
+        mosquitto.restart()  # SIGTERM, start again on the same port; both clients reconnect by themselves
+        assert publisher.wait_acked(total, 120) == total
+        wait_until(lambda: len(set(sqlite_values(tmp_path / "readings.sqlite"))) >= total, "the whole stream", 90)
+        tally = tally_values(set(range(total)), sqlite_values(tmp_path / "readings.sqlite"))
+        assert (tally.sent, tally.stored, tally.lost, tally.duplicated) == (total, total, 0, 0)
+        assert rt.ingest.stats().connected
+        publisher.close()
