@@ -100,15 +100,23 @@ class SessionStore:
     def create(self, username: str, role: str, address: str, user_agent: str) -> str:
         """A new session; returns the secret that goes into the cookie."""
         secret, now = secrets.token_urlsafe(32), self._clock()
+        row = (secrets.token_hex(8), username, role, address[:64], user_agent[:200], now.isoformat(), now.isoformat(),
+               _hash(secret))
         with self._lock:
-            forgotten = (now - self.idle - KEEP_ENDED).isoformat()
-            self._conn.execute("DELETE FROM web_sessions WHERE last_seen < ?", (forgotten,))
-            self._conn.execute(
-                f"INSERT INTO web_sessions ({_COLUMNS}, secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
-                (secrets.token_hex(8), username, role, address[:64], user_agent[:200], now.isoformat(),
-                 now.isoformat(), _hash(secret)),
-            )
+            try:
+                self._insert(row, now)
+            except sqlite3.Error as exc:  # the file cannot be written (disk full, read-only): logins still work
+                log.error("login sessions moved to memory (every earlier login ends): %s", exc)
+                self._conn = self._connect(None)
+                self._insert(row, now)
         return secret
+
+    def _insert(self, row: tuple[str, ...], now: datetime) -> None:
+        forgotten = (now - self.idle - KEEP_ENDED).isoformat()
+        self._conn.execute("DELETE FROM web_sessions WHERE last_seen < ?", (forgotten,))
+        self._conn.execute(
+            f"INSERT INTO web_sessions ({_COLUMNS}, secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)", row
+        )
 
     def check(self, secret: str | None, username: str) -> bool:
         """True when the secret names a live session of this user (not revoked, not idle too long)."""
@@ -125,7 +133,10 @@ class SessionStore:
             if now - last_seen > self.idle:
                 return False
             if now - last_seen > TOUCH_EVERY:
-                self._conn.execute("UPDATE web_sessions SET last_seen = ? WHERE id = ?", (now.isoformat(), row[0]))
+                try:
+                    self._conn.execute("UPDATE web_sessions SET last_seen = ? WHERE id = ?", (now.isoformat(), row[0]))
+                except sqlite3.Error as exc:  # a full disk must not turn every page into an error
+                    log.warning("login session %s: last_seen not saved: %s", row[0], exc)
         return True
 
     def revoke_secret(self, secret: str | None, by: str) -> bool:

@@ -94,3 +94,13 @@ def test_sessions_are_kept_in_the_state_file_and_expire_when_idle(tmp_path: Path
     assert not second.check(kept, "vanhanh")
     assert sorted(s.username for s in second.sessions(live_only=False)) == ["a", "vanhanh"]
     assert second.sessions() == []
+
+
+def test_an_unusable_state_file_keeps_logins_working_in_memory(tmp_path: Path) -> None:
+    missing = SessionStore(tmp_path / "no-such-folder" / "state.sqlite", timedelta(hours=1))
+    assert missing.check(missing.create("vanhanh", "operator", "10.0.0.10", ""), "vanhanh")
+    store = SessionStore(tmp_path / "state.sqlite", timedelta(hours=1))
+    old = store.create("vanhanh", "operator", "10.0.0.10", "")
+    store._conn.execute("PRAGMA query_only = ON")  # the file can no longer be written (as a full disk)
+    new = store.create("quantri", "admin", "10.0.0.11", "")
+    assert store.check(new, "quantri") and not store.check(old, "vanhanh")  # earlier logins end: never more access
