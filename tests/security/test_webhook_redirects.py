@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from threading import Thread
 from typing import Any
 
 import pytest
 
 from alerts.notify import WebhookChannel
+from alerts.service import AlertService
 from alerts.settings import WebhookConfig
+from config.loader import parse_config
+from ingest.live_state import LiveState
+from sensors.models import Reading
+from tests.polling import wait_until
 from tests.servers import free_port
+
+CONFIG = Path(__file__).resolve().parent.parent / "fixtures" / "alerts" / "config.yaml"
 
 
 class Recorder:
@@ -48,17 +57,22 @@ class Recorder:
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirecting_webhook_is_a_failure_and_the_other_host_gets_nothing(
-    status: int, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     elsewhere = Recorder(200)  # "another host": another server on another port
     redirector = Recorder(status, f"http://localhost:{elsewhere.port}/steal")
-    cfg = WebhookConfig(name="redirected", url=f"http://127.0.0.1:{redirector.port}/hook", retries=2,
-                        backoff_s=0.01, headers={"access_token": "zalo-secret-token-0123456789"})
-    channel = WebhookChannel(cfg)
+    hooks = ("alerts:\n  notifications:\n    webhooks:\n"
+             f"      - {{name: redirected, url: 'http://127.0.0.1:{redirector.port}/hook', retries: 2, "
+             "backoff_s: 0.01, headers: {access_token: zalo-secret-token-0123456789}}\n")
+    config = parse_config(CONFIG.read_text(encoding="utf-8") + hooks, "alerts.yaml",
+                          environ={"DIR": str(tmp_path), "PORT": str(free_port())})
+    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, LiveState(config.sensors))
+    service.start(tick=False)
     try:
         with caplog.at_level(logging.WARNING, logger="alerts.notify"):
-            delivered = channel._deliver({"alert": "flood-01 battery low"})  # one message, with its retries
-        assert delivered is False
+            service.on_readings([Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 400.0})])
+            wait_until(lambda: service.channel_stats()["webhook:redirected"]["failed"] >= 1, "failure counted")
+        assert service.channel_stats()["webhook:redirected"]["sent"] == 0
         assert [(m, p) for m, p, _ in redirector.requests] == [("POST", "/hook")]  # once: no retry, no follow
         assert redirector.requests[0][2].get("access_token") == "zalo-secret-token-0123456789"
         assert elsewhere.requests == []
@@ -66,6 +80,7 @@ def test_a_redirecting_webhook_is_a_failure_and_the_other_host_gets_nothing(
         assert f"HTTP {status} redirect to localhost:{elsewhere.port} refused" in text
         assert "webhooks never follow redirects" in text and "zalo-secret" not in text
     finally:
+        service.stop()
         redirector.close()
         elsewhere.close()
 
