@@ -293,6 +293,11 @@ class _DemoFigures:
     def stop(self) -> None:
         self.service.stop()
 
+    def health(self) -> Any:
+        from supervision.part import health_of
+
+        return health_of(self.service)
+
 
 PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = [wire_sensors, wire_alerts, wire_cameras,
                                                                   wire_indicators]
@@ -309,6 +314,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
         return 2
     runtime = build_runtime(config, demo=args.demo)
+    runtime.context.extras["config_path"] = config_path  # /admin re-checks this file (check-config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

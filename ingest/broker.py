@@ -60,6 +60,10 @@ class EmbeddedBroker:
         self._ready.set()
         self._loop.run_forever()
 
+    def alive(self) -> bool:
+        """False once its thread ended (the supervisor then starts it again)."""
+        return self._thread is None or self._thread.is_alive()
+
     def stop(self) -> None:
         if self._loop is None or self._broker is None:
             return

@@ -21,11 +21,13 @@ from ingest.store import StoreUnavailable
 from ingest.stores import make_store
 from ingest.writer import BatchWriter
 from sensors.models import Reading
+from supervision.part import LoopThread, PartHealth, PartState
 
 log = logging.getLogger(__name__)
 FORWARD_EVERY_S = 0.05
 Packed = tuple[str, str, int, dict[str, float]]  # device id, kind, microseconds since the epoch, fields
-Batch = tuple[list[Packed], int, int, dict[str, int]]  # readings, messages, rejected, reasons
+Batch = tuple[list[Packed], int, int, dict[str, int], int, dict[str, int], str | None]
+# readings, messages, rejected, reasons, worker index, its losses so far, its fault now (None when fine)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -40,20 +42,24 @@ def unpack(packed: Packed) -> Reading:
     return Reading(device_id, kind, EPOCH + micros * MICROSECOND, fields)
 
 
-class WorkerPool:
-    """`mqtt.workers - 1` subscriber processes beside the main ingester (which is the remaining member)."""
+class WorkerPool(LoopThread):
+    """`mqtt.workers - 1` subscriber processes beside the main ingester (which is the remaining member); its loop
+    takes what they accepted and counted, their losses and their faults."""
 
     name = "ingest-workers"
+    interval_s = 0.0
 
     def __init__(self, config: CocConfig, main: IngestService) -> None:
+        super().__init__()
         self.config = config
+        self.losses: dict[int, dict[str, int]] = {}  # per worker: readings or messages it knows it lost
+        self.faults: dict[int, str] = {}  # per worker: why it cannot make readings durable now
         self.main = main
         self._ctx = mp.get_context("spawn")
         self._queue: Any = self._ctx.Queue(maxsize=1000)
         self._stop = self._ctx.Event()
         self._subscribed: Any = self._ctx.Array("b", max(1, config.mqtt.workers))  # flag per subscriber process
         self._procs: list[Any] = []
-        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._stop.clear()
@@ -63,18 +69,33 @@ class WorkerPool:
                                      name=f"coc-ingest-w{index}", daemon=True)
             proc.start()
             self._procs.append(proc)
-        self._thread = threading.Thread(target=self._absorb, name="coc-ingest-absorb", daemon=True)
-        self._thread.start()
+        super().start()
 
-    def stop(self) -> None:
+    def stop(self, timeout_s: float = 10.0) -> None:
         self._stop.set()
         for proc in self._procs:
             proc.join(timeout=30)
             if proc.is_alive():
                 proc.terminate()
         self._procs = []
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self.turn()  # what the workers sent while stopping
+        super().stop(timeout_s)
+
+    def health(self) -> PartHealth:
+        health = super().health()
+        dead = [proc.name for proc in self._procs if not proc.is_alive()]
+        if health.state is PartState.RUNNING and dead:
+            return PartHealth(self.name, PartState.DEAD, f"subscriber process ended: {', '.join(dead)}")
+        if health.state is PartState.RUNNING and self.faults:
+            return PartHealth(self.name, PartState.DEGRADED, "; ".join(f"worker {i}: {f}"
+                                                                        for i, f in sorted(self.faults.items())))
+        return health
+
+    def lost(self) -> dict[str, int]:
+        out: Counter[str] = Counter()
+        for losses in self.losses.values():
+            out.update(losses)
+        return dict(out)
 
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._procs)
@@ -91,20 +112,27 @@ class WorkerPool:
             time.sleep(0.05)
         return False
 
-    def _absorb(self) -> None:
-        while not (self._stop.is_set() and self._queue.empty() and not any(p.is_alive() for p in self._procs)):
+    def turn(self) -> None:
+        deadline = time.monotonic() + 0.2
+        while time.monotonic() < deadline:
             try:
-                packed, messages, rejected, reasons = self._queue.get(timeout=0.2)
+                packed, messages, rejected, reasons, index, losses, fault = self._queue.get(timeout=0.2)
             except queue.Empty:
-                continue
+                return
+            self.losses[index] = losses
+            if fault:
+                self.faults[index] = fault
+            else:
+                self.faults.pop(index, None)
             self.main.absorb([unpack(p) for p in packed], messages, rejected, reasons)
 
 
 class _Forwarder:
     """In a worker: collects accepted readings and counter deltas, sends them to the main process in batches."""
 
-    def __init__(self, ingest: IngestService, out: Any) -> None:
-        self.ingest, self.out = ingest, out
+    def __init__(self, ingest: IngestService, out: Any, index: int) -> None:
+        self.ingest, self.out, self.index = ingest, out, index
+        self._reported: tuple[dict[str, int], str | None] = ({}, None)
         self._lock = threading.Lock()
         self._readings: list[Packed] = []
         self._sent = (0, 0, Counter[str]())
@@ -121,10 +149,14 @@ class _Forwarder:
         messages, rejected, reasons = self._sent
         delta = Counter(stats.reject_reasons)
         delta.subtract(reasons)
-        if readings or stats.messages > messages:
+        written = self.ingest.writer.stats()
+        losses = {**stats.losses, **written.losses}
+        fault = written.fault or stats.fault
+        if readings or stats.messages > messages or (losses, fault) != self._reported:
             self.out.put((readings, stats.messages - messages, stats.rejected - rejected,
-                          {k: v for k, v in delta.items() if v}))
+                          {k: v for k, v in delta.items() if v}, self.index, losses, fault))
             self._sent = (stats.messages, stats.rejected, Counter(stats.reject_reasons))
+            self._reported = (losses, fault)
 
 
 def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: Any) -> None:
@@ -143,7 +175,7 @@ def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: A
     writer = BatchWriter(store, Spool(storage.spool_dir / f"worker-{index}"), storage.batch_size,
                          storage.flush_interval_s, storage.queue_size)
     ingest = IngestService(config, writer, LiveState(config.sensors), StateDb(storage.state_path), worker=index)
-    forwarder = _Forwarder(ingest, out)
+    forwarder = _Forwarder(ingest, out, index)
     ingest.add_reading_listener(forwarder.collect)
     writer.start()
     ingest.start()

@@ -158,6 +158,10 @@ class SimulatorPublisher:
         log.info("simulator: %d devices, scenario %s, broker %s:%d", len(self.devices), self.scenario,
                  self.host, self.port)
 
+    def alive(self) -> bool:
+        """False once its publishing thread ended although nobody stopped it (the supervisor restarts it)."""
+        return self._thread is None or self._thread.is_alive()
+
     def stop(self, drain_s: float = 5.0) -> None:
         self._stop.set()
         if self._thread is not None:

@@ -49,14 +49,17 @@ class Part(Protocol):
 
 
 def health_of(part: object) -> PartHealth:
-    """A part's own report when it gives one, else running (a part with no thread of its own cannot die)."""
-    report = getattr(part, "health", None)
+    """A part's own report when it gives one; else dead or running by its `alive()` (parts in the domain folders
+    answer that without importing this package); else running (a part with no thread of its own cannot die)."""
+    report, alive = getattr(part, "health", None), getattr(part, "alive", None)
     name = str(getattr(part, "name", type(part).__name__))
-    if callable(report):
-        try:
+    try:
+        if callable(report):
             return report()
-        except Exception as exc:  # noqa: BLE001 - a broken health report is itself a finding
-            return PartHealth(name, PartState.DEGRADED, f"health report failed: {exc}")
+        if callable(alive) and not alive():
+            return PartHealth(name, PartState.DEAD, "its thread or process ended")
+    except Exception as exc:  # noqa: BLE001 - a broken health report is itself a finding
+        return PartHealth(name, PartState.DEGRADED, f"health report failed: {exc}")
     return PartHealth(name, PartState.RUNNING)
 
 

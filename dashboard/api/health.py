@@ -17,9 +17,13 @@ def losses_of(ctx: AppContext) -> dict[str, int]:
     out: dict[str, int] = {}
     if ctx.ingest is not None:
         out.update(ctx.ingest.stats().losses)
+    if ctx.ingest_workers is not None:
+        for reason, count in ctx.ingest_workers.lost().items():
+            out[reason] = out.get(reason, 0) + count
     if ctx.writer is not None:
         w = ctx.writer.stats()
-        out.update(w.losses)
+        for reason, count in w.losses.items():
+            out[reason] = out.get(reason, 0) + count
         if w.quarantined_spool_lines:
             out["spool lines unreadable (quarantined; never acknowledged)"] = w.quarantined_spool_lines
     return out
