@@ -61,6 +61,19 @@ def page_allowed(path: str, role: Role | None, public_screens: Iterable[str]) ->
     return roles is None or role in roles  # unknown paths: any logged-in user gets the "not found" page
 
 
+def page_exists(path: str, walls: Iterable[str], sensors: Iterable[str]) -> bool:
+    """Is there a page at this path? (The router shows the 404 page with the menu for the others.)"""
+    parts = [p for p in path.strip("/").split("/") if p]
+    if not parts:
+        return True
+    family, rest = parts[0], parts[1:]
+    if family == "wall":
+        return len(rest) == 1 and rest[0] in set(walls)
+    if family == "sensors":
+        return not rest or (len(rest) == 1 and rest[0] in set(sensors))
+    return family in PAGE_ROLES and not rest
+
+
 def home_path(role: Role, walls: Iterable[str]) -> str:
     """Where `/` sends this role."""
     ids = list(walls)

@@ -14,6 +14,7 @@ from dashboard.api import register_api
 from dashboard.context import AppContext
 from dashboard.login import blueprint as login_blueprint
 from dashboard.throttle import LoginThrottle
+from dashboard.users import ActiveUsers, user_book
 
 
 def create_server(ctx: AppContext) -> Flask:
@@ -36,7 +37,8 @@ def create_server(ctx: AppContext) -> Flask:
     login = LoginManager(server)
     login.session_protection = "basic"
     state_path = getattr(ctx.state_db, "path", None)  # no app-state file (some tests): sessions in memory
-    sessions.install(server, login, auth.users, state_path, timedelta(hours=web.session_hours))
+    users = ActiveUsers(user_book(ctx))  # the file's users and those added on /admin, minus disabled ones
+    sessions.install(server, login, users, state_path, timedelta(hours=web.session_hours))
     server.extensions["coc_login_throttle"] = LoginThrottle(
         auth.login_attempts_per_user, auth.login_attempts_per_ip, auth.login_window_s
     )

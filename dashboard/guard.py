@@ -95,8 +95,20 @@ def guard() -> Response | tuple[object, int] | None:
     return _guard_page()
 
 
+def not_found_status(response: Response) -> Response:
+    """A page path with no page answers 404 (its body is still the app, which shows the 404 page and the menu)."""
+    path = request.path
+    if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
+            and not path.startswith((*OPEN_PREFIXES, *API_PREFIXES, CALLBACK_PATH))):
+        config = _config()
+        if not access.page_exists(path, [w.id for w in config.walls], [s.id for s in config.sensors]):
+            response.status_code = 404
+    return response
+
+
 def install(server: Flask) -> None:
     """Attach the gate and the CSRF cookie to the server."""
     server.before_request(guard)
     secure = server.config.get("SESSION_COOKIE_SECURE", False)
     server.after_request(lambda response: set_csrf_cookie(response, secure))
+    server.after_request(not_found_status)

@@ -15,6 +15,7 @@ from dashboard.csrf import csrf_ok, csrf_token
 from dashboard.i18n import LANG_COOKIE, LANG_COOKIE_MAX_AGE_S, LANGS, current_lang, t
 from dashboard.plain_pages import login_page, message_page
 from dashboard.throttle import LoginThrottle
+from dashboard.users import user_book
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("coc_login", __name__)
@@ -68,7 +69,7 @@ def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str
         log.warning("login refused (rate limit per %s) for %r from %s", verdict.limit, username, ip)
         html, status = _form(t("login.throttled", lang), 429)
         return html, status, {"Retry-After": str(math.ceil(verdict.retry_after_s))}
-    user = check_login(_ctx().config.auth.users, username, request.form.get("password", ""))
+    user = check_login(user_book(_ctx()).active(), username, request.form.get("password", ""))
     if user is None:
         log.info("failed login for %r from %s", username, ip)
         return _form(t("login.failed", lang), 401)

@@ -114,3 +114,26 @@ def device_row(sensor: Any, state: Any, now: datetime) -> dict[str, Any]:
         "age_s": (now - last_seen).total_seconds() if last_seen else None,
         "values": dict(getattr(state, "values", {}) or {}),
     }
+
+
+# The VN_AQI categories as bands of the index, and of each PM concentration (1459: Bảng 2 breakpoints).
+PM_BREAKPOINTS_UG_M3 = {"pm25": (0, 25, 50, 80, 150, 250, 500), "pm10": (0, 50, 150, 250, 350, 420, 600)}
+
+
+def aqi_bands(lang: str = "vi") -> list[tuple[float, float, str, str]]:
+    """(low, high, colour, name) of every VN_AQI category, for a chart of the index."""
+    return [(c.low, c.high, c.colour, c.label_en if lang == "en" else c.label_vi) for c in CATEGORIES]
+
+
+def pm_bands(field: str, lang: str = "vi") -> list[tuple[float, float, str, str]]:
+    """The same categories as concentration bands of PM2.5 or PM10 in µg/m³ (empty for other fields)."""
+    edges = PM_BREAKPOINTS_UG_M3.get(field)
+    if not edges:
+        return []
+    return [(lo, hi, c.colour, c.label_en if lang == "en" else c.label_vi)
+            for lo, hi, c in zip(edges[:-1], edges[1:], CATEGORIES, strict=True)]
+
+
+def state_of(row: dict[str, Any]) -> str:
+    """online, offline (seen before) or never (no reading yet) for an /api/sensors row."""
+    return "online" if row.get("online") else ("offline" if row.get("last_seen") else "never")

@@ -14,7 +14,7 @@ from dashboard.auth import current_principal
 from dashboard.context import AppContext
 from dashboard.i18n import current_lang, t
 from dashboard.pages import admin, alerts, cameras, kpi, sensor, wall
-from dashboard.pages.shell import frame, message
+from dashboard.pages.shell import frame, message, not_found
 from dashboard.read_model import ReadModel
 
 PageBuilder = Callable[[str, Any, str, Any], Any]  # (path rest, read model, lang, role) -> component
@@ -40,8 +40,9 @@ def render_path(pathname: str, rm: ReadModel) -> Any:
     family = access.page_family(pathname)
     rest = pathname.strip("/").split("/", 1)[1] if "/" in pathname.strip("/") else ""
     builder = LAYOUTS.get(family)
-    if builder is None:
-        return message(t("notfound.title", lang), pathname, "page-notfound")
+    if builder is None or not access.page_exists(pathname, [w.id for w in config.walls],
+                                                 [s.id for s in config.sensors]):
+        return frame(not_found(pathname, lang), pathname, lang, principal, config)  # 404, with the menu
     page = builder(rest, rm, lang, role)
     return page if family == "wall" else frame(page, pathname, lang, principal, config)
 

@@ -1,59 +1,88 @@
-"""Admin page /admin: health of broker, store and cameras; rejected messages; unknown devices; users."""
+"""Admin page /admin: health of the parts, devices and cameras, failed notifications, disk use, the running
+configuration checked, rejected messages, undeclared devices, users (admin_users) and the audit of changes."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.i18n import current_lang, t
+from dashboard.formats import count, local_time, number, size_bytes
+from dashboard.i18n import age_text, current_lang, t
+from dashboard.pages import admin_users
 from dashboard.read_model import ReadModel
+from dashboard.reasons import reason_text
+from dashboard.sensor_view import state_of
+from dashboard.settings import Role
+from dashboard.users import user_book
+
+STATE_KEYS = {"online": "wall.online", "offline": "wall.offline", "never": "wall.never"}
+AUDIT_ACTIONS = {
+    "user_add": ("Thêm người dùng", "Added user"),
+    "user_disable": ("Khóa tài khoản", "Disabled user"),
+    "user_enable": ("Mở khóa tài khoản", "Enabled user"),
+    "user_password": ("Đặt lại mật khẩu", "Reset password"),
+    "user_role": ("Đổi vai trò", "Changed role"),
+    "risk_level": ("Công bố cấp độ rủi ro", "Announced risk level"),
+}
 
 
-def layout(_rest: str, _rm: ReadModel, lang: str, _role: Any) -> Any:
+def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
+    book = user_book(rm.ctx)
     return html.Div(
         [
             html.H1(t("admin.title", lang)),
             dcc.Interval(id=ids.ADMIN_TICK, interval=5000),
-            html.Div(id=ids.ADMIN_BODY),
+            html.Div(id=ids.ADMIN_BODY, children=body(rm, lang)),
+            html.H2(t("admin.users", lang)),
+            admin_users.forms(lang),
+            html.Div(admin_users.users_table(book, lang), id=ids.USER_TABLE),
+            html.H2(t("admin.config", lang)),
+            html.Button(t("admin.config", lang), id=ids.ADMIN_CHECK, className="btn btn-quiet"),
+            html.Pre(config_check(rm, lang), id=ids.ADMIN_CONFIG, className="config-check"),
         ],
         className="admin",
     )
 
 
-def table(rows: list[dict[str, Any]], columns: list[str], lang: str) -> Any:
+def table(rows: list[dict[str, Any]], columns: list[str], lang: str, table_id: str | None = None) -> Any:
     """A plain table; `columns` are row keys, their headings come from the label table (admin.col.<key>)."""
     if not rows:
         return html.Div(t("missing", lang), className="missing")
     head = html.Tr([html.Th(t(f"admin.col.{c}", lang)) for c in columns])
-    body = [
-        html.Tr([html.Td(str(r.get(c, "") if r.get(c) is not None else "—")[:200]) for c in columns])
-        for r in rows
+    body_rows = [
+        html.Tr([html.Td(str(r.get(c) if r.get(c) is not None else "—")[:200]) for c in columns]) for r in rows
     ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="data-table")
+    extra = {"id": table_id} if table_id else {}
+    return html.Table([html.Thead(head), html.Tbody(body_rows)], className="data-table", **extra)
 
 
 def health_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
     """One row per part: MQTT, store, cameras, and every service that is not running."""
-    report = rm.health()
+    report, tz = rm.health(), _tz(rm)
     yes, no = t("yes", lang), t("no", lang)
     mqtt, store, cams = report["mqtt"], report["store"], report["cameras"]
     rows = [
         {
-            "part": "MQTT",
+            "part": t("admin.part.mqtt", lang),
             "ok": yes if mqtt.get("connected") else no,
-            "detail": f"{mqtt.get('messages', 0)} msg · {mqtt.get('rejected', 0)} rejected · "
-            f"{mqtt.get('last_message_time') or '—'}",
+            "detail": t("admin.detail.mqtt", lang, messages=count(mqtt.get("messages", 0), lang),
+                        rejected=count(mqtt.get("rejected", 0), lang),
+                        last=local_time(mqtt.get("last_message_time"), tz, "%d/%m/%Y %H:%M:%S")),
         },
         {
-            "part": f"Store ({store.get('backend')})",
+            "part": t("admin.part.store", lang, backend=store.get("backend")),
             "ok": yes if store.get("ok") else no,
-            "detail": f"spool {store.get('spooled', 0)}"
+            "detail": t("admin.detail.store", lang, spooled=count(store.get("spooled", 0), lang))
             + (f" · {store['last_error']}" if store.get("last_error") else ""),
         },
-        {"part": "Camera", "ok": f"{cams.get('online', 0)}/{cams.get('configured', 0)}", "detail": ""},
+        {"part": t("admin.part.cameras", lang),
+         "ok": f"{count(cams.get('online', 0), lang)}/{count(cams.get('configured', 0), lang)}", "detail": ""},
     ]
     rows += [
         {"part": name, "ok": no, "detail": t("missing.source", lang, name=name)} for name in report["missing"]
@@ -61,21 +90,150 @@ def health_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def device_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
+    """Every device and camera: state, last seen (local time and age), battery, frames per second, dropped."""
+    tz = _tz(rm)
+    rows = []
+    for s in rm.sensors():
+        battery = (s.get("values") or {}).get("battery_v")
+        rows.append({
+            "device": s["name"], "kind": t(f"kind.{s['kind']}", lang), "state": t(STATE_KEYS[state_of(s)], lang),
+            "last_seen": _seen(s.get("last_seen"), s.get("age_s"), tz, lang),
+            "battery": f"{number(battery, 2, lang)} V" if battery is not None else None,
+        })
+    for c in rm.cameras():
+        state = "online" if c.get("online") else ("offline" if c.get("last_frame") else "never")
+        rows.append({
+            "device": c["name"], "kind": t("panel.cameras", lang), "state": t(STATE_KEYS[state], lang),
+            "last_seen": _seen(c.get("last_frame"), c.get("age_s"), tz, lang),
+            "fps": number(c.get("fps"), 1, lang) if c.get("fps") is not None else None,
+            "dropped": count(c.get("dropped"), lang) if c.get("dropped") is not None else None,
+        })
+    return rows
+
+
+def _seen(ts: Any, age_s: Any, tz: ZoneInfo, lang: str) -> str | None:
+    if not ts:
+        return None
+    ago = t("wall.ago", lang, age=age_text(age_s, lang)) if age_s is not None else ""
+    return f"{local_time(ts, tz, '%d/%m/%Y %H:%M:%S')} ({ago})" if ago else local_time(ts, tz)
+
+
+def notification_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
+    """Channels (webhooks, MQTT) with deliveries that failed or were dropped."""
+    stats = rm.ctx.alerts.channel_stats() if rm.ctx.alerts is not None else {}
+    return [
+        {"channel": name, "failed": f"{count(s.get('failed', 0), lang)} / {count(s.get('sent', 0), lang)}"
+                                   f" · {count(s.get('dropped', 0), lang)}"}
+        for name, s in sorted(stats.items()) if s.get("failed") or s.get("dropped")
+    ]
+
+
+def folder_use(path: Path) -> tuple[int, int]:
+    """Bytes and files under a folder (or of one file); (0, 0) when it does not exist."""
+    if path.is_file():
+        return path.stat().st_size, 1
+    size = files = 0
+    for root, _dirs, names in os.walk(path):
+        for name in names:
+            try:
+                size += (Path(root) / name).stat().st_size
+                files += 1
+            except OSError:  # a file removed while counting
+                continue
+    return size, files
+
+
+def disk_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
+    storage = rm.ctx.config.storage
+    places = [("admin.disk.data", storage.sqlite.path.parent), ("admin.disk.spool", storage.spool_dir)]
+    hub = rm.ctx.cameras
+    snapshots = getattr(getattr(hub, "system", None), "snapshot_dir", None)
+    if snapshots is not None:
+        places.append(("admin.disk.snapshots", Path(snapshots)))
+    rows = []
+    for key, path in places:
+        size, files = folder_use(Path(path))
+        rows.append({"part": t(key, lang), "path": str(path), "size": size_bytes(size, lang),
+                     "files": count(files, lang)})
+    return rows
+
+
+def config_check(rm: ReadModel, lang: str) -> str:
+    """`check-config` of the file the running COC was started with (as it is on disk now)."""
+    path = rm.ctx.extras.get("config_path")
+    if path is None:
+        return t("admin.config.ok", lang, path="—")
+    from config.loader import ConfigError, load_config
+
+    try:
+        load_config(Path(path))
+    except ConfigError as exc:
+        return "\n".join(str(p) for p in exc.problems)
+    except OSError as exc:
+        return str(exc)
+    return t("admin.config.ok", lang, path=str(path))
+
+
+def audit_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
+    tz, k = _tz(rm), 1 if lang == "en" else 0
+    return [
+        {"when": local_time(a.at, tz, "%d/%m/%Y %H:%M:%S"), "who": a.actor,
+         "action": AUDIT_ACTIONS.get(a.action, (a.action, a.action))[k], "target": a.target,
+         "detail": role_words(a.detail, lang) if a.action.startswith("user_") else a.detail}
+        for a in user_book(rm.ctx).audit(50)
+    ]
+
+
+def role_words(detail: str, lang: str) -> str:
+    """Role names in an audit detail ("operator → police") in the page's language."""
+    return " ".join(t(f"role.{w}", lang) if w in {r.value for r in Role} else w for w in detail.split(" "))
+
+
+def body(rm: ReadModel, lang: str) -> list[Any]:
+    tz = _tz(rm)
+    dead = [
+        {**d, "received_at": local_time(d.get("received_at"), tz, "%d/%m/%Y %H:%M:%S"),
+         "reason": reason_text(str(d.get("reason") or ""), lang)}
+        for d in rm.dead_letters(50)
+    ]
+    unknown = [
+        {**u, "kind": t(f"kind.{u.get('kind')}", lang) if u.get("kind") in ("air", "flood") else u.get("kind"),
+         "last_seen": local_time(u.get("last_seen"), tz, "%d/%m/%Y %H:%M:%S"),
+         "messages": count(u.get("messages"), lang)}
+        for u in rm.unknown_devices()
+    ]
+    return [
+        html.H2(t("admin.health", lang)),
+        table(health_rows(rm, lang), ["part", "ok", "detail"], lang, "admin-health"),
+        html.H2(t("admin.devices", lang)),
+        table(device_rows(rm, lang), ["device", "kind", "state", "last_seen", "battery", "fps", "dropped"], lang,
+              "admin-devices"),
+        html.H2(t("admin.webhooks", lang)),
+        table(notification_rows(rm, lang), ["channel", "failed"], lang, "admin-notifications"),
+        html.H2(t("admin.disk", lang)),
+        table(disk_rows(rm, lang), ["part", "path", "size", "files"], lang, "admin-disk"),
+        html.H2(t("admin.dead", lang)),
+        table(dead, ["received_at", "topic", "reason", "payload"], lang, "admin-dead"),
+        html.H2(t("admin.unknown", lang)),
+        table(unknown, ["kind", "device_id", "last_topic", "last_seen", "messages"], lang, "admin-unknown"),
+        html.H2(t("admin.audit", lang)),
+        table(audit_rows(rm, lang), ["when", "who", "action", "target", "detail"], lang, "admin-audit"),
+    ]
+
+
+def _tz(rm: ReadModel) -> ZoneInfo:
+    return ZoneInfo(rm.ctx.config.commune.timezone)
+
+
 def register(app: dash.Dash, rm: ReadModel) -> None:
+    admin_users.register(app, rm)
+
     @app.callback(Output(ids.ADMIN_BODY, "children"), Input(ids.ADMIN_TICK, "n_intervals"))
-    def body(_n: int) -> Any:
-        lang = current_lang()
-        users = [
-            {"username": u.username, "role": t(f"role.{u.role.value}", lang), "name": u.display_name}
-            for u in rm.ctx.config.auth.users
-        ]
-        return [
-            html.H2(t("admin.health", lang)),
-            table(health_rows(rm, lang), ["part", "ok", "detail"], lang),
-            html.H2(t("admin.dead", lang)),
-            table(rm.dead_letters(50), ["received_at", "topic", "reason", "payload"], lang),
-            html.H2(t("admin.unknown", lang)),
-            table(rm.unknown_devices(), ["kind", "device_id", "last_topic", "last_seen", "messages"], lang),
-            html.H2(t("admin.users", lang)),
-            table(users, ["username", "role", "name"], lang),
-        ]
+    def refresh(_n: int) -> Any:
+        return body(rm, current_lang())
+
+    @app.callback(Output(ids.ADMIN_CONFIG, "children"), Input(ids.ADMIN_CHECK, "n_clicks"),
+                  prevent_initial_call=True)
+    def check(_n: int) -> str:
+        return config_check(rm, current_lang())

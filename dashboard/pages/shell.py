@@ -86,6 +86,15 @@ def wall_menu(role: Any, config: Any, lang: str) -> html.Details | None:
                         className="wall-menu", id="wall-menu")
 
 
+def not_found(path: str, lang: str) -> html.Div:
+    """The 404 page inside the frame, so the menu is there to go on from."""
+    return html.Div(
+        [html.H1(t("notfound.title", lang), id="page-notfound"), html.P(t("notfound.text", lang, path=path[:200])),
+         html.A(t("home", lang), href="/")],
+        className="message notfound",
+    )
+
+
 def message(title: str, text: str, element_id: str) -> html.Div:
     return html.Div([html.H1(title, id=element_id), html.P(text), html.A("/", href="/")], className="message")
 

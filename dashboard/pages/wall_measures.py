@@ -174,7 +174,7 @@ def _status_text(f: dict[str, Any], lang: str) -> tuple[str, str]:
     rain = ""
     if f.get("rain_mm_24h") is not None:
         rain = t("flood.rain", lang, h=number(f.get("rain_mm_1h"), 1, lang), d=number(f["rain_mm_24h"], 0, lang))
-    return status, " · ".join(x for x in (trend, eta, rain) if x)
+    return status, " · ".join(x for x in (eta, trend, rain) if x)  # the time to the next line first
 
 
 def _value(level: Any, n: int, slope: Any, lang: str) -> html.Div:
