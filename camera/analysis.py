@@ -11,6 +11,7 @@ import numpy as np
 from camera.lifecycle import EventTracker, Timing
 from camera.models import CameraEvent, EventType
 from camera.motion import MotionParams, MotionResult, detect_motion, prepare
+from camera.objects import Dwell, ObjectKind, SeenObject, follow, near, see_objects, travelled
 from camera.settings import CameraConfig, CameraSystemConfig
 from camera.tamper import (
     SceneReference,
@@ -20,7 +21,7 @@ from camera.tamper import (
     check_tamper,
     make_reference,
 )
-from camera.zones import build_zone, intrusions
+from camera.zones import ZoneArea, ZoneHit, build_zone, in_schedule, intrusions, zone_hit
 
 WARMUP_FRAMES = 4
 REFERENCE_EVERY_S = 120.0
@@ -59,7 +60,9 @@ class CameraAnalyzer:
         self.reference: SceneReference | None = None
         self.reference_ts: datetime | None = None
         self.frames = 0
-        self._zones: list = []
+        self._zones: list[ZoneArea] = []
+        self._dwells: dict[str, Dwell] = {}
+        self.objects: list[SeenObject] = []  # what the object stage saw in the last frame
 
     def analyse(self, frame_bgr: np.ndarray, now: datetime) -> Analysis:
         """Analyse one frame taken at `now` (aware UTC)."""
@@ -68,7 +71,8 @@ class CameraAnalyzer:
             self._zones = [build_zone(z, grey.shape) for z in self.camera.zones]
         self.frames += 1
         verdict = self._verdict(grey, now) if self.camera.tamper else None
-        background, motion = detect_motion(self.background, grey, self.motion_params)
+        previous = self.background
+        background, motion = detect_motion(previous, grey, self.motion_params)
         if verdict is not None and verdict.kind in LOCAL_MOTION_CLEARS and self._moving(motion):
             verdict = None  # an object moves over a still picture (a torch at night): not covered, not moved
         events = self._tamper(verdict, now) if self.camera.tamper else []
@@ -79,15 +83,11 @@ class CameraAnalyzer:
         self.background = background
         if not self._moving(motion):
             motion = MotionResult(np.zeros(grey.shape, np.int32), ())
-        events += self._intrusions(motion, now)
+        events += self._intrusions(frame_bgr, grey, previous, motion, now)
         if self.system.publish_motion:
             score = min(1.0, 10 * sum(b.area_fraction for b in motion.blobs))
             events += [
-                e
-                for e in [
-                    self.tracker.observe((EventType.MOTION, None), bool(motion.blobs), score, now, MOTION)
-                ]
-                if e
+                e for e in [self.tracker.observe((EventType.MOTION, None), bool(motion.blobs), score, now, MOTION)] if e
             ]
         return Analysis(events, motion)
 
@@ -96,8 +96,27 @@ class CameraAnalyzer:
         share = sum(b.area_fraction for b in motion.blobs)
         return self.frames > WARMUP_FRAMES and 0 < share <= GLOBAL_CHANGE_FRACTION
 
-    def _intrusions(self, motion: MotionResult, now: datetime) -> list[CameraEvent]:
-        hits = {h.zone: h for h in intrusions(self._zones, motion, now.astimezone(self.tz).time())}
+    def _intrusions(
+        self,
+        frame_bgr: np.ndarray,
+        grey: np.ndarray,
+        background: np.ndarray | None,
+        motion: MotionResult,
+        now: datetime,
+    ) -> list[CameraEvent]:
+        local = now.astimezone(self.tz).time()
+        plain = [z for z in self._zones if z.objects is None]
+        hits = {h.zone: h for h in intrusions(plain, motion, local)}
+        typed = [z for z in self._zones if z.objects is not None and in_schedule(z.schedule, local)]
+        if typed and motion.blobs and background is not None:
+            confirm = any(ObjectKind.PERSON.value in z.objects for z in typed)
+            self.objects = see_objects(frame_bgr, grey, background, motion.labels, motion.blobs, confirm)
+        else:
+            self.objects = []
+        for zone in typed:
+            hit = self._typed_hit(zone, motion, now)
+            if hit is not None:
+                hits[zone.name] = hit
         out = []
         for zone in self._zones:
             hit = hits.get(zone.name)
@@ -108,11 +127,34 @@ class CameraAnalyzer:
                 out.append(event)
         return out
 
+    def _typed_hit(self, zone: ZoneArea, motion: MotionResult, now: datetime) -> ZoneHit | None:
+        """A zone with `objects:`: the best wanted object in it, once it has stayed and travelled enough."""
+        wanted = [o for o in self.objects if o.kind.value in (zone.objects or ())]
+        previous = self._dwells.get(zone.name)
+        best: tuple[ZoneHit, SeenObject] | None = None
+        for seen in wanted:
+            hit = zone_hit(zone, MotionResult(np.where(motion.labels == seen.blob.label, 1, 0), (seen.blob,)))
+            if hit is None:
+                continue
+            rank = (previous is not None and near(previous, seen), hit.pixels)  # the followed one first
+            if best is None or rank > (previous is not None and near(previous, best[1]), best[0].pixels):
+                best = (hit, seen)
+        dwell = follow(previous, best[1] if best else None, now.timestamp())
+        if dwell is None:
+            self._dwells.pop(zone.name, None)
+            return None
+        self._dwells[zone.name] = dwell
+        if (
+            best is None
+            or now.timestamp() - dwell.since < zone.min_dwell_s
+            or travelled(dwell) < max(zone.min_travel, dwell.size)
+        ):
+            return None
+        return ZoneHit(zone.name, best[0].pixels, round(min(1.0, (best[0].score + best[1].score) / 2), 3))
+
     def _verdict(self, grey: np.ndarray, now: datetime) -> TamperVerdict | None:
         """This frame's tamper verdict; a clean frame refreshes the scene reference every few minutes."""
-        verdict = (
-            check_tamper(self.reference, grey, self.tamper_params) if self.frames > WARMUP_FRAMES else None
-        )
+        verdict = check_tamper(self.reference, grey, self.tamper_params) if self.frames > WARMUP_FRAMES else None
         due = self.reference_ts is None or now - self.reference_ts >= timedelta(seconds=REFERENCE_EVERY_S)
         if verdict is None and due and self.frames >= WARMUP_FRAMES:
             self.reference, self.reference_ts = make_reference(grey), now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -26,6 +27,20 @@ class ZoneConfig(Section):
         gt=0,
         le=1,
         description="Smallest object that counts, as a share of the frame area (0.002: 19×19 px at 640×360).",
+    )
+    objects: list[Literal["person", "vehicle"]] | None = Field(
+        default=None,
+        description="Which objects raise an intrusion here, e.g. [person] or [person, vehicle]; empty: anything "
+        "that moves. With a list, the object must also stay min_dwell_s and travel min_travel_fraction.",
+    )
+    min_dwell_s: float = Field(
+        default=1.0, ge=0, le=600, description="With `objects`: seconds an object must stay in the zone to alarm."
+    )
+    min_travel_fraction: float = Field(
+        default=0.04,
+        ge=0,
+        le=1,
+        description="With `objects`: how far it must move (share of the frame width) — swaying leaves do not.",
     )
 
     @model_validator(mode="after")

@@ -20,6 +20,9 @@ class ZoneArea:
     schedule: str | None
     mask: np.ndarray  # bool, analysis frame shape
     min_pixels: int
+    objects: tuple[str, ...] | None = None  # None: any moving object
+    min_dwell_s: float = 0.0
+    min_travel: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,13 @@ def build_zone(zone: ZoneConfig, shape: tuple[int, int]) -> ZoneArea:
     points = np.array([[round(x * (w - 1)), round(y * (h - 1))] for x, y in zone.polygon], np.int32)
     cv2.fillPoly(mask, [points], 1)
     return ZoneArea(
-        zone.name, zone.schedule, mask.astype(bool), max(1, round(zone.min_object_fraction * h * w))
+        zone.name,
+        zone.schedule,
+        mask.astype(bool),
+        max(1, round(zone.min_object_fraction * h * w)),
+        tuple(zone.objects) if zone.objects else None,
+        zone.min_dwell_s,
+        zone.min_travel_fraction,
     )
 
 

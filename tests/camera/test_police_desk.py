@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from camera.models import CameraEvent, EventType
 from tests.browser import launch_chromium, logged_in_page
 from tests.dashboard.conftest import USERS, app, config, ctx, environ, password_of, served  # noqa: F401
+from tests.polling import wait_until
 
 HOMES = {"police": "/cameras", "leader": "/kpi"}
 
@@ -44,10 +45,10 @@ def intrusion(ctx, event_id: str, zone: str = "Sân UBND", snapshot: str | None 
     return event
 
 
-def loaded(page: Page, selector: str) -> bool:
-    return page.evaluate(
-        f"Array.from(document.querySelectorAll({selector!r})).some(i => i.complete && i.naturalWidth > 0)"
-    )
+def wait_js(page: Page, expression: str, timeout: float = 10_000) -> None:
+    """Poll a JavaScript expression until true (Playwright's wait_for_function evaluates strings in the page,
+    which the app's Content-Security-Policy forbids; evaluate() goes through the DevTools protocol)."""
+    wait_until(lambda: bool(page.evaluate(expression)), expression, timeout / 1000)
 
 
 def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, served, ctx) -> None:  # noqa: F811
@@ -55,10 +56,10 @@ def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, 
     thumb = page.locator(".cam-card img.cam-thumb").first
     expect(thumb).to_be_visible(timeout=10_000)
     first_src, first_pixels = thumb.get_attribute("src"), thumb.screenshot()
-    page.wait_for_function(
-        f"document.querySelector('.cam-card img.cam-thumb').getAttribute('src') !== {first_src!r}", timeout=10_000
+    wait_js(
+        page, f"document.querySelector('.cam-card img.cam-thumb').getAttribute('src') !== {first_src!r}", timeout=10_000
     )
-    page.wait_for_function("document.querySelector('.cam-card img.cam-thumb').naturalWidth > 0", timeout=10_000)
+    wait_js(page, "document.querySelector('.cam-card img.cam-thumb').naturalWidth > 0", timeout=10_000)
     assert thumb.screenshot() != first_pixels  # a new picture, not only a new URL
     expect(page.locator("#cam-offline")).to_contain_text("1/2 camera mất tín hiệu")
 
@@ -71,23 +72,24 @@ def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, 
     row = page.locator(f"#alerts-row-{alert_id}")
     expect(row).to_contain_text("Vùng Sân UBND · độ tin cậy 91 % · lúc", timeout=10_000)
     assert "score" not in row.inner_text() and "snapshot" not in row.inner_text()
-    page.wait_for_function("(window.cocCameraBeeps || 0) >= 1", timeout=5_000)  # the new alarm sounded
+    wait_js(page, "(window.cocCameraBeeps || 0) >= 1", timeout=5_000)  # the new alarm sounded
     row.locator("input").fill("Đang kiểm tra")
     src = thumb.get_attribute("src")
     for _ in range(2):  # two refreshes of the page's data
-        page.wait_for_function(
-            f"document.querySelector('.cam-card img.cam-thumb').getAttribute('src') !== {src!r}", timeout=10_000
+        wait_js(
+            page, f"document.querySelector('.cam-card img.cam-thumb').getAttribute('src') !== {src!r}", timeout=10_000
         )
         src = thumb.get_attribute("src")
     assert row.locator("input").input_value() == "Đang kiểm tra"
 
     row.locator(".alert-open").click()  # the alert opens its camera: live view and history
     expect(page.locator("#cam-live")).to_contain_text("Chợ Quảng Thọ", timeout=10_000)
-    page.wait_for_function("document.querySelector('#cam-live-img').naturalWidth > 0", timeout=10_000)
+    wait_js(page, "document.querySelector('#cam-live-img').naturalWidth > 0", timeout=10_000)
     nvr = page.locator(".event-row", has_text="Lòng đường")
     expect(nvr).to_be_visible(timeout=10_000)
     expect(nvr.locator("img.event-thumb")).to_be_visible()
-    page.wait_for_function(
+    wait_js(
+        page,
         "Array.from(document.querySelectorAll('.event-row img')).every(i => i.complete && i.naturalWidth > 0)",
         timeout=10_000,
     )
@@ -101,7 +103,7 @@ def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, 
     ctx.alerts.on_camera_event(tamper)
     expect(page.locator(".alert-row", has_text="ống kính bị che")).to_be_visible(timeout=10_000)
     tamper_id = next(a.id for a in ctx.alerts.list("open") if a.subject == "cam-02")
-    page.wait_for_function(f"window.cocCameraHeard === {tamper_id!r}", timeout=10_000)  # seen, and muted
+    wait_js(page, f"window.cocCameraHeard === {tamper_id!r}", timeout=10_000)  # seen, and muted
     assert page.evaluate("window.cocCameraBeeps") == beeps
     page.context.close()
 
