@@ -13,7 +13,7 @@ TEXT = "#e6edf7"
 MUTED = "#93a4c3"
 GRID = "rgba(230,237,247,0.12)"
 SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark, then thousands separator
-MAX_TICKS = 7
+MAX_TICKS = 5
 NO_DATA = {"vi": "chưa có số liệu", "en": "no data"}
 Figure = dict[str, Any]
 
@@ -65,7 +65,9 @@ def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: st
     labels = [str(p[0]) for p in points]
     values = [p[1] for p in points]
     layout = _layout(lang, 200)
-    layout["xaxis"].update(type="category", categoryorder="array", categoryarray=labels, tickvals=ticks(labels))
+    layout["xaxis"].update(type="category", categoryorder="array", categoryarray=labels, tickvals=ticks(labels),
+                           tickangle=0)
+    layout["margin"]["r"] = 24
     fig: Figure = {
         "data": [
             {
@@ -89,7 +91,7 @@ def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: st
 def compare_figure(rows: Sequence[Sequence[Any]], highlight: str, plan: float | None, unit: str,
                    lang: str = "vi") -> Figure:
     """Bars of one KPI across communes (name, value or None), this commune highlighted; a commune without a
-    figure keeps its row with the words 'chưa có số liệu' and no bar."""
+    figure keeps its row (the category stays on the axis) with the words 'chưa có số liệu' and no bar."""
     ordered = sorted(rows, key=lambda r: (r[1] is None, -(r[1] or 0)))[::-1]
     names = [str(r[0]) for r in ordered]
     values = [r[1] for r in ordered]
@@ -102,10 +104,11 @@ def compare_figure(rows: Sequence[Sequence[Any]], highlight: str, plan: float | 
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": names,
-                "x": values,
-                "marker": {"color": ["#2f7cf6" if n == highlight else "#55627a" for n in names]},
-                "text": [format_value(v, unit, lang, "") for v in values],
+                "y": [n for n, v in zip(names, values, strict=True) if v is not None],
+                "x": [v for v in values if v is not None],
+                "marker": {"color": ["#2f7cf6" if n == highlight else "#55627a"
+                                     for n, v in zip(names, values, strict=True) if v is not None]},
+                "text": [format_value(v, unit, lang) for v in values if v is not None],
                 "textposition": "auto",
                 "hoverinfo": "skip",
             }

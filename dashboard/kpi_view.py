@@ -10,19 +10,20 @@ from typing import Any
 from indicators.models import PILLAR_LABELS, STATUS_LABELS, PeriodKind, Pillar, Status
 from indicators.periods import kind_of, months_in, periods_between, shift
 from indicators.report import ROMAN, ReportRow, period_label, report_view
+from indicators.report_text import behind
 from indicators.units import unit_label
 
 TREND_MONTHS = 13
-CHART_STATUSES = (Status.BEHIND, Status.NEAR)
+MAX_BEHIND_CHARTS = 6
 
 
 def short_label(period: str) -> str:
-    """Axis label of a period: '9/2026', 'Q.III/2026', '2026'."""
+    """Axis label of a period: '9/2026', 'QIII/26', '2026'."""
     kind = kind_of(period)
     if kind is PeriodKind.MONTH:
         return f"{int(period[5:7])}/{period[:4]}"
     if kind is PeriodKind.QUARTER:
-        return f"Q.{ROMAN[int(period[-1]) - 1]}/{period[:4]}"
+        return f"Q{ROMAN[int(period[-1]) - 1]}/{period[2:4]}"
     return period[:4]
 
 
@@ -72,11 +73,10 @@ def report_page(service: Any, commune: str, period: str, pillar: Pillar | None) 
     engine = service.engine()
     view = report_view(engine, commune, period, pillar)
     rows = [row_record(r, service) for r in view.rows]
-    charted = [
-        r.kpi_id
-        for r in view.rows
-        if (pillar is not None and r.value is not None) or r.status in CHART_STATUSES
-    ]
+    if pillar is not None:
+        charted = [r.kpi_id for r in view.rows if r.value is not None or r.year_to_date is not None]
+    else:
+        charted = [r.kpi_id for r in behind(view)[:MAX_BEHIND_CHARTS]]  # the furthest behind first
     end = months_in(period)[-1]
     start = shift(end, 1 - TREND_MONTHS)
     names = {c: service.commune_name(c) for c in service.communes()}

@@ -17,7 +17,7 @@ from dashboard.pages.kpi_parts import hamlet_section, plan_form, register_plan_f
 from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
 from indicators.models import PILLAR_LABELS, Pillar
-from indicators.numbers import format_pct, format_value
+from indicators.numbers import decimals_for, format_number, format_pct, format_value
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.report import period_label
 
@@ -168,9 +168,13 @@ def chart_card(row: dict[str, Any], data: dict[str, Any], highlight: str, lang: 
     return html.Div(
         [
             html.Div(row[f"name_{lang}"], className="kpi-card-name"),
-            html.Div([html.Span(_cell(row["year_to_date"], row["unit"], lang), className="kpi-card-value",
-                                style={"color": colour}),
-                      html.Span(row[f"status_{lang}"], className="kpi-status", style={"background": colour})]),
+            html.Div(
+                [html.Span(t("kpi.col.ytd", lang) + ": ", className="kpi-note"),
+                 html.Span(format_number(row["year_to_date"], decimals_for(row["unit"]), lang),
+                           className="kpi-card-value", style={"color": colour}),
+                 html.Span(f" {row[f'unit_{lang}']}"),
+                 html.Span(row[f"status_{lang}"], className="kpi-status", style={"background": colour})]
+            ),
             dcc.Graph(figure=trend_figure(data["history"].get(row["id"], []), plan, colour, row["unit"], lang),
                       config=GRAPH_CONFIG, className="kpi-graph"),
             html.Div(t("kpi.compare", lang), className="chart-label") if len(compare) > 1 else None,
@@ -191,7 +195,8 @@ def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> 
         if mine:
             sections.append(html.Section([html.H2(PILLAR_LABELS[p][0 if lang == "vi" else 1]),
                                           table(mine, lang, cumulative)], id=f"kpi-pillar-{p.value}"))
-    charted = [r for r in rows if r["id"] in set(data.get("charted", []))]
+    by_id = {r["id"]: r for r in rows}
+    charted = [by_id[k] for k in data.get("charted", [])]
     if charted:
         title = t("kpi.charts" if pillar else "kpi.charts_behind", lang)
         cards = [chart_card(r, data, rm.ctx.config.commune.name, lang) for r in charted]
@@ -201,7 +206,7 @@ def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.URL, "search"),
         Output(ids.KPI_KIND, "value"),
         Output(ids.KPI_PERIOD, "options"),
         Output(ids.KPI_PERIOD, "value"),
@@ -212,14 +217,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Input(ids.KPI_PILLAR, "value"),
         State(ids.KPI_LATEST, "data"),
         State(ids.URL, "pathname"),
-        prevent_initial_call="initial_duplicate",
     )
     def sync(search: str | None, kind: str, period: str, pillar: str, latest: str, path: str | None) -> Any:
         """The URL and the selectors follow each other: a bookmarked ?period= opens that view."""
         lang = current_lang()
         if not (path or "").startswith("/kpi"):
             raise dash.exceptions.PreventUpdate
-        trigger = dash.callback_context.triggered_id
+        triggered = {key.split(".")[0] for key in dash.callback_context.triggered_prop_ids}
+        trigger = next(iter(triggered)) if len(triggered) == 1 else None  # several: the page was just drawn
         if trigger in (ids.URL, None):
             period, pillar = parse_search(search)
             period = period or latest
