@@ -273,6 +273,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "admin.col.files": ("Số tệp", "Files"),
     "admin.col.path": ("Thư mục", "Folder"),
     "admin.col.channel": ("Kênh", "Channel"),
+    "admin.col.device": ("Thiết bị / camera", "Device / camera"),
+    "admin.col.failed": ("Thất bại / đã gửi · bị bỏ", "Failed / sent · dropped"),
     "admin.col.error": ("Lỗi", "Error"),
     "admin.col.source": ("Nguồn tài khoản", "Defined in"),
     "admin.col.active": ("Đang dùng", "Active"),

@@ -50,7 +50,7 @@ def test_each_role_lands_on_its_home_page(browser, served, role):
     expect(page.locator(HOME_MARK[role])).to_be_visible(timeout=10_000)
     if role == "admin":
         expect(page.locator(".data-table").first).to_be_visible(timeout=10_000)
-        expect(page.locator(".admin")).to_contain_text("pm25: not a finite number")
+        expect(page.locator(".admin")).to_contain_text("pm25: không phải số hữu hạn")  # the reason, in Vietnamese
         expect(page.locator(".admin")).to_contain_text("pam-moi-02")
         assert "scrypt" not in page.content()  # password hashes are never shown
         shot(page, "admin-1920x1080.png")
