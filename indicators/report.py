@@ -47,6 +47,7 @@ class ReportView:
     commune: str
     period: str
     rows: tuple[ReportRow, ...]
+    near_margin_pct: float = 10.0
 
     @property
     def judged(self) -> int:
@@ -136,4 +137,5 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
 def report_view(engine: KpiEngine, commune: str, period: str, pillar: Pillar | None = None) -> ReportView:
     """Every KPI (of one pillar, if given) of the commune for the period, in catalogue order."""
     kpis = [k.id for k in engine.catalogue.kpis.values() if pillar is None or k.pillar is pillar]
-    return ReportView(commune, period, tuple(report_row(engine, k, commune, period) for k in kpis))
+    rows = tuple(report_row(engine, k, commune, period) for k in kpis)
+    return ReportView(commune, period, rows, engine.near_margin_pct)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from indicators.catalogue import Catalogue
-from indicators.numbers import format_pct, format_value
+from indicators.numbers import decimals_for, format_number, format_pct
 from indicators.report import ReportView, period_label
 from indicators.report_text import COLUMNS, behind, summary_text, table_lines
 from indicators.units import is_whole
@@ -43,6 +43,8 @@ def _fonts() -> tuple[str, str]:
             if (folder / regular).exists() and (folder / bold).exists():
                 pdfmetrics.registerFont(TTFont("CocSans", str(folder / regular)))
                 pdfmetrics.registerFont(TTFont("CocSans-Bold", str(folder / bold)))
+                pdfmetrics.registerFontFamily("CocSans", normal="CocSans", bold="CocSans-Bold",
+                                              italic="CocSans", boldItalic="CocSans-Bold")
                 return "CocSans", "CocSans-Bold"
     raise FontMissing("no DejaVu or Noto Sans font: apt-get install fonts-dejavu-core")
 
@@ -63,11 +65,12 @@ def to_pdf(view: ReportView, catalogue: Catalogue, heading: ReportHeading) -> by
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
+    number = ParagraphStyle("number", parent=small, alignment=2)
     strong = ParagraphStyle("strong", parent=body, fontName=bold)
     centre = ParagraphStyle("centre", parent=strong, alignment=1)
     title = ParagraphStyle("title", parent=centre, fontSize=12, leading=16, spaceBefore=8, spaceAfter=6)
@@ -80,8 +83,10 @@ def to_pdf(view: ReportView, catalogue: Catalogue, heading: ReportHeading) -> by
     story: list = [header, Paragraph(_title(view), title)]
     story += [Paragraph(line, body) for line in summary_text(view, catalogue, heading.commune_name)]
     story.append(Spacer(1, 6))
-    rows: list[list] = [[Paragraph(c, strong) for c in COLUMNS]]
+    head = ParagraphStyle("head", parent=strong, fontSize=8.5, leading=10.5)
+    rows: list[list] = [[Paragraph(c, head) for c in COLUMNS]]
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("ALIGN", (3, 1), (6, -1), "RIGHT"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4f0"))]
     for line in table_lines(view, catalogue):
         if line.heading:
@@ -92,24 +97,35 @@ def to_pdf(view: ReportView, catalogue: Catalogue, heading: ReportHeading) -> by
         cells = [line.number, line.name, line.unit, _num(line.plan, line.unit_code),
                  _num(line.done, line.unit_code), format_pct(line.pct), _num(line.last_year, line.unit_code),
                  line.note]
-        rows.append([Paragraph(str(c), small) for c in cells])
-    widths = [9 * mm, 52 * mm, 17 * mm, 20 * mm, 20 * mm, 17 * mm, 20 * mm, 32 * mm]
+        rows.append([Paragraph(str(c), small if i not in (3, 4, 5, 6) else number) for i, c in enumerate(cells)])
+    widths = [11 * mm, 52 * mm, 17 * mm, 19 * mm, 19 * mm, 17 * mm, 19 * mm, 33 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)
     chart = _behind_chart(view, catalogue, regular)
     if chart is not None:
-        story += [Spacer(1, 8), Paragraph("Các chỉ tiêu chưa đạt, gần đạt: thực hiện so với mức cần đạt (%)",
-                                          strong), chart]
+        title_line = Paragraph("Các chỉ tiêu chưa đạt, gần đạt: thực hiện so với mức cần đạt (%)", strong)
+        story += [Spacer(1, 8), KeepTogether([title_line, chart])]
+    story += [Spacer(1, 14), _signature(body, strong, centre, mm)]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
                       bottomMargin=12 * mm, title=_title(view), author=f"UBND {heading.commune_name}").build(story)
     return out.getvalue()
 
 
+def _signature(body, strong, centre, mm):  # noqa: ANN001, ANN202 (reportlab styles and flowable)
+    """Nơi nhận on the left; the chairman's signature block on the right."""
+    from reportlab.platypus import Paragraph, Table
+
+    left = Paragraph("<b>Nơi nhận:</b><br/>- Thường trực Đảng ủy, HĐND xã;<br/>- Chủ tịch, các Phó Chủ tịch UBND xã;"
+                     "<br/>- Lưu: VT.", body)
+    right = Paragraph("TM. ỦY BAN NHÂN DÂN<br/>CHỦ TỊCH<br/><br/><br/><br/>", centre)
+    return Table([[left, right]], colWidths=[95 * mm, 85 * mm])
+
+
 def _num(value: float | None, unit: str) -> str:
-    text = format_value(value, unit)
-    return text.rsplit(" ", 1)[0] if value is not None and " " in text else text
+    """A figure without its unit (the unit has its own column)."""
+    return format_number(value, decimals_for(unit))
 
 
 def _behind_chart(view: ReportView, catalogue: Catalogue, font: str):  # noqa: ANN202 (a reportlab Drawing)
@@ -146,7 +162,8 @@ def _behind_chart(view: ReportView, catalogue: Catalogue, font: str):  # noqa: A
     drawing.add(chart)
     x100 = chart.x + chart.width * 100 / chart.valueAxis.valueMax
     drawing.add(Line(x100, chart.y, x100, chart.y + chart.height, strokeDashArray=[3, 2]))
-    drawing.add(String(x100 + 2, chart.y + chart.height + 2, "100 % = mức cần đạt", fontName=font, fontSize=7))
+    drawing.add(String(x100 - 2, chart.y + chart.height + 2, "100 % = mức cần đạt", fontName=font, fontSize=7,
+                       textAnchor="end"))
     return drawing
 
 

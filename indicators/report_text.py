@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from indicators.catalogue import Catalogue
 from indicators.models import PILLAR_LABELS, STATUS_LABELS, Pillar, Status
 from indicators.numbers import format_pct, format_value
-from indicators.report import ReportRow, ReportView, period_label
+from indicators.periods import months_in
+from indicators.report import ReportRow, ReportView, period_label, year_to_date
 from indicators.units import unit_label
 
 COLUMNS = ("STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện", "% so với KH", "Cùng kỳ", "Ghi chú")
@@ -87,12 +88,19 @@ def summary_text(view: ReportView, catalogue: Catalogue, commune_name: str) -> l
     ]
     for row in behind(view)[:6]:
         name = catalogue.kpis[row.kpi_id].name_vi
-        got = format_value(row.year_to_date, row.unit)
-        want = format_value(row.expected, row.unit)
+        sign = "≥" if row.direction.value == "higher" else "≤"
         state = STATUS_LABELS[row.status][0].lower()
-        lines.append(f"– {name}: {state}, thực hiện {got} so với mức cần đạt {want} ({row.rule.lower()}).")
+        lines.append(
+            f"– {name}: {state}, thực hiện {format_value(row.year_to_date, row.unit)}, "
+            f"mức cần đạt đến nay {sign} {format_value(row.expected, row.unit)}."
+        )
     missing = [catalogue.kpis[r.kpi_id].name_vi for r in view.rows if r.status is Status.NO_VALUE]
     if missing:
         lines.append(f"Chưa có số liệu: {len(missing)} chỉ tiêu ({', '.join(missing[:5])}"
                      + (", …" if len(missing) > 5 else "") + ").")
+    months = len(months_in(year_to_date(view.period)))
+    lines.append(
+        f"Cách đánh giá: chỉ tiêu cộng dồn so lũy kế với {months}/12 kế hoạch năm; chỉ tiêu tỷ lệ, bình quân so "
+        f"trực tiếp với kế hoạch; gần đạt khi lệch không quá {format_pct(view.near_margin_pct)}."
+    )
     return lines

@@ -5,11 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime_pkgs=(python3 python3-venv python3-pip ca-certificates)
+runtime_pkgs=(python3 python3-venv python3-pip ca-certificates fonts-dejavu-core)  # DejaVu: PDF reports
 test_pkgs=(mosquitto mosquitto-clients influxdb
            python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-rtsp
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
-           chromium chromium-driver fonts-noto-core openssl)
+           chromium chromium-driver fonts-noto-core openssl poppler-utils)  # pdftotext reads reports back
 pkgs=("${runtime_pkgs[@]}")
 extras="."
 if [[ "${1:-}" == "--test" ]]; then
