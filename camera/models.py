@@ -37,6 +37,7 @@ class CameraEvent:
     zone: str | None = None
     score: float | None = None
     snapshot: str | None = None
+    clip: str | None = None  # MP4 under the clip directory, written once the post-roll has passed
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,15 +14,18 @@ from camera.lifecycle import Timing
 from camera.models import CameraEvent, EventPhase, EventType
 from camera.publisher import EventPublisher
 from camera.reader import CameraReader, Frame
+from camera.recording import ClipRecorder, FrameRing, PacketRing
 from camera.runtime import CameraStatus, RuntimeDir
 from camera.settings import CameraConfig, CameraSystemConfig
 from camera.snapshots import annotate, encode_jpeg, save_snapshot, snapshot_path
+from camera.sources import open_source
 from camera.urls import mask_url
 
 log = logging.getLogger(__name__)
 
 IDLE_LIVE_EVERY_S = 2.0  # latest.jpg refresh when nobody watches live
 STATUS_EVERY_S = 2.0
+CLIPPED = (EventType.INTRUSION, EventType.TAMPER, EventType.MOTION)
 OFFLINE = Timing(start_after_s=0.0, end_after_s=0.0, update_every_s=3600.0)
 
 
@@ -44,7 +47,16 @@ class CameraRunner:
     ) -> None:
         self.camera, self.system, self.runtime, self.publisher = camera, system, runtime, publisher
         self.analyzer = CameraAnalyzer(camera, system, timezone)
-        self.reader = CameraReader(camera.id, camera.url, self._want_fps, stop)
+        keep_s = system.clip_pre_roll_s + system.clip_post_roll_s + 3
+        self.packets, self.pictures = PacketRing(keep_s), FrameRing(keep_s)
+        self.clips = (
+            ClipRecorder(system.clip_dir, system.clip_pre_roll_s, system.clip_post_roll_s, self.packets, self.pictures)
+            if system.clips
+            else None
+        )
+        self.reader = CameraReader(
+            camera.id, camera.url, self._want_fps, stop, lambda url: open_source(url, self.packets)
+        )
         self.period_s = 1.0 / camera.fps
         self.online: bool | None = None
         self.started = time.time()
@@ -68,6 +80,9 @@ class CameraRunner:
         self._watchdog(now)
         if now >= self.next_analysis:
             self._analyse(now)
+        if self.clips is not None and self.clips.pending:
+            for relative in self.clips.write_due(now):
+                log.info("camera %s: clip %s written", self.camera.id, relative)
         if now - self.live_at >= (1.0 / self.system.live_fps if self.watched else IDLE_LIVE_EVERY_S):
             self._write_live(now)
         if now - self.status_at >= STATUS_EVERY_S:
@@ -82,9 +97,7 @@ class CameraRunner:
             self._emit(event, None)
         if silent and self.online is not False:
             self.online = False
-            log.warning(
-                "camera %s: offline (no frame for %.0f s)", self.camera.id, now - (last or self.started)
-            )
+            log.warning("camera %s: offline (no frame for %.0f s)", self.camera.id, now - (last or self.started))
             self.publisher.publish_status(self.camera.id, False)
         elif last and not silent and self.online is not True:
             self.online = True
@@ -110,6 +123,8 @@ class CameraRunner:
         self.analysed_seq = frame.seq
         self.size = (frame.image.shape[1], frame.image.shape[0])
         result = self.analyzer.analyse(frame.image, utc(frame.ts))
+        if self.clips is not None and self.packets.stream is None:  # no packets to copy: keep the pictures
+            self.pictures.push(frame.ts, frame.image)
         for event in result.events:
             self._emit(event, frame, result.motion)
         self.analysed += 1
@@ -124,6 +139,10 @@ class CameraRunner:
             image = annotate(frame.image, self.camera.zones, motion)
             save_snapshot(self.system.snapshot_dir, relative, encode_jpeg(image))
             event = replace(event, snapshot=relative)
+            if self.clips is not None and event.type in CLIPPED:
+                clip = relative.removesuffix(".jpg") + ".mp4"
+                self.clips.schedule(clip, frame.ts)
+                event = replace(event, clip=clip)
         log.info(
             "camera %s: %s %s%s",
             self.camera.id,

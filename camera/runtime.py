@@ -46,6 +46,7 @@ def event_payload(event: CameraEvent) -> dict:
         "zone": event.zone,
         "score": event.score,
         "snapshot": event.snapshot,
+        "clip": event.clip,
         "event_id": event.event_id,
         "phase": event.phase.value,
         "camera": event.camera_id,
@@ -62,6 +63,7 @@ def event_from_payload(camera_id: str, data: dict) -> CameraEvent:
         data.get("zone"),
         data.get("score"),
         data.get("snapshot"),
+        data.get("clip"),
     )
 
 

@@ -69,6 +69,8 @@ class CameraService:
     def start(self) -> None:
         self.system.runtime_dir.mkdir(parents=True, exist_ok=True)
         self.system.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        if self.system.clips:
+            self.system.clip_dir.mkdir(parents=True, exist_ok=True)
         self._listener.start()
         for plan in self.plans:
             self._spawn(plan)
@@ -103,15 +105,19 @@ class CameraService:
                 self.apply_retention()
 
     def apply_retention(self) -> int:
-        try:
-            return prune_snapshots(
-                self.system.snapshot_dir,
-                self.system.snapshot_max_age_days * 86400,
-                int(self.system.snapshot_max_mb * 1024 * 1024),
-            )
-        except OSError:
-            log.exception("snapshot retention failed")
-            return 0
+        """Delete snapshots and clips past their age or beyond their folder's size; return how many."""
+        s = self.system
+        deleted = 0
+        for root, days, mb, pattern in (
+            (s.snapshot_dir, s.snapshot_max_age_days, s.snapshot_max_mb, "*.jpg"),
+            (s.clip_dir, s.clip_max_age_days, s.clip_max_mb, "*.mp4"),
+        ):
+            try:
+                if root.is_dir():
+                    deleted += prune_snapshots(root, days * 86400, int(mb * 1024 * 1024), pattern)
+            except OSError:
+                log.exception("retention of %s failed", root)
+        return deleted
 
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._processes.values())

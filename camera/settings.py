@@ -104,6 +104,17 @@ class CameraSystemConfig(Section):
     snapshot_max_mb: float = Field(
         default=2000, gt=0, description="Total size of the snapshot directory; the oldest go first above it."
     )
+    clips: bool = Field(
+        default=True,
+        description="Write an MP4 clip around each intrusion, tamper and motion event (RTSP: copied, not re-encoded).",
+    )
+    clip_dir: Path = Field(default=Path("data/clips"), description="Directory for event clips (MP4).")
+    clip_pre_roll_s: float = Field(default=4, ge=0, le=30, description="Seconds of picture kept before the event.")
+    clip_post_roll_s: float = Field(default=6, ge=1, le=60, description="Seconds recorded after the event starts.")
+    clip_max_age_days: float = Field(default=30, gt=0, description="Clips older than this are deleted.")
+    clip_max_mb: float = Field(
+        default=5000, gt=0, description="Total size of the clip directory; the oldest go first above it."
+    )
     workers: int = Field(
         default=2, ge=1, le=32, description="Worker processes reading and analysing cameras."
     )

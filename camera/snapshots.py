@@ -80,10 +80,10 @@ def plan_prune(files: list[StoredFile], now: float, max_age_s: float, max_bytes:
     return [f.path for f in doomed]
 
 
-def prune_snapshots(root: Path, max_age_s: float, max_bytes: int) -> int:
-    """Apply retention to the snapshot directory; return how many files were deleted."""
+def prune_snapshots(root: Path, max_age_s: float, max_bytes: int, pattern: str = "*.jpg") -> int:
+    """Apply retention to the snapshot (or clip, `*.mp4`) directory; return how many files were deleted."""
     files = []
-    for path in root.rglob("*.jpg"):
+    for path in root.rglob(pattern):
         try:
             st = path.stat()
         except FileNotFoundError:
@@ -96,5 +96,5 @@ def prune_snapshots(root: Path, max_age_s: float, max_bytes: int) -> int:
         if not any(folder.iterdir()):
             folder.rmdir()
     if doomed:
-        log.info("snapshot retention: deleted %d files", len(doomed))
+        log.info("retention of %s: deleted %d files", root, len(doomed))
     return len(doomed)

@@ -15,6 +15,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from camera.recording import PacketRing
 from camera.synthetic import SceneParams, SyntheticScene
 from camera.urls import SourceKind, mask_url, source_kind, synthetic_params
 
@@ -116,9 +117,14 @@ class SyntheticSource:
         pass
 
 
-def open_source(url: str) -> FrameSource:
-    """The source for a camera URL (not yet opened)."""
+def open_source(url: str, ring: PacketRing | None = None) -> FrameSource:
+    """The source for a camera URL (not yet opened); RTSP goes through PyAV, which also fills the packet ring
+    that event clips are cut from."""
     kind = source_kind(url)
+    if kind is SourceKind.RTSP:
+        from camera.av_source import AvSource
+
+        return AvSource(url, ring)
     if kind is SourceKind.SYNTHETIC:
         return SyntheticSource(url)
     if kind is SourceKind.FILE:

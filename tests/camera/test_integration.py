@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import paho.mqtt.client as mqtt
@@ -23,6 +24,7 @@ from camera.settings import CameraConfig, CameraSystemConfig, ZoneConfig
 from config.schema import CocConfig
 from dashboard.app import create_server
 from dashboard.context import AppContext
+from tests.polling import wait_until
 from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
@@ -92,6 +94,17 @@ def web(tmp_path: Path) -> Iterator[Callable[[CameraHub], str]]:
         server.shutdown()
 
 
+def clip_facts(path: Path) -> tuple[float, float, int, float]:
+    """An MP4 clip's wall-clock start and event times (its comment tag), decoded frames and duration (s)."""
+    with av.open(str(path)) as clip:
+        tags = dict(part.split("=") for part in clip.metadata["comment"].split()[1:])
+        stream = clip.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        frames = sum(1 for _ in clip.decode(stream))
+        seconds = float(stream.duration * stream.time_base)
+    return float(tags["start_ts"]), float(tags["event_ts"]), frames, seconds
+
+
 def read_mjpeg_frames(url: str, count: int, out: list[bytes]) -> None:
     with requests.get(url, headers={"Authorization": f"Bearer {POLICE}"}, stream=True, timeout=20) as resp:
         buffer = b""
@@ -116,7 +129,11 @@ def test_rtsp_camera_events_live_view_and_recovery(
         zones=[ZoneConfig(name="Bên phải", polygon=[(0.5, 0.0), (1.0, 0.0), (1.0, 1.0), (0.5, 1.0)])],
     )
     system = CameraSystemConfig(
-        snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run", workers=1, offline_after_s=6
+        snapshot_dir=tmp_path / "snap",
+        runtime_dir=tmp_path / "run",
+        clip_dir=tmp_path / "clips",
+        workers=1,
+        offline_after_s=6,
     )
     inbox = Inbox(mosquitto.port)
     service = CameraService([camera], system, MqttLink(port=mosquitto.port), PREFIX)
@@ -129,6 +146,11 @@ def test_rtsp_camera_events_live_view_and_recovery(
         assert intrusion["zone"] == "Bên phải" and 0 < intrusion["score"] <= 1
         image = cv2.imread(str(system.snapshot_dir / intrusion["snapshot"]))
         assert image is not None and image.shape == (360, 640, 3)
+        clip = system.clip_dir / intrusion["clip"]
+        wait_until(clip.is_file, "the intrusion's clip", system.clip_pre_roll_s + system.clip_post_roll_s + 10)
+        start_ts, event_ts, frames, seconds = clip_facts(clip)
+        assert frames >= 15 * (system.clip_post_roll_s - 1) and seconds >= system.clip_post_roll_s
+        assert start_ts <= event_ts <= start_ts + seconds  # the clip holds the moment of the event
 
         frames_a: list[bytes] = []
         frames_b: list[bytes] = []

@@ -1,0 +1,27 @@
+"""Event clips from sources without compressed packets (synthetic scenes, files): the analysed pictures are
+encoded as H.264 MP4 with the pre- and post-roll around the event, and the comment tag says when."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+
+from camera.recording import ClipRecorder, FrameRing, PacketRing
+from tests.camera.frames import scene, with_person
+
+
+def test_a_clip_is_encoded_from_pictures_once_its_post_roll_has_passed(tmp_path: Path) -> None:
+    pictures = FrameRing(keep_s=12)
+    recorder = ClipRecorder(tmp_path, 2.0, 3.0, PacketRing(12), pictures)
+    base = scene()
+    for i in range(40):  # 10 s at 4 pictures a second, a person crossing
+        pictures.push(1000.0 + i / 4, with_person(base, 0.1 + i / 50, 0.7))
+    recorder.schedule("cam-x/2025-07-01/cam-x-e1.mp4", 1005.0)
+    assert recorder.write_due(1007.9) == []  # the post-roll is not over yet
+    assert recorder.write_due(1008.0) == ["cam-x/2025-07-01/cam-x-e1.mp4"] and recorder.pending == []
+    with av.open(str(tmp_path / "cam-x/2025-07-01/cam-x-e1.mp4")) as clip:
+        stream = clip.streams.video[0]
+        assert stream.codec_context.name == "h264" and (stream.width, stream.height) == (640, 360)
+        assert sum(1 for _ in clip.decode(stream)) == 21  # 1003.0 .. 1008.0 at 4 a second
+        assert clip.metadata["comment"] == "coc start_ts=1003.000 event_ts=1005.000"
