@@ -68,6 +68,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cameras.live": ("Trực tiếp", "Live"),
     "cameras.since": ("Mất hình từ {age} trước", "No picture for {age}"),
     "kpis.none": ("Chưa có số liệu chỉ tiêu", "No indicator figures yet"),
+    "kpis.month": ("Số liệu tháng {month}", "Figures of {month}"),
     # police view
     "cam.title": ("Camera và cảnh báo camera", "Cameras and camera alerts"),
     "cam.filter.all": ("Tất cả", "All"),

@@ -152,6 +152,10 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
     items = snap.get("kpis") or []
     if not items:
         return html.Div(t("kpis.none", lang), className="missing")
+    months = sorted(k["period"] for k in items if len(k.get("period") or "") == 7 and "Q" not in k["period"])
+    # which month the figures are of: official figures arrive weeks after the month ends
+    month = f"{int(months[-1][5:])}/{months[-1][:4]}" if months else ""
+    label = html.Div(t("kpis.month", lang, month=month), className="kpi-month", id="wall-kpi-month") if month else None
     tiles = []
     for k in items:
         colour = figures.KPI_STATUS_COLOURS.get(str(k.get("status")), "#e6edf7")
@@ -163,7 +167,7 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
                     html.Div(
                         [
                             html.Span(_num(k.get("value"), lang), style={"color": colour}),
-                            html.Span(f"{target} {k.get('unit') or ''}", className="kpi-target"),
+                            html.Span(f"{target} {k.get(f'unit_{lang}') or ''}", className="kpi-target"),
                         ],
                         className="kpi-value",
                     ),
@@ -172,7 +176,7 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
                 style={"borderLeft": f"0.5vw solid {colour}"},
             )
         )
-    return html.Div(tiles, className="kpi-tiles")
+    return html.Div([label, html.Div(tiles, className="kpi-tiles")], className="kpi-panel")
 
 
 def _num(value: Any, lang: str = "vi") -> str:
