@@ -112,6 +112,14 @@ class CameraSystemConfig(Section):
     clip_pre_roll_s: float = Field(default=4, ge=0, le=30, description="Seconds of picture kept before the event.")
     clip_post_roll_s: float = Field(default=6, ge=1, le=60, description="Seconds recorded after the event starts.")
     clip_max_age_days: float = Field(default=30, gt=0, description="Clips older than this are deleted.")
+    review_log: Path = Field(
+        default=Path("data/camera_review.jsonl"),
+        description="Append-only file of false-alarm marks on camera events (who, when, note).",
+    )
+    access_log: Path = Field(
+        default=Path("data/camera_access.jsonl"),
+        description="Append-only audit of who viewed event clips and exported evidence (Nghị định 13/2023).",
+    )
     clip_max_mb: float = Field(
         default=5000, gt=0, description="Total size of the clip directory; the oldest go first above it."
     )
