@@ -211,10 +211,11 @@ def _flood_row(s: dict[str, Any], trend: list, lang: str, font: int) -> html.Div
             html.Div(s["name"], className="device-name", title=s["name"]),
             _value(level, n, f.get("trend_cm_per_h"), lang),
             html.Div(status, className="flood-status", style={"background": FLOOD_COLOURS[n]}),
-            html.Div(trend_text, className="flood-trend", title=trend_text),
         ],
         className="flood-info",
     )
     names = [line_name(f, k, lang) for k in (1, 2, 3)]
     graph = wall_graph(figures.flood_figure(trend, f.get("alarm_levels_cm") or [], font, names), "flood")
-    return html.Div([info, html.Div(graph, className="panel-chart")], className="flood-row")
+    main = html.Div([info, html.Div(graph, className="panel-chart")], className="flood-row-main")
+    # the trend and time to the next line across the whole row, so they are never cut
+    return html.Div([main, html.Div(trend_text, className="flood-trend", title=trend_text)], className="flood-row")

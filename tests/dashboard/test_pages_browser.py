@@ -4,6 +4,7 @@ as them), the 404 page with the menu; screenshots of the wall, /sensors and /adm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -115,9 +116,22 @@ def test_wall_screenshots(browser, served, width, height):
     expect(page.locator("#wall-map-legend")).to_be_visible()
     page.wait_for_timeout(1500)
     shot(page, f"wall-{width}x{height}.png")
-    page.wait_for_function(  # the station name is not squeezed away (the panel re-renders every second)
-        "() => { const e = document.querySelector('.air-device .name-text');"
-        " return e !== null && e.getBoundingClientRect().height > 10; }", timeout=10_000)
+    # the station name is whole on screen, not squeezed under the panel title (clipping ancestors count)
+    expect(page.locator(".air-device .name-text").first).to_be_in_viewport(ratio=0.9)
     assert "+0 cm" not in page.content() and "-0 cm" not in page.content()
     assert (SHOTS / f"wall-{width}x{height}.png").stat().st_size > 10_000
+    page.context.close()
+
+
+def test_the_public_street_board_names_its_source_and_advises_sensitive_groups(browser, served):
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(f"{served.url}/wall/street")
+    expect(page.locator("#wall-aqi-value")).to_be_visible(timeout=10_000)
+    us = page.locator("#wall-aqi-us")
+    expect(us).to_have_text(re.compile(r"^\d+$"))
+    expect(us).to_have_css("background-color", "rgba(0, 0, 0, 0)")  # the US AQI is not coloured
+    expect(page.locator("#wall-air-source-pam-qt-01")).to_contain_text("Nguồn: Trung tâm xã")
+    expect(page.locator(".aqi-sensitive")).to_contain_text("Người nhạy cảm:")
+    page.wait_for_timeout(1000)
+    shot(page, "street-1920x1080.png")
     page.context.close()
