@@ -216,56 +216,6 @@ def map_figure(
     return fig
 
 
-def kpi_trend_figure(points: Sequence[Sequence[Any]], target: float | None, colour: str) -> Figure:
-    """Monthly values of one KPI with its target as a dotted line."""
-    fig = _base(height=220)
-    fig["data"].append(
-        {
-            "type": "scatter",
-            "x": [p[0] for p in points],
-            "y": [p[1] for p in points],
-            "mode": "lines+markers",
-            "line": {"color": colour, "width": 3},
-        }
-    )
-    fig["layout"]["xaxis"]["tickformat"] = "%m/%Y"
-    if target is not None:
-        _hline(fig, target, "#f8f9fa", "dot")
-    return fig
-
-
-def compare_figure(rows: Sequence[tuple[str, float]], highlight: str, target: float | None) -> Figure:
-    """Horizontal bars of one KPI across communes, this commune highlighted."""
-    fig = _base(height=max(160, 40 * len(rows)))
-    fig["data"].append(
-        {
-            "type": "bar",
-            "orientation": "h",
-            "y": [r[0] for r in rows],
-            "x": [r[1] for r in rows],
-            "marker": {"color": ["#2f7cf6" if r[0] == highlight else "#55627a" for r in rows]},
-            "text": [f"{r[1]:.1f}" for r in rows],
-            "textposition": "auto",
-        }
-    )
-    layout = fig["layout"]
-    layout["xaxis"]["tickformat"] = ""
-    layout["margin"] = {"l": 140, "r": 12, "t": 8, "b": 24}
-    if target is not None:
-        layout["shapes"].append(
-            {
-                "type": "line",
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "x0": target,
-                "x1": target,
-                "line": {"color": "#f8f9fa", "dash": "dot"},
-            }
-        )
-    return fig
-
-
 def history_figure(points: Sequence[Sequence[Any]], label: str, unit: str, colour: str = "#8fb8ff") -> Figure:
     """One field's history on the sensor page."""
     fig = trend_figure(points, colour, unit)

@@ -44,7 +44,6 @@ CAM_MUTE = "cam-mute"  # the mute button (police.js keeps the choice in localSto
 CAM_OFFLINE = "cam-offline"  # "cameras offline" summary
 # leaders' view
 KPI_PERIOD = "kpi-period"
-KPI_MONTHS = "kpi-months"
 KPI_BODY = "kpi-body"
 KPI_EXPORT_CSV = "kpi-export-csv"
 KPI_EXPORT_XLSX = "kpi-export-xlsx"

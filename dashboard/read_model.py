@@ -18,7 +18,7 @@ from dashboard.api.health import health_report
 from dashboard.api.sensors import sensor_document
 from dashboard.context import AppContext
 from dashboard.settings import Role
-from dashboard.sources import alert_rows, call_first, camera_rows, kpi_history, kpi_page, kpi_rows
+from dashboard.sources import alert_rows, call_first, camera_rows, kpi_rows
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
@@ -153,13 +153,6 @@ class ReadModel:
         """KPI records as GET /api/kpis shows them (this commune unless `commune` is None: all)."""
         own = self.ctx.config.commune.id if commune == "own" else commune
         return kpi_rows(self.ctx.indicators, period, own)
-
-    def kpi_page(self, period: str, months: int) -> dict[str, Any]:
-        """This commune's KPI records, every commune's, and each KPI's history (one engine snapshot)."""
-        return kpi_page(self.ctx.indicators, period, self.ctx.config.commune.id, months)
-
-    def kpi_history(self, kpi_id: str, end_month: str, months: int) -> list[dict[str, Any]]:
-        return kpi_history(self.ctx.indicators, kpi_id, self.ctx.config.commune.id, end_month, months)
 
     def kpi_period(self) -> str | None:
         """The newest month with this commune's figures (the newest month may hold only sensor figures)."""

@@ -78,35 +78,3 @@ def kpi_rows(service: Any, period: str | None, commune: str | None) -> list[dict
         return []
     values = call_first(service, ("results",), month, commune) or []
     return [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]
-
-
-def kpi_page(service: Any, period: str, commune: str, months: int) -> dict[str, Any]:
-    """Everything the leaders' view shows for a month from ONE engine snapshot: this commune's records, every
-    commune's (for the comparison bars) and each KPI's monthly history up to the month."""
-    if service is None or getattr(service, "catalogue", None) is None:
-        return {"rows": [], "compare": [], "history": {}}
-    from indicators.export import record
-    from indicators.periods import shift
-
-    engine = service.engine()
-    names = {c: service.commune_name(c) for c in service.communes()}
-
-    def rec(v: Any) -> dict[str, Any]:
-        return record(v, service.catalogue, names.get(v.commune, v.commune))
-
-    rows = [rec(v) for v in engine.results(period, [commune])]
-    compare = [rec(v) for v in engine.results(period, None)]
-    start = shift(period, 1 - months)
-    history = {r["id"]: [rec(v) for v in engine.history(r["id"], commune, start, period)] for r in rows}
-    return {"rows": rows, "compare": compare, "history": history}
-
-
-def kpi_history(service: Any, kpi_id: str, commune: str, end_month: str, months: int) -> list[dict[str, Any]]:
-    """The last `months` monthly records of one KPI of one commune, oldest first."""
-    if service is None or getattr(service, "catalogue", None) is None:
-        return []
-    from indicators.export import record
-    from indicators.periods import shift
-
-    values = call_first(service, ("history",), kpi_id, commune, shift(end_month, 1 - months), end_month) or []
-    return [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]
