@@ -4,6 +4,7 @@ in Vietnamese number format; bad lines reported with their line number, good one
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -82,8 +83,11 @@ def plan_rows(
         raw = cell("plan")
         try:
             value = float(raw) if isinstance(raw, int | float) else parse_vi_number(str(raw or ""))
-        except ValueError:
-            problems.append(RowProblem(line, f"plan value '{raw}' is not a number"))
+        except (ValueError, OverflowError):
+            problems.append(RowProblem(line, f"plan value '{str(raw)[:24]}' is not a number"))
+            continue
+        if not math.isfinite(value):
+            problems.append(RowProblem(line, f"plan value '{str(raw)[:24]}' is not a finite number (too large)"))
             continue
         line_year = cell("year")
         the_year = int(str(line_year).strip()) if str(line_year or "").strip().isdigit() else year
