@@ -15,6 +15,7 @@ from indicators.settings import COMMUNE_ID_PATTERN
 
 NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 COMMUNE = re.compile(COMMUNE_ID_PATTERN)
+MAX_FIGURE = 1e15  # above any commune count or amount in VND; keeps sums and ratios of figures finite
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ def check_row(row: RawRow, catalogue: Catalogue, source: str) -> Figure:
     value = parse_number(row.value)
     if value < 0:
         raise RowRejected(f"negative value {value:g} for '{metric}'")
+    if value > MAX_FIGURE:
+        raise RowRejected(f"value {value:g} is larger than any commune figure (at most {MAX_FIGURE:g}) for '{metric}'")
     limit = catalogue.metrics[metric].max_value
     if limit is not None and value > limit:
         raise RowRejected(f"value {value:g} is above the largest allowed for '{metric}' ({limit:g})")
