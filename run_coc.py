@@ -251,8 +251,9 @@ def wire_cameras(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     from camera.service import CameraService
 
     link = camera_link(config.mqtt)
-    rt.cameras = CameraService(config.cameras, config.camera, link, config.mqtt.topic_prefix,
-                               config.commune.timezone)
+    if any(camera.enabled for camera in config.cameras):  # no worker process when every camera is disabled
+        rt.cameras = CameraService(config.cameras, config.camera, link, config.mqtt.topic_prefix,
+                                   config.commune.timezone)
     ctx.cameras = CameraHub(config.cameras, config.camera, config.commune.timezone)
 
 

@@ -56,7 +56,7 @@ def health_of(part: object) -> PartHealth:
     try:
         if callable(report):
             return report()
-        if callable(alive) and not alive():
+        if callable(alive) and alive() is False:  # (a count of live processes is not this yes/no answer)
             return PartHealth(name, PartState.DEAD, "its thread or process ended")
     except Exception as exc:  # noqa: BLE001 - a broken health report is itself a finding
         return PartHealth(name, PartState.DEGRADED, f"health report failed: {exc}")

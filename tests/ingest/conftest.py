@@ -15,10 +15,7 @@ from config.loader import parse_config
 from config.schema import CocConfig
 from dashboard.app import create_server
 from dashboard.context import AppContext
-from ingest.live_state import LiveState
 from ingest.service import IngestService
-from ingest.spool import Spool
-from ingest.state_db import StateDb
 from ingest.store import Store
 from ingest.writer import BatchWriter
 
@@ -39,7 +36,7 @@ sensors:
   - {id: flood-01, kind: flood, name: "Cầu Phò Nam", interval_s: 60, alarm_levels_cm: [150, 250, 350],
      water_level_range_cm: [0, 1000]}
 cameras:
-  - {id: cam-01, name: "Chợ", url: "synthetic:"}
+  - {id: cam-01, name: "Chợ", url: "synthetic:", enabled: false}  # events come from the tests, not a worker
 auth:
   api_tokens: [{name: test, role: admin, token: test-token-0123456789}]
 """
@@ -54,35 +51,31 @@ def make_config(tmp_path: Path, port: int, backend: str = "sqlite", influx_url: 
 
 @dataclass
 class Pipeline:
-    """The ingest path as run_coc.py wires it: store, spool, writer, live state, ingester, API."""
+    """The ingest path as run_coc.py wires it (its build_runtime, without the web server): store, spool, writer,
+    live state, ingester, the parts they feed, and the API through Flask's test client."""
 
     config: CocConfig
     store: Store
     writer: BatchWriter
     ingest: IngestService
     ctx: AppContext
+    runtime: Any = None
 
     def api(self, path: str) -> Any:
         client = create_server(self.ctx).test_client()
         return client.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
 
     def stop(self) -> None:
-        self.ingest.stop()
-        self.writer.stop()
+        self.runtime.stop()
 
 
 def start_pipeline(config: CocConfig, store: Store) -> Pipeline:
-    store.open()
-    writer = BatchWriter(store, Spool(config.storage.spool_dir), 500, 0.1)
-    live = LiveState(config.sensors)
-    state_db = StateDb(config.storage.state_path)
-    ingest = IngestService(config, writer, live, state_db)
-    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db)
-    ctx.writer = writer
-    writer.start()
-    ingest.start()
-    assert ingest.wait_subscribed(10), "ingest did not subscribe at the broker"
-    return Pipeline(config, store, writer, ingest, ctx)
+    from run_coc import build_runtime
+
+    runtime = build_runtime(config, store=store, web=False)
+    runtime.start()
+    assert runtime.ingest.wait_subscribed(10), "ingest did not subscribe at the broker"
+    return Pipeline(config, runtime.store, runtime.writer, runtime.ingest, runtime.context, runtime)
 
 
 class Publisher:

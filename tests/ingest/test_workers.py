@@ -9,7 +9,7 @@ from typing import Any
 
 from config.loader import parse_config
 from ingest.sqlite_store import SqliteStore
-from ingest.workers import WorkerPool, pack, unpack
+from ingest.workers import pack, unpack
 from sensors.models import Reading
 from tests.ingest.conftest import CONFIG, Publisher, start_pipeline
 from tests.polling import wait_until
@@ -23,15 +23,13 @@ def test_two_processes_share_the_stream_and_lose_nothing(tmp_path: Path, mosquit
     config = parse_config(text, "test.yaml", environ=env)
     assert config.mqtt.workers == 2
     pipe = start_pipeline(config, SqliteStore(config.storage.sqlite.path))
-    pool = WorkerPool(config, pipe.ingest)
-    pool.start()
+    pool = pipe.runtime.workers  # build_runtime made and started the subscriber process
     try:
         log = mosquitto.directory / "mosquitto.log"
         wait_until(lambda: "coc-shared-w1" in log.read_text(errors="replace"), timeout_s=60,
                    what="the worker process connected")
         assert pool.alive() == 1
         assert pool.wait_subscribed(30) and pool.subscribed() == 1
-        pipe.ctx.ingest_workers = pool
         assert pipe.api("/api/health").json["mqtt"]["workers"] == {"configured": 1, "alive": 1, "subscribed": 1}
         base = datetime.now(UTC) - timedelta(hours=1)
         for i in range(600):
@@ -44,7 +42,6 @@ def test_two_processes_share_the_stream_and_lose_nothing(tmp_path: Path, mosquit
         assert pipe.ctx.live.get("flood-01").values["water_level_cm"] == 599.0
         assert len(pipe.ingest.dead_letters()) == 1
     finally:
-        pool.stop()
         pipe.stop()
 
 

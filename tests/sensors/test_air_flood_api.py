@@ -16,13 +16,10 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from config.loader import parse_config
-from dashboard.api.air_flood import RiskBoard, context_extras, sensor_extras
+from dashboard.api.air_flood import RiskBoard, sensor_extras
 from dashboard.app import create_server
 from dashboard.context import AppContext
-from ingest.live_state import LiveState
 from ingest.service import IngestService
-from ingest.spool import Spool
-from ingest.sqlite_store import SqliteStore
 from ingest.state_db import StateDb
 from ingest.writer import BatchWriter
 from sensors.aqi import hour_start
@@ -74,22 +71,14 @@ class Running:
 
 @pytest.fixture
 def running(mosquitto: Any, tmp_path: Path) -> Iterator[Running]:
+    from run_coc import build_runtime
+
     config = parse_config(CONFIG, "test.yaml", {"PORT": str(mosquitto.port), "DIR": str(tmp_path)})
-    store = SqliteStore(config.storage.sqlite.path)
-    store.open()
-    writer = BatchWriter(store, Spool(config.storage.spool_dir), 500, 0.05)
-    live = LiveState(config.sensors)
-    state_db = StateDb(config.storage.state_path)
-    ingest = IngestService(config, writer, live, state_db)
-    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db)
-    ctx.extras["sensor_extras"] = context_extras
-    writer.start()
-    ingest.start()
-    assert ingest.wait_subscribed(10)
-    yield Running(ctx, ingest, writer, state_db, mosquitto.port)
-    ingest.stop()
-    writer.stop()
-    store.close()
+    runtime = build_runtime(config, web=False)
+    runtime.start()
+    assert runtime.ingest.wait_subscribed(10)
+    yield Running(runtime.context, runtime.ingest, runtime.writer, runtime.state_db, mosquitto.port)
+    runtime.stop()
 
 
 def wait_for(predicate: Any, timeout_s: float = 20) -> bool:
