@@ -48,6 +48,15 @@ class IngestStats:
 LOSS_DEAD_LETTER = "dead letter could not be recorded"
 
 
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What one state message gave: readings accepted, the refusal reasons, and the writer's ticket for them."""
+
+    count: int
+    rejects: list[str]
+    ticket: int = 0
+
+
 class NotRecorded(Exception):
     """What a message carries could not be made durable; it stays unacknowledged."""
 
@@ -102,7 +111,6 @@ class IngestService:
         self._generation = 0  # counts connections: an acknowledgement is only sent on the connection it belongs to
         self._fault: str | None = None
         self._losses: Counter[str] = Counter()
-        self._last_ticket = 0
         self._last_handled = time.monotonic()
         writer.on_durable = self._release
         writer.on_refused = self.refused_by_store
@@ -223,7 +231,7 @@ class IngestService:
             self.handle(topic, message.payload, ack)
         except Exception as exc:  # noqa: BLE001 - the ingester never stops on one message
             log.exception("ingest: unexpected error on topic %s", topic[:200])
-            self._fault = f"{type(exc).__name__}: {exc}"[:300]
+            self._set_fault(f"{type(exc).__name__}: {exc}")
             # not acknowledged: the broker delivers the message again after a reconnect
 
     def handle(self, topic: str, payload: bytes, ack: object = None) -> int:
@@ -250,7 +258,7 @@ class IngestService:
             self._last_message_at = now
         gateway = self._pamair_topics.get(topic)
         if gateway is not None:  # a PAM Air gateway's own topic: the device is known by its topic
-            return self._state(topic, gateway.kind.value, gateway.id, payload, now, ack)[0]
+            return self._state(topic, gateway.kind.value, gateway.id, payload, now, ack).count
         parsed = parse_topic(topic, self.prefix)
         if parsed is None:
             self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event>")
@@ -264,7 +272,7 @@ class IngestService:
         if parsed.channel != "state":
             self._reject(topic, payload, f"unknown channel '{parsed.channel}'")
             return 0
-        return self._state(topic, parsed.kind, parsed.device_id, payload, now, ack)[0]
+        return self._state(topic, parsed.kind, parsed.device_id, payload, now, ack).count
 
     def submit(self, device_id: str, payload: bytes, source: str, timeout_s: float = 10.0) -> tuple[int, list[str]]:
         """Readings pushed over HTTP by a gateway: validated and recorded exactly like MQTT; returns once they are
@@ -272,31 +280,32 @@ class IngestService:
         sensor = self._sensors.get(device_id)
         kind = sensor.kind.value if sensor else "unknown"
         topic = f"{source}:{self.prefix}/{kind}/{device_id}/state"
-        count, rejects = self._state(topic, kind, device_id, payload, self._clock(), None, timeout_s)
-        if count and not self.writer.wait_durable(self._last_ticket, timeout_s):
+        accepted = self._state(topic, kind, device_id, payload, self._clock(), None, timeout_s)
+        if accepted.count and not self.writer.wait_durable(accepted.ticket, timeout_s):
             raise TimeoutError(f"readings not durable within {timeout_s:g} s: {self.writer.stats().fault}")
-        return count, rejects
+        return accepted.count, accepted.rejects
 
     def _state(self, topic: str, kind: str, device_id: str, payload: bytes, now: datetime, ack: object = None,
-               timeout_s: float | None = None) -> tuple[int, list[str]]:
+               timeout_s: float | None = None) -> Accepted:
         sensor = self._sensors.get(device_id)
         if sensor is None or sensor.kind.value != kind:
             self.state_db.note_unknown_device(kind, device_id, topic, now)
             why = "unknown device" if sensor is None else f"device is configured as {sensor.kind.value}, not {kind}"
             reason = f"{why} '{device_id[:64]}': add it under sensors: in the configuration"
             self._reject(topic, payload, reason)
-            return 0, [reason]
+            return Accepted(0, [reason])
         decoded = decode_state(payload, sensor, now)
         for reason in decoded.rejects:
             self._reject(topic, payload, reason)
+        ticket = 0
         if decoded.readings:
-            self._last_ticket = self.writer.put(decoded.readings, ack, timeout_s)
+            ticket = self.writer.put(decoded.readings, ack, timeout_s)
             self.live.apply(decoded.readings)
             with self._lock:
                 self._readings += len(decoded.readings)
             for listener in self._reading_listeners:
                 self._call(listener, decoded.readings)
-        return len(decoded.readings), decoded.rejects
+        return Accepted(len(decoded.readings), decoded.rejects, ticket)
 
     def _status(self, topic: str, kind: str, device_id: str, payload: bytes) -> None:
         try:
@@ -324,6 +333,7 @@ class IngestService:
             self.state_db.add_camera_event(event)
         except Exception as exc:
             raise NotRecorded(f"camera events cannot be recorded: {exc}") from exc
+        self._set_fault(None)
         for listener in self._event_listeners:
             self._call(listener, event)
 
