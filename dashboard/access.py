@@ -71,6 +71,8 @@ def page_exists(path: str, walls: Iterable[str], sensors: Iterable[str]) -> bool
         return len(rest) == 1 and rest[0] in set(walls)
     if family == "sensors":
         return not rest or (len(rest) == 1 and rest[0] in set(sensors))
+    if family == "cameras":  # the desk, its event review, one camera full screen, one hamlet's wall
+        return not rest or rest == ["review"] or (len(rest) == 2 and rest[0] in ("live", "hamlet"))
     return family in PAGE_ROLES and not rest
 
 

@@ -66,7 +66,7 @@ def camera_alert_rows(alerts: list[dict[str, Any]], lang: str) -> Any:
         thumb = a.get("snapshot_url")
         opener = html.Button(
             [html.Img(src=thumb, className="alert-thumb") if thumb else html.Span("▶", className="alert-thumb none")],
-            id={"type": ids.CAM_OPEN, "camera": str(a.get("subject"))},
+            id={"type": ids.CAM_OPEN, "camera": str(a.get("subject")), "event": str(a.get("event_id") or "")},
             className="alert-open",
             title=t("cam.open", lang),
         )

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_principal
-from dashboard.camera_events import event_row, merged_events
+from dashboard.camera_events import ReviewFilter, event_row, merged_events
 from dashboard.i18n import current_lang, t
+from dashboard.pages import camera_review
 from dashboard.pages.alert_actions import act_on_alert
 from dashboard.pages.camera_alerts import alert_signature, camera_alert_rows, describe, matching_event
+from dashboard.pages.camera_review import event_list, review_layout, rows_for
 from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
 
@@ -24,7 +26,33 @@ FILTERS = ("all", "online", "offline", "alerts")
 TICK_MS = 4000  # thumbnails and alerts refresh at least every 5 s
 
 
-def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
+def layout(rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
+    if rest == "review":
+        return review_layout(rm, lang)
+    if rest.startswith("live/"):
+        return live_wall(rm, unquote(rest.removeprefix("live/")), lang)
+    hamlet = unquote(rest.removeprefix("hamlet/")) if rest.startswith("hamlet/") else None
+    return desk_layout(rm, lang, hamlet)
+
+
+def live_wall(rm: ReadModel, camera_id: str, lang: str) -> Any:
+    """/cameras/live/<id>: one camera's live view filling the screen."""
+    cam = next((c for c in rm.ctx.config.cameras if c.id == camera_id), None)
+    if cam is None:
+        return html.Div(t("cam.pick", lang), className="missing")
+    return html.Div(
+        [
+            html.Img(src=f"/api/cameras/{cam.id}/stream.mjpg", className="cam-full-img", id="cam-live-img"),
+            html.Div(
+                [cam.name, html.A(t("ev.back", lang), href=f"/cameras?camera={cam.id}")], className="cam-full-name"
+            ),
+        ],
+        className="police cam-full",
+    )
+
+
+def desk_layout(rm: ReadModel, lang: str, hamlet: str | None) -> Any:
+    """The desk; with a hamlet, a wall of that hamlet's cameras only (toolbar and side panel hidden)."""
     areas = sorted({c["area"] for c in rm.cameras() if c.get("area")})
     toolbar = html.Div(
         [
@@ -35,7 +63,10 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
                 className="filters",
                 options=[{"label": t(f"cam.filter.{f}", lang), "value": f} for f in FILTERS],
             ),
-            dcc.Dropdown(id=ids.CAM_AREA, options=areas, placeholder=t("cam.area", lang), className="area-pick"),
+            dcc.Dropdown(
+                id=ids.CAM_AREA, options=areas, value=hamlet, placeholder=t("cam.area", lang), className="area-pick"
+            ),
+            html.A(t("ev.title", lang), href="/cameras/review", className="btn"),
             html.Span(id=ids.CAM_OFFLINE, className="cam-offline-sum"),
             html.Button(
                 t("cam.mute", lang),
@@ -53,6 +84,8 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
             html.Div(id=ids.CAM_ALERTS, className="cam-alerts"),
             html.Div(id=ids.CAM_ALARM, className="cam-alarm"),
             html.Div(t("cam.pick", lang), id=ids.CAM_LIVE, className="cam-live"),
+            html.Div(id=ids.CAM_FALSE_DONE, className="done"),
+            html.Div(id=ids.CAM_DETAIL),
             html.H2(t("cam.history", lang)),
             html.Div(id=ids.CAM_HISTORY, className="cam-history"),
         ],
@@ -63,11 +96,12 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
             html.H1(t("cam.title", lang)),
             dcc.Interval(id=ids.CAM_TICK, interval=TICK_MS),
             dcc.Store(id=ids.CAM_SELECTED),
+            dcc.Store(id=ids.CAM_EVENT),
             dcc.Store(id=ids.CAM_ALERT_SIG),
             toolbar,
             html.Div([html.Div(id=ids.CAM_GRID, className="cam-grid"), side], className="cam-layout"),
         ],
-        className="police",
+        className="police" + (" hamlet-wall" if hamlet else ""),
     )
 
 
@@ -103,6 +137,7 @@ def camera_from_search(search: str | None) -> str | None:
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
+    camera_review.register(app, rm)
     @app.callback(
         Output(ids.CAM_GRID, "children"),
         Output(ids.CAM_OFFLINE, "children"),
@@ -123,7 +158,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(
         Output(ids.CAM_SELECTED, "data"),
         Input({"type": ids.CAM_TILE, "camera": ALL}, "n_clicks"),
-        Input({"type": ids.CAM_OPEN, "camera": ALL}, "n_clicks"),
+        Input({"type": ids.CAM_OPEN, "camera": ALL, "event": ALL}, "n_clicks"),
         Input(ids.URL, "search"),
     )
     def select(_tiles: list[int | None], _opens: list[int | None], search: str | None) -> Any:
@@ -140,7 +175,12 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if cam is None:
             return t("cam.pick", lang)
         return [
-            html.H2(f"{cam.name} – {t('cameras.live', lang)}"),
+            html.H2(
+                [
+                    f"{cam.name} – {t('cameras.live', lang)} ",
+                    html.A(t("cam.fullscreen", lang), href=f"/cameras/live/{cam.id}", className="cam-full-link"),
+                ]
+            ),
             html.Img(src=f"/api/cameras/{cam.id}/stream.mjpg", id="cam-live-img", className="cam-live-img"),
         ]
 
@@ -148,12 +188,25 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.CAM_HISTORY, "children"),
         Input(ids.CAM_SELECTED, "data"),
         Input(ids.CAM_TICK, "n_intervals"),
+        Input(ids.CAM_FALSE_DONE, "children"),
+        State(ids.CAM_EVENT, "data"),
         prevent_initial_call=True,
     )
-    def history(camera_id: str | None, _n: int | None) -> Any:
+    def history(camera_id: str | None, _n: int | None, _done: Any, selected: str | None) -> Any:
         if not camera_id or camera_id not in {c.id for c in rm.ctx.config.cameras}:
             return None
-        return _history(camera_events(rm, camera_id, 30), current_lang())
+        return event_list(rows_for(rm, ReviewFilter(camera=camera_id), 30), current_lang(), selected, False)
+
+    @app.callback(
+        Output(ids.CAM_EVENT, "data", allow_duplicate=True),
+        Input({"type": ids.CAM_OPEN, "camera": ALL, "event": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_alert_event(_opens: list) -> Any:
+        clicked = [
+            json.loads(x["prop_id"].rsplit(".", 1)[0]) for x in dash.callback_context.triggered if x.get("value")
+        ]
+        return clicked[0]["event"] or None if clicked else dash.no_update
 
     @app.callback(
         Output(ids.CAM_ALERTS, "children"),
@@ -202,6 +255,7 @@ def camera_alerts_of(rm: ReadModel, lang: str = "vi") -> list[dict[str, Any]]:
     for alert in rows:
         event = matching_event(alert, events)
         alert["snapshot_url"] = event.get("snapshot_url") if event else None
+        alert["event_id"] = event.get("event_id") if event else None
         alert["readable"] = describe(event, lang)
     return rows
 
@@ -212,21 +266,3 @@ def _with_alerts(rm: ReadModel) -> list[dict[str, Any]]:
         if a.get("source") == "camera":
             counts[a["subject"]] = counts.get(a["subject"], 0) + 1
     return [{**c, "open_alerts": counts.get(c["id"], 0)} for c in rm.cameras()]
-
-
-def _history(events: list[dict[str, Any]], lang: str) -> Any:
-    if not events:
-        return html.Div(t("missing", lang), className="missing")
-    return [
-        html.Div(
-            [
-                html.Img(src=e["snapshot_url"], className="event-thumb") if e.get("snapshot_url") else None,
-                html.Span(
-                    f"{e.get('local_time', '')} · {t('event.' + str(e.get('type')), lang)} {e.get('zone') or ''}"
-                ),
-            ],
-            className="event-row",
-            **{"data-event": e.get("event_id") or ""},
-        )
-        for e in events
-    ]

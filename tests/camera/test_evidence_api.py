@@ -20,8 +20,7 @@ from tests.dashboard.conftest import API_TOKEN, app, client, config, ctx, enviro
 TOKEN = {"Authorization": f"Bearer {API_TOKEN}"}
 
 
-@pytest.fixture
-def evidence_ctx(ctx, tmp_path: Path):  # noqa: F811
+def add_intrusion_with_clip(ctx, tmp_path: Path):  # noqa: ANN201, F811
     """The app's camera hub with every camera folder under tmp_path, and one intrusion with snapshot and clip."""
     system = ctx.cameras.system.model_copy(
         update={
@@ -53,6 +52,11 @@ def evidence_ctx(ctx, tmp_path: Path):  # noqa: F811
             )
         )
     return ctx
+
+
+@pytest.fixture
+def evidence_ctx(ctx, tmp_path: Path):  # noqa: F811
+    return add_intrusion_with_clip(ctx, tmp_path)
 
 
 def test_review_false_alarm_clip_view_and_evidence_zip(client, evidence_ctx) -> None:  # noqa: F811

@@ -130,3 +130,33 @@ def served_shot(name: str):  # noqa: ANN201
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS / name
+
+
+def test_event_review_plays_the_clip_marks_a_false_alarm_and_exports_evidence(browser, served, ctx, tmp_path):  # noqa: F811
+    from tests.camera.test_evidence_api import add_intrusion_with_clip
+
+    add_intrusion_with_clip(ctx, tmp_path)
+    page = open_as(browser, served.url, "police")
+    page.goto(f"{served.url}/cameras/review")
+    row = page.locator(".event-row", has_text="Sân UBND")
+    expect(row).to_be_visible(timeout=10_000)
+    row.click()
+    detail = page.locator(".ev-detail")
+    expect(detail).to_contain_text("42 s", timeout=10_000)
+    expect(detail).to_contain_text("90 %")
+    wait_js(page, "document.querySelector('#cam-clip') && document.querySelector('#cam-clip').readyState >= 2")
+    assert page.evaluate("document.querySelector('#cam-clip').duration") > 2  # Chromium decodes the MP4
+    page.locator(".ev-detail .btn", has_text="Đánh dấu báo động giả").click()
+    expect(page.locator("#camack-falsedone")).to_contain_text("Đã đánh dấu báo động giả", timeout=10_000)
+    expect(row.locator(".ev-status")).to_have_text("Báo động giả", timeout=10_000)
+    page.keyboard.press("Home")  # keyboard: ↓ moves to the next row (here the only one stays selected)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".event-row.selected")).to_have_count(1)
+    href = page.locator("#cam-export").get_attribute("href")
+    zipped = page.request.get(f"{served.url}{href}")
+    assert zipped.status == 200
+    from dashboard.evidence import verify
+
+    assert verify(zipped.body()) == []
+    page.screenshot(path=str(served_shot("police-review-1920x1080.png")))
+    page.context.close()
