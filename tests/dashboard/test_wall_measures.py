@@ -1,0 +1,81 @@
+"""The wall's measurement panels as pure functions: flood wording by scale, no ±0 trend, the time to the next line
+only for a real rise, rain and the announced risk level; the public air board's source and advice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dashboard.pages.wall_measures import air, flood
+from dashboard.sensor_view import normalise_aqi, normalise_flood
+
+
+def text_of(component: Any) -> str:
+    """Every string inside a Dash component tree, joined."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(" ".join(text_of(c) for c in component).split())
+    return text_of(getattr(component, "children", None))
+
+
+def flood_row(device_id: str, level: float, trend: float | None, eta: float | None, scale: str = "river_gauge",
+              lines: tuple[float, float, float] = (150, 250, 350), **extra: Any) -> dict[str, Any]:
+    labels = {"river_gauge": ("Dưới báo động I", "Báo động I", "Báo động II", "Báo động III"),
+              "local_depth": ("Chưa ngập đáng kể", "Mức ngập 1", "Mức ngập 2", "Mức ngập 3")}[scale]
+    n = sum(1 for line in lines if level >= line)
+    doc = {"water_level_cm": level, "alarm_level": n, "label_vi": labels[n], "trend_cm_per_h": trend,
+           "minutes_to_next_level": eta, "thresholds": list(lines), "scale": scale, **extra}
+    return {"id": device_id, "kind": "flood", "name": f"Điểm {device_id}", "values": {"water_level_cm": level},
+            "flood": normalise_flood(doc, lines)}
+
+
+def snap(*rows: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"sensors": list(rows), "flood_trend": {}, "font_px": 20, **extra}
+
+
+@pytest.mark.parametrize(
+    ("trend", "eta", "shown", "hidden"),
+    [
+        (-0.3, None, "Ổn định", "-0 cm"),
+        (0.4, 9000.0, "Ổn định", "Dự kiến"),  # a flat trend: no "in about 6 days"
+        (4.2, 720.0, "Dự kiến đạt BĐ II sau khoảng 12 giờ · +4 cm/giờ", "+0 cm"),
+        (-6.0, None, "−6 cm/giờ", "Dự kiến"),
+    ],
+)
+def test_trend_wording(trend: float, eta: float | None, shown: str, hidden: str) -> None:
+    text = text_of(flood(snap(flood_row("a", 200, trend, eta)), "vi"))
+    assert shown in text and hidden not in text
+
+
+def test_local_depth_points_speak_of_flood_depth_and_many_points_get_one_line_each() -> None:
+    rows = [flood_row("road", 45, 0.0, None, "local_depth", (20, 40, 60)), flood_row("b", 100, 0.0, None),
+            flood_row("c", 360, 0.0, None), flood_row("d", 10, 0.0, None)]
+    text = text_of(flood(snap(*rows), "vi"))
+    assert "Mức ngập 2" in text and "Báo động III" in text and "Báo động II " not in text
+    assert text.index("Báo động III") < text.index("Mức ngập 2")  # the most threatened point first
+
+
+def test_rain_and_the_announced_risk_level() -> None:
+    row = flood_row("a", 100, 0.0, None, rain_mm_1h=12.4, rain_mm_24h=135.0)
+    risk = {"level": 3, "label_vi": "Rủi ro lớn", "colour": "#FF9800", "note": "Bản tin số 12"}
+    text = text_of(flood(snap(row, risk=risk), "vi"))
+    assert "Mưa 12,4 mm/giờ · 135 mm/24 giờ" in text
+    assert "Cấp độ rủi ro thiên tai: 3 – Rủi ro lớn" in text
+    assert "Chưa công bố cấp độ rủi ro thiên tai" in text_of(flood(snap(row), "vi"))
+
+
+def test_the_public_board_names_its_source_and_advises_sensitive_groups() -> None:
+    aqi = normalise_aqi({"vn": {"value": 120, "category": "poor", "colour": "#FF7E00", "label_vi": "Kém",
+                                "provisional": True, "hour_end": "2026-11-23T08:00:00Z"},
+                         "us": {"value": 160}})
+    row = {"id": "pam", "kind": "air", "name": "Trung tâm xã", "values": {"pm25": 52.4}, "aqi": aqi}
+    public = text_of(air(snap(row, public=True, commune="Xã Quảng Thọ", tz="Asia/Ho_Chi_Minh"), "vi"))
+    assert "Nguồn: Trung tâm xã, thiết bị PAM Air của Xã Quảng Thọ" in public
+    assert "Người nhạy cảm: Nên giảm các hoạt động mạnh" in public
+    assert "US AQI (thang Mỹ) 160" in public and "tạm tính" in public and "Giờ 15:00" in public
+    staff = text_of(air(snap(row, public=False, commune="Xã Quảng Thọ", tz="Asia/Ho_Chi_Minh"), "vi"))
+    assert "Nguồn:" not in staff and "Người nhạy cảm" not in staff
