@@ -19,6 +19,7 @@ from dashboard.api.sensors import sensor_document
 from dashboard.context import AppContext
 from dashboard.settings import Role
 from dashboard.sources import alert_rows, call_first, camera_rows, kpi_rows
+from dashboard.takeover import takeover as critical_takeover
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
@@ -35,7 +36,6 @@ class ReadModel:
         self._tz = ZoneInfo(ctx.config.commune.timezone)
         self._cache: dict[tuple, tuple[float, Any]] = {}
         self._lock = threading.Lock()
-        self._seen_critical: dict[str, datetime] = {}
 
     def now(self) -> datetime:
         return self._clock()
@@ -124,12 +124,32 @@ class ReadModel:
             row["opened_local"] = self.local(opened).strftime("%d/%m %H:%M") if opened else None
         return rows
 
+    def alert_history(self, alert_id: str) -> list[dict[str, Any]]:
+        """An alarm's audit trail, oldest first, each step with its local time (HH:MM dd/mm)."""
+        detail = call_first(self.ctx.alerts, ("get",), alert_id)
+        rows = []
+        for step in getattr(detail, "history", None) or []:
+            rows.append({**step.to_json(), "local": self.local(step.at).strftime("%H:%M %d/%m")})
+        return rows
+
     def acknowledge(self, alert_id: str, who: str, role: str, note: str) -> str | None:
         """Acknowledge an alert; returns an error text or None."""
         return self._act("acknowledge", alert_id, who, role, note)
 
     def resolve(self, alert_id: str, who: str, role: str, note: str) -> str | None:
         return self._act("resolve", alert_id, who, role, note)
+
+    def shelve(self, alert_id: str, who: str, role: str, minutes: float, reason: str) -> str | None:
+        """Shelve an alarm (off the wall's takeover for `minutes`, with a reason); returns an error text or None."""
+        if self.ctx.alerts is None:
+            return "alerts service not running"
+        if ACT_SOURCES.get(Role(role), frozenset()) is not None:
+            return "not allowed for this role"
+        try:
+            self.ctx.alerts.shelve(alert_id, who, role, minutes, reason)
+        except Exception as exc:  # not found, closed, bad duration
+            return str(exc) or type(exc).__name__
+        return None
 
     def _act(self, verb: str, alert_id: str, who: str, role: str, note: str) -> str | None:
         if self.ctx.alerts is None:
@@ -223,16 +243,11 @@ class ReadModel:
 
     # -- critical alerts that take over a wall ------------------------------------------------------------
     def takeover(
-        self, alerts: list[dict[str, Any]], sensors: list[dict[str, Any]], takeover_s: int
+        self, alerts: list[dict[str, Any]], sensors: list[dict[str, Any]], takeover_s: int = 0
     ) -> dict | None:
-        """The newest critical alert not yet acknowledged and younger than takeover_s (0: no time limit)."""
-        now = self.now()
-        candidates = [
-            a
-            for a in alerts
-            if str(a.get("severity", "")).lower() == "critical"
-            and str(a.get("status", "open")).lower() == "open"
-        ]
+        """The critical alarms taking over a wall (dashboard.takeover): until each is acknowledged or shelved;
+        `takeover_s` no longer ends it (kept for older callers)."""
+        candidates = alerts
         if (
             self.ctx.alerts is None
         ):  # without the alerts service, a flood point at báo động III still takes over
@@ -249,12 +264,7 @@ class ReadModel:
                 for s in sensors
                 if (s.get("flood") or {}).get("alarm_level") == 3
             ]
-        for alert in candidates:
-            first = self._seen_critical.setdefault(str(alert.get("id")), now)
-            started = alert_time(alert) or first
-            if takeover_s == 0 or (now - started).total_seconds() <= takeover_s:
-                return alert
-        return None
+        return critical_takeover(candidates, self.now(), self.local)
 
 
 def alert_time(alert: dict[str, Any]) -> datetime | None:

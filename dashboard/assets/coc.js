@@ -41,6 +41,6 @@
     } catch (e) { /* no audio device: the banner still shows */ }
   }
   setInterval(function () {
-    if (document.querySelector(".takeover.active")) { beep(); }
+    if (document.querySelector(".takeover.active:not(.muted)")) { beep(); }
   }, 2000);
 })();

@@ -1,5 +1,9 @@
-"""Alerts page /alerts: filters by status and kind, history; acknowledge and resolve for operators and
-admins."""
+"""Alerts page /alerts: alarms grouped by place with peak and current value, state and timeline; filters by
+state and text; acknowledge ("Tiếp nhận"), close ("Hoàn thành xử lý") and shelve for operators and admins.
+
+Rows sit in fixed slots (ordered with CSS `order`): the 5-second refresh redraws only what changed, and a row's
+note and buttons are never redrawn while a note is typed in it (Dash remounts every child of a container whose
+children change, which would wipe the note and its focus)."""
 
 from __future__ import annotations
 
@@ -11,41 +15,57 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
-from dashboard.pages.alert_actions import act_on_alert, alert_rows
+from dashboard.pages import alerts_table as tbl
 from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 
-STATUSES = ("open", "acknowledged", "resolved", "all")
+STATUSES = ("active", "unacknowledged", "acknowledged", "cleared", "closed", "all")
 ACT_ROLES = (Role.ADMIN, Role.OPERATOR)
+SLOTS = 150  # rows and place headers on the page
+HISTORY_ROWS = 60  # rows that carry their timeline (the first, most urgent ones)
+ROW_IDS = {"note": ids.ALERT_NOTE, "ack": ids.ALERT_ACK, "resolve": ids.ALERT_RESOLVE, "shelve": ids.ALERT_SHELVE}
+HIDDEN = {"display": "none"}
 
 
 def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     note = [] if role in ACT_ROLES else [html.Span(t("readonly", lang), className="readonly")]
+    choices = rm.ctx.config.alerts.shelving.choices_min
+    shelving = [
+        dcc.Dropdown(id=ids.ALERTS_SHELVE_MIN, value=choices[0], clearable=False, searchable=False,
+                     className="alerts-shelve-min",
+                     options=[{"label": t("takeover.shelve", lang) + " " + t("takeover.minutes", lang, n=f"{m:g}"),
+                               "value": m} for m in choices]),
+    ] if role in ACT_ROLES else []
+    slots = [
+        html.Div([html.Div(id={"type": ids.ALERTS_SLOT_BODY, "slot": i}, className="alert-slot-body"),
+                  html.Div(id={"type": ids.ALERTS_SLOT_CTL, "slot": i}, className="alert-slot-ctl")],
+                 id={"type": ids.ALERTS_SLOT, "slot": i}, className="alert-slot", style=HIDDEN)
+        for i in range(SLOTS)
+    ]
     return html.Div(
         [
             html.H1([t("alerts.title", lang), *note]),
             dcc.Interval(id=ids.ALERTS_TICK, interval=5000),
+            dcc.Store(id=ids.ALERTS_SHOWN, data={}),
             html.Div(
                 [
                     dcc.RadioItems(
                         id=ids.ALERTS_STATUS,
-                        value="open",
+                        value="active",
                         inline=True,
                         className="filters",
                         options=[{"label": t(f"status.{s}", lang), "value": s} for s in STATUSES],
                     ),
-                    dcc.Input(
-                        id=ids.ALERTS_KIND,
-                        placeholder=t("alerts.kind", lang),
-                        className="note",
-                        debounce=True,
-                    ),
+                    dcc.Input(id=ids.ALERTS_KIND, placeholder=t("alerts.kind", lang), className="note",
+                              debounce=True),
+                    *shelving,
                 ],
                 className="toolbar",
             ),
-            html.Div(id=ids.ALERT_ACK_DONE, className="done"),
-            html.Div(id=ids.ALERTS_TABLE, className="alert-table"),
+            html.Div([html.Span(id=ids.ALERT_ACK_DONE), html.Span(id=ids.ALERT_SHELVE_DONE)], className="done"),
+            html.Div(id=ids.ALERTS_TABLE, className="alert-note"),
+            html.Div(slots, className="alert-table alert-slots"),
         ],
         className="alerts-page",
     )
@@ -54,26 +74,70 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
 def matches(alert: dict[str, Any], text: str | None) -> bool:
     if not text:
         return True
-    hay = " ".join(str(alert.get(k, "")) for k in ("kind", "rule", "title", "message", "source", "severity"))
+    keys = ("kind", "rule", "title_vi", "title_en", "title", "message", "source", "severity", "place", "detail")
+    hay = " ".join(str(alert.get(k, "")) for k in keys)
     return text.lower() in hay.lower()
 
 
+def items(rm: ReadModel, status: str, kind: str | None, lang: str, can_act: bool,
+          slots: int = SLOTS) -> dict[str, dict[str, Any]]:
+    """Every place header and alarm row in screen order: key → class, body, controls and their signatures."""
+    rows = tbl.once_per_chatter([a for a in rm.alerts(status or "active") if matches(a, kind)])
+    when = tbl.local_text(rm.local)
+    window = t("takeover.minutes", lang, n=f"{rm.ctx.config.alerts.chattering.window_min:g}")
+    out: dict[str, dict[str, Any]] = {}
+    index = 0
+    for place, members in tbl.by_place(rows).items():
+        out[f"g:{place}"] = {"cls": "alert-slot alert-group-slot", "sig": str(len(members)), "ctl_sig": "",
+                             "body": tbl.group_header(place, len(members), lang), "ctl": None}
+        for alert in members:
+            steps = rm.alert_history(str(alert.get("id"))) if index < HISTORY_ROWS else []
+            index += 1
+            status = str(alert.get("status", "open"))
+            out[f"r:{alert.get('id')}"] = {
+                "cls": f"alert-slot alert-row sev-{str(alert.get('severity', '')).lower()} st-{status}",
+                "sig": tbl.signature(alert, len(steps)) + lang,
+                "ctl_sig": f"{status}|{can_act}|{lang}",
+                "body": tbl.body(alert, lang, steps, when, window),
+                "ctl": tbl.controls(alert, lang, ROW_IDS) if can_act else None,
+            }
+            if len(out) >= slots:
+                return out
+    return out
+
+
 def register(app: dash.Dash, rm: ReadModel) -> None:
+    slot_all = {"slot": ALL}
+
     @app.callback(
+        Output({"type": ids.ALERTS_SLOT, **slot_all}, "style"),
+        Output({"type": ids.ALERTS_SLOT, **slot_all}, "className"),
+        Output({"type": ids.ALERTS_SLOT_BODY, **slot_all}, "children"),
+        Output({"type": ids.ALERTS_SLOT_CTL, **slot_all}, "children"),
+        Output(ids.ALERTS_SHOWN, "data"),
         Output(ids.ALERTS_TABLE, "children"),
         Input(ids.ALERTS_STATUS, "value"),
         Input(ids.ALERTS_KIND, "value"),
         Input(ids.ALERTS_TICK, "n_intervals"),
         Input(ids.ALERT_ACK_DONE, "children"),
+        Input(ids.ALERT_SHELVE_DONE, "children"),
+        State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
+        State(ids.ALERTS_SHOWN, "data"),
     )
-    def table(status: str, kind: str | None, _n: int, _done: Any) -> Any:
+    def table(status: str, kind: str | None, _n: int, done: Any, shelved: Any, _notes: list,
+              shown: dict | None) -> tuple[Any, ...]:
         lang = current_lang()
+        slots = len(dash.callback_context.outputs_list[0])  # as many as the page has
         if rm.ctx.alerts is None:
-            return missing_note(lang, "alerts")
+            return ([HIDDEN] * slots, ["alert-slot"] * slots, [None] * slots, [None] * slots, {},
+                    missing_note(lang, "alerts"))
         principal = current_principal()
         can_act = principal is not None and principal.role in ACT_ROLES
-        rows = [a for a in rm.alerts(status or "open") if matches(a, kind)]
-        return alert_rows(rows[:200], lang, ids.ALERT_NOTE, ids.ALERT_ACK, ids.ALERT_RESOLVE, can_act)
+        wanted = items(rm, status, kind, lang, can_act, slots)
+        trigger = dash.callback_context.triggered_id
+        acted = _acted({ids.ALERT_ACK_DONE: done, ids.ALERT_SHELVE_DONE: shelved}.get(trigger))
+        none = None if wanted else html.Div(t("alerts.none", lang), className="calm")
+        return (*fill(wanted, shown or {}, _editing() - {acted}, acted, slots), none)
 
     @app.callback(
         Output(ids.ALERT_ACK_DONE, "children"),
@@ -82,5 +146,95 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def act(_acks: list, _resolves: list, notes: list) -> str:
-        return act_on_alert(rm, current_principal(), notes, ids.ALERT_ACK)
+    def act(_acks: list, _resolves: list, _notes: list) -> Any:
+        clicked = _clicked()
+        if clicked is None:
+            return dash.no_update
+        alert_id, kind, note, principal = clicked
+        verb = rm.acknowledge if kind == ids.ALERT_ACK else rm.resolve
+        return _done(alert_id, verb(alert_id, principal.name, principal.role.value, note[:500]))
+
+    @app.callback(
+        Output(ids.ALERT_SHELVE_DONE, "children"),
+        Input({"type": ids.ALERT_SHELVE, "alert": ALL}, "n_clicks"),
+        State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
+        State(ids.ALERTS_SHELVE_MIN, "value"),
+        prevent_initial_call=True,
+    )
+    def shelve(_shelves: list, _notes: list, minutes: float | None) -> Any:
+        clicked = _clicked()
+        if clicked is None:
+            return dash.no_update
+        alert_id, _kind, reason, principal = clicked
+        if not reason:
+            return html.Span("⚠ " + t("takeover.need_reason", current_lang()) + f" ({t('note', current_lang())})")
+        minutes = float(minutes or rm.ctx.config.alerts.shelving.choices_min[0])
+        return _done(alert_id, rm.shelve(alert_id, principal.name, principal.role.value, minutes, reason[:300]))
+
+
+def fill(wanted: dict[str, dict[str, Any]], shown: dict[str, list], editing: set[str],
+         redraw: str | None = None, slots: int = SLOTS) -> tuple[Any, ...]:
+    """Per slot: style, class, body and controls (dash.no_update where nothing changed; the controls of a row
+    being edited stay as they are; `redraw`'s are redrawn, its note sent), and what the slots now show:
+    {slot: [key, sig, ctl_sig, order, cls]}."""
+    previous = {int(slot): entry[0] for slot, entry in shown.items()}
+    placed = tbl.assign(previous, list(wanted), slots)
+    order = {key: n for n, key in enumerate(wanted)}
+    nothing = dash.no_update
+    style, cls, body, ctl = [nothing] * slots, [nothing] * slots, [nothing] * slots, [nothing] * slots
+    now: dict[str, list] = {}
+    for slot in range(slots):
+        old = shown.get(str(slot)) or shown.get(slot)
+        key = placed.get(slot)
+        if key is None:
+            if old:
+                style[slot], cls[slot], body[slot], ctl[slot] = HIDDEN, "alert-slot", None, None
+            continue
+        item, same = wanted[key], bool(old) and old[0] == key
+        if not same or old[3] != order[key]:
+            style[slot] = {"order": order[key]}
+        if not same or old[4] != item["cls"]:
+            cls[slot] = item["cls"]
+        if not same or old[1] != item["sig"]:
+            body[slot] = item["body"]
+        ctl_sig = item["ctl_sig"]
+        if not same or key == redraw or (old[2] != ctl_sig and key not in editing):
+            ctl[slot] = item["ctl"]
+        elif old[2] != ctl_sig:
+            ctl_sig = old[2]  # redrawn once the note is sent or cleared
+        now[str(slot)] = [key, item["sig"], ctl_sig, order[key], item["cls"]]
+    return style, cls, body, ctl, now
+
+
+def _editing() -> set[str]:
+    """Rows with a note typed in them."""
+    states = dash.callback_context.states_list
+    notes = states[0] if states and isinstance(states[0], list) else []
+    return {f"r:{s['id']['alert']}" for s in notes if (s.get("value") or "").strip()}
+
+
+def _acted(done: Any) -> str | None:
+    """The row an action just ran on (its note went with it: the refresh the action triggers redraws its
+    controls with an empty note)."""
+    if isinstance(done, dict) and isinstance(done.get("props"), dict) and done["props"].get("data-alert"):
+        return f"r:{done['props']['data-alert']}"
+    return None
+
+
+def _clicked() -> tuple[str, str, str, Any] | None:
+    """The row whose button was clicked: (alert id, button type, the note typed beside it, the person)."""
+    trigger = dash.callback_context.triggered_id
+    principal = current_principal()
+    if principal is None or principal.role not in ACT_ROLES or not isinstance(trigger, dict):
+        return None
+    if not any(v.get("value") for v in dash.callback_context.triggered):
+        return None  # a row appearing (n_clicks None), not a click
+    notes = dash.callback_context.states_list[0] if dash.callback_context.states_list else []
+    note = next((s.get("value") for s in notes if s["id"].get("alert") == trigger["alert"]), None) or ""
+    return str(trigger["alert"]), str(trigger["type"]), note.strip(), principal
+
+
+def _done(alert_id: str, error: str | None) -> html.Span:
+    lang = current_lang()
+    text = f"⚠ {error}" if error else f"{t('done', lang)} ({alert_id})"
+    return html.Span(text, **{"data-alert": alert_id})

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import access, ids
 from dashboard.auth import current_principal
 from dashboard.i18n import age_text, current_lang, t
-from dashboard.pages import wall_panels
+from dashboard.pages import wall_panels, wall_takeover
 from dashboard.pages.shell import message, wall_menu
 from dashboard.read_model import ReadModel
 from dashboard.settings import PANELS, Role
@@ -41,11 +41,6 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
         )
         for i, panels in enumerate(pages)
     ]
-    ack = (
-        [html.Button(t("wall.ack", lang), id=ids.WALL_ACK, className="takeover-ack")]
-        if role in ACK_ROLES
-        else []
-    )
     return html.Div(
         [
             dcc.Store(id=ids.WALL_SCREEN, data=screen.id),
@@ -78,16 +73,7 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                 className="wall-head",
             ),
             html.Div(t("wall.disconnected", lang), id="wall-offline", className="wall-offline"),
-            html.Div(
-                [
-                    html.Div(t("wall.takeover", lang), className="takeover-title"),
-                    html.Div(id=ids.WALL_TAKEOVER_TEXT, className="takeover-text"),
-                    *ack,
-                    html.Div(id=ids.WALL_ACK_DONE, className="takeover-done"),
-                ],
-                id=ids.WALL_TAKEOVER,
-                className="takeover",
-            ),
+            wall_takeover.layout(rm, lang, role),
             html.Div(boxes, className="wall-body"),
             html.Div(id=ids.WALL_DEVICES, className="wall-devices"),
         ],
@@ -151,21 +137,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         linked = principal is not None and principal.role in access.PAGE_ROLES["sensors"]
         return wall_panels.device_tiles(snap, current_lang(), linked) if snap else None
 
-    @app.callback(
-        Output(ids.WALL_TAKEOVER, "className"),
-        Output(ids.WALL_TAKEOVER_TEXT, "children"),
-        Input(ids.WALL_SNAPSHOT, "data"),
-        SCREEN,
-    )
-    def takeover(snap: dict | None, _screen: str) -> tuple[str, Any]:
-        alert = (snap or {}).get("takeover")
-        if not alert:
-            return "takeover", None
-        detail = alert.get("detail") or ""
-        return "takeover active", [
-            html.Div(wall_panels.alert_text(alert, current_lang())),
-            html.Div(detail, className="takeover-detail"),
-        ]
+    wall_takeover.register(app, rm)
 
     @app.callback(
         Output(ids.WALL_PAGE, "data"),
@@ -187,20 +159,6 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     def show_page(page: int, _screen: str) -> list[dict]:
         count = len(dash.callback_context.outputs_list)
         return [{"display": "grid" if i == (page or 0) else "none"} for i in range(count)]
-
-    @app.callback(
-        Output(ids.WALL_ACK_DONE, "children"),
-        Input(ids.WALL_ACK, "n_clicks"),
-        State(ids.WALL_SNAPSHOT, "data"),
-        prevent_initial_call=True,
-    )
-    def acknowledge(_n: int, snap: dict | None) -> str:
-        alert = (snap or {}).get("takeover")
-        principal = current_principal()
-        if not alert or principal is None or not alert.get("ackable", True):
-            return ""
-        error = rm.acknowledge(str(alert["id"]), principal.name, principal.role.value, "wall")
-        return error or t("done", current_lang())
 
 
 def _register_panel(app: dash.Dash, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.alerts.callbacks import alerts_table_body
 from tests.dashboard.conftest import API_TOKEN, login
 
 ROLES = ("admin", "operator", "police", "leader", None)
@@ -97,18 +98,7 @@ CALLBACKS = {
         ),
         {"admin", "operator", "leader"},
     ),
-    "alerts table": (
-        body(
-            _out("alerts-table", "children"),
-            [
-                _in("alerts-status", "value", "open"),
-                _in("alerts-kind", "value", None),
-                _in("alerts-tick", "n_intervals", 1),
-                _in("alertack-done", "children", None),
-            ],
-        ),
-        {"admin", "operator", "leader"},
-    ),
+    "alerts table": (alerts_table_body("open"), {"admin", "operator", "leader"}),
     "alert ack": (
         body(
             _out("alertack-done", "children"),

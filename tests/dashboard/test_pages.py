@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from tests.alerts.callbacks import alerts_table_body
 from tests.dashboard.conftest import login
 
 
@@ -39,17 +40,12 @@ def test_sensor_page_charts_every_field_and_the_aqi_history(client):
 
 
 def _alerts_table(client) -> str:
-    out = call(
-        client,
-        {"id": "alerts-table", "property": "children"},
-        [
-            {"id": "alerts-status", "property": "value", "value": "open"},
-            {"id": "alerts-kind", "property": "value", "value": None},
-            {"id": "alerts-tick", "property": "n_intervals", "value": 1},
-            {"id": "alertack-done", "property": "children", "value": None},
-        ],
+    body = alerts_table_body("open")
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"X-CSRFToken": client.get_cookie("_csrf_token").value}
     )
-    return json.dumps(out, ensure_ascii=False)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return json.dumps(response.get_json()["response"], ensure_ascii=False)
 
 
 def test_alerts_page_lists_open_alerts_and_only_operators_get_buttons(client):

@@ -86,7 +86,7 @@ def test_wall_page_refresh_returns_the_commune_devices(client):
     assert data["screen"] == "overview" and len(data["sensors"]) == 3
 
 
-def test_critical_alert_takes_over_until_acknowledged_or_timed_out(app, ctx):
+def test_critical_alert_takes_over_until_acknowledged_or_shelved(app, ctx):
     rm: ReadModel = ctx.extras["read_model"]
     reading = Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 400.0})
     ctx.live.apply([reading])
@@ -94,12 +94,15 @@ def test_critical_alert_takes_over_until_acknowledged_or_timed_out(app, ctx):
     alerts = rm.alerts("active")
     sensors = rm.sensors()
     taken = rm.takeover(alerts, sensors, takeover_s=600)
-    assert taken is not None and taken["severity"] == "critical" and taken["subject"] == "flood-01"
-    later = ReadModel(ctx, clock=lambda: datetime.now(UTC) + timedelta(seconds=601))
-    assert later.takeover(alerts, sensors, takeover_s=600) is None
-    assert later.takeover(alerts, sensors, takeover_s=0) is not None  # 0: until acknowledged
-    ctx.alerts.acknowledge(taken["id"], "vanhanh", "operator", "đã biết")
-    assert rm.takeover(rm.alerts("active"), sensors, takeover_s=0) is None
+    (card,) = taken["alerts"]
+    assert card["severity"] == "critical" and card["subject"] == "flood-01" and taken["more"] == 0
+    later = ReadModel(ctx, clock=lambda: datetime.now(UTC) + timedelta(hours=6))
+    assert later.takeover(alerts, sensors, takeover_s=600)["ids"] == [card["id"]]  # no time limit
+    ctx.alerts.shelve(card["id"], "vanhanh", "operator", 30, "đã cử người trực")
+    assert rm.takeover(rm.alerts("active"), sensors) is None
+    assert later.takeover(rm.alerts("active"), sensors) is not None  # the shelving has run out by then
+    ctx.alerts.acknowledge(card["id"], "vanhanh", "operator", "đã biết")
+    assert later.takeover(rm.alerts("active"), sensors, takeover_s=0) is None
 
 
 def test_rotation_advances_and_pauses_during_a_takeover(client):

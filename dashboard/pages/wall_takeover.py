@@ -1,0 +1,232 @@
+"""The wall's critical takeover: every critical alarm nobody has acknowledged or shelved (newest three, "+N"),
+peak and current value, "returned to normal", what to do, the cameras at the flood point, a mute button,
+"Tiếp nhận tất cả" and shelving with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from alerts.messages import number_text
+from alerts.settings import action_text
+from dashboard import access, ids
+from dashboard.auth import current_principal
+from dashboard.i18n import current_lang, t
+from dashboard.pages.wall_panels import alert_text
+from dashboard.read_model import ReadModel
+from dashboard.settings import Role
+
+ACK_ROLES = (Role.ADMIN, Role.OPERATOR)
+SCREEN = State(ids.WALL_SCREEN, "data")
+
+
+def layout(rm: ReadModel, lang: str, role: Any) -> html.Div:
+    """The takeover overlay (hidden until the snapshot carries a takeover)."""
+    choices = rm.ctx.config.alerts.shelving.choices_min
+    controls = [html.Button(t("takeover.mute", lang), id=ids.WALL_MUTE, className="takeover-mute")]
+    if role in ACK_ROLES:
+        controls += [
+            html.Button(t("wall.ack", lang), id=ids.WALL_ACK, className="takeover-ack"),
+            html.Div(
+                [
+                    dcc.Dropdown(
+                        id=ids.WALL_SHELVE_MIN, value=choices[0], clearable=False, searchable=False,
+                        options=[{"label": t("takeover.minutes", lang, n=f"{m:g}"), "value": m} for m in choices],
+                        className="takeover-shelve-min",
+                    ),
+                    dcc.Input(id=ids.WALL_SHELVE_REASON, placeholder=t("takeover.reason", lang),
+                              className="takeover-reason", maxLength=300),
+                    html.Button(t("takeover.shelve", lang), id=ids.WALL_SHELVE, className="takeover-shelve"),
+                ],
+                className="takeover-shelving",
+            ),
+        ]
+    return html.Div(
+        [
+            dcc.Store(id=ids.WALL_MUTED, data=[]),
+            html.Div(
+                [html.Div(t("wall.takeover", lang), className="takeover-title"),
+                 html.Div(id=ids.WALL_TAKEOVER_COUNT, className="takeover-count")],
+                className="takeover-head",
+            ),
+            html.Div(id=ids.WALL_TAKEOVER_TEXT, className="takeover-cards"),
+            html.Div(id=ids.WALL_TAKEOVER_ACTION, className="takeover-action"),
+            html.Div(id=ids.WALL_TAKEOVER_CAMS, className="takeover-cams"),
+            html.Div(controls, className="takeover-controls"),
+            html.Div([html.Span(id=ids.WALL_ACK_DONE), html.Span(id=ids.WALL_SHELVE_DONE)], className="takeover-done"),
+        ],
+        id=ids.WALL_TAKEOVER,
+        className="takeover",
+    )
+
+
+def card(alert: dict[str, Any], lang: str) -> html.Div:
+    """One alarm: its title (the peak's), peak and current value (measured ones, with a unit), and "returned to
+    normal" when it has."""
+    unit = f" {alert['unit']}" if alert.get("unit") else ""
+    values = []
+    if alert.get("peak_value") is not None and unit:
+        peak = number_text(alert["peak_value"], lang) + unit
+        values.append(t("takeover.peak", lang, value=peak, at=alert.get("peak_local") or ""))
+    if alert.get("value") is not None and unit:
+        values.append(t("takeover.now", lang, value=number_text(alert["value"], lang) + unit))
+    returned = alert.get("returned")
+    return html.Div(
+        [
+            html.Div(alert_text(alert, lang), className="takeover-text"),
+            html.Div(" · ".join(values), className="takeover-values") if values else None,
+            html.Div(t("takeover.returned", lang), className="takeover-returned") if returned else None,
+        ],
+        className="takeover-card" + (" is-returned" if returned else ""),
+    )
+
+
+def actions(rm: ReadModel, alerts: list[dict[str, Any]], lang: str) -> Any:
+    """The configured action texts of the rules on screen (each once)."""
+    texts = []
+    for alert in alerts:
+        vi, en = action_text(rm.ctx.config.alerts.rules, str(alert.get("rule", "")))
+        text = (en or vi) if lang == "en" else vi
+        if text and text not in texts:
+            texts.append(text)
+    if not texts:
+        return None
+    return [html.Span(t("takeover.action", lang) + ": ", className="takeover-action-label"), " · ".join(texts)]
+
+
+def camera_tiles(rm: ReadModel, alerts: list[dict[str, Any]], stamp: str) -> list[Any]:
+    """Snapshots of the cameras linked (flood_point) to the alarms' subjects, newest frame each refresh."""
+    subjects = {str(a.get("subject")) for a in alerts}
+    tiles = []
+    for cam in rm.ctx.config.cameras:
+        if getattr(cam, "flood_point", None) in subjects:
+            tiles.append(html.Figure(
+                [html.Img(src=f"/api/cameras/{cam.id}/snapshot.jpg?t={stamp}", alt=cam.name),
+                 html.Figcaption(cam.name)],
+                className="takeover-cam",
+            ))
+    return tiles[:3]
+
+
+def register(app: dash.Dash, rm: ReadModel) -> None:
+    public_screens = set(rm.ctx.config.web.public_screens)
+
+    @app.callback(
+        Output(ids.WALL_TAKEOVER, "className"),
+        Output(ids.WALL_TAKEOVER_COUNT, "children"),
+        Output(ids.WALL_TAKEOVER_TEXT, "children"),
+        Output(ids.WALL_TAKEOVER_ACTION, "children"),
+        Output(ids.WALL_TAKEOVER_CAMS, "children"),
+        Input(ids.WALL_SNAPSHOT, "data"),
+        Input(ids.WALL_MUTED, "data"),
+        Input(ids.WALL_ACK_DONE, "children"),
+        Input(ids.WALL_SHELVE_DONE, "children"),
+        SCREEN,
+    )
+    def render(snap: dict | None, muted: list | None, acked: Any, shelved: Any, screen_id: str) -> tuple[Any, ...]:
+        taken = without_handled((snap or {}).get("takeover"), str((snap or {}).get("now", "")), acked, shelved)
+        if not taken:
+            return "takeover", None, None, None, None
+        lang = current_lang()
+        cards = [card(a, lang) for a in taken["alerts"]]
+        if taken.get("more"):
+            cards.append(html.Div(t("takeover.more", lang, n=taken["more"]), className="takeover-more"))
+        count = len(taken["ids"])
+        principal = current_principal()
+        see_cameras = (principal is not None and principal.role in access.PAGE_ROLES["cameras"]
+                       and screen_id not in public_screens)
+        cams = camera_tiles(rm, taken["alerts"], str(snap.get("now", ""))) if see_cameras else []
+        quiet = set(taken["ids"]) <= set(muted or [])
+        return (
+            "takeover active" + (" muted" if quiet else "") + (" several" if count > 1 else ""),
+            t("takeover.count", lang, n=count) if count > 1 else None,
+            cards,
+            actions(rm, taken["alerts"], lang),
+            cams or None,
+        )
+
+    app.clientside_callback(  # the mute holds for the alarms on screen; a new one sounds again
+        """function(n, snap) {
+            var taken = snap && snap.takeover;
+            return taken ? taken.ids : [];
+        }""",
+        Output(ids.WALL_MUTED, "data"),
+        Input(ids.WALL_MUTE, "n_clicks"),
+        State(ids.WALL_SNAPSHOT, "data"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.WALL_ACK_DONE, "children"),
+        Input(ids.WALL_ACK, "n_clicks"),
+        State(ids.WALL_SNAPSHOT, "data"),
+        prevent_initial_call=True,
+    )
+    def acknowledge_all(_n: int, snap: dict | None) -> Any:
+        """"Tiếp nhận tất cả": every alarm of the takeover, also those beyond the cards."""
+        ackable, principal = _ackable(snap)
+        if not ackable or principal is None:
+            return ""
+        note = t("takeover.note", "vi")
+        errors = [e for e in (rm.acknowledge(a, principal.name, principal.role.value, note) for a in ackable) if e]
+        return handled(f"⚠ {errors[0]}" if errors else t("takeover.acked", current_lang(), n=len(ackable)),
+                       ackable, rm.now())
+
+    @app.callback(
+        Output(ids.WALL_SHELVE_DONE, "children"),
+        Input(ids.WALL_SHELVE, "n_clicks"),
+        State(ids.WALL_SNAPSHOT, "data"),
+        State(ids.WALL_SHELVE_MIN, "value"),
+        State(ids.WALL_SHELVE_REASON, "value"),
+        prevent_initial_call=True,
+    )
+    def shelve_all(_n: int, snap: dict | None, minutes: float | None, reason: str | None) -> Any:
+        """Shelve every alarm of the takeover for the chosen minutes; the reason is required (audited)."""
+        ackable, principal = _ackable(snap)
+        lang = current_lang()
+        if not ackable or principal is None:
+            return ""
+        if not (reason or "").strip():
+            return t("takeover.need_reason", lang)
+        who, role = principal.name, principal.role.value
+        errors = [e for e in (rm.shelve(a, who, role, float(minutes or 30), reason or "") for a in ackable) if e]
+        return handled(f"⚠ {errors[0]}" if errors else t("takeover.shelved", lang, n=len(ackable)), ackable,
+                       rm.now())
+
+
+def handled(text: str, alert_ids: list[str], now: Any) -> html.Span:
+    """The answer to "Tiếp nhận tất cả" / "Tạm ẩn", carrying which alarms it handled and when, so the takeover
+    leaves at once instead of at the next refresh."""
+    return html.Span(text, **{"data-ids": " ".join(alert_ids), "data-at": now.isoformat()})
+
+
+def without_handled(taken: dict | None, snap_time: str, *answers: Any) -> dict | None:
+    """The takeover less the alarms an answer handled after this snapshot was taken (a later snapshot knows
+    better: an alarm that rose again after its acknowledgement shows again)."""
+    if not taken:
+        return None
+    gone: set[str] = set()
+    for answer in answers:
+        props = answer.get("props", {}) if isinstance(answer, dict) else {}
+        if props.get("data-ids") and str(props.get("data-at", "")) >= snap_time:
+            gone.update(str(props["data-ids"]).split())
+    if not gone:
+        return taken
+    left = [i for i in taken["ids"] if i not in gone]
+    if not left:
+        return None
+    cards = [a for a in taken["alerts"] if str(a.get("id")) not in gone]
+    return {**taken, "ids": left, "alerts": cards, "more": len(left) - len(cards)}
+
+
+def _ackable(snap: dict | None) -> tuple[list[str], Any]:
+    """The takeover's alarm ids a person may act on (not the stand-in cards made without the alerts service),
+    and the person (None unless an operator or admin)."""
+    taken = (snap or {}).get("takeover")
+    principal = current_principal()
+    if not taken or principal is None or principal.role not in ACK_ROLES:
+        return [], None
+    stand_ins = {str(a.get("id")) for a in taken["alerts"] if a.get("ackable") is False}
+    return [i for i in taken["ids"] if i not in stand_ins], principal
