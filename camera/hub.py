@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from camera.mjpeg import Broadcaster, multipart_chunk
 from camera.models import CameraEvent, EventPhase, EventType
+from camera.review import ReviewLog
 from camera.runtime import RuntimeDir
 from camera.settings import CameraConfig, CameraSystemConfig
 from camera.urls import mask_url
@@ -143,12 +144,16 @@ class CameraHub:
         return found[:limit]
 
     def events_today(self, camera_id: str) -> int:
-        """Events started today (local day) at this camera, online notices excepted."""
+        """Events started today (local day) at this camera, online notices and false alarms excepted."""
         midnight = datetime.now(self.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        false_ids = ReviewLog(self.system.review_log).false_alarms()
         return sum(
             1
             for e in self.runtime.read_events(camera_id)
-            if e.phase is EventPhase.START and e.type is not EventType.ONLINE and e.ts >= midnight
+            if e.phase is EventPhase.START
+            and e.type is not EventType.ONLINE
+            and e.ts >= midnight
+            and e.event_id not in false_ids
         )
 
     def event_snapshot(self, event_id: str) -> Path | None:

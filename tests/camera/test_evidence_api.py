@@ -30,7 +30,7 @@ def add_intrusion_with_clip(ctx, tmp_path: Path):  # noqa: ANN201, F811
         }
     )
     ctx.cameras.system = system
-    start = datetime.now(UTC) - timedelta(minutes=5)
+    start = datetime.now(UTC) - timedelta(seconds=50)
     relative = f"cam-01/{start:%Y-%m-%d}/cam-01-e1"
     (system.snapshot_dir / relative).parent.mkdir(parents=True, exist_ok=True)
     (system.snapshot_dir / f"{relative}.jpg").write_bytes(ctx.cameras.latest_jpeg("cam-01"))
@@ -74,8 +74,10 @@ def test_review_false_alarm_clip_view_and_evidence_zip(client, evidence_ctx) -> 
     part = client.get(rows[0]["clip_url"], headers={**TOKEN, "Range": "bytes=100-199"})
     assert part.status_code == 206 and len(part.data) == 100
 
+    before = evidence_ctx.cameras.events_today("cam-01")
     marked = client.post("/api/events/cam-01-e1/false-alarm", json={"note": "Chó chạy qua"}, headers=TOKEN)
     assert marked.status_code == 200
+    assert evidence_ctx.cameras.events_today("cam-01") == before - 1  # a false alarm no longer counts
     assert client.get("/api/events/review", headers=TOKEN).json["events"][0]["status"] == "false_alarm"
     assert client.get("/api/events/review?false_alarms=0", headers=TOKEN).json["events"] == []
 
