@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import queue
-import threading
 from collections import Counter
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from alerts.models import Alert, AlertTransition
 from alerts.settings import WebhookConfig
 from ingest.mqtt_link import make_client
 from ingest.settings import MqttConfig
+from supervision.part import LoopThread
 
 log = logging.getLogger(__name__)
 
@@ -94,30 +94,28 @@ class MqttChannel:
         return {"sent": self.counts["sent"], "failed": self.counts["failed"], "dropped": 0}
 
 
-class WebhookChannel:
+class WebhookChannel(LoopThread):
     """POSTs a JSON body per transition from its own thread: bounded queue (drops counted), retries."""
+
+    interval_s = 0.0
 
     def __init__(self, cfg: WebhookConfig, queue_size: int = 1000, language: str = "vi",
                  timezone: str = DEFAULT_TZ) -> None:
+        super().__init__()
         self.cfg = cfg
         self.timezone = timezone
         self.name = f"webhook:{cfg.name}"
         self.language = language
         self.counts: Counter[str] = Counter()
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=queue_size)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._session = requests.Session()
 
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"coc-alerts-{self.name}", daemon=True)
-        self._thread.start()
+    def stop(self, timeout_s: float = 2.0) -> None:
+        super().stop(timeout_s)  # a hung endpoint must not hold up COC's shutdown (daemon thread)
+        self._session.close()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)  # a hung endpoint must not hold up COC's shutdown (daemon thread)
+    def alive(self) -> bool:
+        return self.thread_alive()
 
     def send(self, alert: Alert, transition: AlertTransition) -> None:
         if not at_least(alert.severity, self.cfg.min_severity):
@@ -129,22 +127,20 @@ class WebhookChannel:
             if self.counts["dropped"] == 1 or self.counts["dropped"] % 100 == 0:
                 log.warning("alerts: %s queue full, %d messages dropped", self.name, self.counts["dropped"])
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                body = self._queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if self._deliver(body):
-                self.counts["sent"] += 1
-            else:
-                self.counts["failed"] += 1
-        self._session.close()
+    def turn(self) -> None:
+        try:
+            body = self._queue.get(timeout=0.2)
+        except queue.Empty:
+            return
+        if self._deliver(body):
+            self.counts["sent"] += 1
+        else:
+            self.counts["failed"] += 1
 
     def _deliver(self, body: dict[str, Any]) -> bool:
         """One message with its retries; False when every attempt failed (or COC is stopping)."""
         for attempt in range(self.cfg.retries + 1):
-            if attempt and self._stop.wait(self.cfg.backoff_s * 2 ** (attempt - 1)):
+            if attempt and self.wait(self.cfg.backoff_s * 2 ** (attempt - 1)):
                 return False
             try:  # never follow a redirect: it would resend the body and the token headers to another host
                 resp = self._session.post(str(self.cfg.url), json=body, headers=self.cfg.headers,

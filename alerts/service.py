@@ -26,6 +26,7 @@ from camera.models import CameraEvent, EventPhase, EventType
 from config.schema import CocConfig
 from ingest.settings import MqttConfig
 from sensors.models import DeviceKind, Reading
+from supervision.part import LoopThread, PartHealth, PartState
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class AlertService:
         self.cfg: AlertsConfig = config.alerts
         self.live = live_state
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._air_index, self._health = air_index, health
+        self.air_index, self._health = air_index, health  # air_index: replaceable (tests read the store uncached)
         self._sensors = {s.id: s for s in config.sensors}
         self._cameras = {c.id: c.name for c in config.cameras}
         rules = self.cfg.rules
@@ -65,42 +66,48 @@ class AlertService:
         if channels is None:
             channels = default_channels(self.cfg, topic_prefix, mqtt, config.commune.timezone)
         self.fanout = Fanout(channels)
+        self._db_path = db_path
         self.store = AlertStore(db_path)
         self.book = AlertBook(self.store, self._clock, self._announce, chattering=self.cfg.chattering)
         self._last_ts: dict[str, datetime] = {}
         self._started_at = self._clock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._ticker: _Tick | None = None
         self._lock = threading.Lock()
 
     # --- service -------------------------------------------------------------------------------------
     def start(self, tick: bool = True) -> None:
-        """Start the channels, re-announce open alerts (retained on MQTT), and the periodic tick thread."""
+        """Start the channels, re-announce open alerts (retained on MQTT), and the periodic tick thread. Starting
+        again after stop() (the supervisor restarting a dead tick) reopens the alert store."""
         self._started_at = self._clock()
+        if self.store.closed:
+            self.store = self.book.store = AlertStore(self._db_path)
         self.fanout.start()
         for channel in self.fanout.channels:
             if isinstance(channel, MqttChannel):
                 for alert in self.book.active():
                     channel.send(alert, _restated(alert, self._clock()))
         if tick:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="coc-alerts-tick", daemon=True)
-            self._thread.start()
+            self._ticker = _Tick(self)
+            self._ticker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
         self.fanout.stop()
         self.store.close()
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.cfg.tick_s):
-            try:
-                self.tick()
-            except Exception:  # noqa: BLE001 - the tick must keep running
-                log.exception("alerts: tick failed")
+    def health(self) -> PartHealth:
+        """The tick's health (dead, stalled, failing) under this part's name; a notification channel whose
+        thread ended makes it degraded."""
+        if self._ticker is None:
+            return PartHealth(self.name, PartState.RUNNING)
+        tick = self._ticker.health()
+        if tick.ok:
+            dead = [c.name for c in self.fanout.channels if getattr(c, "alive", lambda: True)() is False]
+            if dead:
+                return PartHealth(self.name, PartState.DEGRADED, f"notification channel stopped: {', '.join(dead)}")
+        return PartHealth(self.name, tick.state, tick.detail)
 
     def _announce(self, alert: Alert, transition: AlertTransition) -> None:
         log_transition(log, alert, transition)
@@ -126,8 +133,8 @@ class AlertService:
             return []
         rules, fields = self.cfg.rules, reading.fields
         out: list[Signal | None] = []
-        if rules.air.enabled and sensor.kind is DeviceKind.AIR and self._air_index is not None:
-            out.append(self.air.observe(sensor.id, sensor.name, self._air_index(sensor.id, now), now))
+        if rules.air.enabled and sensor.kind is DeviceKind.AIR and self.air_index is not None:
+            out.append(self.air.observe(sensor.id, sensor.name, self.air_index(sensor.id, now), now))
         if rules.flood.enabled and sensor.kind is DeviceKind.FLOOD and "water_level_cm" in fields:
             out.append(self.flood.observe(sensor, fields["water_level_cm"], now))
         if rules.stuck.enabled:
@@ -266,3 +273,18 @@ def _restated(alert: Alert, now: datetime) -> AlertTransition:
     action = {Status.ACKNOWLEDGED: Action.ACKNOWLEDGED, Status.CLEARED: Action.CLEARED}.get(alert.status,
                                                                                              Action.OPENED)
     return AlertTransition(alert.id, action, now, alert.status, alert.severity, note="restart", value=alert.value)
+
+
+class _Tick(LoopThread):
+    """Every `alerts.tick_s`: offline devices, escalations, shelving that expired."""
+
+    name = "alerts-tick"
+    stall_after_s = 120.0
+
+    def __init__(self, service: AlertService) -> None:
+        super().__init__()
+        self.service = service
+        self.interval_s = self.first_delay_s = service.cfg.tick_s
+
+    def turn(self) -> None:
+        self.service.tick()

@@ -66,6 +66,7 @@ class AlertStore:
     def __init__(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self.closed = False
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -84,6 +85,7 @@ class AlertStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self.closed = True
 
     def save(self, alert: Alert, transitions: tuple[AlertTransition, ...] = ()) -> None:
         """Upsert the alert and, in the same transaction, append its transitions to the audit table."""

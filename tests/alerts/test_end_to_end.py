@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from alerts.air_index import StoreAirIndex
-from alerts.service import AlertService
 from dashboard.app import create_server
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
@@ -39,15 +38,10 @@ def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_
                                                                            mosquitto: Any) -> None:
     config = config_for(tmp_path, mosquitto.port, RULES)
     pipe = start_pipeline(config, SqliteStore(config.storage.sqlite.path))
-    service = AlertService(config, PREFIX, config.mqtt, config.storage.state_path, pipe.ctx.live,
-                           air_index=StoreAirIndex(pipe.store, cache_s=0))
-    pipe.ingest.add_reading_listener(service.on_readings)
-    pipe.ingest.add_event_listener(service.on_camera_event)
-    pipe.ingest.add_status_listener(service.on_status)
-    pipe.ctx.alerts = service
+    service = pipe.runtime.alerts  # wired to the ingester's listeners by build_runtime, as in production
+    service.air_index = StoreAirIndex(pipe.store, cache_s=0)  # the index of what is stored at each reading
     sub = Subscriber(mosquitto.port)
     pub = Publisher(mosquitto.port)
-    service.start()
     try:
         now = datetime.now(UTC)
         # Two hours of smog, already stored. NowCast needs 2 of the 3 latest clock hours, so the history
@@ -89,7 +83,6 @@ def test_published_readings_and_events_become_alerts_on_mqtt_and_in_the_api(tmp_
         assert 'coc_alerts_open{severity="warning"} 1' in metrics
         assert "coc_alert_notifications_failed_total 0" in metrics
     finally:
-        service.stop()
         pub.close()
         sub.close()
         pipe.stop()
