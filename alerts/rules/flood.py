@@ -10,6 +10,7 @@ from alerts.messages import number_text as number_vi
 from alerts.models import Severity, Signal, Source
 from alerts.rules.hold import Hold
 from alerts.settings import FloodRuleConfig
+from sensors.flood import FloodScale, level_row
 from sensors.settings import SensorConfig
 
 RULE = "flood_level"
@@ -18,7 +19,6 @@ FloodLevel = Callable[[SensorConfig, float], int]
 """Alarm level 0..3 of a water level at a point: `flood_level(sensor_cfg, water_level_cm) -> int`."""
 
 SEVERITY_BY_LEVEL = {1: Severity.WARNING, 2: Severity.MAJOR, 3: Severity.CRITICAL}
-ROMAN = {1: "I", 2: "II", 3: "III"}
 
 
 def level_from_thresholds(sensor: SensorConfig, water_level_cm: float) -> int:
@@ -60,16 +60,20 @@ class FloodRule:
         return self._signal(sensor, level, water_level_cm)
 
     def _signal(self, sensor: SensorConfig, level: int, water_level_cm: float) -> Signal:
+        """Named on the point's scale: a river gauge's "Báo động III", a road's or school's "Mức ngập 3"."""
         line = (sensor.alarm_levels_cm or (0, 0, 0))[level - 1]
-        roman = ROMAN[level]
+        label = level_row(level, getattr(sensor, "flood_scale", FloodScale.RIVER_GAUGE))
         shown = number_vi(water_level_cm)
         return Signal(
             RULE, Source.FLOOD, sensor.id, True, SEVERITY_BY_LEVEL[level],
-            f"Báo động {roman} tại {sensor.name}: mực nước {shown} cm",
-            f"Flood alarm level {roman} at {sensor.name}: water {water_level_cm:g} cm",
-            f"Mực nước {shown} cm, vạch báo động {roman} {number_vi(line)} cm",
+            f"{label.label_vi} tại {sensor.name}: mực nước {shown} cm",
+            f"{label.label_en} at {sensor.name}: water {water_level_cm:g} cm",
+            f"Mực nước {shown} cm, vạch {_lower_first(label.label_vi)} {number_vi(line)} cm",
             water_level_cm,
-            detail_en=f"Water {water_level_cm:g} cm, level {roman} line {line:g} cm",
+            detail_en=f"Water {water_level_cm:g} cm, {_lower_first(label.label_en)} line {line:g} cm",
             unit="cm", place=sensor.name,
         )
 
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

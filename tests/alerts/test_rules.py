@@ -20,6 +20,7 @@ from alerts.settings import (
     SystemRuleConfig,
 )
 from camera.models import CameraEvent, EventPhase, EventType
+from sensors.settings import SensorConfig
 from tests.alerts.conftest import T0
 
 
@@ -212,3 +213,18 @@ def test_system_part_down_for_more_than_a_minute(clock):
     clock.advance(seconds=5)
     (s,) = rule.check({"store": True, "broker": True}, clock())
     assert (s.subject, s.active) == ("store", False)
+
+
+def test_flood_titles_follow_the_points_scale(clock) -> None:
+    gauge = SensorConfig(id="flood-01", kind="flood", name="Cầu Phò Nam", interval_s=300,
+                         alarm_levels_cm=(150, 250, 350))
+    school = SensorConfig(id="flood-03", kind="flood", name="Trường tiểu học", interval_s=300,
+                          alarm_levels_cm=(30, 50, 80), flood_scale="local_depth")
+    rule = FloodRule(FloodRuleConfig(), level_from_thresholds)
+    river = rule.observe(gauge, 352.5, clock())
+    assert river.title_vi == "Báo động III tại Cầu Phò Nam: mực nước 352,5 cm"
+    assert river.detail == "Mực nước 352,5 cm, vạch báo động III 350 cm"
+    assert river.detail_en == "Water 352.5 cm, alarm level III line 350 cm"
+    depth = rule.observe(school, 55, clock())
+    assert depth.title_vi == "Mức ngập 2 tại Trường tiểu học: mực nước 55 cm"
+    assert depth.detail == "Mực nước 55 cm, vạch mức ngập 2 50 cm" and depth.unit == "cm"
