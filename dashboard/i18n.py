@@ -335,6 +335,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "admin.disk.data": ("Dữ liệu", "Data"),
     "admin.disk.spool": ("Hàng đợi ghi (spool)", "Spool"),
     "admin.disk.snapshots": ("Ảnh chụp camera", "Camera snapshots"),
+    "admin.disk.clips": ("Đoạn phim sự kiện (tự xoá theo tuổi và dung lượng)", "Event clips (deleted by age and size)"),
     "users.add": ("Thêm người dùng", "Add user"),
     "users.password": ("Mật khẩu (ít nhất 8 ký tự)", "Password (8 characters or more)"),
     "users.save": ("Lưu", "Save"),

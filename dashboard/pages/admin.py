@@ -151,6 +151,9 @@ def disk_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
     snapshots = getattr(getattr(hub, "system", None), "snapshot_dir", None)
     if snapshots is not None:
         places.append(("admin.disk.snapshots", Path(snapshots)))
+    clips = getattr(getattr(hub, "system", None), "clip_dir", None)
+    if clips is not None:  # event clips, deleted by age and total size like snapshots (camera.clip_max_*)
+        places.append(("admin.disk.clips", Path(clips)))
     rows = []
     for key, path in places:
         size, files = folder_use(Path(path))

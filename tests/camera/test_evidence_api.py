@@ -105,3 +105,12 @@ def test_leaders_get_no_camera_evidence(client, evidence_ctx) -> None:  # noqa: 
     login(client, "leader")
     for url in ("/api/events/review", "/api/events/cam-01-e1/evidence.zip", "/api/snapshots/x.jpg", "/api/clips/x.mp4"):
         assert client.get(url).status_code == 403
+
+
+def test_admin_disk_use_lists_the_clip_folder(evidence_ctx) -> None:  # noqa: F811
+    from dashboard.pages.admin import disk_rows
+    from dashboard.read_model import ReadModel
+
+    rows = disk_rows(ReadModel(evidence_ctx), "vi")
+    clips = next(r for r in rows if r["path"] == str(evidence_ctx.cameras.system.clip_dir))
+    assert clips["files"] == "1" and clips["part"].startswith("Đoạn phim sự kiện")
