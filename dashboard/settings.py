@@ -67,7 +67,8 @@ class WallConfig(Section):
     rotate_s: int = Field(default=30, ge=5, le=3600, description="Seconds each page stays before the next.")
     takeover_s: int = Field(
         default=120, ge=0, le=86400,
-        description="Seconds a new critical alert takes over the screen (0: until acknowledged).",
+        description="Kept for older files and no longer used: a critical alarm takes over the screen until it is "
+                    "acknowledged or shelved (ISA-18.2).",
     )
     refresh_s: float = Field(default=2.0, ge=0.5, le=60, description="Seconds between two refreshes of the screen.")
     cameras_per_page: int = Field(
