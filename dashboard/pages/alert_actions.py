@@ -38,13 +38,13 @@ def alert_rows(
                     t("ack", lang),
                     id={"type": ack_type, "alert": aid},
                     className="btn",
-                    disabled=status != "open",
+                    disabled=status not in ("open", "cleared"),  # cleared: acknowledging closes it
                 ),
                 html.Button(
                     t("resolve", lang), id={"type": resolve_type, "alert": aid}, className="btn btn-ok"
                 ),
             ]
-            if can_act and status != "resolved"
+            if can_act and status not in ("closed", "resolved")
             else []
         )
         thumb = a.get("snapshot_url")
@@ -78,8 +78,10 @@ def alert_rows(
 def who_acted(alert: dict[str, Any], lang: str) -> str:
     """The state, with who acknowledged or resolved it and their note."""
     status = str(alert.get("status", "open")).lower()
-    who = alert.get("resolved_by") if status == "resolved" else alert.get("acknowledged_by")
-    note = alert.get("resolved_note") if status == "resolved" else alert.get("acknowledged_note")
+    status = "closed" if status == "resolved" else status  # the name of earlier versions
+    closed_by_person = status == "closed" and alert.get("resolved_by")
+    who = alert.get("resolved_by") if closed_by_person else alert.get("acknowledged_by")
+    note = alert.get("resolved_note") if closed_by_person else alert.get("acknowledged_note")
     text = t("status." + status, lang) + (f" ({who})" if who else "")
     return text + (f": {note}" if note else "")
 
