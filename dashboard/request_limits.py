@@ -15,6 +15,14 @@ MAX_JSON_DEPTH = 64  # API bodies are 2-3 levels deep, Dash callback bodies with
 MAX_BODY_BYTES = 8 * 1024 * 1024
 CALLBACK_ROUTE = "_dash-update-component"
 EXTENSION = "coc_dash_app"
+# What the renderer sends for the component properties COC's callbacks read (None: not set yet). Properties not
+# listed (`value`, `data`, `children` …) may hold any JSON; their callbacks check what they read.
+PROPERTY_TYPES: dict[str, tuple[type, ...]] = {
+    "n_clicks": (int,), "n_intervals": (int,), "n_submit": (int,), "n_blur": (int,),
+    "pathname": (str,), "search": (str,), "hash": (str,), "href": (str,),
+    "start_date": (str,), "end_date": (str,), "date": (str,),
+    "contents": (str, list), "filename": (str, list), "style": (dict,), "className": (str,),
+}
 
 
 class BadShape(ValueError):
@@ -68,6 +76,17 @@ def _check_item(item: Any, spec: Mapping[str, Any], where: str) -> None:
             raise BadShape(f"{where} must have a pattern id (an object)")
         if not pattern and one.get("id") != spec.get("id"):
             raise BadShape(f"{where} is not {spec.get('id')!r}")
+        _check_value(one, where)
+
+
+def _check_value(item: Mapping[str, Any], where: str) -> None:
+    allowed = PROPERTY_TYPES.get(item["property"])
+    value = item.get("value")
+    if allowed is None or value is None:
+        return
+    if isinstance(value, bool) and bool not in allowed or not isinstance(value, allowed):
+        names = " or ".join(t.__name__ for t in allowed)
+        raise BadShape(f"{where}: {item['property']} must be {names} or null, not {type(value).__name__}")
 
 
 def _output_specs(callback: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -99,6 +118,8 @@ def check_callback_body(body: Any, callback_map: Mapping[str, Any]) -> None:
     if not isinstance(output, str) or output not in callback_map:
         raise BadShape("output does not name a callback of this app")
     callback = callback_map[output]
+    if "callback" not in callback:
+        raise BadShape("this callback runs in the browser, not on the server")
     for group in ("inputs", "state"):
         items, specs = body.get(group, []), callback.get(group) or []
         if not isinstance(items, list) or len(items) != len(specs):

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 import orjson
@@ -25,7 +26,7 @@ EPOCH_MS_THRESHOLD = 100_000_000_000  # numbers above this are epoch millisecond
 MAX_JSON_DEPTH = 16  # a COC payload is an array of flat objects (depth 2); PAM Air documents stay under 8
 _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\Z)', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
-_BRACKETS = bytes.maketrans(b"[]{}", b"()()")
+_DEPTH_STEP = [1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256)]
 COC_KEYS = frozenset({"ts"} | {name for kind in DeviceKind for name in field_specs(kind)})
 
 
@@ -57,14 +58,12 @@ def parse_topic(topic: str, prefix: str) -> Topic | None:
 
 
 def nested_too_deep(data: bytes, limit: int) -> bool:
-    """True when JSON text nests arrays and objects more than `limit` levels deep (strings skipped; linear,
-    without parsing, so it is safe on any input before a recursive parser sees it)."""
-    brackets = _JSON_STRING.sub(b"", data).translate(_BRACKETS, _NOT_BRACKET)
-    for _ in range(limit):
-        if b"()" not in brackets:
-            return False
-        brackets = brackets.replace(b"()", b"")
-    return b"()" in brackets
+    """True when JSON text opens arrays and objects more than `limit` levels deep at some point, closed or not
+    (strings skipped; linear, without parsing, so it is safe on any input before a recursive parser sees it)."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKET)
+    if len(brackets) <= limit:
+        return False
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) > limit
 
 
 def _refuse_constant(name: str) -> float:
