@@ -165,13 +165,13 @@ def test_vietnamese_is_the_default_and_the_switch_gives_english(browser, served)
     expect(page.locator("#app-nav-alerts")).to_have_text("Cảnh báo", timeout=10_000)
     page.click("#app-lang")
     expect(page.locator("#app-nav-alerts")).to_have_text("Alerts", timeout=10_000)
-    expect(page.locator("h1").first).to_have_text("Digital transformation indicators")
+    expect(page.locator("h1").first).to_have_text("Socio-economic and digital transformation indicators")
     page.context.close()
 
 
 def test_leaders_view_shows_pillars_and_export(browser, served):
     page = open_as(browser, served.url, "leader", 1600, 1000)
-    expect(page.locator("#kpi-pillar-digital_government")).to_be_visible(timeout=15_000)
+    expect(page.locator("#kpi-pillar-digital_transformation")).to_be_visible(timeout=15_000)
     expect(page.locator(".kpi-card").first).to_be_visible()
     assert page.locator("#kpi-export-xlsx").get_attribute("href").startswith("/api/kpis/export?format=xlsx")
     page.wait_for_timeout(500)
