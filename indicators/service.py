@@ -4,7 +4,6 @@ results engine the web app reads (`ctx.indicators`)."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from indicators.results import KpiEngine
 from indicators.rows import RawRow, check_rows
 from indicators.sensor_figures import SensorSources, compute_month
 from indicators.sensor_kpis import AlertAcks, CameraUptime, Device
+from supervision.part import LoopThread, PartHealth, PartState
 
 log = logging.getLogger(__name__)
 MAX_API_ROWS = 10_000
@@ -72,8 +72,8 @@ class IndicatorService:
         self.sources = SensorSources(store, devices, cameras, alerts)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.catalogue: Catalogue | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop: _Rounds | None = None
+        self._stopped = False
         self.last_refresh_error: str | None = None
         self.last_report_error: str | None = None
         self.has_sources = False
@@ -87,26 +87,30 @@ class IndicatorService:
             raise ConfigError(problems)
         self.db.open()
         self.has_sources = bool(self.sources.store is not None or self.sources.cameras or self.sources.alerts)
-        if (self.has_sources or self.settings.report.enabled) and self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="indicators", daemon=True)
-            self._thread.start()
+        if (self.has_sources or self.settings.report.enabled) and self._loop is None:
+            self._loop = _Rounds(self)
+            self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self._stopped = True
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None
         self.db.close()
 
-    def _run(self) -> None:
-        if self._stop.wait(self.first_refresh_delay_s):
-            return
-        while not self._stop.is_set():
-            if self.has_sources:
-                self._refresh_round()
-            self._report_round()
-            self._stop.wait(self.settings.sensor_refresh_s)
+    def health(self) -> PartHealth:
+        """Dead or stalled by its refresh loop; a failed round (store down, SMTP down) is logged and retried, and
+        shows on the parts that own those faults."""
+        if self._loop is None:  # nothing to refresh (no sources, no report), or stopped
+            return PartHealth(self.name, PartState.STOPPED if self._stopped else PartState.RUNNING)
+        loop = self._loop.health()
+        return PartHealth(self.name, loop.state, loop.detail)
+
+    def round(self) -> None:
+        """One round of the loop: sensor-derived figures, then the scheduled reports."""
+        if self.has_sources:
+            self._refresh_round()
+        self._report_round()
 
     def _refresh_round(self) -> None:
         try:
@@ -291,3 +295,19 @@ class IndicatorService:
                 log.info("report %s sent to %s", period, ", ".join(schedule.email.recipients))
             done.append(period)
         return done
+
+
+class _Rounds(LoopThread):
+    """Every `indicators.sensor_refresh_s`, after a first delay so ingest catches up at start."""
+
+    name = "indicators-rounds"
+    stall_after_s = 600.0
+
+    def __init__(self, service: IndicatorService) -> None:
+        super().__init__()
+        self.service = service
+        self.first_delay_s = service.first_refresh_delay_s
+        self.interval_s = service.settings.sensor_refresh_s
+
+    def turn(self) -> None:
+        self.service.round()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,11 +59,11 @@ def test_sensor_figures_refresh_in_the_background(tmp_path: Path) -> None:
     service = IndicatorService(config(tmp_path), store=store, cameras=Cameras(), clock=lambda: now)
     service.start()
     try:
-        assert service._thread is not None
+        assert service.health().state == "running"  # its refresh loop runs
         for _ in range(100):  # the first refresh runs at once on the service thread
             if service.db.count():
                 break
-            service._stop.wait(0.05)
+            time.sleep(0.05)
         assert service.refresh_sensor_figures() == 0  # same figures again: nothing changed
         values = {(f.period, f.metric): f.value for f in service.db.figures()}
         assert values[("2026-11", "air_hours_measured")] == 6  # 6 hours of data, the first without NowCast,
@@ -79,4 +80,4 @@ def test_sensor_figures_refresh_in_the_background(tmp_path: Path) -> None:
     finally:
         service.stop()
         store.close()
-    assert service._thread is None
+    assert service.health().state == "stopped"
