@@ -86,6 +86,7 @@ class IndicatorService:
         if problems:
             raise ConfigError(problems)
         self.db.open()
+        self._stopped = False
         self.has_sources = bool(self.sources.store is not None or self.sources.cameras or self.sources.alerts)
         if (self.has_sources or self.settings.report.enabled) and self._loop is None:
             self._loop = _Rounds(self)
