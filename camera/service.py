@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import multiprocessing as mp
-import threading
 import time
 from collections.abc import Sequence
 
@@ -14,6 +13,7 @@ from camera.models import MqttLink
 from camera.settings import CameraConfig, CameraSystemConfig
 from camera.snapshots import prune_snapshots
 from camera.worker import WorkerPlan, worker_main
+from supervision.part import LoopThread, PartHealth, PartState
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,10 @@ class CameraService:
         ]
         self._ctx = mp.get_context("spawn")
         self._stop = self._ctx.Event()
-        self._halt = threading.Event()
         self._log_queue = self._ctx.Queue(10000)
         self._listener = logging.handlers.QueueListener(self._log_queue, _Forward())
         self._processes: dict[int, mp.process.BaseProcess] = {}
-        self._supervisor = threading.Thread(target=self._supervise, name="camera-supervisor", daemon=True)
+        self._watch: _Watch | None = None
         self.restarts = 0
 
     def start(self) -> None:
@@ -72,9 +71,11 @@ class CameraService:
         if self.system.clips:
             self.system.clip_dir.mkdir(parents=True, exist_ok=True)
         self._listener.start()
+        self._stop.clear()
         for plan in self.plans:
             self._spawn(plan)
-        self._supervisor.start()
+        self._watch = _Watch(self)
+        self._watch.start()
         log.info(
             "camera service: %d cameras in %d workers",
             sum(len(p.cameras) for p in self.plans),
@@ -91,18 +92,24 @@ class CameraService:
         process.start()
         self._processes[plan.index] = process
 
-    def _supervise(self) -> None:
-        next_retention = time.monotonic()
-        while not self._halt.wait(SUPERVISE_EVERY_S):
-            for plan in self.plans:
-                process = self._processes.get(plan.index)
-                if process is not None and not process.is_alive() and not self._stop.is_set():
-                    log.error("camera worker %d died (exit %s), restarting", plan.index, process.exitcode)
-                    self.restarts += 1
-                    self._spawn(plan)
-            if time.monotonic() >= next_retention:
-                next_retention = time.monotonic() + RETENTION_EVERY_S
-                self.apply_retention()
+    def respawn_dead(self) -> None:
+        """Start again each worker process that ended although nobody stopped it."""
+        for plan in self.plans:
+            process = self._processes.get(plan.index)
+            if process is not None and not process.is_alive() and not self._stop.is_set():
+                log.error("camera worker %d died (exit %s), restarting", plan.index, process.exitcode)
+                self.restarts += 1
+                self._spawn(plan)
+
+    def health(self) -> PartHealth:
+        """The watch loop's health; degraded while a worker process is down (it is being started again)."""
+        if self._watch is None:
+            return PartHealth(self.name, PartState.STOPPED)
+        watch = self._watch.health()
+        down = [i for i, p in self._processes.items() if not p.is_alive()]
+        if watch.ok and down:
+            return PartHealth(self.name, PartState.DEGRADED, f"camera worker(s) {down} down, restarting")
+        return PartHealth(self.name, watch.state, watch.detail)
 
     def apply_retention(self) -> int:
         """Delete snapshots and clips past their age or beyond their folder's size; return how many."""
@@ -124,13 +131,31 @@ class CameraService:
 
     def stop(self) -> None:
         self._stop.set()
-        self._halt.set()
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         for process in self._processes.values():
             process.join(10)
             if process.is_alive():
                 process.terminate()
                 process.join(2)
-        if self._supervisor.is_alive():
-            self._supervisor.join(5)
         self._listener.stop()
         log.info("camera service stopped")
+
+
+class _Watch(LoopThread):
+    """Every SUPERVISE_EVERY_S: worker processes that died are started again; retention every RETENTION_EVERY_S."""
+
+    name = "camera-watch"
+    interval_s = SUPERVISE_EVERY_S
+
+    def __init__(self, service: CameraService) -> None:
+        super().__init__()
+        self.service = service
+        self._next_retention = time.monotonic()
+
+    def turn(self) -> None:
+        self.service.respawn_dead()
+        if time.monotonic() >= self._next_retention:
+            self._next_retention = time.monotonic() + RETENTION_EVERY_S
+            self.service.apply_retention()
