@@ -152,7 +152,7 @@ def test_police_view_live_mjpeg_changes_and_alert_is_acknowledged_with_a_note(br
     assert live.screenshot() != first
     shot(page, "police-1920x1080.png")
     row.locator("input").fill("Đã cử công an viên tới kiểm tra")
-    row.locator("button", has_text="Xác nhận").click()
+    row.locator("button", has_text="Tiếp nhận").click()
     expect(page.locator("#camack-done")).to_contain_text("Đã lưu", timeout=10_000)
     alert = next(a for a in ctx.alerts.list("all") if a.id == alert_id)
     assert alert.status == "acknowledged" and alert.acknowledged_by == USERS["police"]
