@@ -235,6 +235,17 @@ class IndicatorService:
         assert self.catalogue is not None and kpi_id in self.catalogue.kpis, f"unknown KPI {kpi_id}"
         self.db.upsert_plans([PlanTarget(self.config.commune.id, year, kpi_id, value, basis, "form")])
 
+    def add_plan_rows(self, rows: list[Mapping[str, Any]], year: int | None, basis: str) -> ImportReport:
+        """Plan targets sent as JSON rows {kpi (id or Vietnamese name), value, unit?, year?}; rows count from 1."""
+        from indicators.plan_import import plan_rows
+
+        assert self.catalogue is not None, "IndicatorService.start() first"
+        table = [(i, [r.get("kpi"), r.get("unit"), r.get("value"), r.get("year")]) for i, r in enumerate(rows, 1)]
+        cols = {"kpi": 0, "unit": 1, "plan": 2, "year": 3}
+        plans, problems = plan_rows(table, cols, self.catalogue, self.config.commune.id, year, basis)
+        counts = self.db.upsert_plans(plans)
+        return ImportReport("api", len(rows), counts.inserted, counts.updated, counts.unchanged, tuple(problems))
+
     def report(self, period: str, commune: str | None = None, pillar: Pillar | None = None) -> ReportView:
         """The report view of a month, quarter, 6, 9 or 12 months for a commune (this one by default)."""
         return report_view(self.engine(), commune or self.config.commune.id, period, pillar)

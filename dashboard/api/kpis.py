@@ -210,6 +210,25 @@ def _rows(body: Any) -> list[dict[str, Any]]:
     return rows
 
 
+@blueprint.post("/kpis/plan")
+@require_roles(*WRITE)
+def post_plan() -> Any:
+    """Year-plan targets as JSON: {"year": 2026, "rows": [{"kpi": "budget_revenue", "value": 2800}, ...]}."""
+    service = _service()
+    if service is None:
+        return _unavailable()
+    body = request.get_json(silent=True)
+    year = body.get("year") if isinstance(body, dict) else None
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise BadRequest("year must be a whole number such as 2026")
+    rows = _rows(body)
+    principal = current_principal()
+    report = service.add_plan_rows(rows, year, f"Kế hoạch năm (API: {principal.name if principal else '?'})")
+    problems = [{"row": p.line, "reason": p.reason} for p in report.problems]
+    return jsonify(received=report.rows_read, kept=report.kept, inserted=report.inserted, updated=report.updated,
+                   problems=problems), 422 if problems else 200
+
+
 @blueprint.post("/kpis/data")
 @require_roles(*WRITE)
 def post_data() -> Any:

@@ -199,3 +199,42 @@ def test_post_data_bad_bodies_are_400(client: FlaskClient, body: object) -> None
 def test_service_not_running_is_503(service: IndicatorService) -> None:
     client = create_server(AppContext(config=service.config)).test_client()
     assert client.get("/api/kpis", headers=auth("leader")).status_code == 503
+
+
+def test_report_view_json_and_csv(client: FlaskClient, service: IndicatorService) -> None:
+    body = client.get("/api/kpis/report?period=2026-9M&pillar=economy", headers=auth("leader")).get_json()
+    assert body["period"] == "2026-9M" and [r["id"] for r in body["rows"]] == [
+        "budget_revenue", "public_investment_disbursed_rate"]
+    revenue = body["rows"][0]
+    assert revenue["plan"] == 2800 and revenue["unit_vi"] == "triệu đồng" and revenue["pillar_vi"] == "Kinh tế"
+    assert revenue["rule"] == "Đạt khi lũy kế ≥ 9/12 kế hoạch năm; gần đạt khi lệch không quá 10 %"
+    assert body["summary"]["judged"] == 2 and body["summary"]["total"] == 2
+    response = client.get("/api/kpis/report?period=2026-Q3&format=csv", headers=auth("leader"))
+    assert response.data.startswith(b"\xef\xbb\xbf") and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    line = next(r for r in rows if r["Mã chỉ tiêu"] == "budget_revenue")
+    assert line["Kế hoạch"] == "2800" and "," in line["Lũy kế"] and line["Lĩnh vực"] == "Kinh tế"
+    assert client.get("/api/kpis/report?period=2026-13", headers=auth("leader")).status_code == 400
+    assert client.get("/api/kpis/report?format=doc", headers=auth("leader")).status_code == 400
+    assert client.get("/api/kpis/report", headers=auth("police")).status_code == 403
+    assert client.get("/api/kpis/reports", headers=auth("leader")).get_json() == {"reports": []}
+    assert client.get("/api/kpis/reports/..%2Fstate.sqlite", headers=auth("leader")).status_code == 404
+
+
+def test_post_plan_rows(client: FlaskClient, service: IndicatorService) -> None:
+    rows = [
+        {"kpi": "budget_revenue", "value": 3000},
+        {"kpi": "Tỷ lệ hộ nghèo", "value": "2,8", "unit": "%"},
+        {"kpi": "new_jobs", "value": "abc"},
+        {"kpi": "traffic_accidents", "value": 4, "unit": "người"},
+    ]
+    response = client.post("/api/kpis/plan", json={"year": 2027, "rows": rows}, headers=auth("operator"))
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["inserted"] == 2 and [p["row"] for p in body["problems"]] == [3, 4]
+    plans = {(p.year, p.kpi_id): p for p in service.db.plans()}
+    assert plans[(2027, "budget_revenue")].value == 3000 and plans[(2027, "poor_household_rate")].value == 2.8
+    assert plans[(2027, "budget_revenue")].basis == "Kế hoạch năm (API: operator-client)"
+    one = {"year": 2027, "rows": rows[:1]}
+    assert client.post("/api/kpis/plan", json=one, headers=auth("leader")).status_code == 403
+    assert client.post("/api/kpis/plan", json={**one, "year": "x"}, headers=auth("admin")).status_code == 400
