@@ -350,7 +350,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "users.done": ("Đã lưu thay đổi người dùng {name}", "Saved the changes to user {name}"),
     "notfound.text": ("Địa chỉ {path} không có trên hệ thống. Chọn một trang trong menu ở trên.",
                       "There is no page at {path}. Pick a page from the menu above."),
+    "admin.parts": ("Các thành phần đang chạy", "Running parts"),
+    "admin.losses": ("Dữ liệu bị mất hoặc để riêng", "Data lost or set aside"),
+    "admin.losses.none": ("Không có số đo nào bị mất.", "No reading has been lost."),
+    "admin.col.restarts": ("Số lần khởi động lại", "Restarts"),
+    "admin.col.count": ("Số lượng", "Count"),
+    "part.state.running": ("Đang chạy", "Running"),
+    "part.state.degraded": ("Suy giảm", "Degraded"),
+    "part.state.stalled": ("Bị treo", "Stalled"),
+    "part.state.dead": ("Dừng bất thường", "Dead"),
+    "part.state.stopped": ("Đã dừng", "Stopped"),
+    "part.writer": ("Bộ ghi dữ liệu", "Writer"),
+    "part.ingest": ("Nhận dữ liệu MQTT", "MQTT ingest"),
+    "part.ingest-workers": ("Tiến trình nhận dữ liệu phụ", "Ingest worker processes"),
+    "part.alerts": ("Cảnh báo", "Alerts"),
+    "part.cameras": ("Phân tích camera", "Camera analysis"),
+    "part.indicators": ("Chỉ tiêu", "Indicators"),
+    "part.web": ("Máy chủ web", "Web server"),
+    "part.embedded-broker": ("Broker MQTT nội bộ", "Embedded MQTT broker"),
+    "part.supervisor": ("Giám sát thành phần", "Supervisor"),
+    "part.demo-history": ("Lịch sử mô phỏng", "Demo history"),
+    "part.simulator": ("Thiết bị mô phỏng", "Simulated devices"),
 }
+
+
+def has_label(key: str) -> bool:
+    return key in LABELS
 
 
 def t(key: str, lang: str = "vi", **values: object) -> str:

@@ -13,7 +13,7 @@ from dash import Input, Output, dcc, html
 
 from dashboard import ids
 from dashboard.formats import count, local_time, number, size_bytes
-from dashboard.i18n import age_text, current_lang, t
+from dashboard.i18n import age_text, current_lang, has_label, t
 from dashboard.pages import admin_users
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
@@ -88,6 +88,21 @@ def health_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
         {"part": name, "ok": no, "detail": t("missing.source", lang, name=name)} for name in report["missing"]
     ]
     return rows
+
+
+def part_rows(rm: ReadModel, lang: str, report: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every running part of COC (writer, ingest, alerts, cameras ...): its state, restarts and why."""
+    report = report or rm.health()
+    return [{"part": t(f"part.{p['name']}", lang) if has_label(f"part.{p['name']}") else p["name"],
+             "state": t(f"part.state.{p['state']}", lang), "restarts": count(p["restarts"], lang),
+             "detail": reason_text(p["detail"] or "", lang)} for p in report.get("parts", [])]
+
+
+def loss_rows(rm: ReadModel, lang: str, report: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Readings or messages known lost or set aside, per reason (none in a healthy COC)."""
+    report = report or rm.health()
+    return [{"reason": reason_text(reason, lang), "count": count(n, lang)}
+            for reason, n in sorted(report.get("losses", {}).items())]
 
 
 def device_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
@@ -194,7 +209,7 @@ def role_words(detail: str, lang: str) -> str:
 
 
 def body(rm: ReadModel, lang: str) -> list[Any]:
-    tz = _tz(rm)
+    tz, report = _tz(rm), rm.health()
     dead = [
         {**d, "received_at": local_time(d.get("received_at"), tz, "%d/%m/%Y %H:%M:%S"),
          "reason": reason_text(str(d.get("reason") or ""), lang)}
@@ -209,6 +224,11 @@ def body(rm: ReadModel, lang: str) -> list[Any]:
     return [
         html.H2(t("admin.health", lang)),
         table(health_rows(rm, lang), ["part", "ok", "detail"], lang, "admin-health"),
+        html.H2(t("admin.parts", lang)),
+        table(part_rows(rm, lang, report), ["part", "state", "restarts", "detail"], lang, "admin-parts"),
+        html.H2(t("admin.losses", lang)),
+        table(loss_rows(rm, lang, report), ["reason", "count"], lang, "admin-losses") if report.get("losses")
+        else html.Div(t("admin.losses.none", lang), className="missing", id="admin-losses"),
         html.H2(t("admin.devices", lang)),
         table(device_rows(rm, lang), ["device", "kind", "state", "last_seen", "battery", "fps", "dropped"], lang,
               "admin-devices"),

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import requests
 
+from dashboard.pages.admin import loss_rows, part_rows
+from dashboard.read_model import ReadModel
 from ingest.spool import Spool
 from sensors.models import Reading
 from tests.faults.conftest import (
@@ -42,6 +44,11 @@ def test_a_torn_spool_tail_is_quarantined_and_coc_starts(tmp_path: Path, mosquit
         status, doc = health(rt)
         assert doc["losses"] == {"spool lines unreadable (quarantined; never acknowledged)": 1}
         assert status == 200
+        admin = ReadModel(rt.context)  # what /admin shows, in Vietnamese
+        assert loss_rows(admin, "vi") == [{"reason": "dòng hỏng trong hàng đợi đĩa (để riêng; chưa xác nhận nên "
+                                                     "broker gửi lại)", "count": "1"}]
+        writer_row = next(r for r in part_rows(admin, "vi") if r["part"] == "Bộ ghi dữ liệu")
+        assert writer_row == {"part": "Bộ ghi dữ liệu", "state": "Đang chạy", "restarts": "0", "detail": ""}
     assert b"17000000" in next(spool_dir.glob("*.torn")).read_bytes()  # kept for a person to look at
 
 
