@@ -315,7 +315,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
         return 2
     runtime = build_runtime(config, demo=args.demo)
-    runtime.context.extras["config_path"] = config_path  # /admin re-checks this file (check-config)
+    runtime.context.config_path = config_path  # /admin re-checks this file (check-config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -196,7 +196,7 @@ def main() -> None:
         alerts = AlertService(config, "coc/bench", None, Path(tmp) / "alerts.sqlite", live, channels=[])
         alerts.start(tick=False)
         ctx = AppContext(config=config, store=store, live=live, alerts=alerts)
-        ctx.extras["sensor_extras"] = context_extras
+        ctx.sensor_extras = context_extras
         app = create_app(ctx)
         rm = ctx.extras["read_model"]
         with app.server.test_request_context():

@@ -24,4 +24,5 @@ class AppContext:
     ingest_workers: Any = None  # ingest.workers.WorkerPool when mqtt.workers > 1
     supervisor: Any = None     # supervision.supervisor.Supervisor: every part's health and restarts
     sensor_extras: Any = None  # (ctx, sensor, state) -> AQI / flood extras of /api/sensors
-    extras: dict[str, Any] = field(default_factory=dict)
+    config_path: Any = None    # pathlib.Path of the running configuration file (/admin checks it again)
+    extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)

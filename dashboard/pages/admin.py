@@ -179,7 +179,7 @@ def disk_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
 
 def config_check(rm: ReadModel, lang: str) -> str:
     """`check-config` of the file the running COC was started with (as it is on disk now)."""
-    path = rm.ctx.extras.get("config_path")
+    path = rm.ctx.config_path
     if path is None:
         return t("admin.config.ok", lang, path="—")
     from config.loader import ConfigError, load_config
