@@ -25,7 +25,6 @@ def fuzz_ctx(ctx: AppContext, tmp_path: Path) -> Iterator[AppContext]:  # noqa: 
     writer.start()
     ctx.ingest = IngestService(ctx.config, writer, ctx.live, ctx.state_db)
     ctx.writer = writer
-    ctx.writer = writer
     yield ctx
     writer.stop()
 
