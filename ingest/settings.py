@@ -114,9 +114,16 @@ class StorageConfig(Section):
         default=Path("data/spool"),
         description="Directory of the disk spool used while the store is down.",
     )
-    batch_size: int = Field(default=2000, ge=1, le=100000, description="Most readings written in one batch.")
+    batch_size: int = Field(
+        default=2000, ge=1, le=100000,
+        description="Most readings written in one batch (one commit, then one PUBACK packet for its messages).",
+    )
     flush_interval_s: float = Field(
         default=0.5, gt=0, le=60,
-        description="Longest wait before a partial batch is written.",
+        description="Longest the writer waits for the first reading of a batch; it writes what has arrived at once.",
     )
-    queue_size: int = Field(default=200000, ge=100, description="Readings the writer queue holds before ingest waits.")
+    queue_size: int = Field(
+        default=200000, ge=100,
+        description="Readings (not messages: an array of 500 counts 500) accepted and not yet durable before the "
+                    "ingester stops reading from the broker, which keeps the rest (back-pressure, never a drop).",
+    )
