@@ -135,15 +135,15 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             cards.append(html.Div(t("takeover.more", lang, n=taken["more"]), className="takeover-more"))
         count = len(taken["ids"])
         principal = current_principal()
-        see_cameras = (principal is not None and principal.role in access.PAGE_ROLES["cameras"]
-                       and screen_id not in public_screens)
+        public = screen_id in public_screens  # the street board: no cameras, no staff instructions
+        see_cameras = principal is not None and principal.role in access.PAGE_ROLES["cameras"] and not public
         cams = camera_tiles(rm, taken["alerts"], str(snap.get("now", ""))) if see_cameras else []
         quiet = set(taken["ids"]) <= set(muted or [])
         return (
             "takeover active" + (" muted" if quiet else "") + (" several" if count > 1 else ""),
             t("takeover.count", lang, n=count) if count > 1 else None,
             cards,
-            actions(rm, taken["alerts"], lang),
+            None if public else actions(rm, taken["alerts"], lang),
             cams or None,
         )
 
