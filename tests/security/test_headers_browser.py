@@ -75,7 +75,10 @@ def test_dash_pages_render_under_the_policy_and_no_other_site_can_frame_them(
     console = []
     page.on("console", lambda m: console.append(m.text))
     page.set_content(f'<iframe id="f" src="{served.url}/wall/street" width="800" height="600"></iframe>')
-    page.wait_for_timeout(1000)
-    assert page.frame_locator("#f").locator(".wall").count() == 0
+    for _ in range(150):  # Playwright delivers console events while it waits
+        if any("frame-ancestors" in line for line in console):
+            break
+        page.wait_for_timeout(100)
     assert any("frame-ancestors" in line for line in console), console
+    assert page.frame_locator("#f").locator(".wall").count() == 0
     page.context.close()
