@@ -43,6 +43,7 @@ def intrusions(clip_name: str, objects: list[str] | None) -> int:
         ("car", ["vehicle"], 1),
         ("walker", ["vehicle"], 0),
         ("foliage", None, 1),  # motion alone alarms on leaves: what the object stage is for
+        ("headlights", None, 1),  # and on a sweep of light
     ],
 )
 def test_zone_objects_decide_what_alarms(clip: str, objects: list[str] | None, expected: int) -> None:
