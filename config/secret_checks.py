@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from config.loader import ENV_PATTERN, ConfigProblem, dotted, line_of, parse_config, read_yaml
+from config.loader import ENV_PATTERN, ConfigError, ConfigProblem, dotted, line_of, parse_config, read_yaml
 
 MIN_SECRET_CHARS = 32
 DEMO_CONFIG = Path(__file__).with_name("demo.yaml")
@@ -18,7 +18,10 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 @cache
 def demo_secrets() -> frozenset[str]:
     """The secret key, API tokens and password hashes config/demo.yaml runs with (its defaults)."""
-    demo = parse_config(DEMO_CONFIG.read_text(encoding="utf-8"), str(DEMO_CONFIG), environ={})
+    try:
+        demo = parse_config(DEMO_CONFIG.read_text(encoding="utf-8"), str(DEMO_CONFIG), environ={})
+    except (OSError, ConfigError):  # no demo file here: only the length rule applies
+        return frozenset()
     return frozenset([demo.web.secret_key, *(t.token for t in demo.auth.api_tokens),
                       *(u.password_hash for u in demo.auth.users)])
 
