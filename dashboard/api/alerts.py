@@ -3,6 +3,7 @@ here."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -89,10 +90,12 @@ def resolve_alert(alert_id: str) -> Any:
 @require_roles(*ACT_SOURCES)
 def shelve_alert(alert_id: str) -> Any:
     """Body {"minutes": 30, "reason": "..."}: off the wall's takeover for that long (audited)."""
-    body = request.get_json(silent=True) or {}
-    minutes, reason = body.get("minutes"), body.get("reason")
-    if not isinstance(minutes, int | float) or not isinstance(reason, str) or not reason.strip():
+    body = request.get_json(silent=True)
+    minutes, reason = (body.get("minutes"), body.get("reason")) if isinstance(body, dict) else (None, None)
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not isinstance(reason, str) \
+            or not reason.strip():
         return _error(400, "bad_request", "minutes (a number) and reason (text) are required")
+    minutes = minutes if isinstance(minutes, float) or abs(minutes) < 10**9 else math.inf  # the service refuses inf
     return _act(alert_id, "shelve", minutes=float(minutes), reason=reason[:MAX_NOTE])
 
 
