@@ -185,6 +185,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.plan.imported": ("Đã nhận {kept} chỉ tiêu ({new} mới, {changed} thay đổi).",
                           "{kept} targets kept ({new} new, {changed} changed)."),
     "kpi.plan.line": ("Dòng", "Line"),
+    "kpi.plan.unreadable": ("Không đọc được tệp kế hoạch:", "Cannot read the plan file:"),
     "kpi.plan.missing": ("Chọn chỉ tiêu và năm", "Choose an indicator and a year"),
     "kpi.plan.nan": ("'{value}' không phải là số", "'{value}' is not a number"),
     "kpi.plan.saved": ("Đã lưu kế hoạch {value} cho năm {year}", "Target {value} saved for {year}"),

@@ -22,7 +22,7 @@ PLAN_ALIASES: dict[str, set[str]] = {
     "year": {"nam", "year"},
     "commune": {"xa", "ma_xa", "commune"},
 }
-PLAN_COLUMN = re.compile(r"^(ke_hoach|kh|chi_tieu_ke_hoach|plan|target)(_nam)?(_(?P<y>\d{4}))?$")
+PLAN_COLUMN = re.compile(r"^(ke_hoach|kh|plan|target)(_nam)?(_(?P<y>\d{4}))?$")
 DEFAULT_BASIS = "Kế hoạch năm (Nghị quyết HĐND xã)"
 
 
@@ -113,14 +113,14 @@ def import_plan(
     table = read_table(path)
     if not table:
         raise ImportFileError(f"{path.name} is empty")
-    header_at = next((i for i, (_line, cells) in enumerate(table) if "plan" in _plan_columns(cells)), None)
+    header_at = next(
+        (i for i, (_line, cells) in enumerate(table) if {"plan", "kpi"} <= set(_plan_columns(cells))), None
+    )  # title lines above the header are skipped
     if header_at is None:
         raise ImportFileError(
             f"{path.name}: no header with 'Chỉ tiêu', 'Đơn vị' and 'Kế hoạch năm' (e.g. 'Kế hoạch năm 2026')"
         )
     cols = _plan_columns(table[header_at][1])
-    if "kpi" not in cols:
-        raise ImportFileError(f"{path.name}: the header has no 'Chỉ tiêu' column")
     plans, problems = plan_rows(
         table[header_at + 1 :], cols, catalogue, commune, year or cols.get("header_year"), basis
     )

@@ -37,6 +37,7 @@ class ReportRow:
     change_pct: float | None  # change / last_year × 100
     months_missing: tuple[str, ...] = ()  # months of the period without a figure
     last_year_missing: tuple[str, ...] = ()  # months of last year's period without a figure
+    last_year_to_date: float | None = None  # lũy kế cùng kỳ: January to the same month last year
     reason: str | None = None  # why there is no value
 
 
@@ -111,6 +112,9 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
     months = len(months_in(span))
     expected, status, rule = judge(ytd.value, plan, aggregate, kpi.direction, months, engine.near_margin_pct)
     change = None if value.value is None or last_value is None else value.value - last_value
+    last_span = same_period_last_year(span)
+    last_ytd, _ = engine.evaluate(kpi_id, commune, last_span)
+    ytd_missing = aggregate is Aggregate.SUM and engine.months_missing(kpi_id, commune, last_span)
     return ReportRow(
         kpi_id=kpi_id,
         pillar=kpi.pillar,
@@ -130,6 +134,7 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
         change_pct=None if change is None or not last_value else change / last_value * 100,
         months_missing=engine.months_missing(kpi_id, commune, period),
         last_year_missing=last_missing,
+        last_year_to_date=None if ytd_missing else last_ytd.value,
         reason=value.reason,
     )
 

@@ -24,9 +24,9 @@ class TableLine:
     name: str
     unit: str = ""
     plan: float | None = None
-    done: float | None = None  # thực hiện: the period's own figure, or lũy kế for sums over several months
+    done: float | None = None  # thực hiện: lũy kế from January (the figure the plan is judged on)
     pct: float | None = None
-    last_year: float | None = None
+    last_year: float | None = None  # the same months of last year
     note: str = ""
     unit_code: str = ""
     row: ReportRow | None = None
@@ -42,8 +42,9 @@ def note_of(row: ReportRow) -> str:
     if row.value is None and row.year_to_date is None:
         return "Chưa có số liệu"
     parts = [STATUS_LABELS[row.status][0]] if row.status is not Status.NO_TARGET else ["Chưa có kế hoạch"]
-    if row.change_pct is not None:
-        parts.append(f"so cùng kỳ {format_pct(row.change_pct, signed=True)}")
+    if row.year_to_date is not None and row.last_year_to_date:
+        change = (row.year_to_date / row.last_year_to_date - 1) * 100
+        parts.append(f"so cùng kỳ {format_pct(change, signed=True)}")
     if row.months_missing:
         parts.append(f"thiếu số liệu tháng {_month_list(row.months_missing)}")
     return "; ".join(parts)
@@ -60,7 +61,7 @@ def table_lines(view: ReportView, catalogue: Catalogue) -> list[TableLine]:
             done = row.year_to_date if row.year_to_date is not None else row.value
             out.append(
                 TableLine(str(n), catalogue.kpis[row.kpi_id].name_vi, unit_label(row.unit), row.plan, done,
-                          row.pct_of_plan, row.last_year, note_of(row), row.unit, row)
+                          row.pct_of_plan, row.last_year_to_date, note_of(row), row.unit, row)
             )
     return out
 

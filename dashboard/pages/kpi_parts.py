@@ -16,6 +16,7 @@ from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
+from indicators.importer import ImportFileError
 from indicators.numbers import format_number, parse_vi_number
 
 PLAN_ROLES = (Role.ADMIN, Role.OPERATOR)
@@ -100,9 +101,12 @@ def _import(service: Any, contents: str, filename: str, year: int | None, lang: 
         return t("kpi.plan.type", lang)
     data = base64.b64decode(contents.split(",", 1)[-1])
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"plan{suffix}"
+        path = Path(folder) / (Path(filename).name or f"plan{suffix}")  # the office's own file name in messages
         path.write_bytes(data)
-        report = service.import_plan(path, year)
+        try:
+            report = service.import_plan(path, year)
+        except (ImportFileError, OSError, UnicodeDecodeError) as exc:  # not a plan table: say why
+            return f"{t('kpi.plan.unreadable', lang)} {exc}"
     text = t("kpi.plan.imported", lang, kept=report.kept, new=report.inserted, changed=report.updated)
     bad = "; ".join(f"{t('kpi.plan.line', lang)} {p.line}: {p.reason}" for p in report.problems[:10])
     return f"{text} {bad}".strip()

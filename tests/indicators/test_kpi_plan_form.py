@@ -48,4 +48,9 @@ def test_plan_file_and_typed_target_by_an_admin_not_by_a_leader(client, ctx):  #
     assert "Đã lưu kế hoạch 1.250 cho năm 2027" in json.dumps(out, ensure_ascii=False)
     saved = {(p.year, p.kpi_id): p for p in ctx.indicators.db.plans()}[(2027, "new_jobs")]
     assert saved.value == 1250 and saved.basis.endswith("quantri)")
+    junk = "data:text/csv;base64," + base64.b64encode(b"a;b\n1;2\n").decode()
+    inputs, state = form(junk)
+    out = call(client, {"id": "kpi-plan-result", "property": "children"}, inputs, state,
+               changed="kpi-plan-upload.contents")
+    assert "Không đọc được tệp kế hoạch: ke-hoach-2027.csv: no header with" in json.dumps(out, ensure_ascii=False)
 

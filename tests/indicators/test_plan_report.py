@@ -98,6 +98,7 @@ def test_nine_month_view_against_independent_sums(service: IndicatorService) -> 
     assert revenue.status is (Status.MET if revenue.year_to_date >= 1800 else Status.BEHIND)
     # last year's nine months are incomplete (figures start in 08/2025): no misleading partial cùng kỳ
     assert revenue.last_year is None and revenue.last_year_missing == tuple(months_of(2025, 1, 7))
+    assert revenue.last_year_to_date is None
     accidents = rows["traffic_accidents"]
     assert accidents.year_to_date == total("traffic_accidents_count", nine)
     assert accidents.pct_of_plan == pytest.approx(total("traffic_accidents_count", nine) / 4 * 100)
@@ -165,3 +166,48 @@ def test_demo_plan_files_are_up_to_date_and_illustrative(tmp_path: Path, service
     for name in (FIGURES_FILE.name, "plan_2025.csv", "plan_2026.csv"):
         assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes()
     assert "SỐ LIỆU MINH HỌA" in (DEMO_DIR / "plan_2026.csv").read_text(encoding="utf-8-sig")
+
+
+def test_plan_from_xlsx_with_a_title_row(tmp_path: Path, service: IndicatorService) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["CHỈ TIÊU KẾ HOẠCH NĂM 2027"])
+    sheet.append(["STT", "Chỉ tiêu", "Đơn vị tính", "Năm", "Kế hoạch"])
+    sheet.append([1, "budget_revenue", "triệu đồng", 2027, 3150.5])
+    sheet.append([2, "Tỷ lệ hộ nghèo", "%", 2027, "2,5"])
+    sheet.append([3, "Tỷ lệ hộ nghèo", "%", 2027, 2.4])
+    book.save(tmp_path / "ke-hoach.xlsx")
+    report = service.import_plan(tmp_path / "ke-hoach.xlsx")
+    assert report.inserted == 2 and [p.line for p in report.problems] == [5]
+    assert "already has a plan for 2027 on line 4" in report.problems[0].reason
+    plans = {(p.year, p.kpi_id): p.value for p in service.db.plans()}
+    assert plans[(2027, "budget_revenue")] == 3150.5 and plans[(2027, "poor_household_rate")] == 2.5
+
+
+def test_hamlets_by_criteria_met_with_progress() -> None:
+    from config.loader import ConfigError
+    from indicators.hamlets import hamlet_statuses
+    from indicators.settings import HamletCriteria
+
+    config = HamletCriteria.model_validate({
+        "criteria": [{"id": f"c{i}", "name_vi": f"Tiêu chí {i}"} for i in range(1, 11)],
+        "hamlets": [
+            {"id": "khe-coc", "name": "Thôn Khe Cốc", "assessments": [
+                {"period": "2026-06", "met": ["c1", "c2", "c3", "c4", "c5", "c6"], "evidence": {"c1": "2 điểm wifi"}},
+                {"period": "2025-12", "met": ["c1", "c2"]},
+                {"period": "2026-11", "met": ["c1", "c2", "c3", "c4", "c5", "c6", "c7"]}]},
+            {"id": "ban-a", "name": "Bản A", "assessments": [{"period": "2026-01", "met": ["c1"]}]},
+        ],
+    })
+    first, second = hamlet_statuses(config, "2026-09")
+    assert (first.name, first.met, first.assessed) == ("Thôn Khe Cốc", 6, "2026-06")  # the seeds: 6 of 10
+    assert first.progress == (("2025-12", 2), ("2026-06", 6))  # November's review is after the month shown
+    assert first.checks[0].evidence == "2 điểm wifi" and not first.checks[6].met
+    assert (second.name, second.met) == ("Bản A", 1)
+    with pytest.raises(ValueError, match="unknown criteria c99"):
+        HamletCriteria.model_validate({"criteria": [{"id": "c1", "name_vi": "x"}],
+                                       "hamlets": [{"id": "a", "name": "A", "assessments": [
+                                           {"period": "2026-01", "met": ["c99"]}]}]})
+    assert ConfigError  # the loader turns the ValueError into a located configuration problem
