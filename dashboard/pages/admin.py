@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, dcc, html
+from flask import current_app
 
-from dashboard import ids
+from dashboard import ids, sessions
 from dashboard.formats import count, local_time, number, size_bytes
 from dashboard.i18n import age_text, current_lang, has_label, t
 from dashboard.pages import admin_users
@@ -242,7 +243,17 @@ def body(rm: ReadModel, lang: str) -> list[Any]:
         table(unknown, ["kind", "device_id", "last_topic", "last_seen", "messages"], lang, "admin-unknown"),
         html.H2(t("admin.audit", lang)),
         table(audit_rows(rm, lang), ["when", "who", "action", "target", "detail"], lang, "admin-audit"),
+        html.H2(t("admin.sessions", lang)),
+        table(session_rows(lang, _tz(rm)), ["username", "role", "address", "login_at", "last_seen", "session_id"],
+              lang, "admin-sessions"),
     ]
+
+
+def session_rows(lang: str, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Who is logged in now; an admin ends a session with DELETE /api/sessions/<session_id> (dashboard.sessions)."""
+    return [{"username": s.username, "role": t(f"role.{s.role}", lang), "address": s.address,
+             "login_at": local_time(s.created_at, tz), "last_seen": local_time(s.last_seen, tz), "session_id": s.id}
+            for s in sessions.store(current_app).sessions()]
 
 
 def _tz(rm: ReadModel) -> ZoneInfo:

@@ -104,3 +104,24 @@ def test_an_unusable_state_file_keeps_logins_working_in_memory(tmp_path: Path) -
     store._conn.execute("PRAGMA query_only = ON")  # the file can no longer be written (as a full disk)
     new = store.create("quantri", "admin", "10.0.0.11", "")
     assert store.check(new, "quantri") and not store.check(old, "vanhanh")  # earlier logins end: never more access
+
+
+def test_admin_page_lists_the_open_sessions(config, tmp_path: Path) -> None:
+    from dashboard.app import create_app
+
+    state_db = StateDb(tmp_path / "state.sqlite")
+    try:
+        server = create_app(AppContext(config=config, live=LiveState(config.sensors), state_db=state_db)).server
+        logged_in(server, "police", "10.0.0.12")
+        admin = logged_in(server, "admin", "10.0.0.13")
+        body = {"output": "admin-body.children", "outputs": {"id": "admin-body", "property": "children"},
+                "inputs": [{"id": "admin-tick", "property": "n_intervals", "value": 1}],
+                "changedPropIds": ["admin-tick.n_intervals"]}
+        response = admin.post("/_dash-update-component", json=body,
+                              headers={"X-CSRFToken": admin.get_cookie("_csrf_token").value})
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "Phiên đăng nhập đang mở" in text and "admin-sessions" in text
+        assert "10.0.0.12" in text and "Công an xã" in text and USERS["admin"] in text
+    finally:
+        state_db.close()
