@@ -87,6 +87,8 @@ class KpiEngine:
         period = containing(month, kpi.period)
         result, stamp = self.evaluate(kpi_id, commune, period)
         target, basis = self.target(kpi, commune, int(period[:4]))
+        if target is not None and self.catalogue.aggregate_of(kpi_id) is Aggregate.SUM:
+            target = target * len(months_in(period)) / 12  # a year's total, shared over its months
         prev_period, last_year = shift(period, -1), same_period_last_year(period)
         prev = self.evaluate(kpi_id, commune, prev_period)[0].value
         year_ago = self.evaluate(kpi_id, commune, last_year)[0].value

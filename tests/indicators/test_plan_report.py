@@ -211,3 +211,11 @@ def test_hamlets_by_criteria_met_with_progress() -> None:
                                        "hamlets": [{"id": "a", "name": "A", "assessments": [
                                            {"period": "2026-01", "met": ["c99"]}]}]})
     assert ConfigError  # the loader turns the ValueError into a located configuration problem
+
+
+def test_a_month_of_a_summed_kpi_is_judged_on_its_share_of_the_year_plan(service: IndicatorService) -> None:
+    month = {v.kpi_id: v for v in service.results("2026-09")}["budget_revenue"]
+    assert month.value == total("budget_revenue_mvnd", ["2026-09"])
+    assert month.target == pytest.approx(2400 / 12)  # not the whole year's 2.400
+    rate = {v.kpi_id: v for v in service.results("2026-09")}["poor_household_rate"]
+    assert rate.target == 3.5
