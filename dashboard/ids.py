@@ -28,6 +28,7 @@ WALL_SHELVE = "wallack-shelve"  # shelve every takeover alarm for a while, with 
 WALL_SHELVE_MIN = "wallack-shelvemin"
 WALL_SHELVE_REASON = "wallack-shelvereason"
 WALL_SHELVE_DONE = "wallack-shelvedone"
+WALL_TAKEOVER_NOTICE = "wall-takeovernotice"  # the latest answer to "Tiếp nhận tất cả" / "Tạm ẩn", for 10 s
 WALL_PAGES = "wall-pages"
 WALL_DEVICES = "wall-devices"  # the device tiles panel
 WALL_PANEL = "wall-panel"  # pattern id type: {"type": "wall-panel", "panel": name, "page": n}

@@ -4,6 +4,7 @@ peak and current value, "returned to normal", what to do, the cameras at the flo
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import dash
@@ -20,6 +21,7 @@ from dashboard.settings import Role
 
 ACK_ROLES = (Role.ADMIN, Role.OPERATOR)
 SCREEN = State(ids.WALL_SCREEN, "data")
+NOTICE = timedelta(seconds=10)
 
 
 def layout(rm: ReadModel, lang: str, role: Any) -> html.Div:
@@ -55,7 +57,9 @@ def layout(rm: ReadModel, lang: str, role: Any) -> html.Div:
             html.Div(id=ids.WALL_TAKEOVER_ACTION, className="takeover-action"),
             html.Div(id=ids.WALL_TAKEOVER_CAMS, className="takeover-cams"),
             html.Div(controls, className="takeover-controls"),
-            html.Div([html.Span(id=ids.WALL_ACK_DONE), html.Span(id=ids.WALL_SHELVE_DONE)], className="takeover-done"),
+            html.Div([html.Span(id=ids.WALL_ACK_DONE), html.Span(id=ids.WALL_SHELVE_DONE)],
+                     className="takeover-answers"),
+            html.Div(id=ids.WALL_TAKEOVER_NOTICE, className="takeover-done"),
         ],
         id=ids.WALL_TAKEOVER,
         className="takeover",
@@ -119,6 +123,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.WALL_TAKEOVER_TEXT, "children"),
         Output(ids.WALL_TAKEOVER_ACTION, "children"),
         Output(ids.WALL_TAKEOVER_CAMS, "children"),
+        Output(ids.WALL_TAKEOVER_NOTICE, "children"),
         Input(ids.WALL_SNAPSHOT, "data"),
         Input(ids.WALL_MUTED, "data"),
         Input(ids.WALL_ACK_DONE, "children"),
@@ -126,9 +131,10 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         SCREEN,
     )
     def render(snap: dict | None, muted: list | None, acked: Any, shelved: Any, screen_id: str) -> tuple[Any, ...]:
-        taken = without_handled((snap or {}).get("takeover"), str((snap or {}).get("now", "")), acked, shelved)
+        snap_time = str((snap or {}).get("now", ""))
+        taken = without_handled((snap or {}).get("takeover"), snap_time, acked, shelved)
         if not taken:
-            return "takeover", None, None, None, None
+            return "takeover", None, None, None, None, None
         lang = current_lang()
         cards = [card(a, lang) for a in taken["alerts"]]
         if taken.get("more"):
@@ -145,6 +151,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             cards,
             None if public else actions(rm, taken["alerts"], lang),
             cams or None,
+            notice(snap_time, taken["ids"], acked, shelved),
         )
 
     app.clientside_callback(  # the mute holds for the alarms on screen; a new one sounds again
@@ -171,8 +178,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             return ""
         note = t("takeover.note", "vi")
         errors = [e for e in (rm.acknowledge(a, principal.name, principal.role.value, note) for a in ackable) if e]
-        return handled(f"⚠ {errors[0]}" if errors else t("takeover.acked", current_lang(), n=len(ackable)),
-                       ackable, rm.now())
+        if errors:
+            return handled(f"⚠ {errors[0]}", [], rm.now())  # about them all: shown while they stay
+        return handled(t("takeover.acked", current_lang(), n=len(ackable)), ackable, rm.now())
 
     @app.callback(
         Output(ids.WALL_SHELVE_DONE, "children"),
@@ -189,17 +197,32 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if not ackable or principal is None:
             return ""
         if not (reason or "").strip():
-            return t("takeover.need_reason", lang)
+            return handled(t("takeover.need_reason", lang), [], rm.now())
         who, role = principal.name, principal.role.value
         errors = [e for e in (rm.shelve(a, who, role, float(minutes or 30), reason or "") for a in ackable) if e]
-        return handled(f"⚠ {errors[0]}" if errors else t("takeover.shelved", lang, n=len(ackable)), ackable,
-                       rm.now())
+        if errors:
+            return handled(f"⚠ {errors[0]}", [], rm.now())
+        return handled(t("takeover.shelved", lang, n=len(ackable)), ackable, rm.now())
+
+
+def notice(snap_time: str, on_screen: list[str], *answers: Any) -> str | None:
+    """The newest answer given less than NOTICE before the snapshot, about alarms still on screen (an error
+    is about them all); older ones, or answers about alarms gone, are stale."""
+    recent = []
+    for answer in answers:
+        props = answer.get("props", {}) if isinstance(answer, dict) else {}
+        at, about = str(props.get("data-at", "")), set(str(props.get("data-ids", "")).split())
+        if about and not about & set(on_screen):
+            continue
+        if at and snap_time and datetime.fromisoformat(at) >= datetime.fromisoformat(snap_time) - NOTICE:
+            recent.append((at, str(props.get("children", ""))))
+    return max(recent)[1] if recent else None
 
 
 def handled(text: str, alert_ids: list[str], now: Any) -> html.Span:
     """The answer to "Tiếp nhận tất cả" / "Tạm ẩn", carrying which alarms it handled and when, so the takeover
     leaves at once instead of at the next refresh."""
-    return html.Span(text, **{"data-ids": " ".join(alert_ids), "data-at": now.isoformat()})
+    return html.Span(text, **{"data-ids": " ".join(alert_ids), "data-at": now.isoformat()})  # ids: none on error
 
 
 def without_handled(taken: dict | None, snap_time: str, *answers: Any) -> dict | None:

@@ -118,7 +118,7 @@ def test_a_level_iii_alarm_stays_on_the_wall_after_the_water_falls_until_acknowl
     expect(page.locator(".takeover.active.muted")).to_have_count(0)  # new alarms: the sound is back
     shot(page, "takeover-several-1920x1080.png")
     page.click("#wallack-shelve")
-    expect(page.locator("#wallack-shelvedone")).to_have_text("Cần ghi lý do để tạm ẩn")
+    expect(page.locator("#wall-takeovernotice")).to_have_text("Cần ghi lý do để tạm ẩn")
     page.fill("#wallack-shelvereason", "Đã cử tổ xung kích tới các điểm")
     page.click("#wallack-shelve")
     expect(takeover).to_have_count(0, timeout=10_000)

@@ -10,7 +10,7 @@ import dash
 
 from dashboard.pages import alerts as page
 from dashboard.pages import alerts_table as tbl
-from dashboard.pages.wall_takeover import without_handled
+from dashboard.pages.wall_takeover import notice, without_handled
 from dashboard.takeover import takeover
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
@@ -47,6 +47,14 @@ def test_the_takeover_leaves_at_once_after_acknowledgement_but_a_later_snapshot_
     assert without_handled(taken, later, answer) == taken  # e.g. the alarm rose again after it
     half = {"props": {"data-ids": "b", "data-at": (NOW + timedelta(seconds=1)).isoformat()}}
     assert without_handled(taken, NOW.isoformat(), half)["ids"] == ["a"]
+
+
+def test_an_answer_shows_for_ten_seconds() -> None:
+    answer = {"props": {"children": "Cần ghi lý do để tạm ẩn", "data-ids": "", "data-at": NOW.isoformat()}}
+    assert notice((NOW + timedelta(seconds=9)).isoformat(), ["a"], None, answer) == "Cần ghi lý do để tạm ẩn"
+    assert notice((NOW + timedelta(seconds=11)).isoformat(), ["a"], None, answer) is None
+    done = {"props": {"children": "Đã tiếp nhận 1 báo động", "data-ids": "a", "data-at": NOW.isoformat()}}
+    assert notice(NOW.isoformat(), ["b", "c"], done) is None  # about an alarm no longer on screen
 
 
 def test_rows_keep_their_slots_and_new_ones_take_free_slots() -> None:
