@@ -140,20 +140,23 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     camera_review.register(app, rm)
     @app.callback(
         Output(ids.CAM_GRID, "children"),
-        Output(ids.CAM_OFFLINE, "children"),
         Input(ids.CAM_FILTER, "value"),
         Input(ids.CAM_AREA, "value"),
         Input(ids.CAM_TICK, "n_intervals"),
     )
-    def grid(which: str, area: str | None, n: int | None) -> tuple[Any, Any]:
+    def grid(which: str, area: str | None, n: int | None) -> Any:
         lang = current_lang()
         if rm.ctx.cameras is None and not rm.ctx.config.cameras:
-            return html.Div(t("cameras.none", lang), className="missing"), None
+            return html.Div(t("cameras.none", lang), className="missing")
         notes = [missing_note(lang, "cameras")] if rm.ctx.cameras is None else []
-        cams = _with_alerts(rm)
-        down = [c["name"] for c in cams if not c["online"]]
-        summary = t("cam.offline_sum", lang, n=len(down), total=len(cams)) if down else t("cam.all_online", lang)
-        return notes + [_tile(c, lang, n or 0) for c in filtered(cams, which, area)], summary
+        return notes + [_tile(c, lang, n or 0) for c in filtered(_with_alerts(rm), which, area)]
+
+    @app.callback(Output(ids.CAM_OFFLINE, "children"), Input(ids.CAM_TICK, "n_intervals"))
+    def offline_summary(_n: int | None) -> Any:
+        cams = rm.cameras()
+        down = sum(1 for c in cams if not c["online"])
+        lang = current_lang()
+        return t("cam.offline_sum", lang, n=down, total=len(cams)) if down else t("cam.all_online", lang)
 
     @app.callback(
         Output(ids.CAM_SELECTED, "data"),
