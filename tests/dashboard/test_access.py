@@ -92,10 +92,15 @@ CALLBACKS = {
         {"admin", "operator", "police"},
     ),
     "kpi body": (
-        body(
-            _out("kpi-body", "children"),
-            [_in("kpi-period", "value", "2026-10"), _in("kpi-months", "value", 12)],
-        ),
+        {
+            "output": "..kpi-body.children...kpi-report-pdf.href...kpi-report-xlsx.href...kpi-export-csv.href"
+            "...kpi-export-xlsx.href..",
+            "outputs": [_out("kpi-body", "children")]
+            + [_out(f"kpi-{name}", "href") for name in ("report-pdf", "report-xlsx", "export-csv", "export-xlsx")],
+            "inputs": [_in("kpi-period", "value", "2026-10"), _in("kpi-pillar-filter", "value", "")],
+            "state": [],
+            "changedPropIds": ["kpi-period.value"],
+        },
         {"admin", "operator", "leader"},
     ),
     "alerts table": (alerts_table_body("open"), {"admin", "operator", "leader"}),
