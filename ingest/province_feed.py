@@ -1,0 +1,215 @@
+"""Province ingest: COC's ingester fed from the province's NATS cluster instead of an MQTT subscription.
+
+The communes' Mosquitto bridges publish into the cluster's MQTT interface; NATS turns `coc/<commune>/<kind>/<device>/
+<channel>` into the subject `coc.<commune>.<kind>.<device>.<channel>`, and the `COC` stream (replicated on the three
+nodes) keeps every message. NATS 2.9's MQTT interface has no `$share/...` shared subscriptions, so province ingest
+reads the stream through one durable JetStream pull consumer that several processes share: each message goes to one
+process, and to another if it is not acknowledged within `ack_wait_s` (the process died, or its node did).
+
+Each message goes to the IngestService of its commune (built from that commune's own configuration: its devices,
+its validation, its writer, spool and store, the InfluxDB database of the province with the tag `commune`), and is
+acknowledged to JetStream only once what it gave is durable, as the MQTT path acknowledges its PUBACKs. Writes are
+idempotent (device and time make the point), so a message delivered twice is stored once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import nats
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+from nats.js.errors import BadRequestError
+
+from config.schema import CocConfig
+from ingest.live_state import LiveState
+from ingest.service import IngestService
+from ingest.spool import Spool
+from ingest.state_db import StateDb
+from ingest.store import StoreUnavailable
+from ingest.stores import make_store
+from ingest.writer import BatchWriter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """Where the province cluster is and how the shared consumer reads it."""
+
+    servers: tuple[str, ...]
+    user: str | None = None
+    password: str | None = None
+    stream: str = "COC"
+    subjects: tuple[str, ...] = ("coc.>",)
+    replicas: int = 3
+    durable: str = "coc-province-ingest"
+    batch: int = 500
+    ack_wait_s: float = 30.0
+    max_ack_pending: int = 20_000
+
+
+@dataclass
+class FeedCounters:
+    messages: int = 0
+    acked: int = 0
+    unknown_commune: int = 0
+    reconnects: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def mqtt_topic(subject: str) -> str:
+    """The MQTT topic a NATS subject came from (NATS maps '/' to '.')."""
+    return subject.replace(".", "/")
+
+
+def commune_of(subject: str) -> str:
+    parts = subject.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def build_services(configs: Iterable[CocConfig]) -> dict[str, IngestService]:
+    """One COC ingester per commune (commune.id), each with its writer, spool, state and store, as run_coc builds
+    them for the commune itself, without the MQTT connection."""
+    services: dict[str, IngestService] = {}
+    for config in configs:
+        store = make_store(config)
+        try:
+            store.open()
+        except StoreUnavailable as exc:
+            log.error("province store not usable at start (%s); spooling to %s", exc, config.storage.spool_dir)
+        writer = BatchWriter(store, Spool(config.storage.spool_dir), config.storage.batch_size,
+                             config.storage.flush_interval_s, config.storage.queue_size)
+        services[config.commune.id] = IngestService(config, writer, LiveState(config.sensors),
+                                                    StateDb(config.storage.state_path))
+    return services
+
+
+async def ensure_stream(js: Any, settings: FeedSettings) -> None:
+    """The COC stream and the shared consumer exist (created on first start; the same call is harmless later).
+    The stream must exist before the bridges send: NATS keeps nothing published to a subject no stream captures."""
+    config = StreamConfig(name=settings.stream, subjects=list(settings.subjects), num_replicas=settings.replicas,
+                          storage=StorageType.FILE)
+    try:
+        await js.add_stream(config)
+    except BadRequestError:  # exists with another configuration: keep it as the operator set it
+        log.warning("stream %s exists with another configuration; left as it is", settings.stream)
+    await js.add_consumer(settings.stream, ConsumerConfig(
+        durable_name=settings.durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=settings.ack_wait_s,
+        max_ack_pending=settings.max_ack_pending))
+
+
+class ProvinceFeed:
+    """One province ingest process's reader of the shared consumer (a thread with its own asyncio loop)."""
+
+    name = "province-feed"
+
+    def __init__(self, settings: FeedSettings, services: dict[str, IngestService]) -> None:
+        self.settings = settings
+        self.services = services
+        self.counters = FeedCounters()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._ready = threading.Event()
+        for service in services.values():
+            service.writer.on_durable = self._durable  # replaces the MQTT PUBACK sender: JetStream acks instead
+
+    def start(self) -> None:
+        for service in self.services.values():
+            service.writer.start()
+        self._thread = threading.Thread(target=self._run, name="coc-province-feed", daemon=True)
+        self._thread.start()
+
+    def wait_ready(self, timeout_s: float = 20) -> bool:
+        """True once connected with the stream and the consumer in place."""
+        return self._ready.wait(timeout_s)
+
+    def stop(self, drain_s: float = 5.0) -> None:
+        """Stop fetching, let the writers make what they hold durable (and acknowledge it), then disconnect."""
+        self._stopping.set()
+        for service in self.services.values():
+            service.writer.drain(drain_s)
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        for service in self.services.values():
+            service.writer.stop()
+
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- the loop -----------------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        try:
+            self._loop.run_until_complete(self._main())
+        finally:
+            self._loop.close()
+
+    async def _main(self) -> None:
+        s = self.settings
+
+        async def reconnected() -> None:
+            self.counters.reconnects += 1
+
+        async def error(exc: Exception) -> None:
+            self.counters.errors = [*self.counters.errors[-9:], f"{type(exc).__name__}: {exc}"[:200]]
+
+        nc = await nats.connect(list(s.servers), user=s.user, password=s.password, max_reconnect_attempts=-1,
+                                reconnect_time_wait=0.5, allow_reconnect=True, reconnected_cb=reconnected,
+                                error_cb=error, name="coc-province-ingest")
+        js = nc.jetstream()
+        sub = None
+        while not self._stopping.is_set():
+            try:
+                if sub is None:
+                    await ensure_stream(js, s)
+                    sub = await js.pull_subscribe_bind(s.durable, s.stream)
+                    self._ready.set()
+                if any(service.writer.full for service in self.services.values()):
+                    await asyncio.sleep(0.05)  # back-pressure: the store is slower than the stream
+                    continue
+                messages = await sub.fetch(s.batch, timeout=1)
+            except NatsTimeout:
+                continue
+            except Exception as exc:  # noqa: BLE001 - a node lost, a leader being elected: retry, never stop
+                await error(exc)
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                await self._handle(message)
+        with contextlib.suppress(Exception):
+            await asyncio.sleep(0.2)  # the last acknowledgements scheduled by the writers go out
+            await nc.drain()
+
+    async def _handle(self, message: Any) -> None:
+        self.counters.messages += 1
+        service = self.services.get(commune_of(message.subject))
+        if service is None:  # a commune this province ingest does not serve: leave it to a process that does
+            self.counters.unknown_commune += 1
+            await message.nak(delay=5)
+            return
+        service.handle(mqtt_topic(message.subject), message.data, message)
+
+    def _durable(self, acks: list[object]) -> None:
+        """Called by a writer thread with the messages whose readings are durable, in order."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop ended: JetStream delivers them again
+            asyncio.run_coroutine_threadsafe(self._ack(acks), loop)
+
+    async def _ack(self, acks: list[object]) -> None:
+        for message in acks:
+            try:
+                await message.ack()  # type: ignore[attr-defined]
+                self.counters.acked += 1
+            except Exception as exc:  # noqa: BLE001 - not acknowledged: delivered again after ack_wait
+                self.counters.errors = [*self.counters.errors[-9:], f"ack: {exc}"[:200]]

@@ -1,0 +1,190 @@
+"""The province's servers for tests and benchmarks: a three-node NATS cluster run from config/nats-province.conf
+(JetStream, its MQTT interface over TLS, users from a generated users file) and commune Mosquittos bridged to it
+with config/mosquitto-bridge.conf; every node on free loopback ports in a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.servers import Mosquitto, free_port, require_binary, terminate, wait_for_port
+from tests.tls_files import TlsFiles, make_tls_files
+
+ROOT = Path(__file__).resolve().parents[2]
+NATS_CONF = ROOT / "config" / "nats-province.conf"
+BRIDGE_CONF = ROOT / "config" / "mosquitto-bridge.conf"
+INGEST_USER, INGEST_PASSWORD = "coc-province-ingest", "province-ingest-test-password-0123456789"
+
+
+def bridge_password(commune: str) -> str:
+    return f"bridge-{commune}-test-password-0123456789"
+
+
+def users_conf(communes: list[str]) -> str:
+    """nats-province-users.conf for these communes: one MQTT-only bridge user each, allowed to publish only under
+    its own commune, and the province ingest (NATS only). Plain passwords here; production keeps bcrypt hashes."""
+    bridges = [
+        {"user": f"coc-bridge-{c}", "password": bridge_password(c), "allowed_connection_types": ["MQTT"],
+         "permissions": {"publish": {"allow": [f"coc.{c}.>"]}, "subscribe": {"deny": [">"]}}}
+        for c in communes
+    ]
+    ingest = {"user": INGEST_USER, "password": INGEST_PASSWORD, "allowed_connection_types": ["STANDARD"]}
+    return "authorization {\n  users: " + json.dumps([*bridges, ingest], indent=2) + "\n}\n"
+
+
+@dataclass
+class NatsNode:
+    name: str
+    directory: Path
+    client_port: int = field(default_factory=free_port)
+    cluster_port: int = field(default_factory=free_port)
+    mqtt_port: int = field(default_factory=free_port)
+    http_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.client_port}"
+
+    def jsz(self) -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/jsz", timeout=2) as resp:
+            return json.loads(resp.read())
+
+
+@dataclass
+class NatsCluster:
+    """Three nats-server processes forming the `coc-province` cluster, each started from the shipped config file
+    with its own environment (as systemd's EnvironmentFile gives it in production)."""
+
+    directory: Path
+    communes: list[str]
+    nodes: list[NatsNode] = field(default_factory=list)
+    tls: TlsFiles | None = None
+
+    def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if not self.nodes:
+            self.nodes = [NatsNode(f"nats-{i}", self.directory / f"nats-{i}") for i in (1, 2, 3)]
+        self.tls = self.tls or make_tls_files(self.directory / "tls")
+        (self.directory / "nats-province.conf").write_text(NATS_CONF.read_text())
+        (self.directory / "nats-province-users.conf").write_text(users_conf(self.communes))
+
+    @property
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes]
+
+    @property
+    def mqtt_ports(self) -> list[int]:
+        return [node.mqtt_port for node in self.nodes]
+
+    def environment(self, node: NatsNode) -> dict[str, str]:
+        assert self.tls is not None
+        routes = {f"COC_NATS_ROUTE_{i}": f"nats-route://127.0.0.1:{n.cluster_port}"
+                  for i, n in enumerate(self.nodes, 1)}
+        return {**os.environ, **routes, "COC_NATS_NAME": node.name, "COC_NATS_HOST": "127.0.0.1",
+                "COC_NATS_CLIENT_PORT": str(node.client_port), "COC_NATS_CLUSTER_PORT": str(node.cluster_port),
+                "COC_NATS_MQTT_PORT": str(node.mqtt_port), "COC_NATS_HTTP_PORT": str(node.http_port),
+                "COC_NATS_STORE": str(node.directory / "jetstream"), "COC_NATS_TLS_CERT": str(self.tls.cert_file),
+                "COC_NATS_TLS_KEY": str(self.tls.key_file), "COC_NATS_TLS_CA": str(self.tls.ca_file)}
+
+    def start_node(self, node: NatsNode) -> None:
+        node.directory.mkdir(parents=True, exist_ok=True)
+        node.process = subprocess.Popen(
+            [require_binary("nats-server"), "-c", str(self.directory / "nats-province.conf"),
+             "-l", str(node.directory / "nats.log")],
+            env=self.environment(node), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(node.client_port)
+        wait_for_port(node.mqtt_port)
+
+    def start(self, timeout_s: float = 30) -> NatsCluster:
+        try:
+            for node in self.nodes:
+                self.start_node(node)
+            self.wait_ready(timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self, timeout_s: float = 30, nodes: list[NatsNode] | None = None) -> None:
+        """Until the running nodes agree on a JetStream meta leader (the cluster can create and replicate streams)."""
+        deadline = time.monotonic() + timeout_s
+        nodes = nodes or [n for n in self.nodes if n.process is not None and n.process.poll() is None]
+        while time.monotonic() < deadline:
+            try:
+                leaders = {(n.jsz().get("meta_cluster") or {}).get("leader") for n in nodes}
+            except OSError:
+                leaders = {None}
+            if len(leaders) == 1 and None not in leaders and "" not in leaders:
+                return
+            time.sleep(0.05)
+        logs = "\n".join((n.directory / "nats.log").read_text()[-1500:] for n in self.nodes
+                         if (n.directory / "nats.log").exists())
+        raise TimeoutError(f"the NATS cluster elected no JetStream leader in {timeout_s} s\n{logs}")
+
+    def kill(self, node: NatsNode) -> None:
+        """kill -9: a power cut of one node."""
+        assert node.process is not None
+        node.process.send_signal(signal.SIGKILL)
+        node.process.wait()
+        node.process = None
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            terminate(node.process)
+            node.process = None
+
+    def rss_kib(self) -> list[int]:
+        """Resident memory of each running node (from /proc)."""
+        sizes = []
+        for node in self.nodes:
+            if node.process is None:
+                continue
+            for line in Path(f"/proc/{node.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]))
+        return sizes
+
+
+def bridge_text(commune: str, cluster: NatsCluster) -> str:
+    """config/mosquitto-bridge.conf filled in for `commune` and this cluster, as the README says to install it."""
+    assert cluster.tls is not None
+    text = BRIDGE_CONF.read_text().replace("quang-tho", commune).replace("@BRIDGE_PASSWORD@",
+                                                                       bridge_password(commune))
+    addresses = " ".join(f"127.0.0.1:{port}" for port in cluster.mqtt_ports)
+    text = text.replace("address nats-1.province.example:8883 nats-2.province.example:8883 "
+                        "nats-3.province.example:8883", f"address {addresses}")
+    # a test cannot wait 5 s per reconnection attempt; production keeps 5 to 60 s
+    text = text.replace("restart_timeout 5 60", "restart_timeout 1 2")
+    text = text.replace("/etc/mosquitto/province-ca.crt", str(cluster.tls.ca_file))
+    assert f"address {addresses}" in text and "@" not in text.split("remote_password")[1].split("\n")[0]
+    return text
+
+
+@dataclass
+class BridgedMosquitto(Mosquitto):
+    """A commune's Mosquitto (production limits of config/mosquitto.conf) with the shipped bridge to the province."""
+
+    bridge: str = ""
+
+    def write_conf(self) -> None:
+        super().write_conf()
+        with self.conf_path.open("a") as fh:
+            fh.write("\n" + self.bridge)
+
+    def bridge_state(self, connection: str, timeout_s: float = 5) -> str | None:
+        """'1' when the bridge `connection` is connected, '0' when not, as the broker's retained notification says."""
+        import paho.mqtt.subscribe as subscribe
+
+        try:
+            msg = subscribe.simple(f"$SYS/broker/connection/{connection}/state", hostname="127.0.0.1",
+                                   port=self.port, keepalive=10, retained=True, msg_count=1)
+        except OSError:
+            return None
+        return msg.payload.decode() if msg is not None else None
