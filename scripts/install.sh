@@ -9,7 +9,8 @@ runtime_pkgs=(python3 python3-venv python3-pip ca-certificates fonts-dejavu-core
 test_pkgs=(mosquitto mosquitto-clients influxdb
            python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-rtsp
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
-           chromium chromium-driver fonts-noto-core openssl poppler-utils)  # pdftotext reads reports back
+           chromium chromium-driver fonts-noto-core openssl poppler-utils  # pdftotext reads reports back
+           nats-server)  # the province cluster (tests/province)
 pkgs=("${runtime_pkgs[@]}")
 extras="."
 if [[ "${1:-}" == "--test" ]]; then
