@@ -309,6 +309,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "admin.disk": ("Dung lượng đĩa", "Disk use"),
     "admin.config": ("Kiểm tra cấu hình đang chạy", "Check of the running configuration"),
     "admin.config.ok": ("Cấu hình hợp lệ: {path}", "The configuration is valid: {path}"),
+    "admin.config.secret": ("Lưu ý (chỉ chạy được với --demo): {problem}",
+                            "Note (accepted only with --demo): {problem}"),
     "admin.audit": ("Nhật ký thao tác", "Audit log"),
     "admin.sessions": ("Phiên đăng nhập đang mở", "Open login sessions"),
     "admin.col.address": ("Địa chỉ máy", "Address"),

@@ -184,14 +184,18 @@ def config_check(rm: ReadModel, lang: str) -> str:
     if path is None:
         return t("admin.config.ok", lang, path="—")
     from config.loader import ConfigError, load_config
+    from config.secret_checks import weak_secrets
 
     try:
-        load_config(Path(path))
+        config = load_config(Path(path))
+        notes = weak_secrets(config, Path(path))
     except ConfigError as exc:
         return "\n".join(str(p) for p in exc.problems)
     except OSError as exc:
         return str(exc)
-    return t("admin.config.ok", lang, path=str(path))
+    lines = [t("admin.config.ok", lang, path=str(path))]
+    lines += [t("admin.config.secret", lang, problem=str(n)) for n in notes]
+    return "\n".join(lines)
 
 
 def audit_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
