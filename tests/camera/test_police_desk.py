@@ -108,10 +108,16 @@ def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, 
     page.context.close()
 
 
-def test_camera_url_opens_that_camera(browser, served) -> None:  # noqa: F811
+def test_camera_url_live_wall_and_hamlet_wall(browser, served) -> None:  # noqa: F811
     page = open_as(browser, served.url, "police")
     page.goto(f"{served.url}/cameras?camera=cam-01")
     expect(page.locator("#cam-live")).to_contain_text("Chợ Quảng Thọ", timeout=10_000)
+    page.goto(f"{served.url}/cameras/live/cam-01")  # the live wall: one camera full screen
+    wait_js(page, "document.querySelector('.cam-full-img') && document.querySelector('.cam-full-img').naturalWidth > 0")
+    area = "Xã Quảng Thọ"  # the fixture cameras have no area nor flood point: the commune is their hamlet
+    page.goto(f"{served.url}/cameras/hamlet/{area}")  # one hamlet's cameras, nothing else
+    expect(page.locator(".hamlet-wall .cam-card")).to_have_count(2, timeout=10_000)
+    assert not page.locator(".cam-side").is_visible()
     page.context.close()
 
 
