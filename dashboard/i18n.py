@@ -138,6 +138,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.export": ("Tải về", "Export"),
     "kpi.report_pdf": ("Báo cáo PDF", "Report PDF"),
     "kpi.report_xlsx": ("Báo cáo XLSX", "Report XLSX"),
+    "kpi.report_docx": ("Báo cáo Word", "Report DOCX"),
     "kpi.export_csv": ("Bảng CSV", "Table CSV"),
     "kpi.export_xlsx": ("Số liệu các xã XLSX", "All communes XLSX"),
     "kpi.compare": ("So sánh giữa các xã", "Compared across communes"),

@@ -22,6 +22,7 @@ QUARTER_ENDS = {3: 1, 6: 2, 9: 3, 12: 4}
 MIME = {
     "pdf": ("application", "pdf"),
     "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
 
 

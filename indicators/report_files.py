@@ -49,11 +49,11 @@ def _fonts() -> tuple[str, str]:
     raise FontMissing("no DejaVu or Noto Sans font: apt-get install fonts-dejavu-core")
 
 
-def _title(view: ReportView) -> str:
+def report_title(view: ReportView) -> str:
     return f"BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH PHÁT TRIỂN KINH TẾ – XÃ HỘI {period_label(view.period).upper()}"
 
 
-def _place_date(heading: ReportHeading) -> str:
+def place_date(heading: ReportHeading) -> str:
     place = heading.commune_name.removeprefix("Xã ").removeprefix("Phường ")
     d = heading.made_on
     return f"{place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
@@ -77,10 +77,10 @@ def to_pdf(view: ReportView, catalogue: Catalogue, heading: ReportHeading) -> by
     header = Table(
         [[Paragraph(f"UBND {heading.commune_name.upper()}", centre),
           Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br/>Độc lập – Tự do – Hạnh phúc", centre)],
-         ["", Paragraph(f"<i>{_place_date(heading)}</i>", ParagraphStyle("d", parent=body, alignment=1))]],
+         ["", Paragraph(f"<i>{place_date(heading)}</i>", ParagraphStyle("d", parent=body, alignment=1))]],
         colWidths=[70 * mm, 110 * mm],
     )
-    story: list = [header, Paragraph(_title(view), title)]
+    story: list = [header, Paragraph(report_title(view), title)]
     story += [Paragraph(line, body) for line in summary_text(view, catalogue, heading.commune_name)]
     story.append(Spacer(1, 6))
     head = ParagraphStyle("head", parent=strong, fontSize=8.5, leading=10.5)
@@ -108,8 +108,9 @@ def to_pdf(view: ReportView, catalogue: Catalogue, heading: ReportHeading) -> by
         story += [Spacer(1, 8), KeepTogether([title_line, chart])]
     story += [Spacer(1, 14), _signature(body, strong, centre, mm)]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
-                      bottomMargin=12 * mm, title=_title(view), author=f"UBND {heading.commune_name}").build(story)
+    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
+                                 bottomMargin=12 * mm, title=report_title(view), author=f"UBND {heading.commune_name}")
+    document.build(story)
     return out.getvalue()
 
 
@@ -178,8 +179,8 @@ def to_xlsx(view: ReportView, catalogue: Catalogue, heading: ReportHeading) -> b
     thin = Side(style="thin", color="999999")
     sheet.append([f"UBND {heading.commune_name.upper()}", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
     sheet.append(["", "", "", "", "Độc lập – Tự do – Hạnh phúc"])
-    sheet.append(["", "", "", "", _place_date(heading)])
-    sheet.append([_title(view)])
+    sheet.append(["", "", "", "", place_date(heading)])
+    sheet.append([report_title(view)])
     for line in summary_text(view, catalogue, heading.commune_name):
         sheet.append([line])
     sheet.append([])

@@ -257,12 +257,13 @@ class IndicatorService:
         return ReportHeading(commune.name, commune.province, self.clock().astimezone(self.tz).date())
 
     def report_bytes(self, period: str, fmt: str, pillar: Pillar | None = None) -> bytes:
-        """The report of a period as PDF or XLSX, made now."""
+        """The report of a period as PDF, XLSX or DOCX, made now."""
+        from indicators.report_docx import to_docx
         from indicators.report_files import to_pdf, to_xlsx
 
         assert self.catalogue is not None, "IndicatorService.start() first"
         view = self.report(period, None, pillar)
-        make = to_pdf if fmt == "pdf" else to_xlsx
+        make = {"pdf": to_pdf, "xlsx": to_xlsx, "docx": to_docx}[fmt]
         return make(view, self.catalogue, self.report_heading())
 
     def report_folder(self) -> Path:
@@ -270,11 +271,11 @@ class IndicatorService:
         return folder if folder.is_absolute() else Path.cwd() / folder
 
     def write_report(self, period: str) -> list[Path]:
-        """Write the period's PDF and XLSX to the report folder."""
+        """Write the period's PDF, DOCX and XLSX to the report folder."""
         folder = self.report_folder()
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for fmt in ("pdf", "xlsx"):
+        for fmt in ("pdf", "docx", "xlsx"):
             path = folder / file_name(self.config.commune.id, period, fmt)
             tmp = path.with_suffix(".tmp")
             tmp.write_bytes(self.report_bytes(period, fmt))
@@ -298,7 +299,8 @@ class IndicatorService:
             pdf = self.report_folder() / file_name(self.config.commune.id, period, "pdf")
             if sent.exists() or (schedule.email is None and pdf.exists()):
                 continue
-            paths = self.write_report(period) if not pdf.exists() else [pdf, pdf.with_suffix(".xlsx")]
+            paths = self.write_report(period) if not pdf.exists() else [pdf.with_suffix(s) for s in (".pdf", ".docx",
+                                                                                                        ".xlsx")]
             if schedule.email is not None:
                 commune = self.config.commune.name
                 text = "\n".join(summary_text(self.report(period), self.catalogue, commune))  # type: ignore[arg-type]

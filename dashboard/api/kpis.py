@@ -142,6 +142,7 @@ REPORT_MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -159,7 +160,7 @@ def report() -> Any:
         rows = [row_record(r, service) for r in service.report(period, None, pillar).rows]
         return jsonify(period=period, summary=summary(rows), rows=rows)
     if fmt not in REPORT_MIME:
-        raise BadRequest("format must be json, pdf, xlsx or csv")
+        raise BadRequest("format must be json, pdf, docx, xlsx or csv")
     if fmt == "csv":
         from dashboard.kpi_view import row_record
 

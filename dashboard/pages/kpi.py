@@ -73,8 +73,9 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     ]
     links = [
         html.A(t(key, lang), id=element, className="btn", href="#", target="_blank")
-        for key, element in (("kpi.report_pdf", ids.KPI_REPORT_PDF), ("kpi.report_xlsx", ids.KPI_REPORT_XLSX),
-                             ("kpi.export_csv", ids.KPI_EXPORT_CSV), ("kpi.export_xlsx", ids.KPI_EXPORT_XLSX))
+        for key, element in (("kpi.report_pdf", ids.KPI_REPORT_PDF), ("kpi.report_docx", ids.KPI_REPORT_DOCX),
+                             ("kpi.report_xlsx", ids.KPI_REPORT_XLSX), ("kpi.export_csv", ids.KPI_EXPORT_CSV),
+                             ("kpi.export_xlsx", ids.KPI_EXPORT_XLSX))
     ]
     return html.Div(
         [
@@ -240,6 +241,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(
         Output(ids.KPI_BODY, "children"),
         Output(ids.KPI_REPORT_PDF, "href"),
+        Output(ids.KPI_REPORT_DOCX, "href"),
         Output(ids.KPI_REPORT_XLSX, "href"),
         Output(ids.KPI_EXPORT_CSV, "href"),
         Output(ids.KPI_EXPORT_XLSX, "href"),
@@ -252,6 +254,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         month = period if kind_of(period).value == "month" else None
         links = (
             f"/api/kpis/report?format=pdf&{query}",
+            f"/api/kpis/report?format=docx&{query}",
             f"/api/kpis/report?format=xlsx&{query}",
             f"/api/kpis/report?format=csv&{query}",
             f"/api/kpis/export?format=xlsx&period={month or rm.kpi_period() or ''}",

@@ -93,10 +93,11 @@ CALLBACKS = {
     ),
     "kpi body": (
         {
-            "output": "..kpi-body.children...kpi-report-pdf.href...kpi-report-xlsx.href...kpi-export-csv.href"
-            "...kpi-export-xlsx.href..",
+            "output": "..kpi-body.children...kpi-report-pdf.href...kpi-report-docx.href...kpi-report-xlsx.href"
+            "...kpi-export-csv.href...kpi-export-xlsx.href..",
             "outputs": [_out("kpi-body", "children")]
-            + [_out(f"kpi-{name}", "href") for name in ("report-pdf", "report-xlsx", "export-csv", "export-xlsx")],
+            + [_out(f"kpi-{name}", "href") for name in ("report-pdf", "report-docx", "report-xlsx", "export-csv",
+                                                         "export-xlsx")],
             "inputs": [_in("kpi-period", "value", "2026-10"), _in("kpi-pillar-filter", "value", "")],
             "state": [],
             "changedPropIds": ["kpi-period.value"],

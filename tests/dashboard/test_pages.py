@@ -83,7 +83,7 @@ def test_police_cannot_acknowledge_a_flood_alert_through_the_camera_callback(cli
 
 def test_kpi_report_view_and_its_links_follow_the_period(client):
     login(client, "leader")
-    names = ("kpi-report-pdf", "kpi-report-xlsx", "kpi-export-csv", "kpi-export-xlsx")
+    names = ("kpi-report-pdf", "kpi-report-docx", "kpi-report-xlsx", "kpi-export-csv", "kpi-export-xlsx")
     out = call(
         client,
         [{"id": "kpi-body", "property": "children"}] + [{"id": n, "property": "href"} for n in names],

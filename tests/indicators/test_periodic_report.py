@@ -154,7 +154,7 @@ def test_scheduled_report_reaches_the_smtp_server_once(tmp_path: Path, smtp: tup
     recipients, message = next((to, m) for to, m in inbox.messages if "Tháng 9/2026" in m["Subject"])
     assert recipients == ["chutich@example.vn", "vanphong@example.vn"]
     names = [p.get_filename() for p in message.iter_attachments()]
-    assert names == ["bao-cao-quang-tho-2026-09.pdf", "bao-cao-quang-tho-2026-09.xlsx"]
+    assert names == [f"bao-cao-quang-tho-2026-09.{fmt}" for fmt in ("pdf", "docx", "xlsx")]
     body = message.get_body(("plain",)).get_content()
     assert "Tháng 9/2026, Xã Quảng Thọ có" in body and "chỉ tiêu đạt kế hoạch" in body
     assert re.search(r"^– .+: chưa đạt, thực hiện .+, mức cần đạt đến nay [≥≤] .+\.$", body, re.MULTILINE)
@@ -166,3 +166,20 @@ def test_scheduled_report_reaches_the_smtp_server_once(tmp_path: Path, smtp: tup
     assert service.run_scheduled_reports() == []  # sent once: nothing more is due
     assert len(inbox.messages) == 3
     service.db.close()
+
+
+def test_docx_for_the_office_to_edit(demo: IndicatorService) -> None:
+    from docx import Document
+
+    document = Document(io.BytesIO(demo.report_bytes("2026-09", "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH PHÁT TRIỂN KINH TẾ – XÃ HỘI THÁNG 9/2026" in text
+    assert "Tháng 9/2026, Xã Quảng Thọ có" in text
+    heading, table = document.tables
+    assert heading.cell(0, 0).text == "UBND XÃ QUẢNG THỌ"
+    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện",
+                                                     "% so với KH", "Cùng kỳ", "Ghi chú"]
+    names = {row.cells[1].text for row in table.rows[1:]}
+    assert {k.name_vi for k in demo.catalogue.kpis.values()} <= names
+    revenue = next(row for row in table.rows if row.cells[1].text == "Thu ngân sách nhà nước trên địa bàn")
+    assert revenue.cells[3].text == "2.800" and revenue.cells[2].text == "triệu đồng"
