@@ -3,6 +3,7 @@ bodies that do not match a registered callback, are answered 400 / 413 before an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,8 @@ import dash
 from flask import Flask, current_app, request
 
 from ingest.decode import nested_too_deep
+
+log = logging.getLogger(__name__)
 
 MAX_JSON_DEPTH = 64  # API bodies are 2-3 levels deep, Dash callback bodies with a wall snapshot about 12
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -59,6 +62,7 @@ def check_request() -> tuple[dict[str, str], int] | None:
     try:
         check_callback_body(request.get_json(silent=True), current_app.extensions[EXTENSION].callback_map)
     except BadShape as exc:
+        log.warning("web: Dash callback request refused: %s", exc)  # a real page's refusal would show here
         return _error(400, "bad_request", f"Dash callback request: {exc}")
     return None
 
