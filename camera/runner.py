@@ -55,7 +55,11 @@ class CameraRunner:
             else None
         )
         self.reader = CameraReader(
-            camera.id, camera.url, self._want_fps, stop, lambda url: open_source(url, self.packets if self.clips else None)
+            camera.id,
+            camera.url,
+            self._want_fps,
+            stop,
+            lambda url: open_source(url, self.packets if self.clips else None),
         )
         self.period_s = 1.0 / camera.fps
         self.online: bool | None = None
