@@ -118,7 +118,7 @@ def test_nine_months_view_report_list_and_hamlets(page: Page, served: Served) ->
     expect(page.locator(".kpi-sum-period")).to_have_text(" · 9 tháng đầu năm 2026", timeout=45_000)
     page.click("#kpi-kind input[value='year']")
     expect(page).to_have_url(re.compile(r"period=2026$"), timeout=30_000)
-    expect(page.locator("#kpi-reports a")).to_have_count(2)
+    expect(page.locator("#kpi-reports a")).to_have_count(3)  # PDF, DOCX, XLSX
     expect(page.locator("#kpi-reports")).to_contain_text("Tháng 9/2026 – PDF")
     expect(page.locator("#kpi-hamlets .hamlet").first).to_contain_text("Thôn Phú Lễ – đạt 3/3 tiêu chí")
     expect(page.locator("#hamlet-khe-coc")).to_contain_text("03/2026: 1 → 09/2026: 2")
