@@ -86,9 +86,10 @@ def on_cleared(alert: Alert, signal: Signal | None, now: datetime) -> Change:
     cleared = replace(alert, cleared_at=now, current_severity=None, value=value, last_seen_at=now)
     if alert.status is Status.OPEN:
         cleared = replace(cleared, status=Status.CLEARED)
-        return cleared, (_transition(cleared, Action.CLEARED, now),)
+        return cleared, (_peak(cleared, now), _transition(cleared, Action.CLEARED, now))
     closed = replace(cleared, status=Status.CLOSED)
-    return closed, (_transition(closed, Action.CLEARED, now), _transition(closed, Action.CLOSED, now))
+    return closed, (_peak(closed, now), _transition(closed, Action.CLEARED, now),
+                    _transition(closed, Action.CLOSED, now))
 
 
 def acknowledge(alert: Alert, now: datetime, who: str, role: str | None, note: str | None) -> Change:
@@ -111,7 +112,8 @@ def resolve(alert: Alert, now: datetime, who: str, role: str | None, note: str |
     if alert.status is Status.CLOSED:
         raise AlertClosedError(f"alert {alert.id} is already closed")
     done = replace(alert, status=Status.CLOSED, resolved_by=who, resolved_at=now, resolved_note=note)
-    return done, (_transition(done, Action.RESOLVED, now, who, role, note),)
+    steps = () if alert.status is Status.CLEARED else (_peak(done, now),)  # a cleared one has its peak already
+    return done, (*steps, _transition(done, Action.RESOLVED, now, who, role, note))
 
 
 def shelve(alert: Alert, now: datetime, who: str, role: str | None, minutes: float, reason: str) -> Change:
@@ -171,6 +173,12 @@ def _new_peak(alert: Alert, signal: Signal) -> bool:
     if signal.value is None or alert.peak_value is None:
         return alert.peak_value is None and signal.value is not None
     return signal.value > alert.peak_value if signal.higher_is_worse else signal.value < alert.peak_value
+
+
+def _peak(alert: Alert, now: datetime) -> AlertTransition:
+    """The peak as an audit step, at the time it was reached, with its severity and value."""
+    return AlertTransition(alert.id, Action.PEAK, alert.peak_at or now, alert.status,
+                           alert.peak_severity or alert.severity, value=alert.peak_value)
 
 
 def _chatter_note(alert: Alert) -> str | None:

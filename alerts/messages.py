@@ -15,6 +15,7 @@ DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 ACTION_WORDS = {
     Action.OPENED: ("Báo động mới", "New alarm"),
     Action.ROSE: ("Mức độ tăng", "Severity rose"),
+    Action.PEAK: ("Đỉnh", "Peak"),
     Action.LOWERED: ("Mức độ giảm", "Severity lowered"),
     Action.CLEARED: ("Đã trở lại bình thường, chờ tiếp nhận", "Returned to normal, awaiting acknowledgement"),
     Action.RETURNED: ("Báo động trở lại", "Alarm returned"),

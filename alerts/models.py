@@ -91,6 +91,7 @@ class Action(StrEnum):
 
     OPENED = "opened"  # raised
     ROSE = "rose"  # severity went up
+    PEAK = "peak"  # the worst it reached (written when the condition clears or a person closes it)
     LOWERED = "lowered"  # severity went down (only once acknowledged)
     CLEARED = "cleared"  # the condition returned to normal
     RETURNED = "returned"  # a cleared, unacknowledged alarm became active again

@@ -97,7 +97,8 @@ def timeline(steps: list[dict[str, Any]], alert: dict[str, Any], lang: str, when
         value = f" ({number_text(step['value'], lang)}{unit})" if step.get("value") is not None else ""
         note = f": {step['note']}" if step.get("note") else ""
         lines.append((str(step.get("at")), f"{step['local']} {words[0 if lang == 'vi' else 1]}{who}{value}{note}"))
-    if alert.get("peak_at") and alert.get("peak_value") is not None:
+    audited_peak = any(step.get("action") == "peak" for step in steps)  # written once it clears or closes
+    if alert.get("peak_at") and alert.get("peak_value") is not None and not audited_peak:
         peak = t("alerts.peak", lang, value=number_text(alert["peak_value"], lang) + unit, at="")
         lines.append((str(alert["peak_at"]).replace("Z", "+00:00") + "~", f"{when(alert['peak_at'])} {peak.strip()}"))
     return [html.Li(text) for _, text in sorted(lines, key=lambda x: x[0])]

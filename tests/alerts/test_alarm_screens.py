@@ -104,7 +104,8 @@ def test_a_level_iii_alarm_stays_on_the_wall_after_the_water_falls_until_acknowl
     expect(takeover).to_have_count(0, timeout=10_000)
     closed = ctx.alerts.get(alert.id).alert
     assert closed.status is Status.CLOSED and closed.acknowledged_by == OPERATOR
-    assert [t.action for t in ctx.alerts.get(alert.id).history] == ["opened", "cleared", "acknowledged", "closed"]
+    assert [t.action for t in ctx.alerts.get(alert.id).history] == ["opened", "peak", "cleared", "acknowledged",
+                                                                     "closed"]
 
     # several critical alarms: the newest three, "+1", the count; shelved together with a reason
     water(ctx, "flood-01", 371)

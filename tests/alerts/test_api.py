@@ -62,5 +62,5 @@ def test_status_filters_shelving_and_closing_through_the_api(api) -> None:
     assert call(client, "get", "/api/alerts?status=resolved", "leader").json["count"] == 1  # the old name
     history = call(client, "get", f"/api/alerts/{alert['id']}", "leader").json["history"]
     assert [(h["action"], h["actor"], h["value"]) for h in history] == [
-        ("opened", "system", 360), ("cleared", "system", 20), ("shelved", "vanhanh", 20),
+        ("opened", "system", 360), ("peak", "system", 360), ("cleared", "system", 20), ("shelved", "vanhanh", 20),
         ("acknowledged", "vanhanh", 20), ("closed", "vanhanh", 20)]

@@ -84,7 +84,8 @@ def test_return_to_normal_keeps_an_unacknowledged_alarm_until_acknowledged() -> 
     alert, _ = open_alert("a1", flood(3, 352), T0)
     alert, steps = on_cleared(alert, flood(0, 12), T0 + MIN)
     assert (alert.status, alert.status.state, alert.active) == (Status.CLEARED, "cleared_unacknowledged", True)
-    assert actions(steps) == [Action.CLEARED] and alert.severity is Severity.CRITICAL
+    assert actions(steps) == [Action.PEAK, Action.CLEARED] and alert.severity is Severity.CRITICAL
+    assert (steps[0].at, steps[0].value, steps[0].severity) == (T0, 352, Severity.CRITICAL)  # when it peaked
     assert (alert.cleared_at, alert.current_severity, alert.value) == (T0 + MIN, None, 12)
     assert on_cleared(alert, flood(0, 10), T0 + 2 * MIN) == (alert, ())
     closed, steps = acknowledge(alert, T0 + 3 * MIN, "vanhanh", "operator", "nước đã rút")
@@ -97,7 +98,7 @@ def test_acknowledged_alarm_closes_when_it_clears() -> None:
     alert, _ = open_alert("a1", flood(1, 160), T0)
     alert, _ = acknowledge(alert, T0, "vanhanh", "operator", None)
     closed, steps = on_cleared(alert, flood(0, 40), T0 + MIN)
-    assert closed.status is Status.CLOSED and actions(steps) == [Action.CLEARED, Action.CLOSED]
+    assert closed.status is Status.CLOSED and actions(steps) == [Action.PEAK, Action.CLEARED, Action.CLOSED]
 
 
 def test_cleared_alarm_returns_when_the_condition_comes_back() -> None:
@@ -117,7 +118,9 @@ def test_apply_signal_opens_a_new_alarm_only_without_one_and_ignores_a_clear_wit
 def test_resolve_closes_at_once_and_closed_alarms_refuse_everything() -> None:
     alert, _ = open_alert("a1", flood(3, 352), T0)
     done, steps = resolve(alert, T0 + MIN, "truongthon", "operator", "Hoàn thành xử lý")
-    assert done.status is Status.CLOSED and actions(steps) == [Action.RESOLVED]
+    assert done.status is Status.CLOSED and actions(steps) == [Action.PEAK, Action.RESOLVED]
+    cleared, _ = on_cleared(alert, flood(0, 10), T0 + MIN)
+    assert actions(resolve(cleared, T0 + MIN, "x", None, None)[1]) == [Action.RESOLVED]  # its peak is in already
     for act in (lambda: acknowledge(done, T0, "x", None, None), lambda: resolve(done, T0, "x", None, None),
                 lambda: shelve(done, T0, "x", None, 30, "bảo trì")):
         with pytest.raises(AlertClosedError):
