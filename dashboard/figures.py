@@ -107,6 +107,20 @@ def flood_figure(points: Sequence[Sequence[Any]], levels_cm: Sequence[float], fo
     return fig
 
 
+def lines_by_period(fig: Figure, periods: Sequence[tuple[str, str, Sequence[float]]]) -> Figure:
+    """Replace a flood chart's full-width alarm lines by the lines in force in each period (x0, x1, levels):
+    a month judged before a new decision shows the lines of its time."""
+    labels = fig["layout"]["annotations"]
+    fig["layout"]["shapes"] = [
+        {"type": "line", "xref": "x", "x0": x0, "x1": x1, "y0": level, "y1": level,
+         "line": {"color": FLOOD_COLOURS[n], "dash": "dash", "width": 2}}
+        for x0, x1, levels in periods for n, level in enumerate(levels, start=1)
+    ]
+    for label, level in zip(labels, periods[-1][2], strict=False):  # named where the current lines start
+        label.update(xref="x", x=periods[-1][0], y=level)
+    return fig
+
+
 def band_figure(points: Sequence[Sequence[Any]], bands: Sequence[tuple[float, float, str, str]], label: str,
                 unit: str, colour: str = "#8fb8ff") -> Figure:
     """A history line over coloured horizontal bands (low, high, colour, name), e.g. the VN_AQI categories;

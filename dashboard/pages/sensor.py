@@ -3,7 +3,7 @@ lines, VN_AQI categories); /sensors itself is the device list (sensor_list)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import dash
@@ -110,8 +110,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             pts = [[rm.screen_time(ts), v] for ts, v in rm.series(device_id, spec.name, start, end, every_s)]
             if pts:
                 label = spec.label_en if lang == "en" else spec.label_vi
-                blocks.append(card(f"{label} ({spec.unit})", field_figure(spec.name, pts, label, spec.unit, row, lang),
-                                   spec.name))
+                periods = line_periods(rm, sensor, start, end) if spec.name == "water_level_cm" else None
+                fig = field_figure(spec.name, pts, label, spec.unit, row, lang, periods)
+                blocks.append(card(f"{label} ({spec.unit})", fig, spec.name))
         if sensor.kind.value == "air":
             pts = aqi_history(rm, device_id, start, end)
             if pts:
@@ -120,12 +121,16 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         return blocks or html.Div(t("missing", lang), className="missing")
 
 
-def field_figure(field: str, pts: list[list[Any]], label: str, unit: str, row: dict[str, Any], lang: str) -> Any:
-    """A field's history with its bands: the alarm lines of a flood point, the VN_AQI categories of PM."""
+def field_figure(field: str, pts: list[list[Any]], label: str, unit: str, row: dict[str, Any], lang: str,
+                 periods: list[tuple[str, str, Any]] | None = None) -> Any:
+    """A field's history with its bands: the alarm lines of a flood point (those in force in each period when
+    they changed inside the range), the VN_AQI categories of PM."""
     flood = row.get("flood")
     if field == "water_level_cm" and flood:
         names = [line_name(flood, n, lang) for n in (1, 2, 3)]
         fig = figures.flood_figure(pts, flood.get("alarm_levels_cm") or [], 14, names)
+        if periods and len(periods) > 1:
+            figures.lines_by_period(fig, periods)
         fig["layout"].update(height=260)
         fig["layout"]["xaxis"]["tickformat"] = "%d/%m %H:%M"
         return fig
@@ -133,6 +138,21 @@ def field_figure(field: str, pts: list[list[Any]], label: str, unit: str, row: d
     if bands:
         return figures.band_figure(pts, bands, label, unit)
     return figures.history_figure(pts, label, unit)
+
+
+def line_periods(rm: ReadModel, sensor: Any, start: datetime, end: datetime) -> list[tuple[str, str, Any]]:
+    """The (from, to, lines) in force over [start, end] as chart times (local), oldest first; one entry when the
+    lines did not change inside the range."""
+    tz = rm.local(end).tzinfo
+    periods = []
+    history = sorted(sensor.thresholds(), key=lambda t: t.valid_from or date.min)
+    for i, lines in enumerate(history):
+        begin = datetime.combine(lines.valid_from, time(0), tz) if lines.valid_from else start
+        until = datetime.combine(history[i + 1].valid_from, time(0), tz) if i + 1 < len(history) else end
+        begin, until = max(begin, start), min(until, end)
+        if begin < until:
+            periods.append((rm.screen_time(begin), rm.screen_time(until), lines.levels_cm))
+    return periods
 
 
 def card(title: str, figure: Any, name: str) -> html.Div:
