@@ -25,3 +25,23 @@ def test_a_clip_is_encoded_from_pictures_once_its_post_roll_has_passed(tmp_path:
         assert stream.codec_context.name == "h264" and (stream.width, stream.height) == (640, 360)
         assert sum(1 for _ in clip.decode(stream)) == 21  # 1003.0 .. 1008.0 at 4 a second
         assert clip.metadata["comment"] == "coc start_ts=1003.000 event_ts=1005.000"
+
+
+def test_retention_deletes_old_clips_like_snapshots(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from camera.models import MqttLink
+    from camera.service import CameraService
+    from camera.settings import CameraSystemConfig
+
+    system = CameraSystemConfig(
+        snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run", clip_dir=tmp_path / "clips", clip_max_age_days=1
+    )
+    old, new = tmp_path / "clips/cam-a/2025-01-01/old.mp4", tmp_path / "clips/cam-a/2025-01-03/new.mp4"
+    for path in (old, new):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"\0" * 1000)
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    assert CameraService([], system, MqttLink(), "coc/t").apply_retention() == 1
+    assert not old.exists() and new.exists() and not old.parent.exists()
