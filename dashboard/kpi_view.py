@@ -103,7 +103,7 @@ def extras(service: Any, month: str) -> dict[str, Any]:
     config = service.settings.hamlets
     reports = [
         {"name": f.name, "period": f.period, "label": period_label(f.period), "format": f.fmt, "size": f.size,
-         "made_at": f.made_at.isoformat(timespec="minutes")}
+         "made_at": f.made_at.astimezone(service.tz).isoformat(timespec="minutes")}  # the commune's local time
         for f in service.report_files()
     ]
     hamlets = [asdict(h) | {"met": h.met} for h in hamlet_statuses(config, month)]

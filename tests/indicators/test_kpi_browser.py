@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -58,6 +59,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     service.load_demo()
     service.write_report("2026-09")
     server = Served(create_app(AppContext(config=config, indicators=service))).start()
+    server.service = service  # type: ignore[attr-defined]
     yield server
     server.stop()
     service.stop()
@@ -120,6 +122,9 @@ def test_nine_months_view_report_list_and_hamlets(page: Page, served: Served) ->
     expect(page).to_have_url(re.compile(r"period=2026$"), timeout=30_000)
     expect(page.locator("#kpi-reports a")).to_have_count(3)  # PDF, DOCX, XLSX
     expect(page.locator("#kpi-reports")).to_contain_text("Tháng 9/2026 – PDF")
+    made = served.service.report_files()[0].made_at  # type: ignore[attr-defined]
+    local = made.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%d %H:%M")  # the commune's time
+    assert local in page.locator("#kpi-reports a").first.inner_text()
     expect(page.locator("#kpi-hamlets .hamlet").first).to_contain_text("Thôn Phú Lễ – đạt 3/3 tiêu chí")
     expect(page.locator("#hamlet-khe-coc")).to_contain_text("03/2026: 1 → 09/2026: 2")
     page.wait_for_timeout(500)
