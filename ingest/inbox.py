@@ -57,16 +57,20 @@ class Inbox:
             self._tickets += 1
             self._items.append((readings, ack, self._tickets))
             self._readings += len(readings)
-            self._cond.notify_all()
+            if len(self._items) == 1:  # the writer waits only on an empty inbox: wake it once, not per message
+                self._cond.notify_all()
             return self._tickets
 
-    def take(self, max_readings: int, wait_s: float) -> Batch | None:
-        """Everything queued up to `max_readings` (at least one entry), waiting up to `wait_s` for the first."""
+    def take(self, max_readings: int, wait_s: float, linger_s: float = 0.0) -> Batch | None:
+        """Everything queued up to `max_readings` (at least one entry), waiting up to `wait_s` for the first and
+        then `linger_s` for more (group commit: fewer, larger commits while messages stream in)."""
         with self._cond:
             if not self._items:
                 self._cond.wait(wait_s)
                 if not self._items:
                     return None
+            if linger_s and self._readings < max_readings:
+                self._cond.wait(linger_s)
             batch = Batch()
             while self._items and (not batch.acks or len(batch.readings) + len(self._items[0][0]) <= max_readings):
                 readings, ack, ticket = self._items.popleft()

@@ -20,6 +20,7 @@ RETRY_MIN_S = 0.5
 RETRY_MAX_S = 30.0
 STOP_GRACE_S = 10.0
 STALL_AFTER_S = 60.0
+LINGER_S = 0.02  # after the first reading of a batch, how long more may join it before the commit
 LOSS_REFUSED = "store refused the points"
 
 
@@ -143,7 +144,7 @@ class BatchWriter:
             if self._held is None:
                 if self._stop.is_set() and self.inbox.empty():
                     break
-                self._held = self.inbox.take(self.batch_size, self.flush_interval_s)
+                self._held = self.inbox.take(self.batch_size, self.flush_interval_s, LINGER_S)
             if self.spool.pending and time.monotonic() >= self._retry_at:
                 self._replay()
             self.last_progress = time.monotonic()
