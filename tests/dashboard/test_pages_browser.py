@@ -109,7 +109,7 @@ def test_an_unknown_address_gets_the_404_page_with_the_menu(browser, served):
     page.context.close()
 
 
-@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
+@pytest.mark.parametrize(("width", "height"), [(3840, 2160)])  # test_browser.py shoots 1920×1080 too
 def test_wall_screenshots(browser, served, width, height):
     page = open_as(browser, served.url, "operator", "/wall/overview", width, height)
     expect(page.locator("#wall-aqi-value")).to_be_visible(timeout=10_000)
