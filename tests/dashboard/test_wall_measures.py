@@ -79,3 +79,13 @@ def test_the_public_board_names_its_source_and_advises_sensitive_groups() -> Non
     assert "US AQI (thang Mỹ) 160" in public and "tạm tính" in public and "Giờ 15:00" in public
     staff = text_of(air(snap(row, public=False, commune="Xã Quảng Thọ", tz="Asia/Ho_Chi_Minh"), "vi"))
     assert "Nguồn:" not in staff and "Người nhạy cảm" not in staff
+
+
+def test_map_labels_of_close_points_go_to_different_sides() -> None:
+    from dashboard.figures import label_positions
+
+    markers = [{"lat": 16.5700, "lon": 107.5300, "label": "Trung tâm xã"},
+               {"lat": 16.5702, "lon": 107.5301, "label": "Trạm y tế xã"},
+               {"lat": 16.5800, "lon": 107.5500, "label": "Cầu Phò Nam"}]
+    positions = label_positions(markers, 20)
+    assert positions[0] != positions[1] and len(positions) == 3
