@@ -138,7 +138,22 @@ def check_callback_body(body: Any, callback_map: Mapping[str, Any]) -> None:
 
 def install(server: Flask) -> None:
     """Check every request before the guard and the routes (register before anything that parses bodies)."""
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # also bounds chunked bodies that declare no length
     server.before_request(check_request)
+    for error in INPUT_ERRORS:
+        server.register_error_handler(error, callback_input_error)
+
+
+INPUT_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+
+
+def callback_input_error(exc: Exception) -> Any:
+    """A callback that could not use the values a (hand-made) body gave it answers 400, not 500. The traceback is
+    logged in full, so a real bug in a callback still shows in the service log; other routes keep Flask's 500."""
+    if request.path != _callback_path():
+        raise exc
+    log.exception("callback %s refused its input: %s", request.path, exc)
+    return _error(400, "bad_callback_input", f"{type(exc).__name__}: {str(exc)[:200]}")
 
 
 def watch_callbacks(app: dash.Dash) -> None:

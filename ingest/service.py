@@ -63,6 +63,7 @@ class NotRecorded(Exception):
 
 SHARE_GROUP = "coc-ingest"
 STALL_AFTER_S = 30.0
+MAX_REASON_KEYS = 64  # distinct refusal reasons counted by name; the rest count as "other"
 
 
 def subscriptions(prefix: str, workers: int, main: bool) -> tuple[list[str], list[str]]:
@@ -76,8 +77,9 @@ def subscriptions(prefix: str, workers: int, main: bool) -> tuple[list[str], lis
 
 def reason_key(reason: str) -> str:
     """A refusal reason without its values (device ids, numbers), so counters stay few: `unknown device`."""
-    head = re.sub(r"^item \d+: ", "", reason).split(":")[0]
-    return re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|(?<!\w)-?\d+(?:\.\d+)?", "", head)).strip()[:80]
+    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", "", re.sub(r"^item \d+: ", "", reason))  # values may hold ':'
+    head = unquoted.split(":")[0]
+    return re.sub(r"\s+", " ", re.sub(r"(?<!\w)-?\d+(?:\.\d+)?", "", head)).strip()[:80]
 
 
 class IngestService:
@@ -290,7 +292,8 @@ class IngestService:
         sensor = self._sensors.get(device_id)
         if sensor is None or sensor.kind.value != kind:
             self.state_db.note_unknown_device(kind, device_id, topic, now)
-            why = "unknown device" if sensor is None else f"device is configured as {sensor.kind.value}, not {kind}"
+            why = ("unknown device" if sensor is None
+                   else f"device is configured as {sensor.kind.value}, not '{kind[:32]}'")
             reason = f"{why} '{device_id[:64]}': add it under sensors: in the configuration"
             self._reject(topic, payload, reason)
             return Accepted(0, [reason])
@@ -344,9 +347,12 @@ class IngestService:
             log.exception("ingest: listener %r failed", listener)
 
     def _reject(self, topic: str, payload: bytes, reason: str) -> None:
+        key = reason_key(reason)
         with self._lock:
             self._rejected += 1
-            self._reasons[reason_key(reason)] += 1
+            if key not in self._reasons and len(self._reasons) >= MAX_REASON_KEYS:
+                key = "other"  # the counters' labels stay few whatever arrives
+            self._reasons[key] += 1
         try:
             self.state_db.add_dead_letter(topic, payload, reason, self._clock())
         except Exception as exc:  # noqa: BLE001 - counted and shown, never a dead loop thread
