@@ -185,9 +185,11 @@ class ProvinceFeed:
                 continue
             for message in messages:
                 await self._handle(message)
+        await asyncio.sleep(0.2)  # the last acknowledgements scheduled by the writers are sent
         with contextlib.suppress(Exception):
-            await asyncio.sleep(0.2)  # the last acknowledgements scheduled by the writers go out
-            await nc.drain()
+            await nc.flush(timeout=2)
+        with contextlib.suppress(Exception):  # never drain(): it waits on the pull subscription's inbox
+            await asyncio.wait_for(nc.close(), 5)
 
     async def _handle(self, message: Any) -> None:
         self.counters.messages += 1

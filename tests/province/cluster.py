@@ -20,22 +20,26 @@ ROOT = Path(__file__).resolve().parents[2]
 NATS_CONF = ROOT / "config" / "nats-province.conf"
 BRIDGE_CONF = ROOT / "config" / "mosquitto-bridge.conf"
 INGEST_USER, INGEST_PASSWORD = "coc-province-ingest", "province-ingest-test-password-0123456789"
+RELAY_USER, RELAY_PASSWORD = "coc-bench-relay", "bench-relay-test-password-0123456789"  # bench: every commune
 
 
 def bridge_password(commune: str) -> str:
     return f"bridge-{commune}-test-password-0123456789"
 
 
-def users_conf(communes: list[str]) -> str:
+def users_conf(communes: list[str], relay: bool = False) -> str:
     """nats-province-users.conf for these communes: one MQTT-only bridge user each, allowed to publish only under
-    its own commune, and the province ingest (NATS only). Plain passwords here; production keeps bcrypt hashes."""
+    its own commune, and the province ingest (NATS only); with `relay`, an MQTT user that may publish for every
+    commune (the benchmark's load generator). Plain passwords here; production keeps bcrypt hashes."""
     bridges = [
         {"user": f"coc-bridge-{c}", "password": bridge_password(c), "allowed_connection_types": ["MQTT"],
          "permissions": {"publish": {"allow": [f"coc.{c}.>"]}, "subscribe": {"deny": [">"]}}}
         for c in communes
     ]
     ingest = {"user": INGEST_USER, "password": INGEST_PASSWORD, "allowed_connection_types": ["STANDARD"]}
-    return "authorization {\n  users: " + json.dumps([*bridges, ingest], indent=2) + "\n}\n"
+    extra = [{"user": RELAY_USER, "password": RELAY_PASSWORD, "allowed_connection_types": ["MQTT"],
+              "permissions": {"publish": {"allow": ["coc.>"]}, "subscribe": {"deny": [">"]}}}] if relay else []
+    return "authorization {\n  users: " + json.dumps([*bridges, ingest, *extra], indent=2) + "\n}\n"
 
 
 @dataclass
@@ -66,6 +70,7 @@ class NatsCluster:
     communes: list[str]
     nodes: list[NatsNode] = field(default_factory=list)
     tls: TlsFiles | None = None
+    relay: bool = False
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -73,7 +78,7 @@ class NatsCluster:
             self.nodes = [NatsNode(f"nats-{i}", self.directory / f"nats-{i}") for i in (1, 2, 3)]
         self.tls = self.tls or make_tls_files(self.directory / "tls")
         (self.directory / "nats-province.conf").write_text(NATS_CONF.read_text())
-        (self.directory / "nats-province-users.conf").write_text(users_conf(self.communes))
+        (self.directory / "nats-province-users.conf").write_text(users_conf(self.communes, self.relay))
 
     @property
     def urls(self) -> list[str]:

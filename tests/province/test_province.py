@@ -59,7 +59,7 @@ def province(tmp_path: Path, influxdb_server: InfluxDB) -> Iterator[dict]:
     cluster = NatsCluster(tmp_path / "nats", COMMUNES).start()
     brokers = {c: BridgedMosquitto(tmp_path / f"mosquitto-{c}", bridge=bridge_text(c, cluster)).start()
                for c in COMMUNES}
-    settings = FeedSettings(tuple(cluster.urls), INGEST_USER, INGEST_PASSWORD, ack_wait_s=5)
+    settings = FeedSettings(tuple(cluster.urls), INGEST_USER, INGEST_PASSWORD, ack_wait_s=3)
     feeds = []
     for process in (1, 2):  # two province ingest processes, each with its own writers, spools and state
         configs = [
