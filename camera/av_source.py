@@ -7,6 +7,7 @@ import logging
 import time
 
 import av
+import cv2
 import numpy as np
 
 from camera.recording import PacketRing
@@ -77,7 +78,13 @@ class AvSource:
         return False
 
     def retrieve(self) -> np.ndarray | None:
-        return None if self._frame is None else self._frame.to_ndarray(format="bgr24")
+        """The picture as BGR; from the usual yuv420p OpenCV converts about 3 times faster than swscale."""
+        frame = self._frame
+        if frame is None:
+            return None
+        if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0:
+            return cv2.cvtColor(frame.to_ndarray(format="yuv420p"), cv2.COLOR_YUV2BGR_I420)
+        return frame.to_ndarray(format="bgr24")
 
     def close(self) -> None:
         if self._container is not None:

@@ -42,9 +42,9 @@ class MotionResult:
 def prepare(frame_bgr: np.ndarray, width: int) -> np.ndarray:
     """The analysis frame: grey, downscaled to `width` pixels, lightly smoothed (uint8)."""
     h, w = frame_bgr.shape[:2]
-    small = cv2.resize(frame_bgr, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
-    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
-    return cv2.GaussianBlur(grey, (3, 3), 0)
+    grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY) if frame_bgr.ndim == 3 else frame_bgr  # grey first: cheaper
+    small = cv2.resize(grey, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (3, 3), 0)
 
 
 DARK_MEDIAN = 16.0  # below this median grey a scene is dark: no rescaling (a black frame would zero it all)
