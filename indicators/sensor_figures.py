@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,12 +68,14 @@ def _air(
     }
 
 
-def _flood(sources: SensorSources, start: datetime, end: datetime) -> dict[str, float]:
-    points = [
-        (_hourly(sources.store, d, "water_level_cm", start, end, "max"), d.alarm_levels_cm)
-        for d in sources.devices
-        if d.kind == "flood" and d.alarm_levels_cm
-    ]
+def _flood(sources: SensorSources, start: datetime, end: datetime, tz: ZoneInfo) -> dict[str, float]:
+    """Hours at each level, every hour judged by the lines its point had on that (local) day."""
+    points: list[tuple[Hourly, tuple[float, float, float]]] = []
+    for device in (d for d in sources.devices if d.kind == "flood" and d.alarm_levels_cm):
+        by_day: dict[date, dict[datetime, float]] = {}
+        for hour, level_cm in _hourly(sources.store, device, "water_level_cm", start, end, "max").items():
+            by_day.setdefault(hour.astimezone(tz).date(), {})[hour] = level_cm
+        points += [(hours, lines) for day, hours in by_day.items() if (lines := device.lines_on(day))]
     return flood_figures(flood_levels(points))
 
 
@@ -92,7 +94,7 @@ def compute_month(
     values: dict[str, float | None] = {}
     if sources.store is not None and end > start:
         values |= _air(sources, start, end, tz, limits)
-        values |= _flood(sources, start, end)
+        values |= _flood(sources, start, end, tz)
     if sources.cameras is not None:
         values["camera_online_pct"] = sources.cameras.camera_availability(start, end)
     if sources.alerts is not None:

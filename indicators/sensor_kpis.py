@@ -6,7 +6,7 @@ The hourly VN_AQI comes from sensors/aqi.py (NowCast of the last 12 hourly PM me
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -41,6 +41,11 @@ class Device:
     id: str
     kind: str
     alarm_levels_cm: tuple[float, float, float] | None = None
+    levels_on: Callable[[date], tuple[float, float, float] | None] | None = None  # lines in force on a past day
+
+    def lines_on(self, day: date) -> tuple[float, float, float] | None:
+        """The alarm lines that judged `day`: the ones in force then when their history is known."""
+        return self.levels_on(day) if self.levels_on is not None else self.alarm_levels_cm
 
 
 Hourly = Mapping[datetime, float]

@@ -68,7 +68,8 @@ class IndicatorService:
         self.settings = config.indicators
         self.db = FiguresDb(db_path or figures_db_path(config))
         self.tz = ZoneInfo(config.commune.timezone)
-        devices = tuple(Device(s.id, s.kind.value, s.alarm_levels_cm) for s in config.sensors)
+        devices = tuple(Device(s.id, s.kind.value, s.alarm_levels_cm, s.levels_on if s.alarm_levels_cm else None)
+                        for s in config.sensors)
         self.sources = SensorSources(store, devices, cameras, alerts)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.catalogue: Catalogue | None = None

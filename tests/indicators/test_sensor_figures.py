@@ -98,3 +98,18 @@ def test_running_month_stops_at_now(store: SqliteStore) -> None:
     figures = compute_month(SensorSources(store, DEVICES), "quang-tho", "2025-06", TZ, LIMITS, now)
     values = {f.metric: f.value for f in figures}
     assert values["air_hours_measured"] == 30  # hours 1..30 have an index
+
+
+def test_past_days_are_judged_by_the_lines_in_force_then(store: SqliteStore) -> None:
+    """The flood point's lines were raised on 1 June 2025 (local): the hours of that day and before keep the old,
+    lower lines; a day judged by today's lines would count fewer hours at each level."""
+    def lines(day: date) -> tuple[float, float, float]:
+        return (50.0, 60.0, 70.0) if day <= date(2025, 6, 1) else (150.0, 250.0, 350.0)
+
+    then = (Device("pam-01", "air"), Device("flood-01", "flood", (150.0, 250.0, 350.0), lines))
+    values = {f.metric: f.value for f in compute_month(SensorSources(store, then), "quang-tho", "2025-06", TZ,
+                                                       LIMITS)}
+    today = {f.metric: f.value for f in compute_month(SensorSources(store, DEVICES), "quang-tho", "2025-06", TZ,
+                                                      LIMITS)}
+    assert today["flood_hours_level_3"] == 1  # by today's lines: one hour over 350 cm
+    assert values["flood_hours_level_3"] == 10  # by the lines of 1 June: every hour of data was over 70 cm
