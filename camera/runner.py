@@ -140,7 +140,8 @@ class CameraRunner:
     def _emit(self, event: CameraEvent, frame: Frame | None, motion=None) -> None:  # noqa: ANN001
         if event.phase is EventPhase.START and frame is not None:
             relative = snapshot_path(self.camera.id, event.event_id, event.ts)
-            image = annotate(frame.image, self.camera.zones, motion)
+            seen = [(o.kind.value, o.blob) for o in self.analyzer.objects]
+            image = annotate(frame.image, self.camera.zones, motion, seen)
             save_snapshot(self.system.snapshot_dir, relative, encode_jpeg(image))
             event = replace(event, snapshot=relative)
             if self.clips is not None and event.type in CLIPPED:

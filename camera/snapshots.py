@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from camera.motion import MotionResult
+from camera.motion import Blob, MotionResult
 from camera.settings import ZoneConfig
 
 log = logging.getLogger(__name__)
@@ -35,18 +35,36 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def annotate(image: np.ndarray, zones: Iterable[ZoneConfig], motion: MotionResult | None) -> np.ndarray:
-    """A copy of the frame with the zones outlined in yellow and moving objects boxed in red."""
+OBJECT_COLOURS = {"person": (0, 0, 255), "vehicle": (255, 128, 0)}  # BGR: people red, vehicles blue
+
+
+def annotate(
+    image: np.ndarray,
+    zones: Iterable[ZoneConfig],
+    motion: MotionResult | None,
+    objects: Iterable[tuple[str, Blob]] = (),
+) -> np.ndarray:
+    """A copy of the frame with the zones outlined in yellow, moving objects boxed in red, and objects the object
+    stage recognised boxed in their colour with their kind written above."""
     out = image.copy()
     h, w = out.shape[:2]
     for zone in zones:
         points = np.array([[round(x * (w - 1)), round(y * (h - 1))] for x, y in zone.polygon], np.int32)
         cv2.polylines(out, [points], True, (0, 220, 255), 2)
+    named = [(kind, blob) for kind, blob in objects if kind in OBJECT_COLOURS]
+    named_labels = {blob.label for _, blob in named}
     for blob in motion.blobs if motion else ():
-        cv2.rectangle(
-            out, (int(blob.x0 * w), int(blob.y0 * h)), (int(blob.x1 * w), int(blob.y1 * h)), (0, 0, 255), 2
-        )
+        if blob.label not in named_labels:
+            cv2.rectangle(out, box(blob, w, h)[0], box(blob, w, h)[1], (0, 0, 255), 2)
+    for kind, blob in named:
+        (x0, y0), corner = box(blob, w, h)
+        cv2.rectangle(out, (x0, y0), corner, OBJECT_COLOURS[kind], 2)
+        cv2.putText(out, kind, (x0, max(12, y0 - 4)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, OBJECT_COLOURS[kind], 1)
     return out
+
+
+def box(blob: Blob, w: int, h: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (int(blob.x0 * w), int(blob.y0 * h)), (int(blob.x1 * w), int(blob.y1 * h))
 
 
 def snapshot_path(camera_id: str, event_id: str, ts: datetime) -> str:

@@ -84,3 +84,17 @@ def test_availability_from_offline_and_online_events() -> None:
     ]
     assert offline_share(events, t0, t0 + timedelta(days=1)) == 0.5
     assert offline_share([], t0, t0 + timedelta(days=1)) is None
+
+
+def test_snapshot_boxes_recognised_objects_in_their_colour() -> None:
+    import numpy as np
+
+    from camera.motion import Blob, MotionResult
+    from camera.snapshots import annotate
+
+    person, car = Blob(1, 0.1, 0.2, 0.2, 0.8, 0.02), Blob(2, 0.5, 0.5, 0.9, 0.8, 0.1)
+    motion = MotionResult(np.zeros((90, 160), np.int32), (person, car))
+    out = annotate(np.zeros((360, 640, 3), np.uint8), [], motion, [("person", person), ("vehicle", car)])
+    assert tuple(out[200, 64]) == (0, 0, 255)  # the person's left edge, red
+    assert tuple(out[250, 320]) == (255, 128, 0)  # the car's left edge, blue
+    assert out[50:71, 66:140].any()  # the kind written above the person
