@@ -8,6 +8,7 @@ import logging
 import threading
 from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -28,18 +29,27 @@ class PacketRing:
         self.stream: Any = None  # the input stream the packets belong to (the clip's template)
         self._packets: deque[tuple[float, av.Packet]] = deque()
         self._lock = threading.Lock()
+        self.recorder: SegmentRecorder | None = None  # continuous recording, fed with every packet
 
     def start(self, stream: Any) -> None:
         """A new connection: packets of the old one cannot be mixed with it."""
         with self._lock:
             self.stream = stream
             self._packets.clear()
+        if self.recorder is not None:
+            self.recorder.start(stream)
 
     def push(self, ts: float, packet: av.Packet) -> None:
         with self._lock:
             self._packets.append((ts, packet))
             while self._packets and ts - self._packets[0][0] > self.keep_s:
                 self._packets.popleft()
+        if self.recorder is not None:
+            try:
+                self.recorder.write(ts, packet)
+            except (av.FFmpegError, OSError):
+                log.exception("camera recording failed; the segment is dropped")
+                self.recorder.close()
 
     def cut(self, start_ts: float, end_ts: float) -> tuple[Any, list[av.Packet]]:
         """The packets from the last keyframe at or before `start_ts` (else the first keyframe after it) up to
@@ -90,6 +100,15 @@ def clip_comment(start_ts: float, event_ts: float) -> str:
     return f"coc start_ts={start_ts:.3f} event_ts={event_ts:.3f}"
 
 
+def copied(packet: av.Packet, base_dts: int, time_base: Any) -> av.Packet:
+    """A copy of a packet with timestamps shifted by `base_dts` (the ring's packets are never changed: the reader
+    thread and the clip writer share them)."""
+    out = av.Packet(bytes(packet))
+    out.pts, out.dts = packet.pts - base_dts, packet.dts - base_dts
+    out.time_base, out.is_keyframe = time_base, packet.is_keyframe
+    return out
+
+
 def write_remuxed(path: Path, stream: Any, packets: list[av.Packet], comment: str = "") -> int:
     """Packets copied into an MP4 (timestamps start at 0); returns how many."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -102,16 +121,66 @@ def write_remuxed(path: Path, stream: Any, packets: list[av.Packet], comment: st
         for packet in packets:
             if packet.dts is None or packet.pts is None or (last_dts is not None and packet.dts - base <= last_dts):
                 continue
-            packet.dts -= base
-            packet.pts -= base
-            last_dts = packet.dts
-            packet.stream = target
-            out.mux(packet)
-            packet.dts += base
-            packet.pts += base
+            last_dts = packet.dts - base
+            copy = copied(packet, base, stream.time_base)
+            copy.stream = target
+            out.mux(copy)
             written += 1
     tmp.replace(path)
     return written
+
+
+class SegmentRecorder:
+    """Continuous recording of one camera: its packets copied into MP4 segments of about `segment_s` seconds,
+    each started on a keyframe, written as `.part` and renamed when complete. Fed by the reader thread."""
+
+    def __init__(self, root: Path, camera_id: str, segment_s: float) -> None:
+        self.root, self.camera_id, self.segment_s = Path(root), camera_id, segment_s
+        self.stream: Any = None
+        self.segments = 0
+        self._out: Any = None
+        self._target: Any = None
+        self._path: Path | None = None
+        self._started = 0.0
+        self._base = 0
+        self._last_dts: int | None = None
+
+    def start(self, stream: Any) -> None:
+        self.close()
+        self.stream = stream
+
+    def write(self, ts: float, packet: av.Packet) -> None:
+        if packet.dts is None or packet.pts is None or self.stream is None:
+            return
+        if packet.is_keyframe and (self._out is None or ts - self._started >= self.segment_s):
+            self._open(ts, packet)
+        if self._out is None or (self._last_dts is not None and packet.dts - self._base <= self._last_dts):
+            return
+        self._last_dts = packet.dts - self._base
+        copy = copied(packet, self._base, self.stream.time_base)
+        copy.stream = self._target
+        self._out.mux(copy)
+
+    def _open(self, ts: float, packet: av.Packet) -> None:
+        self.close()
+        when = datetime.fromtimestamp(ts, UTC)
+        self._path = self.root / self.camera_id / f"{when:%Y-%m-%d}" / f"{self.camera_id}-{when:%Y%m%dT%H%M%SZ}.mp4"
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._out = av.open(str(self._path.with_suffix(".mp4.part")), "w", format="mp4")
+        self._target = self._out.add_stream_from_template(self.stream)
+        self._started, self._base, self._last_dts = ts, packet.dts, None
+
+    def close(self) -> None:
+        """Finish the segment being written (its MP4 index is written at the end)."""
+        if self._out is None:
+            return
+        try:
+            self._out.close()
+            self._path.with_suffix(".mp4.part").replace(self._path)
+            self.segments += 1
+        except (av.FFmpegError, OSError):
+            log.exception("recording segment %s could not be finished", self._path)
+        self._out = self._target = None
 
 
 def write_encoded(path: Path, frames: list[tuple[float, np.ndarray]], comment: str = "") -> int:

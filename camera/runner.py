@@ -14,7 +14,7 @@ from camera.lifecycle import Timing
 from camera.models import CameraEvent, EventPhase, EventType
 from camera.publisher import EventPublisher
 from camera.reader import CameraReader, Frame
-from camera.recording import ClipRecorder, FrameRing, PacketRing
+from camera.recording import ClipRecorder, FrameRing, PacketRing, SegmentRecorder
 from camera.runtime import CameraStatus, RuntimeDir
 from camera.settings import CameraConfig, CameraSystemConfig
 from camera.snapshots import annotate, encode_jpeg, save_snapshot, snapshot_path
@@ -49,6 +49,8 @@ class CameraRunner:
         self.analyzer = CameraAnalyzer(camera, system, timezone)
         keep_s = system.clip_pre_roll_s + system.clip_post_roll_s + 3
         self.packets, self.pictures = PacketRing(keep_s), FrameRing(keep_s)
+        if camera.record:
+            self.packets.recorder = SegmentRecorder(system.record_dir, camera.id, system.record_segment_s)
         self.clips = (
             ClipRecorder(system.clip_dir, system.clip_pre_roll_s, system.clip_post_roll_s, self.packets, self.pictures)
             if system.clips
@@ -59,7 +61,7 @@ class CameraRunner:
             camera.url,
             self._want_fps,
             stop,
-            lambda url: open_source(url, self.packets if self.clips else None),
+            lambda url: open_source(url, self.packets if self.clips or camera.record else None),
         )
         self.period_s = 1.0 / camera.fps
         self.online: bool | None = None
@@ -79,6 +81,11 @@ class CameraRunner:
 
     def start(self) -> None:
         self.reader.start()
+
+    def close(self) -> None:
+        """After the reader has stopped: finish the recording segment being written."""
+        if self.packets.recorder is not None:
+            self.packets.recorder.close()
 
     def tick(self, now: float) -> None:
         self._watchdog(now)

@@ -118,6 +118,7 @@ class CameraService:
         for root, days, mb, pattern in (
             (s.snapshot_dir, s.snapshot_max_age_days, s.snapshot_max_mb, "*.jpg"),
             (s.clip_dir, s.clip_max_age_days, s.clip_max_mb, "*.mp4"),
+            (s.record_dir, s.record_retention_days, s.record_max_mb, "*.mp4"),
         ):
             try:
                 if root.is_dir():

@@ -65,9 +65,7 @@ class ZoneConfig(Section):
 class CameraConfig(Section):
     """One CCTV camera."""
 
-    id: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="Camera id used in topics and URLs."
-    )
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="Camera id used in topics and URLs.")
     name: str = Field(min_length=1, description="Name shown on screens, in Vietnamese, e.g. 'Chợ Quảng Thọ'.")
     url: str = Field(
         min_length=1,
@@ -86,21 +84,21 @@ class CameraConfig(Section):
     location: Location | None = Field(default=None, description="Where it stands, for the map: {lat, lon}.")
     tamper: bool = Field(default=True, description="Watch for a covered, defocused or moved camera.")
     enabled: bool = Field(default=True, description="false keeps the camera listed but not read or analysed.")
+    record: bool = Field(
+        default=False,
+        description="Record this RTSP camera continuously in MP4 segments (for communes without an NVR).",
+    )
 
 
 class CameraSystemConfig(Section):
     """Options shared by all cameras: where snapshots go, how many worker processes analyse them."""
 
-    snapshot_dir: Path = Field(
-        default=Path("data/snapshots"), description="Directory for event snapshots (JPEG)."
-    )
+    snapshot_dir: Path = Field(default=Path("data/snapshots"), description="Directory for event snapshots (JPEG).")
     runtime_dir: Path = Field(
         default=Path("data/run/cameras"),
         description="Directory where workers leave each camera's latest frame and status for the web.",
     )
-    snapshot_max_age_days: float = Field(
-        default=30, gt=0, description="Snapshots older than this are deleted."
-    )
+    snapshot_max_age_days: float = Field(default=30, gt=0, description="Snapshots older than this are deleted.")
     snapshot_max_mb: float = Field(
         default=2000, gt=0, description="Total size of the snapshot directory; the oldest go first above it."
     )
@@ -112,6 +110,12 @@ class CameraSystemConfig(Section):
     clip_pre_roll_s: float = Field(default=4, ge=0, le=30, description="Seconds of picture kept before the event.")
     clip_post_roll_s: float = Field(default=6, ge=1, le=60, description="Seconds recorded after the event starts.")
     clip_max_age_days: float = Field(default=30, gt=0, description="Clips older than this are deleted.")
+    record_dir: Path = Field(default=Path("data/recordings"), description="Directory of continuous recordings.")
+    record_segment_s: float = Field(default=300, ge=10, le=3600, description="Length of one recording segment.")
+    record_retention_days: float = Field(default=7, gt=0, description="Recordings older than this are deleted.")
+    record_max_mb: float = Field(
+        default=50000, gt=0, description="Total size of the recordings; the oldest segments go first above it."
+    )
     review_log: Path = Field(
         default=Path("data/camera_review.jsonl"),
         description="Append-only file of false-alarm marks on camera events (who, when, note).",
@@ -123,9 +127,7 @@ class CameraSystemConfig(Section):
     clip_max_mb: float = Field(
         default=5000, gt=0, description="Total size of the clip directory; the oldest go first above it."
     )
-    workers: int = Field(
-        default=2, ge=1, le=32, description="Worker processes reading and analysing cameras."
-    )
+    workers: int = Field(default=2, ge=1, le=32, description="Worker processes reading and analysing cameras.")
     offline_after_s: float = Field(
         default=15, ge=2, le=3600, description="A camera silent this long is offline (event `offline`)."
     )

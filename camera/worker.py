@@ -82,5 +82,6 @@ def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
         thread_stop.set()
         for runner in runners:
             runner.reader.join(6.0)
+            runner.close()
         publisher.stop()
         log.info("camera worker %d: stopped", plan.index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import pytest
 
 from camera.recording import ClipRecorder, FrameRing, PacketRing
 from tests.camera.frames import scene, with_person
@@ -45,3 +46,34 @@ def test_retention_deletes_old_clips_like_snapshots(tmp_path: Path) -> None:
     os.utime(old, (time.time() - 2 * 86400,) * 2)
     assert CameraService([], system, MqttLink(), "coc/t").apply_retention() == 1
     assert not old.exists() and new.exists() and not old.parent.exists()
+
+
+@pytest.mark.integration
+def test_continuous_recording_writes_whole_segments_from_the_rtsp_packets(tmp_path: Path) -> None:
+    import threading
+
+    from camera.reader import CameraReader
+    from camera.recording import SegmentRecorder
+    from camera.sources import open_source
+    from tests.camera.conftest import RtspServer
+    from tests.polling import wait_until
+
+    server = RtspServer().start()
+    ring = PacketRing(5)
+    ring.recorder = SegmentRecorder(tmp_path / "rec", "cam-r", segment_s=2)
+    stop = threading.Event()
+    reader = CameraReader("cam-r", server.url, lambda: 1.0, stop, lambda url: open_source(url, ring)).start()
+    try:
+        wait_until(lambda: ring.recorder.segments >= 2, "two finished segments", 30)
+    finally:
+        stop.set()
+        reader.join(6)
+        ring.recorder.close()
+        server.stop()
+    segments = sorted((tmp_path / "rec" / "cam-r").rglob("*.mp4"))
+    assert len(segments) >= 3 and not list((tmp_path / "rec").rglob("*.part"))  # the last one closed at stop
+    for segment in segments[:2]:
+        with av.open(str(segment)) as clip:
+            stream = clip.streams.video[0]
+            assert stream.codec_context.name == "h264"
+            assert sum(1 for _ in clip.decode(stream)) >= 15 * 2 - 1  # 15 fps, at least one segment's length
