@@ -32,3 +32,11 @@ def logged_in_page(browser: Any, base: str, username: str, password: str, width:
     page.fill("#password", password)
     page.click("#login-submit")
     return page
+
+
+def wait_js(page: Any, expression: str, timeout: float = 10_000) -> None:
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function evaluates a string in the page,
+    which COC's Content-Security-Policy forbids; evaluate() goes through the DevTools protocol instead."""
+    from tests.polling import wait_until
+
+    wait_until(lambda: bool(page.evaluate(expression)), expression, timeout / 1000)

@@ -29,3 +29,16 @@ def influxdb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Influx
     server = InfluxDB(tmp_path_factory.mktemp("influxdb")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's, driven by Playwright), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()

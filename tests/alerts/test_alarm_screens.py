@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from alerts.models import Status
 from alerts.service import AlertService
@@ -23,7 +23,7 @@ from dashboard.context import AppContext
 from ingest.live_state import LiveState
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import logged_in_page
 from tests.dashboard.conftest import FrameWriter, Served, password_of
 
 CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "wall.yaml"
@@ -49,14 +49,6 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
     frames.stop()
     alerts.stop()
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

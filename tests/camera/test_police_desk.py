@@ -5,26 +5,15 @@ and a leader's wall without camera images."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from camera.models import CameraEvent, EventType
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import logged_in_page, wait_js
 from tests.dashboard.conftest import USERS, app, config, ctx, environ, password_of, served  # noqa: F401
-from tests.polling import wait_until
 
 HOMES = {"police": "/cameras", "leader": "/kpi"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 def open_as(browser: Browser, base: str, role: str) -> Page:
@@ -43,12 +32,6 @@ def intrusion(ctx, event_id: str, zone: str = "Sân UBND", snapshot: str | None 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(ctx.cameras.latest_jpeg("cam-01"))
     return event
-
-
-def wait_js(page: Page, expression: str, timeout: float = 10_000) -> None:
-    """Poll a JavaScript expression until true (Playwright's wait_for_function evaluates strings in the page,
-    which the app's Content-Security-Policy forbids; evaluate() goes through the DevTools protocol)."""
-    wait_until(lambda: bool(page.evaluate(expression)), expression, timeout / 1000)
 
 
 def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, served, ctx) -> None:  # noqa: F811

@@ -4,29 +4,20 @@ live MJPEG, language switch, and screenshots for reviewers under artifacts/scree
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from camera.models import CameraEvent, EventType
 from sensors.models import Reading
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import logged_in_page, wait_js
 from tests.dashboard.conftest import USERS, password_of
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 HOMES = {"admin": "/admin", "operator": "/wall/overview", "police": "/cameras", "leader": "/kpi"}
 HOME_MARK = {"admin": ".admin", "operator": ".wall", "police": ".police", "leader": ".kpi-page"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 def open_as(browser: Browser, base: str, role: str | None, width: int = 1920, height: int = 1080) -> Page:
@@ -96,7 +87,7 @@ def test_a_level_iii_flood_reading_takes_over_the_wall_within_5_s(browser, serve
     banner = page.locator(".takeover.active")
     expect(banner).to_be_visible(timeout=5_000)
     expect(banner).to_contain_text("Cầu Phò Nam")
-    page.wait_for_function("window.cocAlarmBeeps > 0", timeout=5_000)  # the Web Audio alarm sounded
+    wait_js(page, "window.cocAlarmBeeps > 0", timeout=5_000)  # the Web Audio alarm sounded
     shot(page, "wall-takeover-1920x1080.png")
     page.click("#wallack-button")
     expect(banner).to_have_count(0, timeout=5_000)
@@ -145,7 +136,7 @@ def test_police_view_live_mjpeg_changes_and_alert_is_acknowledged_with_a_note(br
     page.locator(".cam-card", has_text="Chợ Quảng Thọ").click()
     live = page.locator("#cam-live-img")
     expect(live).to_be_visible(timeout=10_000)
-    page.wait_for_function("document.querySelector('#cam-live-img').naturalWidth > 0", timeout=10_000)
+    wait_js(page, "document.querySelector('#cam-live-img').naturalWidth > 0", timeout=10_000)
     expect(page.locator(".event-thumb").first).to_be_visible(timeout=10_000)
     first = live.screenshot()
     time.sleep(1.0)

@@ -5,24 +5,15 @@ as them), the 404 page with the menu; screenshots of the wall, /sensors and /adm
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from sensors.models import Reading
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import logged_in_page
 from tests.dashboard.conftest import USERS, password_of
 from tests.dashboard.test_browser import SHOTS, shot
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 def open_as(browser: Browser, base: str, role: str, path: str, width: int = 1920, height: int = 1080):

@@ -10,14 +10,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from config.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from indicators.service import IndicatorService
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import logged_in_page
 from tests.dashboard.conftest import Served
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -63,14 +63,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield server
     server.stop()
     service.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,11 @@ work under them in a real headless Chromium: the wall, /kpi and /cameras render 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import logged_in_page
 from tests.dashboard.conftest import USERS, app, config, ctx, environ, password_of, served  # noqa: F401 - fixtures
 
 # page, who opens it (None: nobody logged in), an element that shows the page rendered with data
@@ -22,14 +20,6 @@ PAGES = [
 WATCH_CSP = """window.__csp = [];
 document.addEventListener('securitypolicyviolation',
     e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')));"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 def test_headers_on_pages_and_api(app) -> None:  # noqa: F811 - the app fixture
