@@ -42,6 +42,10 @@ def describe(event: dict[str, Any] | None, lang: str) -> str:
     return " · ".join(parts)
 
 
+NEEDS_A_PERSON = ("open", "cleared")  # active or returned to normal, and nobody has acknowledged it yet
+FINISHED = ("closed", "resolved")  # closed (the older name: resolved): nothing left to do
+
+
 def alert_signature(alerts: list[dict[str, Any]]) -> list[list[str]]:
     """What the rows show that can change: the list is rebuilt only when this does (typed notes survive)."""
     return [[str(a.get("id")), str(a.get("status")), str(a.get("count")), str(a.get("snapshot_url"))] for a in alerts]
@@ -50,7 +54,8 @@ def alert_signature(alerts: list[dict[str, Any]]) -> list[list[str]]:
 def _controls(aid: str, status: str, lang: str) -> list[Any]:
     return [
         dcc.Input(id={"type": ids.CAM_NOTE, "alert": aid}, placeholder=t("note", lang), className="note"),
-        html.Button(t("ack", lang), id={"type": ids.CAM_ACK, "alert": aid}, className="btn", disabled=status != "open"),
+        html.Button(t("ack", lang), id={"type": ids.CAM_ACK, "alert": aid}, className="btn",
+                    disabled=status not in NEEDS_A_PERSON),
         html.Button(t("resolve", lang), id={"type": ids.CAM_RESOLVE, "alert": aid}, className="btn btn-ok"),
     ]
 
@@ -74,6 +79,8 @@ def camera_alert_rows(alerts: list[dict[str, Any]], lang: str) -> Any:
             [
                 html.Div(alert_text(a, lang), className="alert-text"),
                 html.Div(a.get("readable") or "", className="alert-meta alert-readable"),
+                *([html.Div(t("status.cleared", lang), className="alert-meta alert-returned")]
+                  if status == "cleared" else []),
                 html.Div(
                     " · ".join(x for x in (a.get("opened_local"), who_acted(a, lang)) if x), className="alert-meta"
                 ),
@@ -86,7 +93,7 @@ def camera_alert_rows(alerts: list[dict[str, Any]], lang: str) -> Any:
                     html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
                     opener,
                     body,
-                    *(_controls(aid, status, lang) if status != "resolved" else []),
+                    *(_controls(aid, status, lang) if status not in FINISHED else []),
                 ],
                 className=f"alert-row sev-{severity}",
                 id=f"alerts-row-{aid}",

@@ -33,7 +33,8 @@ def alerts(snap: dict[str, Any], lang: str) -> Any:
     rows = []
     for a in items[:7]:
         severity = str(a.get("severity", "")).lower()
-        acked = str(a.get("status", "")).lower() == "acknowledged"
+        status = str(a.get("status", "")).lower()
+        acked, returned = status == "acknowledged", status == "cleared"  # returned to normal, still unacknowledged
         rows.append(
             html.Div(
                 [
@@ -43,8 +44,8 @@ def alerts(snap: dict[str, Any], lang: str) -> Any:
                     html.Span(alert_text(a, lang), className="alert-text", title=alert_text(a, lang)),
                     html.Span(age_text(a.get("age_s"), lang), className="alert-age"),
                     html.Span(
-                        t("alerts.acked" if acked else "alerts.open", lang),
-                        className="alert-ack " + ("is-acked" if acked else "is-open"),
+                        t("alerts.acked" if acked else "status.cleared" if returned else "alerts.open", lang),
+                        className="alert-ack " + ("is-acked" if acked else "is-returned" if returned else "is-open"),
                     ),
                 ],
                 className=f"alert-row sev-{severity}",
@@ -78,7 +79,7 @@ def cameras(snap: dict[str, Any], lang: str) -> Any:
         label = c["name"] if c["online"] else f"{c['name']} · {since}"
         tiles.append(
             html.A(
-                [img, html.Div(label, className="cam-label")],
+                [img, html.Div(label, className="cam-label", title=label)],
                 href=f"/cameras?camera={c['id']}" if images else None,
                 className="cam-tile" + ("" if c["online"] else " cam-off"),
             )

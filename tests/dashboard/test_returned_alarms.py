@@ -1,0 +1,38 @@
+"""An alarm that returned to normal before anyone acknowledged it stays marked as such on the wall's alert list and
+on the police desk, where it can still be acknowledged (ISA-18.2: cleared unacknowledged)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dashboard import ids
+from dashboard.pages import camera_alerts, wall_panels
+
+
+def rendered(component: Any) -> str:
+    return json.dumps(component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
+                      default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+
+
+def test_the_wall_marks_a_returned_alarm_until_it_is_acknowledged() -> None:
+    snap = {"missing": [], "alerts": [
+        {"id": "a1", "status": "cleared", "severity": "critical", "title_vi": "Báo động III tại Cầu Phò Nam",
+         "age_s": 120},
+        {"id": "a2", "status": "open", "severity": "warning", "title_vi": "Bụi PM2.5 cao", "age_s": 60},
+    ]}
+    text = rendered(wall_panels.alerts(snap, "vi"))
+    assert "Đã trở lại bình thường, chờ tiếp nhận" in text and "is-returned" in text
+    assert "Chưa tiếp nhận" in text or "is-open" in text  # the other one is still plainly open
+
+
+def test_the_police_desk_can_acknowledge_a_returned_camera_alarm() -> None:
+    alert = {"id": "t1", "status": "cleared", "severity": "major", "subject": "cam-01", "title_vi": "Che camera",
+             "rule": "camera_tamper"}
+    rows = camera_alerts.camera_alert_rows([alert], "vi")
+    text = rendered(rows[0])
+    assert "Đã trở lại bình thường, chờ tiếp nhận" in text
+    ack = next(c for c in rows[0].children if getattr(c, "id", None) == {"type": ids.CAM_ACK, "alert": "t1"})
+    assert ack.disabled is False
+    closed = camera_alerts.camera_alert_rows([{**alert, "status": "closed"}], "vi")
+    assert ids.CAM_ACK not in rendered(closed[0])  # nothing left to do on a closed alarm
