@@ -126,6 +126,8 @@ def publish_share(port: int, ca_file: str, communes: list[int], devices: int, mi
     for minute in range(minutes):
         for index in communes:
             for kind, device in mix:
+                while sent - acked[0] > 10_000:  # paho's message ids wrap at 65,535: never queue that many
+                    time.sleep(0.005)
                 client.publish(*message(commune_id(index), kind, device, minute, base), qos=1)
                 sent += 1
     deadline = time.monotonic() + 600

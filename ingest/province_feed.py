@@ -18,8 +18,9 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import nats
@@ -60,6 +61,7 @@ class FeedCounters:
     messages: int = 0
     acked: int = 0
     unknown_commune: int = 0
+    alerts: int = 0
     reconnects: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -118,6 +120,9 @@ class ProvinceFeed:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._ready = threading.Event()
+        # `<prefix>/alerts/<id>` is not a device topic: the ingester would refuse it; it goes to these listeners
+        # (commune, alert id, payload; empty when the alert is closed), then is acknowledged
+        self.alert_listeners: list[Callable[[str, str, bytes], None]] = []
         for service in services.values():
             service.writer.on_durable = self._durable  # replaces the MQTT PUBACK sender: JetStream acks instead
 
@@ -151,6 +156,11 @@ class ProvinceFeed:
         try:
             self._loop.run_until_complete(self._main())
         finally:
+            pending = asyncio.all_tasks(self._loop)  # the client's reconnect and flusher tasks
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             self._loop.close()
 
     async def _main(self) -> None:
@@ -193,7 +203,18 @@ class ProvinceFeed:
 
     async def _handle(self, message: Any) -> None:
         self.counters.messages += 1
-        service = self.services.get(commune_of(message.subject))
+        commune = commune_of(message.subject)
+        service = self.services.get(commune)
+        parts = message.subject.split(".")
+        if service is not None and len(parts) == 4 and parts[2] == "alerts":
+            self.counters.alerts += 1
+            for listener in self.alert_listeners:
+                try:
+                    listener(commune, parts[3], message.data)
+                except Exception:  # noqa: BLE001 - one listener's failure does not stop the feed
+                    log.exception("province feed: alert listener failed")
+            await message.ack()
+            return
         if service is None:  # a commune this province ingest does not serve: leave it to a process that does
             self.counters.unknown_commune += 1
             await message.nak(delay=5)
@@ -215,3 +236,36 @@ class ProvinceFeed:
                 self.counters.acked += 1
             except Exception as exc:  # noqa: BLE001 - not acknowledged: delivered again after ack_wait
                 self.counters.errors = [*self.counters.errors[-9:], f"ack: {exc}"[:200]]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m ingest.province_feed --nats nats://10.20.0.11:4222 ... --config xa-1.yaml --config xa-2.yaml`:
+    one province ingest process for these communes (run two or more on different hosts with the same arguments;
+    they share the consumer). The password is read from COC_NATS_PASSWORD, never from the command line."""
+    import argparse
+    import os
+    import signal
+
+    from config.loader import load_config
+
+    parser = argparse.ArgumentParser(description="One province ingest process (ingest/province_feed.py).")
+    parser.add_argument("--nats", action="append", required=True, help="a cluster node's URL (repeat for each)")
+    parser.add_argument("--user", default="coc-province-ingest")
+    parser.add_argument("--config", action="append", required=True, type=Path,
+                        help="a commune's COC configuration (repeat for each commune this process serves)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    feed = ProvinceFeed(FeedSettings(tuple(args.nats), args.user, os.environ.get("COC_NATS_PASSWORD")),
+                        build_services(load_config(path) for path in args.config))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    feed.start()
+    if not feed.wait_ready(60):
+        log.error("province cluster not reachable at %s: %s", ", ".join(args.nats), feed.counters.errors)
+    stop.wait()
+    feed.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,17 +28,29 @@ def bridge_password(commune: str) -> str:
     return f"bridge-{commune}-test-password-0123456789"
 
 
+def bcrypt_hash(password: str) -> str:
+    """A bcrypt hash as nats-server checks it ($2b$, cost 10), made by the C library through Python's crypt module
+    (deprecated, gone in Python 3.13: then the plain password, which nats-server also accepts)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import crypt
+    except ImportError:
+        return password
+    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024))
+
+
 def users_conf(communes: list[str], relay: bool = False) -> str:
     """nats-province-users.conf for these communes: one MQTT-only bridge user each, allowed to publish only under
     its own commune, and the province ingest (NATS only); with `relay`, an MQTT user that may publish for every
-    commune (the benchmark's load generator). Plain passwords here; production keeps bcrypt hashes."""
+    commune (the benchmark's load generator). Passwords as bcrypt hashes, as in production."""
     bridges = [
-        {"user": f"coc-bridge-{c}", "password": bridge_password(c), "allowed_connection_types": ["MQTT"],
+        {"user": f"coc-bridge-{c}", "password": bcrypt_hash(bridge_password(c)), "allowed_connection_types": ["MQTT"],
          "permissions": {"publish": {"allow": [f"coc.{c}.>"]}, "subscribe": {"deny": [">"]}}}
         for c in communes
     ]
-    ingest = {"user": INGEST_USER, "password": INGEST_PASSWORD, "allowed_connection_types": ["STANDARD"]}
-    extra = [{"user": RELAY_USER, "password": RELAY_PASSWORD, "allowed_connection_types": ["MQTT"],
+    ingest = {"user": INGEST_USER, "password": bcrypt_hash(INGEST_PASSWORD), "allowed_connection_types": ["STANDARD"]}
+    extra = [{"user": RELAY_USER, "password": bcrypt_hash(RELAY_PASSWORD), "allowed_connection_types": ["MQTT"],
               "permissions": {"publish": {"allow": ["coc.>"]}, "subscribe": {"deny": [">"]}}}] if relay else []
     return "authorization {\n  users: " + json.dumps([*bridges, ingest, *extra], indent=2) + "\n}\n"
 

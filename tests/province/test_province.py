@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
+import paho.mqtt.publish as paho_publish
 import pytest
 
 from config.loader import parse_config
@@ -22,6 +24,7 @@ from tests.servers import InfluxDB
 COMMUNES = ["xa-dong", "xa-tay"]
 DATABASE = "province"
 CUT_S = 60
+CAMERA = "\n  - {id: cam-01, name: 'Cổng chợ', url: 'synthetic:', enabled: false}\n"
 
 
 class CommunePublisher(StreamPublisher):
@@ -60,21 +63,28 @@ def province(tmp_path: Path, influxdb_server: InfluxDB) -> Iterator[dict]:
     brokers = {c: BridgedMosquitto(tmp_path / f"mosquitto-{c}", bridge=bridge_text(c, cluster)).start()
                for c in COMMUNES}
     settings = FeedSettings(tuple(cluster.urls), INGEST_USER, INGEST_PASSWORD, ack_wait_s=3)
-    feeds = []
+    feeds, seen = [], []
     for process in (1, 2):  # two province ingest processes, each with its own writers, spools and state
         configs = [
             parse_config(config_text(tmp_path / f"ingest-{process}-{c}", 1, backend="influxdb",
-                                     influx_url=influxdb_server.url, database=DATABASE).replace("quang-tho", c),
+                                     influx_url=influxdb_server.url, database=DATABASE).replace("quang-tho", c)
+                         .replace("\nauth:", "\ncameras:" + CAMERA + "auth:"),
                          f"{c}.yaml", {})
             for c in COMMUNES
         ]
         feed = ProvinceFeed(settings, build_services(configs))
+        feed.alert_listeners.append(lambda commune, alert_id, body: seen.append(("alert", commune, alert_id, body)))
+        for commune, service in feed.services.items():
+            service.add_status_listener(lambda kind, device, status, c=commune: seen.append(("status", c, device,
+                                                                                             status)))
+            service.add_event_listener(lambda event, c=commune: seen.append(("event", c, event.camera_id,
+                                                                             event.snapshot)))
         feed.start()
         assert feed.wait_ready(30), feed.counters.errors
         feeds.append(feed)
     base = datetime.now(UTC) - timedelta(hours=2)
     publishers = {c: CommunePublisher(brokers[c].port, c, base) for c in COMMUNES}
-    yield {"cluster": cluster, "brokers": brokers, "feeds": feeds, "publishers": publishers}
+    yield {"cluster": cluster, "brokers": brokers, "feeds": feeds, "publishers": publishers, "seen": seen}
     for publisher in publishers.values():
         publisher.close()
     for feed in feeds:
@@ -108,6 +118,22 @@ def test_province_keeps_every_reading_through_a_cut_a_dead_node_and_a_lost_proce
     wait_acked()
     wait_stored(influxdb_server, {c: 200 for c in COMMUNES})
     assert all(len(stored(influxdb_server, c)) == 200 for c in COMMUNES)
+
+    # status, a camera event (its snapshot path, no image) and an alert travel too, each to its commune's side
+    event = {"ts": datetime.now(UTC).isoformat(), "type": "intrusion", "zone": "cổng", "score": 0.9,
+             "snapshot": "cam-01/20261202-1500.jpg", "event_id": "e-1"}
+    paho_publish.multiple([
+        {"topic": "coc/xa-dong/air/pam-03/status", "payload": b"offline", "qos": 1, "retain": True},
+        {"topic": "coc/xa-dong/camera/cam-01/event", "payload": orjson.dumps(event), "qos": 1},
+        {"topic": "coc/xa-dong/alerts/a1b2c3d4e5f6", "payload": b'{"state": "active_unack"}', "qos": 1,
+         "retain": True},
+    ], hostname="127.0.0.1", port=province["brokers"]["xa-dong"].port, client_id="coc-alerts-xa-dong")
+    deadline = time.monotonic() + 30
+    while len(province["seen"]) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sorted(province["seen"]) == [("alert", "xa-dong", "a1b2c3d4e5f6", b'{"state": "active_unack"}'),
+                                        ("event", "xa-dong", "cam-01", "cam-01/20261202-1500.jpg"),
+                                        ("status", "xa-dong", "pam-03", "offline")]
 
     # 2. the province link is cut (the whole cluster stopped) for 60 s while both communes keep publishing
     cluster.stop()
