@@ -185,6 +185,184 @@ def run_feed(servers: list[str], directory: str, communes: int, devices: int, in
     out.put((feed.counters.messages, feed.counters.acked, feed.counters.errors[-3:]))
 
 
+# -- NATS against RabbitMQ: the measurement that chose the province broker (`--compare-brokers`) -----------------
+
+RABBIT_BIN = Path("/usr/lib/rabbitmq/bin")  # the scripts themselves: the wrappers in /usr/sbin switch to the
+# rabbitmq user, who cannot write the temporary directory
+
+
+def rabbit_env(node: int, directory: Path) -> dict[str, str]:
+    import os
+    import socket
+
+    home = directory / f"r{node}"
+    return {**os.environ, "HOME": str(home), "RABBITMQ_NODENAME": f"r{node}@{socket.gethostname().split('.')[0]}",
+            "RABBITMQ_CONFIG_FILE": str(home / "rabbitmq.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(home / "enabled_plugins"),
+            "RABBITMQ_MNESIA_BASE": str(home / "mnesia"), "RABBITMQ_LOG_BASE": str(home / "log"),
+            "RABBITMQ_PID_FILE": str(home / "pid"), "RABBITMQ_DIST_PORT": str(25_700 + node)}
+
+
+def start_rabbit_cluster(directory: Path) -> tuple[list[int], list, float]:
+    """Three RabbitMQ 3.10 nodes (MQTT plugin, durable MQTT queues as quorum queues) forming one cluster through
+    classic_config peer discovery; returns their MQTT ports, the processes and the seconds until all three MQTT
+    listeners answered."""
+    import socket
+    import subprocess
+
+    from tests.servers import free_port, wait_for_port
+
+    host = socket.gethostname().split(".")[0]
+    ports = [free_port() for _ in range(3)]
+    nodes = "\n".join(f"cluster_formation.classic_config.nodes.{i} = r{i}@{host}" for i in (1, 2, 3))
+    for i in (1, 2, 3):
+        home = directory / f"r{i}"
+        home.mkdir(parents=True)
+        (home / ".erlang.cookie").write_text("coc-bench-province-cookie")
+        (home / ".erlang.cookie").chmod(0o600)
+        (home / "enabled_plugins").write_text("[rabbitmq_mqtt].\n")
+        (home / "rabbitmq.conf").write_text(
+            f"listeners.tcp.default = 127.0.0.1:{free_port()}\nmqtt.listeners.tcp.default = 127.0.0.1:{ports[i - 1]}\n"
+            "mqtt.allow_anonymous = true\nmqtt.durable_queue_type = quorum\nloopback_users = none\n"
+            f"cluster_formation.peer_discovery_backend = classic_config\n{nodes}\n")
+    t0 = time.monotonic()
+    procs = [subprocess.Popen([str(RABBIT_BIN / "rabbitmq-server")], env=rabbit_env(i, directory),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in (1, 2, 3)]
+    for port in ports:
+        wait_for_port(port, 300)
+    return ports, procs, time.monotonic() - t0
+
+
+def stop_rabbit_cluster(directory: Path, procs: list) -> None:
+    import subprocess
+
+    for i in (1, 2, 3):
+        env = rabbit_env(i, directory)
+        subprocess.run([str(RABBIT_BIN / "rabbitmqctl"), "-n", env["RABBITMQ_NODENAME"], "stop"], env=env,
+                       capture_output=True, timeout=120, check=False)
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except Exception:  # noqa: BLE001 - a node that does not stop is killed
+            proc.kill()
+
+
+def beam_rss_mb(directory: Path) -> list[float]:
+    """Resident memory of the Erlang VMs whose command line names `directory` (the three RabbitMQ nodes)."""
+    sizes = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if "beam" in (proc / "comm").read_text() and str(directory) in (proc / "cmdline").read_text():
+                rss = [ln for ln in (proc / "status").read_text().splitlines() if ln.startswith("VmRSS:")]
+                sizes.append(int(rss[0].split()[1]) / 1024)
+        except (OSError, IndexError):
+            continue
+    return sizes
+
+
+def mqtt_backlog(pub_port: int, sub_port: int, n: int, tls_ca: str | None = None, user: str | None = None,
+                 password: str | None = None) -> tuple[float, float]:
+    """A persistent QoS 1 session is registered, n readings are published at QoS 1 while it is away, then it
+    reconnects and drains them: (publish msg/s, drain msg/s)."""
+    import threading
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    def client(cid: str, clean: bool) -> mqtt.Client:
+        c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=cid, clean_session=clean, protocol=mqtt.MQTTv311)
+        c.max_inflight_messages_set(1000)
+        c.max_queued_messages_set(0)
+        if tls_ca:
+            c.tls_set(ca_certs=tls_ca)
+        if user:
+            c.username_pw_set(user, password)
+        return c
+
+    got, done = [0], threading.Event()
+
+    def on_message(*_a: object) -> None:
+        got[0] += 1
+        if got[0] >= n:
+            done.set()
+
+    sub = client("bench-drain", False)
+    subscribed = threading.Event()
+    sub.on_subscribe = lambda *_a: subscribed.set()
+    sub.connect("127.0.0.1", sub_port)
+    sub.loop_start()
+    sub.subscribe("coc/+/+/+/state", 1)
+    subscribed.wait(60)
+    sub.disconnect()
+    sub.loop_stop()
+    pub, acked = client("bench-backlog", True), [0]
+    pub.on_publish = lambda *_a: acked.__setitem__(0, acked[0] + 1)
+    pub.connect("127.0.0.1", pub_port)
+    pub.loop_start()
+    base = datetime.now(UTC) - timedelta(hours=1)
+    t0 = time.monotonic()
+    for i in range(n):
+        while i - acked[0] > 10_000:
+            time.sleep(0.005)
+        pub.publish(*message(commune_id(i % 100), "air", f"pam-{i % 30:02d}", i // 3000, base), qos=1)
+    while acked[0] < n and time.monotonic() - t0 < 600:
+        time.sleep(0.01)
+    publish_rate = n / (time.monotonic() - t0)
+    pub.disconnect()
+    pub.loop_stop()
+    sub = client("bench-drain", False)
+    sub.on_message = on_message
+    t0 = time.monotonic()
+    sub.connect("127.0.0.1", sub_port)
+    sub.loop_start()
+    done.wait(600)
+    drain_rate = got[0] / (time.monotonic() - t0)
+    sub.disconnect()
+    sub.loop_stop()
+    return publish_rate, drain_rate
+
+
+def compare_brokers(n: int) -> None:
+    import subprocess
+
+    directory = temp_dir("coc-bench-brokers-")
+    try:
+        cluster = NatsCluster(directory / "nats", [], relay=True)
+        t0 = time.monotonic()
+        cluster.start()
+        nats_start = time.monotonic() - t0
+        nats_idle = [k / 1024 for k in cluster.rss_kib()]
+        ca = str(cluster.tls.ca_file)  # type: ignore[union-attr]
+        nats_rates = mqtt_backlog(cluster.mqtt_ports[1], cluster.mqtt_ports[0], n, ca, RELAY_USER, RELAY_PASSWORD)
+        nats_after = [k / 1024 for k in cluster.rss_kib()]
+        cluster.stop()
+        epmd_before = subprocess.run(["pgrep", "-x", "epmd"], capture_output=True, check=False).returncode == 0
+        ports, procs, rabbit_start = start_rabbit_cluster(directory / "rabbitmq")
+        try:
+            time.sleep(5)  # the quorum queue needs the three nodes clustered, not only listening
+            rabbit_idle = beam_rss_mb(directory / "rabbitmq")
+            rabbit_rates = mqtt_backlog(ports[1], ports[0], n)
+            rabbit_after = beam_rss_mb(directory / "rabbitmq")
+        finally:
+            stop_rabbit_cluster(directory / "rabbitmq", procs)
+            if not epmd_before:  # Erlang's port mapper, started by the first node: stopped with them
+                subprocess.run(["epmd", "-kill"], capture_output=True, check=False)
+
+        def mb(sizes: list[float]) -> str:
+            return "/".join(f"{s:.0f}" for s in sizes)
+
+        print(f"{'':34} {'NATS 2.9 (JetStream, MQTT, TLS)':>34} {'RabbitMQ 3.10 (MQTT, quorum)':>32}")
+        print(f"{'3-node cluster start to ready (s)':34} {nats_start:>34.2f} {rabbit_start:>32.1f}")
+        print(f"{'memory per node, idle (MB)':34} {mb(nats_idle):>34} {mb(rabbit_idle):>32}")
+        print(f"{'memory per node after backlog (MB)':34} {mb(nats_after):>34} {mb(rabbit_after):>32}")
+        print(f"{f'QoS 1 publish of {n:,} (msg/s)':34} {nats_rates[0]:>34,.0f} {rabbit_rates[0]:>32,.0f}")
+        print(f"{'QoS 1 backlog drain (msg/s)':34} {nats_rates[1]:>34,.0f} {rabbit_rates[1]:>32,.0f}")
+    finally:
+        remove_dir(directory)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--communes", type=int, default=100)
@@ -192,7 +370,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, default=6, help="minutes of WAN outage in the measured backlog")
     parser.add_argument("--publishers", type=int, default=4)
     parser.add_argument("--ingest-processes", type=int, default=2)
+    parser.add_argument("--compare-brokers", type=int, metavar="N", default=0,
+                        help="instead: NATS against RabbitMQ, 3 nodes each, an MQTT QoS 1 backlog of N messages")
     args = parser.parse_args()
+    if args.compare_brokers:
+        compare_brokers(args.compare_brokers)
+        return
     directory = temp_dir("coc-bench-province-")
     communes = [commune_id(i) for i in range(args.communes)]
     cluster = NatsCluster(directory / "nats", communes, relay=True)

@@ -36,6 +36,7 @@ from ingest.state_db import StateDb
 from ingest.store import StoreUnavailable
 from ingest.stores import make_store
 from ingest.writer import BatchWriter
+from supervision.part import PartHealth, PartState
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,17 @@ class ProvinceFeed:
 
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def health(self) -> PartHealth:
+        """Dead when its thread ended unasked; degraded until the stream and consumer are reachable."""
+        if self._thread is None or self._stopping.is_set():
+            return PartHealth(self.name, PartState.STOPPED)
+        if not self._thread.is_alive():
+            return PartHealth(self.name, PartState.DEAD, "the province feed thread ended")
+        if not self._ready.is_set():
+            last = self.counters.errors[-1] if self.counters.errors else "connecting"
+            return PartHealth(self.name, PartState.DEGRADED, f"province cluster not reachable: {last}")
+        return PartHealth(self.name, PartState.RUNNING)
 
     # -- the loop -----------------------------------------------------------------------------------------------
 

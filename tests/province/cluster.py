@@ -42,16 +42,16 @@ def bcrypt_hash(password: str) -> str:
 
 def users_conf(communes: list[str], relay: bool = False) -> str:
     """nats-province-users.conf for these communes: one MQTT-only bridge user each, allowed to publish only under
-    its own commune, and the province ingest (NATS only); with `relay`, an MQTT user that may publish for every
-    commune (the benchmark's load generator). Passwords as bcrypt hashes, as in production."""
+    its own commune, and the province ingest (NATS only); with `relay`, an MQTT user with no restriction (the
+    benchmark's load generator and MQTT subscriber). Passwords as bcrypt hashes, as in production."""
     bridges = [
         {"user": f"coc-bridge-{c}", "password": bcrypt_hash(bridge_password(c)), "allowed_connection_types": ["MQTT"],
          "permissions": {"publish": {"allow": [f"coc.{c}.>"]}, "subscribe": {"deny": [">"]}}}
         for c in communes
     ]
     ingest = {"user": INGEST_USER, "password": bcrypt_hash(INGEST_PASSWORD), "allowed_connection_types": ["STANDARD"]}
-    extra = [{"user": RELAY_USER, "password": bcrypt_hash(RELAY_PASSWORD), "allowed_connection_types": ["MQTT"],
-              "permissions": {"publish": {"allow": ["coc.>"]}, "subscribe": {"deny": [">"]}}}] if relay else []
+    extra = [{"user": RELAY_USER, "password": bcrypt_hash(RELAY_PASSWORD),
+              "allowed_connection_types": ["MQTT"]}] if relay else []
     return "authorization {\n  users: " + json.dumps([*bridges, ingest, *extra], indent=2) + "\n}\n"
 
 

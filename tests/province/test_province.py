@@ -158,3 +158,4 @@ def test_province_keeps_every_reading_through_a_cut_a_dead_node_and_a_lost_proce
             numbers = [round(v * 100) for d, _ts, v in rows if d == device]
             assert numbers == sorted(numbers) and len(numbers) == 1400 // DEVICES
     assert feeds[0].counters.acked > 0 and feeds[0].counters.unknown_commune == 0
+    assert feeds[0].health().state == "running" and feeds[1].health().state == "stopped"
