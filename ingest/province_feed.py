@@ -125,7 +125,7 @@ class ProvinceFeed:
         # (commune, alert id, payload; empty when the alert is closed), then is acknowledged
         self.alert_listeners: list[Callable[[str, str, bytes], None]] = []
         for service in services.values():
-            service.writer.on_durable = self._durable  # replaces the MQTT PUBACK sender: JetStream acks instead
+            service.acknowledge_with(self._durable)  # JetStream acknowledgements instead of MQTT PUBACKs
 
     def start(self) -> None:
         for service in self.services.values():

@@ -168,6 +168,11 @@ class IngestService:
             return PartHealth(self.name, PartState.DEGRADED, self._fault)
         return PartHealth(self.name, PartState.RUNNING)
 
+    def acknowledge_with(self, release: Callable[[list[object]], None]) -> None:
+        """Send the acknowledgements of durable messages through `release` instead of MQTT PUBACKs (the province
+        feed acknowledges to JetStream); `release` gets the `ack` objects given to `handle`, in order."""
+        self.writer.on_durable = release
+
     def _release(self, acks: list[object]) -> None:
         """PUBACK the messages whose readings are now durable (called by the writer, in order)."""
         client, generation = self._client, self._generation
