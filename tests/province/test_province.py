@@ -148,7 +148,7 @@ def test_province_keeps_every_reading_through_a_cut_a_dead_node_and_a_lost_proce
     cluster.kill(cluster.nodes[0])
     feeds[1].stop()
     wait_acked()
-    wait_stored(influxdb_server, {c: len(sent[c]) for c in COMMUNES}, timeout_s=90)
+    wait_stored(influxdb_server, {c: len(sent[c]) for c in COMMUNES}, timeout_s=180)  # returns once all are in
 
     for commune in COMMUNES:
         rows = stored(influxdb_server, commune)
