@@ -31,6 +31,18 @@ def needs_takeover(alert: dict[str, Any], now: datetime) -> bool:
     )
 
 
+def one_of_each_source_first(newest_first: list[dict[str, Any]], shown: int) -> list[dict[str, Any]]:
+    """The cards to show: the newest alarm of each source (flood, air, camera …) before any second one of a source,
+    so a level-III flood alarm is never hidden behind a night of camera intrusions; newest first on screen."""
+    leaders: dict[Any, dict[str, Any]] = {}
+    for alert in newest_first:
+        leaders.setdefault(alert.get("source"), alert)
+    first = {id(a) for a in leaders.values()}
+    rest = [a for a in newest_first if id(a) not in first]
+    chosen = {id(a) for a in [*leaders.values(), *rest][:shown]}
+    return [a for a in newest_first if id(a) in chosen]
+
+
 def takeover(alerts: list[dict[str, Any]], now: datetime, local: Callable[[datetime], datetime],
              shown: int = SHOWN) -> dict[str, Any] | None:
     """The takeover of a wall: the newest `shown` alarms (with peak and current value, local peak time, whether
@@ -40,7 +52,7 @@ def takeover(alerts: list[dict[str, Any]], now: datetime, local: Callable[[datet
         return None
     waiting.sort(key=lambda a: str(a.get("opened_at") or ""), reverse=True)
     cards = []
-    for alert in waiting[:shown]:
+    for alert in one_of_each_source_first(waiting, shown):
         peak_at = _time(alert.get("peak_at")) or _time(alert.get("opened_at"))
         cards.append({
             **alert,

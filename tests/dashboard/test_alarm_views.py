@@ -39,6 +39,13 @@ def test_takeover_holds_every_unacknowledged_unshelved_critical_alarm_newest_fir
     assert takeover([alarm("x", 1, status="acknowledged")], NOW, local) is None
 
 
+def test_a_flood_alarm_is_shown_even_behind_a_night_of_newer_camera_intrusions() -> None:
+    cameras = [alarm(f"cam-{i}", i, source="camera") for i in range(1, 6)]
+    taken = takeover([*cameras, alarm("flood", 30, source="flood")], NOW, local)
+    assert [c["id"] for c in taken["alerts"]] == ["cam-1", "cam-2", "flood"] and taken["more"] == 3
+    assert taken["ids"][-1] == "flood"  # "Tiếp nhận tất cả" still covers every one, newest first
+
+
 def test_the_takeover_leaves_at_once_after_acknowledgement_but_a_later_snapshot_wins() -> None:
     taken = takeover([alarm("a", 3), alarm("b", 2)], NOW, local)
     answer = {"props": {"data-ids": "a b", "data-at": (NOW + timedelta(seconds=1)).isoformat()}}
