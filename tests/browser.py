@@ -40,3 +40,17 @@ def wait_js(page: Any, expression: str, timeout: float = 10_000) -> None:
     from tests.polling import wait_until
 
     wait_until(lambda: bool(page.evaluate(expression)), expression, timeout / 1000)
+
+
+def pixels(locator: Any, tries: int = 5) -> bytes:
+    """A PNG of the element `locator` finds now. A page that re-renders (thumbnails refreshing) can replace the
+    element while it is captured; then the locator finds the new one and the capture is taken again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(tries):
+        try:
+            return locator.screenshot(timeout=5_000)
+        except Error as exc:
+            if "not attached" not in str(exc) or attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -21,11 +21,10 @@ from playwright.sync_api import expect, sync_playwright
 from config.loader import parse_config
 from dashboard.auth import hash_password
 from dashboard.evidence import verify
-from tests.browser import launch_chromium, logged_in_page
+from tests.browser import launch_chromium, logged_in_page, pixels, wait_js
 from tests.camera.clips import CLIPS, FPS, write_jpegs
 from tests.camera.conftest import RtspServer
 from tests.camera.test_integration import clip_facts
-from tests.camera.test_police_desk import wait_js
 from tests.ingest.conftest import Publisher
 from tests.polling import wait_until
 from tests.servers import free_port
@@ -140,11 +139,11 @@ def test_the_police_desk_end_to_end(desk: Any, tmp_path: Path, mosquitto: Any) -
         thumb = page.locator(".cam-card img.cam-thumb").first
         expect(thumb).to_be_visible(timeout=15_000)
         wait_js(page, "document.querySelector('.cam-card img.cam-thumb').naturalWidth > 0", 15_000)
-        first = thumb.screenshot()
+        first = pixels(thumb)
         deadline = time.monotonic() + 10
-        while thumb.screenshot() == first and time.monotonic() < deadline:
+        while pixels(thumb) == first and time.monotonic() < deadline:
             page.wait_for_timeout(500)
-        assert thumb.screenshot() != first, "the thumbnail did not change within 10 s"
+        assert pixels(thumb) != first, "the thumbnail did not change within 10 s"
 
         page.goto(f"{base}/cameras?camera=cam-leaves")
         nvr = page.locator(".event-row", has_text="Cổng sau")

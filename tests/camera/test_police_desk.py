@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import Browser, Page, expect
 
 from camera.models import CameraEvent, EventType
-from tests.browser import logged_in_page, wait_js
+from tests.browser import logged_in_page, pixels, wait_js
 from tests.dashboard.conftest import USERS, app, config, ctx, environ, password_of, served  # noqa: F401
 
 HOMES = {"police": "/cameras", "leader": "/kpi"}
@@ -38,12 +38,12 @@ def test_desk_refreshes_reads_plainly_opens_the_camera_and_keeps_notes(browser, 
     page = open_as(browser, served.url, "police")
     thumb = page.locator(".cam-card img.cam-thumb").first
     expect(thumb).to_be_visible(timeout=10_000)
-    first_src, first_pixels = thumb.get_attribute("src"), thumb.screenshot()
+    first_src, first_pixels = thumb.get_attribute("src"), pixels(thumb)
     wait_js(
         page, f"document.querySelector('.cam-card img.cam-thumb').getAttribute('src') !== {first_src!r}", timeout=10_000
     )
     wait_js(page, "document.querySelector('.cam-card img.cam-thumb').naturalWidth > 0", timeout=10_000)
-    assert thumb.screenshot() != first_pixels  # a new picture, not only a new URL
+    assert pixels(thumb) != first_pixels  # a new picture, not only a new URL
     expect(page.locator("#cam-offline")).to_contain_text("1/2 camera mất tín hiệu")
 
     # an NVR's event (recorded by ingest from MQTT) with a snapshot under the snapshot directory
