@@ -13,7 +13,7 @@ from dashboard.context import AppContext
 from ingest.service import IngestService
 from ingest.spool import Spool
 from ingest.writer import BatchWriter
-from tests.dashboard.conftest import API_TOKEN, config, ctx, environ  # noqa: F401 - fixtures reused
+from tests.dashboard.conftest import API_TOKEN, config, ctx, environ, login  # noqa: F401 - fixtures reused
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
@@ -39,4 +39,14 @@ def api(fuzz_app):
     """A test client of the real Flask server, authenticated with the admin API token."""
     client = fuzz_app.server.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = AUTH["Authorization"]
+    return client
+
+
+@pytest.fixture
+def admin_browser(fuzz_app):
+    """A test client logged in as the admin with its CSRF token, as a browser posting Dash callbacks is."""
+    client = fuzz_app.server.test_client()
+    login(client, "admin")
+    client.get("/admin")
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
     return client

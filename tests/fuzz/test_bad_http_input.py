@@ -7,11 +7,9 @@ import json
 import math
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 
 from indicators.importer import import_file
-from tests.dashboard.conftest import login
 
 SERIES = "/api/sensors/pam-qt-01/series?field=pm25&"
 BAD_QUERIES = [
@@ -111,24 +109,15 @@ BAD_CALLBACKS = [
 ]
 
 
-@pytest.fixture
-def operator(fuzz_app):
-    client = fuzz_app.server.test_client()
-    login(client, "admin")
-    client.get("/admin")
-    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
-    return client
-
-
-def test_malformed_dash_callback_bodies_get_400_and_a_real_one_still_runs(operator, fuzz_app) -> None:
+def test_malformed_dash_callback_bodies_get_400_and_a_real_one_still_runs(admin_browser, fuzz_app) -> None:
     for body, reason in BAD_CALLBACKS:
-        response = operator.post("/_dash-update-component", data=body, content_type="application/json")
+        response = admin_browser.post("/_dash-update-component", data=body, content_type="application/json")
         assert response.status_code == 400, (body[:60], response.get_data(as_text=True)[:300])
         assert reason in response.get_json()["message"], (body[:60], response.get_json())
-    response = operator.post("/_dash-update-component", json=ROUTER)
+    response = admin_browser.post("/_dash-update-component", json=ROUTER)
     assert response.status_code == 200 and "app-page" in response.get_data(as_text=True)
     clientside = next(k for k, v in fuzz_app.callback_map.items() if "callback" not in v)
-    response = operator.post("/_dash-update-component", json={"output": clientside})
+    response = admin_browser.post("/_dash-update-component", json={"output": clientside})
     assert response.status_code == 400 and "runs in the browser" in response.get_json()["message"]
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from dashboard.request_limits import PROPERTY_TYPES
-from tests.dashboard.conftest import login
 
 GARBAGE_BY_TYPE: dict[type, list[Any]] = {
     int: [-1, 10**12],
@@ -43,16 +40,7 @@ def filled(specs: list[dict[str, Any]], round_: int) -> list[dict[str, Any]]:
              "value": (vals := values_for(s["property"]))[round_ % len(vals)]} for s in specs]
 
 
-@pytest.fixture
-def admin(fuzz_app):
-    client = fuzz_app.server.test_client()
-    login(client, "admin")
-    client.get("/admin")
-    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
-    return client
-
-
-def test_no_callback_answers_500_to_garbage_values(admin, fuzz_app) -> None:
+def test_no_callback_answers_500_to_garbage_values(admin_browser, fuzz_app) -> None:
     statuses: dict[int, int] = {}
     called = 0
     for key, callback in fuzz_app.callback_map.items():
@@ -67,7 +55,7 @@ def test_no_callback_answers_500_to_garbage_values(admin, fuzz_app) -> None:
             body = {"output": key, "outputs": outputs, "inputs": filled(inputs, round_),
                     "state": filled(state, round_),
                     "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}
-            response = admin.post("/_dash-update-component", json=body)
+            response = admin_browser.post("/_dash-update-component", json=body)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             assert response.status_code < 500, (key, body, response.get_data(as_text=True)[:300])
     print(f"{called} callbacks, answers by status: {dict(sorted(statuses.items()))}")
