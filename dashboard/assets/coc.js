@@ -25,22 +25,24 @@
     if (Date.now() - lastOk > Math.max(6000, 3 * ms)) { document.body.classList.add("coc-disconnected"); }
   }, 1000);
 
-  // Web Audio alarm: two tones every 2 s while a takeover banner is on screen.
+  // Web Audio alarm tones, shared with the police desk (police.js): `freqs` one after another, each `length` s,
+  // `gap` s apart; `counter` names the window property that counts the alarms sounded (the tests read it).
   var audio = null;
-  function beep() {
+  window.cocBeep = function (freqs, gap, length, counter) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      [880, 660].forEach(function (freq, i) {
+      freqs.forEach(function (freq, i) {
         var osc = audio.createOscillator(), gain = audio.createGain();
         osc.frequency.value = freq; osc.type = "square"; gain.gain.value = 0.15;
         osc.connect(gain); gain.connect(audio.destination);
-        var start = audio.currentTime + i * 0.35;
-        osc.start(start); osc.stop(start + 0.3);
+        var start = audio.currentTime + i * gap;
+        osc.start(start); osc.stop(start + length);
       });
-      window.cocAlarmBeeps = (window.cocAlarmBeeps || 0) + 1;
-    } catch (e) { /* no audio device: the banner still shows */ }
-  }
+      window[counter] = (window[counter] || 0) + 1;
+    } catch (e) { /* no audio device: what is on screen still shows */ }
+  };
+  // The wall: two tones every 2 s while a takeover banner is on screen.
   setInterval(function () {
-    if (document.querySelector(".takeover.active:not(.muted)")) { beep(); }
+    if (document.querySelector(".takeover.active:not(.muted)")) { window.cocBeep([880, 660], 0.35, 0.3, "cocAlarmBeeps"); }
   }, 2000);
 })();

@@ -1,23 +1,10 @@
 /* Police desk (/cameras): a sound when a new camera alarm appears, with a mute button kept in localStorage. */
 (function () {
-  var heard = null, audio = null;
+  var heard = null;
   function muted() { return window.localStorage.getItem("coc-cam-muted") === "1"; }
   function label() {
     var button = document.getElementById("cam-mute");
     if (button) { button.textContent = button.getAttribute(muted() ? "data-off" : "data-on"); }
-  }
-  function beep() {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      [988, 740, 988].forEach(function (freq, i) {
-        var osc = audio.createOscillator(), gain = audio.createGain();
-        osc.frequency.value = freq; osc.type = "square"; gain.gain.value = 0.15;
-        osc.connect(gain); gain.connect(audio.destination);
-        var start = audio.currentTime + i * 0.25;
-        osc.start(start); osc.stop(start + 0.2);
-      });
-      window.cocCameraBeeps = (window.cocCameraBeeps || 0) + 1;
-    } catch (e) { /* no audio device: the alert row still shows */ }
   }
   document.addEventListener("click", function (event) {
     var row = event.target && event.target.closest && event.target.closest(".event-row");
@@ -52,7 +39,7 @@
     label();
     var id = marker.getAttribute("data-alarm") || "";
     if (heard === null) { heard = ""; }
-    if (id && id !== heard && !muted()) { beep(); }
+    if (id && id !== heard && !muted()) { window.cocBeep([988, 740, 988], 0.25, 0.2, "cocCameraBeeps"); }
     if (id) { heard = id; window.cocCameraHeard = id; }
   }, 500);
 })();

@@ -63,9 +63,9 @@ def table(rows: list[dict[str, Any]], columns: list[str], lang: str, table_id: s
     return html.Table([html.Thead(head), html.Tbody(body_rows)], className="data-table", **extra)
 
 
-def health_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
+def health_rows(rm: ReadModel, lang: str, report: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """One row per part: MQTT, store, cameras, and every service that is not running."""
-    report, tz = rm.health(), _tz(rm)
+    report, tz = report or rm.health(), _tz(rm)
     yes, no = t("yes", lang), t("no", lang)
     mqtt, store, cams = report["mqtt"], report["store"], report["cameras"]
     rows = [
@@ -228,7 +228,7 @@ def body(rm: ReadModel, lang: str) -> list[Any]:
     ]
     return [
         html.H2(t("admin.health", lang)),
-        table(health_rows(rm, lang), ["part", "ok", "detail"], lang, "admin-health"),
+        table(health_rows(rm, lang, report), ["part", "ok", "detail"], lang, "admin-health"),
         html.H2(t("admin.parts", lang)),
         table(part_rows(rm, lang, report), ["part", "state", "restarts", "detail"], lang, "admin-parts"),
         html.H2(t("admin.losses", lang)),
