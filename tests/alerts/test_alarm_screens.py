@@ -16,7 +16,6 @@ from alerts.models import Status
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.models import CameraEvent, EventType
-from camera.settings import CameraSystemConfig
 from config.loader import parse_config
 from dashboard.app import create_app
 from dashboard.context import AppContext
@@ -24,7 +23,7 @@ from ingest.live_state import LiveState
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
 from tests.browser import logged_in_page
-from tests.dashboard.conftest import FrameWriter, Served, password_of
+from tests.dashboard.conftest import FrameWriter, Served, camera_system, password_of
 
 CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "wall.yaml"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -42,7 +41,7 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
     live = LiveState(config.sensors)
     alerts = AlertService(config, "coc/quang-tho", None, tmp_path / "alerts.sqlite", live, channels=[])
     alerts.start(tick=False)
-    hub = CameraHub(config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run"))
+    hub = CameraHub(config.cameras, camera_system(tmp_path))
     frames = FrameWriter(hub, online=("cam-01", "cam-02")).start()
     context = AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub)
     yield context

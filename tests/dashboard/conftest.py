@@ -111,6 +111,13 @@ class FrameWriter:
             self._write()
 
 
+def camera_system(tmp_path: Path) -> CameraSystemConfig:
+    """Every camera folder and log of a test under its temporary directory (the defaults are under data/)."""
+    return CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run", clip_dir=tmp_path / "clips",
+                              record_dir=tmp_path / "rec", review_log=tmp_path / "review.jsonl",
+                              access_log=tmp_path / "access.jsonl")
+
+
 @pytest.fixture
 def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     """Every service the pages read, real and running: SQLite store, live state, alerts, KPIs, camera hub."""
@@ -128,7 +135,7 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     indicators.start()
     load_demo_figures(indicators.db, indicators.catalogue)
     hub = CameraHub(
-        config.cameras, CameraSystemConfig(snapshot_dir=tmp_path / "snap", runtime_dir=tmp_path / "run")
+        config.cameras, camera_system(tmp_path)
     )
     frames = FrameWriter(hub).start()
     state_db = StateDb(tmp_path / "state.sqlite")
