@@ -82,6 +82,11 @@ class CameraConfig(Section):
         description="Hamlet or area it watches, for the police view's filter, e.g. 'Thôn Phò Nam'.",
     )
     location: Location | None = Field(default=None, description="Where it stands, for the map: {lat, lon}.")
+    former_unit: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description="Id of the former commune (commune.former_units) it stands in, e.g. quang-phuoc; its alerts "
+                    "carry it and the police desk filters and groups by it.",
+    )
     tamper: bool = Field(default=True, description="Watch for a covered, defocused or moved camera.")
     enabled: bool = Field(default=True, description="false keeps the camera listed but not read or analysed.")
     record: bool = Field(

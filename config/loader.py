@@ -162,6 +162,14 @@ def line_of(loc: Loc, lines: dict[Loc, int]) -> int | None:
     return None
 
 
+_KEY_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.DOTALL)
+
+
+def parse_dotted(key: str) -> Loc:
+    """A key path as users write it back into its parts: `sensors[2].former_unit` → ('sensors', 2, 'former_unit')."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[a-z_]+|\d+", key))
+
+
 def dotted(loc: Loc) -> str:
     """A key path as users write it: `sensors[2].alarm_levels_cm`."""
     out = ""
@@ -173,9 +181,11 @@ def dotted(loc: Loc) -> str:
 def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:
     """Turn one pydantic error into a located problem with a fix in plain words."""
     loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    key = dotted(loc)
     kind = err["type"]
     message = str(err["msg"]).removeprefix("Value error, ")
+    if not loc and (named := _KEY_PREFIX.match(message)):  # a check across sections names the key it is about
+        loc, message = parse_dotted(named.group(1)), named.group(2)
+    key = dotted(loc)
     fix = "see config/example.yaml for this key"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])

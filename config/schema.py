@@ -125,6 +125,7 @@ class CocConfig(Section):
                     f"camera '{cam.id}' names flood_point '{cam.flood_point}', which is not a flood sensor. "
                     f"Fix: use one of {sorted(floods)} or remove flood_point"
                 )
+        self._check_former_unit_references()
         walls = {w.id for w in self.walls}
         for screen in self.web.public_screens:
             if screen not in walls:
@@ -137,3 +138,25 @@ class CocConfig(Section):
     def sensor(self, device_id: str) -> SensorConfig | None:
         """The configured device with this id, if any."""
         return next((s for s in self.sensors if s.id == device_id), None)
+
+    def sensor_units(self) -> dict[str, str]:
+        """Device id → the former unit it belongs to (devices without one are left out)."""
+        return {s.id: s.former_unit for s in self.sensors if s.former_unit}
+
+    def camera_units(self) -> dict[str, str]:
+        """Camera id → the former unit it belongs to (cameras without one are left out)."""
+        return {c.id: c.former_unit for c in self.cameras if c.former_unit}
+
+    def _check_former_unit_references(self) -> None:
+        """Every `former_unit` names one of commune.former_units; the message starts with the key's path so that
+        the loader can point at its line."""
+        known = [u.id for u in self.commune.former_units]
+        for section, label, items in (("sensors", "sensor", self.sensors), ("cameras", "camera", self.cameras),
+                                      ("walls", "wall screen", self.walls)):
+            for index, item in enumerate(items):
+                if item.former_unit is not None and item.former_unit not in known:
+                    raise ValueError(
+                        f"{section}[{index}].former_unit: {label} '{item.id}' names former unit "
+                        f"'{item.former_unit}', which is not under commune.former_units. "
+                        f"Fix: use one of {known} or add it under commune.former_units"
+                    )

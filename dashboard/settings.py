@@ -74,6 +74,11 @@ class WallConfig(Section):
     cameras_per_page: int = Field(
         default=6, ge=1, le=36, description="Camera snapshots shown at once in the mosaic (it rotates through all)."
     )
+    former_unit: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description="Id of a former commune (commune.former_units): the screen shows only that unit's devices, "
+                    "cameras and alerts (null: the whole commune).",
+    )
 
 
 class UserConfig(Section):

@@ -35,6 +35,11 @@ class SensorConfig(Section):
     )
     name: str = Field(min_length=1, description="Name shown on screens, in Vietnamese, e.g. 'Cầu Phò Nam'.")
     location: Location | None = Field(default=None, description="Where the device stands: {lat, lon}.")
+    former_unit: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description="Id of the former commune (commune.former_units) the device stands in, e.g. quang-phuoc; "
+        "pages filter and group by it and InfluxDB points carry it as the tag former_unit.",
+    )
     interval_s: int = Field(
         default=60, gt=0, le=86400,
         description="Expected seconds between readings; the device is offline after 3 missed intervals.",
