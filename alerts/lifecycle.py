@@ -25,6 +25,7 @@ def open_alert(alert_id: str, signal: Signal, now: datetime, raises: int = 1, ch
         opened_at=now, last_seen_at=now, value=signal.value, detail_en=signal.detail_en, unit=signal.unit,
         place=signal.place, current_severity=signal.severity, peak_severity=signal.severity,
         peak_value=signal.value, peak_at=now, raises=raises, chattering=chattering,
+        former_unit=signal.former_unit,
     )
     return alert, (_transition(alert, Action.OPENED, now, note=_chatter_note(alert)),)
 
@@ -54,7 +55,7 @@ def on_active(alert: Alert, signal: Signal, now: datetime, raises: int = 1, chat
     the peak and its titles are kept; a cleared alarm returns to active."""
     steps: list[AlertTransition] = []
     bumped = replace(alert, last_seen_at=now, count=alert.count + 1, value=signal.value,
-                     current_severity=signal.severity)
+                     current_severity=signal.severity, former_unit=signal.former_unit or alert.former_unit)
     if alert.status is Status.CLEARED:
         bumped = replace(bumped, status=Status.OPEN, cleared_at=None, raises=raises, chattering=chattering)
         steps.append(_transition(bumped, Action.RETURNED, now, note=_chatter_note(bumped)))

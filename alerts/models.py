@@ -121,6 +121,7 @@ class Signal:
     unit: str = ""
     place: str = ""
     higher_is_worse: bool = True
+    former_unit: str | None = None  # the former commune the subject belongs to (commune.former_units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ class Alert:
     shelved_until: datetime | None = None
     shelved_by: str | None = None
     shelved_reason: str | None = None
+    former_unit: str | None = None  # the former commune of the sensor or camera the alarm is about
 
     @property
     def key(self) -> tuple[str, str]:

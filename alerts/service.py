@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,8 @@ class AlertService:
         self.air_index, self._health = air_index, health  # air_index: replaceable (tests read the store uncached)
         self._sensors = {s.id: s for s in config.sensors}
         self._cameras = {c.id: c.name for c in config.cameras}
+        self._units = {Source.CAMERA: config.camera_units(), Source.SYSTEM: {}}
+        self._sensor_units = config.sensor_units()
         rules = self.cfg.rules
         self.air, self.flood = AirRule(rules.air), FloodRule(rules.flood, flood_level)
         self.offline, self.stuck = OfflineRule(rules.offline), StuckRule(rules.stuck)
@@ -113,6 +115,12 @@ class AlertService:
         log_transition(log, alert, transition)
         self.fanout.send(alert, transition)
 
+    def _apply(self, signal: Signal) -> None:
+        """Into the book, with the former unit of the sensor or camera the signal is about."""
+        units = self._units.get(signal.source, self._sensor_units)
+        unit = units.get(signal.subject)
+        self.book.apply(replace(signal, former_unit=unit) if unit else signal)
+
     # --- inputs --------------------------------------------------------------------------------------
     def on_readings(self, readings: Iterable[Reading]) -> None:
         """Listener for accepted readings (a batch); oldest first per device, stale ones ignored."""
@@ -125,7 +133,7 @@ class AlertService:
                     continue
                 self._last_ts[reading.device_id] = reading.ts
                 for signal in self._reading_signals(reading, now):
-                    self.book.apply(signal)
+                    self._apply(signal)
 
     def _reading_signals(self, reading: Reading, now: datetime) -> list[Signal | None]:
         sensor = self._sensors.get(reading.device_id)
@@ -150,7 +158,7 @@ class AlertService:
         signal = self.camera.observe(event, self._cameras.get(event.camera_id, event.camera_id))
         if signal is not None:
             with self._lock:
-                self.book.apply(signal)
+                self._apply(signal)
 
     def on_status(self, kind: str, device_id: str, status: str | None) -> None:
         """Listener for retained `<prefix>/<kind>/<id>/status` (`online` / `offline`; None: cleared)."""
@@ -167,7 +175,7 @@ class AlertService:
             with self._lock:
                 signal = self.offline.check(device_id, sensor.name, True)
                 if signal is not None:
-                    self.book.apply(signal)
+                    self._apply(signal)
         # "online" clears at the next tick, once a reading has come in as well
 
     def tick(self) -> None:
@@ -180,7 +188,7 @@ class AlertService:
             signals += self.system.check(self._health(), now)
         with self._lock:
             for signal in signals:
-                self.book.apply(signal)
+                self._apply(signal)
         esc = self.cfg.escalation
         self.book.unshelve_due()
         self.book.escalate_due(esc.after_min, esc.repeat_min)
@@ -217,14 +225,14 @@ class AlertService:
 
     # --- reads ---------------------------------------------------------------------------------------
     def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
-             since: datetime | None = None, limit: int = 500) -> list[Alert]:
+             since: datetime | None = None, limit: int = 500, former_unit: str | None = None) -> list[Alert]:
         """Alerts newest first; status is a status, a group (active, unacknowledged; resolved = closed) or
-        None / "all" for every status."""
+        None / "all" for every status; `former_unit` keeps the alerts about that former commune's devices."""
         query = AlertQuery(
             statuses=statuses_for(status),
             source=Source(source) if source else None,
             severity=Severity(severity) if severity else None,
-            since=since, limit=limit,
+            since=since, limit=limit, former_unit=former_unit,
         )
         return self.store.query(query)
 

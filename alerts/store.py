@@ -39,7 +39,7 @@ ADDED_COLUMNS = {
         "place": "TEXT NOT NULL DEFAULT ''", "current_severity": "TEXT", "peak_severity": "TEXT",
         "peak_value": "REAL", "peak_at": "TEXT", "cleared_at": "TEXT", "raises": "INTEGER NOT NULL DEFAULT 1",
         "chattering": "INTEGER NOT NULL DEFAULT 0", "shelved_until": "TEXT", "shelved_by": "TEXT",
-        "shelved_reason": "TEXT",
+        "shelved_reason": "TEXT", "former_unit": "TEXT",
     },
     "alert_audit": {"value": "REAL"},
 }
@@ -58,6 +58,7 @@ class AlertQuery:
     severity: Severity | None = None
     since: datetime | None = None
     limit: int = 500
+    former_unit: str | None = None
 
 
 class AlertStore:
@@ -124,10 +125,10 @@ class AlertStore:
     def query(self, q: AlertQuery, unresolved: bool = False) -> list[Alert]:
         """Alerts matching the filter, newest opened first."""
         where, args = [], []
-        for column, value in (("source", q.source), ("severity", q.severity)):
+        for column, value in (("source", q.source), ("severity", q.severity), ("former_unit", q.former_unit)):
             if value is not None:
                 where.append(f"{column} = ?")
-                args.append(value.value)
+                args.append(str(value))
         if q.statuses is not None:
             where.append(f"status IN ({', '.join('?' for _ in q.statuses)})")
             args += sorted(s.value for s in q.statuses)
