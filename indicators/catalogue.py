@@ -12,8 +12,8 @@ from pydantic import Field, ValidationError, field_validator
 from config.loader import ConfigError, ConfigProblem, dotted, line_of, read_yaml
 from config.section import Section
 from indicators.formula import FormulaError, Name, Node, aggregated_names, check, names
-from indicators.models import OLD_PILLARS, Aggregate, Direction, PeriodKind, Pillar, Source
-from indicators.units import UNITS
+from indicators.models import OLD_PILLARS, Aggregate, Direction, MergeRule, PeriodKind, Pillar, Source
+from indicators.units import UNITS, is_additive
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
 UNIT_HELP = ", ".join(UNITS)
@@ -44,8 +44,21 @@ class MetricDef(Section):
     max_value: float | None = Field(
         default=None, description="Largest acceptable value (100 for a percentage)."
     )
+    merge: MergeRule | None = Field(
+        default=None,
+        description="How former communes' figures add up into the merged commune's figure before the merger: "
+        "sum, or none (cannot be combined: the period stays empty with a note); empty: sum for counts and amounts, "
+        "none for %, hours, days, minutes and procedures (the unit decides).",
+    )
 
     _unit = field_validator("unit")(_known_unit)
+
+    @property
+    def merge_rule(self) -> MergeRule:
+        """The configured rule, else the unit's: counts and amounts add up, shares and overlapping times do not."""
+        if self.merge is not None:
+            return self.merge
+        return MergeRule.SUM if is_additive(self.unit) else MergeRule.NONE
 
 
 class KpiDef(Section):
@@ -128,6 +141,10 @@ class Catalogue:
         if isinstance(node, Name) and node.id in self.metrics:
             return self.metrics[node.id].aggregate
         return Aggregate.LAST
+
+    def merge_rules(self) -> dict[str, MergeRule]:
+        """Each base metric's rule for adding up former communes' figures."""
+        return {m.id: m.merge_rule for m in self.metrics.values()}
 
 
 def load_catalogue(path: str | Path) -> Catalogue:

@@ -66,6 +66,13 @@ class Aggregate(StrEnum):
     MEAN = "mean"  # shares: availability
 
 
+class MergeRule(StrEnum):
+    """How the figures of former communes add up into the merged commune's figure for a period before the merger."""
+
+    SUM = "sum"  # counts and amounts: files, households, people, million VND
+    NONE = "none"  # cannot be combined honestly: percentages, medians, hours and days that overlap
+
+
 class Status(StrEnum):
     """A KPI against its target."""
 
@@ -107,6 +114,7 @@ class Figure:
     value: float
     source: str = "import"
     imported_at: datetime | None = None
+    combined_from: tuple[str, ...] = ()  # former units summed into this figure (a period before the merger)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,7 @@ class KpiValue:
     rank: int | None = None  # 1 = best among the communes with a value
     rank_of: int = 0
     updated_at: datetime | None = None  # newest import time among the figures used (freshness)
+    combined_from: tuple[str, ...] = ()  # former units whose figures were summed (a period before the merger)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indicators.merger import merger_label, summed_note
 from indicators.models import Aggregate, Direction, Pillar, Status
 from indicators.numbers import format_pct
 from indicators.periods import PeriodKind, kind_of, months_in, same_period_last_year
@@ -39,6 +40,8 @@ class ReportRow:
     last_year_missing: tuple[str, ...] = ()  # months of last year's period without a figure
     last_year_to_date: float | None = None  # lũy kế cùng kỳ: January to the same month last year
     reason: str | None = None  # why there is no value
+    combined_from: tuple[str, ...] = ()  # former units summed into a figure of the row (months before the merger)
+    merger_note: str | None = None  # 'Trước sáp nhập 01/07/2025: cộng từ các xã cũ ...' when combined_from is set
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class ReportView:
     period: str
     rows: tuple[ReportRow, ...]
     near_margin_pct: float = 10.0
+    merger_line: str | None = None  # the sentence saying which figures are sums of former communes
 
     @property
     def judged(self) -> int:
@@ -115,6 +119,9 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
     last_span = same_period_last_year(span)
     last_ytd, _ = engine.evaluate(kpi_id, commune, last_span)
     ytd_missing = aggregate is Aggregate.SUM and engine.months_missing(kpi_id, commune, last_span)
+    summed = {u for p in (period, span, last_period, last_span) for u in engine.combined_from(kpi_id, commune, p)}
+    merger = engine.mergers.get(commune)
+    combined = tuple(u.id for u in merger.units if u.id in summed) if merger else ()
     return ReportRow(
         kpi_id=kpi_id,
         pillar=kpi.pillar,
@@ -136,6 +143,8 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
         last_year_missing=last_missing,
         last_year_to_date=None if ytd_missing else last_ytd.value,
         reason=value.reason,
+        combined_from=combined,
+        merger_note=summed_note(merger, combined) if merger and combined else None,
     )
 
 
@@ -143,4 +152,16 @@ def report_view(engine: KpiEngine, commune: str, period: str, pillar: Pillar | N
     """Every KPI (of one pillar, if given) of the commune for the period, in catalogue order."""
     kpis = [k.id for k in engine.catalogue.kpis.values() if pillar is None or k.pillar is pillar]
     rows = tuple(report_row(engine, k, commune, period) for k in kpis)
-    return ReportView(commune, period, rows, engine.near_margin_pct)
+    return ReportView(commune, period, rows, engine.near_margin_pct, merged_line(engine, commune, rows))
+
+
+def merged_line(engine: KpiEngine, commune: str, rows: tuple[ReportRow, ...]) -> str | None:
+    """'Trước sáp nhập 01/07/2025, số liệu của 12 chỉ tiêu là tổng của các xã cũ A, B; ...' or None."""
+    merger = engine.mergers.get(commune)
+    summed = [r for r in rows if r.combined_from]
+    if merger is None or not summed:
+        return None
+    units = {u for r in summed for u in r.combined_from}
+    return (f"{merger_label(merger)}, số liệu của {len(summed)} chỉ tiêu là tổng của các xã cũ "
+            f"({merger.names(units)}); tỷ lệ được tính lại từ tổng tử số và tổng mẫu số, không lấy bình quân; chỉ "
+            "tiêu không cộng được thì để trống, có ghi chú.")

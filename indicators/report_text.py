@@ -40,14 +40,22 @@ def _month_list(months: tuple[str, ...]) -> str:
 def note_of(row: ReportRow) -> str:
     """Ghi chú: the status, missing months, change against last year."""
     if row.value is None and row.year_to_date is None:
-        return "Chưa có số liệu"
+        return "; ".join(n for n in ("Chưa có số liệu", row.reason if _merger_reason(row) else None,
+                                      row.merger_note) if n)
     parts = [STATUS_LABELS[row.status][0]] if row.status is not Status.NO_TARGET else ["Chưa có kế hoạch"]
     if row.year_to_date is not None and row.last_year_to_date:
         change = (row.year_to_date / row.last_year_to_date - 1) * 100
         parts.append(f"so cùng kỳ {format_pct(change, signed=True)}")
     if row.months_missing:
         parts.append(f"thiếu số liệu tháng {_month_list(row.months_missing)}")
+    if row.merger_note:
+        parts.append(row.merger_note)
     return "; ".join(parts)
+
+
+def _merger_reason(row: ReportRow) -> bool:
+    """Whether the row has no value because its months before the merger cannot be added up."""
+    return bool(row.reason and row.reason.startswith("Trước sáp nhập"))
 
 
 def table_lines(view: ReportView, catalogue: Catalogue) -> list[TableLine]:
@@ -99,6 +107,8 @@ def summary_text(view: ReportView, catalogue: Catalogue, commune_name: str) -> l
     if missing:
         lines.append(f"Chưa có số liệu: {len(missing)} chỉ tiêu ({', '.join(missing[:5])}"
                      + (", …" if len(missing) > 5 else "") + ").")
+    if view.merger_line:
+        lines.append(view.merger_line)
     months = len(months_in(year_to_date(view.period)))
     lines.append(
         f"Cách đánh giá: chỉ tiêu cộng dồn so lũy kế với {months}/12 kế hoạch năm; chỉ tiêu tỷ lệ, bình quân so "

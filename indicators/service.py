@@ -16,6 +16,7 @@ from indicators.catalogue import Catalogue, load_catalogue
 from indicators.cli import catalogue_path, figures_db_path
 from indicators.figures_db import FiguresDb
 from indicators.importer import collapse, import_file
+from indicators.merger import FormerCommune, Merger
 from indicators.models import ImportReport, KpiValue, Pillar, PlanTarget
 from indicators.periods import shift
 from indicators.report import ReportView, report_view
@@ -154,15 +155,24 @@ class IndicatorService:
         counts = self.db.upsert(figures, now)
         return counts.inserted + counts.updated
 
+    def merger(self) -> Merger | None:
+        """The commune's former units (commune.former_units), or None when it is not a merger."""
+        commune = self.config.commune
+        units = tuple(FormerCommune(u.id, u.name, u.merged_on) for u in commune.former_units)
+        return Merger(commune.id, units) if units else None
+
     def engine(self) -> KpiEngine:
-        """A results engine over a fresh snapshot of the figures."""
+        """A results engine over a fresh snapshot of the figures (a merged commune's months before the merger
+        added up from its former units)."""
         assert self.catalogue is not None, "IndicatorService.start() first"
+        merger = self.merger()
         return KpiEngine(
             self.catalogue,
             self.db.figures(),
             dict(self.settings.targets),
             self.settings.near_margin_pct,
             self.db.plans(),
+            (merger,) if merger else (),
         )
 
     def results(self, month: str, commune: str | None = None, pillar: Pillar | None = None) -> list[KpiValue]:
@@ -178,13 +188,23 @@ class IndicatorService:
         return max(months, default=None)
 
     def communes(self) -> list[str]:
-        """The communes with figures, the configured commune first."""
+        """The communes with figures, the configured commune first; former units are parts of this commune, not
+        communes to compare with (see former_units())."""
         own = self.config.commune.id
-        return [own] + [c for c in self.db.communes() if c != own]
+        units = {u.id for u in self.config.commune.former_units}
+        return [own] + [c for c in self.db.communes() if c != own and c not in units]
+
+    def former_units(self) -> list[FormerCommune]:
+        """The former communes merged into this one, in configured order."""
+        merger = self.merger()
+        return list(merger.units) if merger else []
 
     def commune_name(self, commune: str) -> str:
         if commune == self.config.commune.id:
             return self.config.commune.name
+        unit = self.config.commune.former_unit(commune)
+        if unit is not None:
+            return unit.name
         return next((c.name for c in self.settings.communes if c.id == commune), commune)
 
     def add_rows(self, rows: Iterable[Mapping[str, Any]], source: str) -> ImportReport:

@@ -1,4 +1,5 @@
-"""The units of the KPI catalogue: each code with its Vietnamese and English label and whether it counts things."""
+"""The units of the KPI catalogue: each code with its Vietnamese and English label, whether it counts things, and
+whether figures in it add up across communes (the default way a merged commune combines its former units)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A unit as people read it: `vi` and `en` labels; `whole` units are counts, shown without decimals."""
+    """A unit as people read it: `vi` and `en` labels; `whole` units are counts, shown without decimals;
+    `additive` units add up across former communes (counts, amounts), the others do not (shares, hours and days
+    that overlap, a commune's list of procedures)."""
 
     vi: str
     en: str
     whole: bool = False
+    additive: bool = True
 
 
 UNITS: dict[str, Unit] = {
-    "%": Unit("%", "%"),
+    "%": Unit("%", "%", additive=False),
     "files": Unit("hồ sơ", "files", True),
-    "procedures": Unit("thủ tục", "procedures", True),
+    "procedures": Unit("thủ tục", "procedures", True, additive=False),
     "items": Unit("phản ánh", "items", True),
     "responses": Unit("lượt", "responses", True),
     "documents": Unit("văn bản", "documents", True),
@@ -26,9 +30,9 @@ UNITS: dict[str, Unit] = {
     "consultations": Unit("lượt", "consultations", True),
     "people": Unit("người", "people", True),
     "cases": Unit("vụ", "cases", True),
-    "h": Unit("giờ", "h", True),
-    "days": Unit("ngày", "days"),
-    "min": Unit("phút", "min"),
+    "h": Unit("giờ", "h", True, additive=False),
+    "days": Unit("ngày", "days", additive=False),
+    "min": Unit("phút", "min", additive=False),
     "million_vnd": Unit("triệu đồng", "million VND"),
     "tonnes": Unit("tấn", "tonnes"),
 }
@@ -46,3 +50,9 @@ def is_whole(code: str) -> bool:
     """Whether values of this unit are counts (shown without decimals)."""
     unit = UNITS.get(code)
     return bool(unit and unit.whole)
+
+
+def is_additive(code: str) -> bool:
+    """Whether figures of this unit add up across former communes (False for an unknown code)."""
+    unit = UNITS.get(code)
+    return bool(unit and unit.additive)
