@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import requests
@@ -48,9 +48,10 @@ class InfluxStore:
 
     backend = "influxdb"
 
-    def __init__(self, settings: InfluxConfig, commune: str) -> None:
+    def __init__(self, settings: InfluxConfig, commune: str, units: Mapping[str, str] | None = None) -> None:
         self.settings = settings
         self.commune = commune
+        self.units = dict(units or {})  # device id → former unit id: the points' tag former_unit
         self._session = requests.Session()
         if settings.token:
             self._session.headers["Authorization"] = f"Token {settings.token}"
@@ -65,7 +66,7 @@ class InfluxStore:
         self._session.close()
 
     def write(self, readings: Sequence[Reading]) -> None:
-        body = readings_to_lines(readings, self.commune)
+        body = readings_to_lines(readings, self.commune, self.units)
         if not body:
             return
         params = {"db": self.settings.database, "precision": "ns"}

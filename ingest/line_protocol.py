@@ -60,10 +60,20 @@ def to_ns(ts: datetime) -> int:
     return ((ts - EPOCH) // timedelta(microseconds=1)) * 1000
 
 
-def readings_to_lines(readings: Iterable[Reading], commune: str) -> str:
-    """A batch of readings as line protocol, one point per reading (measurement = kind, tags device and commune)."""
+def readings_to_lines(readings: Iterable[Reading], commune: str, units: Mapping[str, str] | None = None) -> str:
+    """A batch of readings as line protocol, one point per reading (measurement = kind, tags device and commune,
+    and former_unit for a device of a former commune: `units` maps device id → former unit id)."""
+    units = units or {}
     lines = [
-        format_point(r.kind, {"device": r.device_id, "commune": commune}, r.fields, to_ns(r.ts))
+        format_point(r.kind, point_tags(r.device_id, commune, units.get(r.device_id)), r.fields, to_ns(r.ts))
         for r in readings if r.fields
     ]
     return "\n".join(lines)
+
+
+def point_tags(device_id: str, commune: str, former_unit: str | None) -> dict[str, str]:
+    """The tags of one device's points; `former_unit` only when the device belongs to one."""
+    tags = {"device": device_id, "commune": commune}
+    if former_unit:
+        tags["former_unit"] = former_unit
+    return tags

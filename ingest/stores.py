@@ -11,5 +11,5 @@ from ingest.store import Store
 def make_store(config: CocConfig) -> Store:
     """The store `storage.backend` names (not opened yet)."""
     if config.storage.backend == "influxdb":
-        return InfluxStore(config.storage.influxdb, config.commune.id)
+        return InfluxStore(config.storage.influxdb, config.commune.id, config.sensor_units())
     return SqliteStore(config.storage.sqlite.path)
