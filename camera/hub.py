@@ -78,6 +78,7 @@ class CameraHub:
             "width": st.width if st else None,
             "height": st.height if st else None,
             "flood_point": camera.flood_point,
+            "former_unit": camera.former_unit,
             "zones": [z.name for z in camera.zones],
             "age_s": round(time.time() - st.last_frame_ts, 1) if st and st.last_frame_ts else None,
             "events_today": self.events_today(camera_id),

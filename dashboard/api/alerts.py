@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 from alerts.book import AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
 from alerts.models import STATUS_FILTERS, Severity, Source
-from dashboard.api.params import BadParameter, parse_time
+from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import current_principal, require_roles
 from dashboard.settings import Role
 
@@ -56,9 +56,12 @@ def list_alerts() -> Any:
         if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_LIMIT):
             raise BadParameter(f"limit must be a whole number 1..{MAX_LIMIT}")
         limit = int(text)
+        commune = current_app.config["COC_CONTEXT"].config.commune
+        unit = parse_unit(request.args.get("unit"), [u.id for u in commune.former_units])
     except (BadParameter, ValueError) as exc:
         return _error(400, "bad_request", str(exc))
-    found = service.list(status, source, severity, since, limit)
+    by_unit = {"former_unit": unit} if unit else {}
+    found = service.list(status, source, severity, since, limit, **by_unit)
     return jsonify(alerts=[a.to_json() for a in found], count=len(found))
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file,
 from camera.hub import merge_events
 from camera.mjpeg import BOUNDARY
 from camera.runtime import event_payload
-from dashboard.api.params import BadParameter, parse_time
+from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import require_roles
 from dashboard.settings import Role
 
@@ -21,6 +21,17 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def hub():  # noqa: ANN201 - camera.hub.CameraHub
     return current_app.config["COC_CONTEXT"].cameras
+
+
+def unit_cameras() -> set[str] | None:
+    """The ids of the cameras of `?unit=` (None: no unit asked); BadParameter for an unknown unit."""
+    config = current_app.config["COC_CONTEXT"].config
+    unit = parse_unit(request.args.get("unit"), [u.id for u in config.commune.former_units])
+    return None if unit is None else {c.id for c in config.cameras if c.former_unit == unit}
+
+
+def bad_unit(exc: BadParameter) -> tuple[Response, int]:
+    return jsonify(error="bad_request", message=f"unit không phải xã cũ của xã này / {exc}"), 400
 
 
 def unavailable() -> tuple[Response, int]:
@@ -36,7 +47,11 @@ def not_found(what: str) -> tuple[Response, int]:
 def list_cameras():  # noqa: ANN201
     if hub() is None:
         return unavailable()
-    return jsonify(cameras=hub().list())
+    try:
+        chosen = unit_cameras()
+    except BadParameter as exc:
+        return bad_unit(exc)
+    return jsonify(cameras=[c for c in hub().list() if chosen is None or c["id"] in chosen])
 
 
 @blueprint.get("/cameras/<camera_id>/snapshot.jpg")
@@ -86,12 +101,27 @@ def events():  # noqa: ANN201
             raise ValueError
     except ValueError:
         return jsonify(error="bad_request", message="limit phải là số từ 1 / limit must be a number from 1"), 400
+    try:
+        chosen = unit_cameras()
+    except BadParameter as exc:
+        return bad_unit(exc)
     camera, type_ = request.args.get("camera") or None, request.args.get("type") or None
+    if chosen is None:
+        found = camera_events(camera, type_, since, limit)
+    else:  # a former unit's cameras (and the asked camera only if it is one of them)
+        found = []
+        for cam in sorted(chosen if camera is None else chosen & {camera}):
+            found = merge_events(found, camera_events(cam, type_, since, limit), limit)
+    return jsonify(events=[event_payload(e) for e in found])
+
+
+def camera_events(camera: str | None, type_: str | None, since: datetime | None, limit: int) -> list:
+    """One camera's events (or every camera's): the workers' own and, merged, those other publishers sent."""
     found = hub().events(camera, type_, since, limit)
     state_db = current_app.config["COC_CONTEXT"].state_db
     if state_db is not None:  # events other publishers sent over MQTT, recorded by ingest
         found = merge_events(found, state_db.camera_events(camera, type_, since, limit), limit)
-    return jsonify(events=[event_payload(e) for e in found])
+    return found
 
 
 @blueprint.get("/events/<event_id>/snapshot.jpg")

@@ -1,8 +1,9 @@
-"""Parsing of API query parameters (times, durations) and ISO 8601 UTC formatting of times in answers."""
+"""Parsing of API query parameters (times, durations, former units) and ISO 8601 UTC formatting of times in answers."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 _DURATION = re.compile(r"^(\d{1,12})(s|m|h|d)$")
@@ -72,3 +73,13 @@ def window(start: str | None, end: str | None, default_span: timedelta,
     if start_ts >= end_ts:
         raise BadParameter("start must be before end")
     return start_ts, end_ts
+
+
+def parse_unit(value: str | None, known: Sequence[str]) -> str | None:
+    """`unit=<id>`: one of the commune's former units (commune.former_units), or None when absent."""
+    if value is None or value == "":
+        return None
+    if value not in known:
+        choices = f"use one of: {', '.join(known)}" if known else "this commune has no former units"
+        raise BadParameter(f"unit={value[:MAX_TEXT]!r} is not a former unit of this commune; {choices}")
+    return value

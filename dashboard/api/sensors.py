@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from dashboard.api.params import BadParameter, iso, parse_duration_s, window
+from dashboard.api.params import BadParameter, iso, parse_duration_s, parse_unit, window
 from dashboard.auth import require_roles
 from dashboard.context import AppContext
 from ingest.store import Aggregate, StoreUnavailable
@@ -27,6 +27,7 @@ def sensor_document(ctx: AppContext, sensor: SensorConfig) -> dict[str, Any]:
         "id": sensor.id, "kind": sensor.kind.value, "name": sensor.name,
         "location": sensor.location.model_dump() if sensor.location else None,
         "interval_s": sensor.interval_s,
+        "former_unit": sensor.former_unit,
         "online": bool(state and now and state.online(now)),
         "status": state.status if state else None,
         "last_seen": iso(state.last_seen) if state else None,
@@ -43,7 +44,12 @@ def sensor_document(ctx: AppContext, sensor: SensorConfig) -> dict[str, Any]:
 @require_roles()
 def list_sensors() -> Any:
     ctx: AppContext = current_app.config["COC_CONTEXT"]
-    return jsonify(sensors=[sensor_document(ctx, s) for s in ctx.config.sensors])
+    try:
+        unit = parse_unit(request.args.get("unit"), [u.id for u in ctx.config.commune.former_units])
+    except BadParameter as exc:
+        return jsonify(error="bad_request", message=str(exc)), 400
+    chosen = [s for s in ctx.config.sensors if unit is None or s.former_unit == unit]
+    return jsonify(sensors=[sensor_document(ctx, s) for s in chosen])
 
 
 @blueprint.get("/sensors/<device_id>/series")
