@@ -184,7 +184,8 @@ def map_figure(
 ) -> Figure:
     """An offline map: markers on a plain longitude/latitude plane (no tiles), coloured by state."""
     fig = _base(font_px)
-    for group, symbol, size in (("camera", "square", 0.8), ("sensor", "circle", 1.6)):  # sensors drawn on top
+    groups = (("camera", "square", 0.8), ("unit", "diamond", 1.2), ("sensor", "circle", 1.6))
+    for group, symbol, size in groups:  # sensors drawn on top; "unit": a former commune's old headquarters
         items = [m for m in markers if m["group"] == group]
         if items:
             fig["data"].append(

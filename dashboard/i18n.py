@@ -281,6 +281,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "map.legend.camera": ("Camera", "Camera"),
     "map.legend.offline": ("Mất tín hiệu", "Offline"),
     "map.legend.centre": ("Trụ sở UBND xã", "Commune office"),
+    "map.legend.former": ("Trụ sở xã cũ", "Former commune office"),
+    # former communes merged into this one (since 1 July 2025)
+    "unit.label": ("Xã cũ", "Former commune"),
+    "unit.all": ("Tất cả các xã cũ", "All former communes"),
+    "unit.none": ("Chung toàn xã", "Whole commune"),
+    "unit.count": ("{n} mục", "{n} items"),
     # sensors list and detail
     "nav.sensors": ("Thiết bị", "Devices"),
     "sensors.title": ("Thiết bị quan trắc", "Monitoring devices"),

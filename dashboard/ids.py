@@ -36,6 +36,8 @@ WALL_PAGE_BOX = "wall-pagebox"  # pattern id type: {"type": "wall-pagebox", "pag
 # police view
 CAM_FILTER = "cam-filter"
 CAM_AREA = "cam-area"
+CAM_UNIT = "cam-unit"  # dropdown: the former commune shown on the police desk (?unit=)
+CAM_UNIT_URL = "cam-uniturl"
 CAM_TICK = "cam-tick"
 CAM_GRID = "cam-grid"
 CAM_SELECTED = "cam-selected"
@@ -87,6 +89,8 @@ KPI_PLAN_RESULT = "kpi-plan-result"
 # alerts page
 ALERTS_STATUS = "alerts-status"
 ALERTS_KIND = "alerts-kind"
+ALERTS_UNIT = "alerts-unit"  # dropdown: the former commune shown on /alerts (?unit=)
+ALERTS_UNIT_URL = "alerts-uniturl"
 ALERTS_TICK = "alerts-tick"
 ALERTS_TABLE = "alerts-table"
 ALERT_NOTE = "alertack-note"  # pattern id type
@@ -107,6 +111,8 @@ SENSOR_CHARTS = "sensor-charts"
 SENSOR_STATUS = "sensor-status"  # the device's current state above its charts
 SENSOR_TICK = "sensor-tick"  # interval: refresh of the device list
 SENSOR_LIST = "sensor-list"  # the table of every device
+SENSOR_UNIT = "sensor-unit"  # dropdown: the former commune shown on /sensors (?unit=)
+SENSOR_UNIT_URL = "sensor-uniturl"  # store: written by the clientside callback that keeps ?unit= in the address
 RISK_LEVEL = "sensor-risklevel"  # the announced disaster risk level form (admins, operators)
 RISK_NOTE = "sensor-risknote"
 RISK_SAVE = "sensor-risksave"

@@ -63,7 +63,8 @@ def camera_rows(ctx: Any, now: datetime) -> list[dict[str, Any]]:
         area = getattr(cam, "area", None) or (point.name if point else ctx.config.commune.name)
         where = getattr(cam, "location", None) or (point.location if point else None)
         location = {"lat": where.lat, "lon": where.lon} if where else None
-        rows.append({**row, "area": area, "location": location, "known": cam.id in listed, "age_s": age_s})
+        rows.append({**row, "area": area, "location": location, "known": cam.id in listed, "age_s": age_s,
+                     "former_unit": cam.former_unit})
     return rows
 
 

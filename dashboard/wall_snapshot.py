@@ -1,10 +1,12 @@
 """One snapshot of everything a wall screen shows, built in one server call per refresh (JSON for a
-dcc.Store)."""
+dcc.Store); a screen of one former commune (`walls[].former_unit`) gets only that unit's devices, cameras and
+alerts."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dashboard.former_units import of_unit
 from dashboard.public_screen import public_alerts, public_view
 from dashboard.read_model import ReadModel, alert_time
 from dashboard.settings import WallConfig
@@ -30,8 +32,9 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
     now = rm.now()
     local = rm.local(now)
     wanted = {p for page in screen_panels(screen) for p in page}
-    sensors = rm.sensors()
-    alerts = rm.alerts("active")
+    unit = screen.former_unit
+    sensors = of_unit(rm.sensors(), unit)
+    alerts = of_unit(rm.alerts("active"), unit)
     if public:  # computed from public alerts only, so a camera alarm never takes over a public screen
         alerts = public_alerts(alerts)
     snap: dict[str, Any] = {
@@ -52,6 +55,8 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
     location = rm.ctx.config.commune.location
     if location is not None and "map" in wanted:
         snap["commune_location"] = {"lat": location.lat, "lon": location.lon}
+    if "map" in wanted:
+        snap["former_units"] = former_offices(rm, unit)
     if "flood" in wanted:
         snap["risk"] = rm.risk_level()
     if "air" in wanted:
@@ -61,12 +66,19 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
             s["id"]: rm.trend(s["id"], "water_level_cm") for s in sensors if s["kind"] == "flood"
         }
     if ("cameras" in wanted or "map" in wanted) and not public:
-        snap["cameras"] = rm.cameras()
+        snap["cameras"] = of_unit(rm.cameras(), unit)
         snap["cameras_per_page"] = screen.cameras_per_page
         snap["camera_offset"] = int(now.timestamp() // screen.rotate_s) * screen.cameras_per_page
     if "kpis" in wanted:
         snap["kpis"] = rm.kpi_tiles(8)
     return public_view(snap) if public else snap
+
+
+def former_offices(rm: ReadModel, unit: str | None) -> list[dict[str, Any]]:
+    """The former communes' old headquarters for the map (only `unit`'s on a screen of one unit)."""
+    return [{"id": u.id, "name": u.name, "lat": u.location.lat, "lon": u.location.lon}
+            for u in rm.ctx.config.commune.former_units
+            if u.location is not None and unit in (None, u.id)]
 
 
 def _freshness(sensors: list[dict[str, Any]]) -> float | None:

@@ -1,5 +1,6 @@
-"""Alerts page /alerts: alarms grouped by place with peak and current value, state and timeline; filters by
-state and text; acknowledge ("Tiếp nhận"), close ("Hoàn thành xử lý") and shelve for operators and admins.
+"""Alerts page /alerts: alarms grouped by place (and first by former commune when the commune has some) with peak
+and current value, state and timeline; filters by state, text and former commune (`?unit=`); acknowledge
+("Tiếp nhận"), close ("Hoàn thành xử lý") and shelve for operators and admins.
 
 Rows sit in fixed slots (ordered with CSS `order`): the 5-second refresh redraws only what changed, and a row's
 note and buttons are never redrawn while a note is typed in it (Dash remounts every child of a container whose
@@ -7,6 +8,7 @@ children change, which would wipe the note and its focus)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import dash
@@ -14,9 +16,11 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_principal
+from dashboard.former_units import group_by_unit, of_unit
 from dashboard.i18n import current_lang, t
 from dashboard.pages import alerts_table as tbl
 from dashboard.pages.shell import missing_note
+from dashboard.pages.unit_filter import register_unit_picker, unit_picker
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 
@@ -59,6 +63,7 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                     ),
                     dcc.Input(id=ids.ALERTS_KIND, placeholder=t("alerts.kind", lang), className="note",
                               debounce=True),
+                    unit_picker(ids.ALERTS_UNIT, ids.ALERTS_UNIT_URL, rm.ctx.config.commune, lang),
                     *shelving,
                 ],
                 className="toolbar",
@@ -80,34 +85,55 @@ def matches(alert: dict[str, Any], text: str | None) -> bool:
 
 
 def items(rm: ReadModel, status: str, kind: str | None, lang: str, can_act: bool,
-          slots: int = SLOTS) -> dict[str, dict[str, Any]]:
-    """Every place header and alarm row in screen order: key → class, body, controls and their signatures."""
-    rows = tbl.once_per_chatter([a for a in rm.alerts(status or "active") if matches(a, kind)])
+          slots: int = SLOTS, unit: str | None = None) -> dict[str, dict[str, Any]]:
+    """Every former-commune header (when the commune has former communes), place header and alarm row in screen
+    order: key → class, body, controls and their signatures. `unit` keeps one former commune's alarms."""
+    rows = tbl.once_per_chatter([a for a in of_unit(rm.alerts(status or "active"), unit) if matches(a, kind)])
     when = tbl.local_text(rm.local)
     window = t("takeover.minutes", lang, n=f"{rm.ctx.config.alerts.chattering.window_min:g}")
     out: dict[str, dict[str, Any]] = {}
     index = 0
-    for place, members in tbl.by_place(rows).items():
-        out[f"g:{place}"] = {"cls": "alert-slot alert-group-slot", "sig": str(len(members)), "ctl_sig": "",
-                             "body": tbl.group_header(place, len(members), lang), "ctl": None}
-        for alert in members:
-            steps = rm.alert_history(str(alert.get("id"))) if index < HISTORY_ROWS else []
-            index += 1
-            status = str(alert.get("status", "open"))
-            out[f"r:{alert.get('id')}"] = {
-                "cls": f"alert-slot alert-row sev-{str(alert.get('severity', '')).lower()} st-{status}",
-                "sig": tbl.signature(alert, len(steps)) + lang,
-                "ctl_sig": f"{status}|{can_act}|{lang}",
-                "body": tbl.body(alert, lang, steps, when, window),
-                "ctl": tbl.controls(alert, lang, ROW_IDS) if can_act else None,
-            }
-            if len(out) >= slots:
-                return out
+    for prefix, members_of_unit in _sections(rm, rows, lang, out):
+        for place, members in tbl.by_place(members_of_unit).items():
+            out[f"g:{prefix}{place}"] = {"cls": "alert-slot alert-group-slot", "sig": str(len(members)),
+                                         "ctl_sig": "", "body": tbl.group_header(place, len(members), lang),
+                                         "ctl": None}
+            for alert in members:
+                steps = rm.alert_history(str(alert.get("id"))) if index < HISTORY_ROWS else []
+                index += 1
+                status = str(alert.get("status", "open"))
+                out[f"r:{alert.get('id')}"] = {
+                    "cls": f"alert-slot alert-row sev-{str(alert.get('severity', '')).lower()} st-{status}",
+                    "sig": tbl.signature(alert, len(steps)) + lang,
+                    "ctl_sig": f"{status}|{can_act}|{lang}",
+                    "body": tbl.body(alert, lang, steps, when, window),
+                    "ctl": tbl.controls(alert, lang, ROW_IDS) if can_act else None,
+                }
+                if len(out) >= slots:
+                    return out
     return out
+
+
+def _sections(rm: ReadModel, rows: list[dict[str, Any]], lang: str,
+              out: dict[str, dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The rows of each former commune in turn, its header put into `out` just before them (all rows in one
+    section when the commune has none), each with the prefix that keeps its place headers apart from another
+    unit's."""
+    commune = rm.ctx.config.commune
+    if not commune.former_units:
+        yield "", rows
+        return
+    for group in group_by_unit(rows, commune, t("unit.none", lang)):
+        prefix = f"{group.unit or ''}:"
+        out[f"u:{prefix}"] = {"cls": "alert-slot alert-unit-slot", "sig": f"{len(group.rows)}{lang}",
+                              "ctl_sig": "", "body": tbl.unit_header(group.name, len(group.rows), lang),
+                              "ctl": None}
+        yield prefix, group.rows
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     slot_all = {"slot": ALL}
+    register_unit_picker(app, ids.ALERTS_UNIT, ids.ALERTS_UNIT_URL, rm.ctx.config.commune, "/alerts")
 
     @app.callback(
         Output({"type": ids.ALERTS_SLOT, **slot_all}, "style"),
@@ -118,13 +144,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.ALERTS_TABLE, "children"),
         Input(ids.ALERTS_STATUS, "value"),
         Input(ids.ALERTS_KIND, "value"),
+        Input(ids.ALERTS_UNIT, "value"),
         Input(ids.ALERTS_TICK, "n_intervals"),
         Input(ids.ALERT_ACK_DONE, "children"),
         Input(ids.ALERT_SHELVE_DONE, "children"),
         State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
         State(ids.ALERTS_SHOWN, "data"),
     )
-    def table(status: str, kind: str | None, _n: int, done: Any, shelved: Any, _notes: list,
+    def table(status: str, kind: str | None, unit: str | None, _n: int, done: Any, shelved: Any, _notes: list,
               shown: dict | None) -> tuple[Any, ...]:
         lang = current_lang()
         slots = len(dash.callback_context.outputs_list[0])  # as many as the page has
@@ -133,7 +160,8 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
                     missing_note(lang, "alerts"))
         principal = current_principal()
         can_act = principal is not None and principal.role in ACT_ROLES
-        wanted = items(rm, status, kind, lang, can_act, slots)
+        chosen = unit if unit and rm.ctx.config.commune.former_unit(unit) else None
+        wanted = items(rm, status, kind, lang, can_act, slots, chosen)
         trigger = dash.callback_context.triggered_id
         acted = _acted({ids.ALERT_ACK_DONE: done, ids.ALERT_SHELVE_DONE: shelved}.get(trigger))
         none = None if wanted else html.Div(t("alerts.none", lang), className="calm")

@@ -153,6 +153,13 @@ def controls(alert: dict[str, Any], lang: str, ids: dict[str, str]) -> html.Div 
     )
 
 
+def unit_header(name: str, count: int, lang: str) -> html.Div:
+    """The heading of one former commune's alarms ("Xã Quảng Phước (cũ) · 3 báo động")."""
+    return html.Div([html.Span(name, className="alert-unit-name"),
+                     html.Span(t("alerts.place_count", lang, n=count), className="alert-group-count")],
+                    className="alert-unit")
+
+
 def group_header(place: str, count: int, lang: str) -> html.Div:
     return html.Div([html.Span(place, className="alert-group-place"),
                      html.Span(t("alerts.place_count", lang, n=count), className="alert-group-count")],

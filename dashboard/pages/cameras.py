@@ -1,6 +1,7 @@
 """Police view /cameras: camera grid with filters and thumbnails refreshed every few seconds, camera alerts
 with their snapshots and a sound on a new one (mutable), the live view of one camera and its event history
-(its own events and those another publisher such as an NVR sent). `/cameras?camera=<id>` opens a camera."""
+(its own events and those another publisher such as an NVR sent). `/cameras?camera=<id>` opens a camera;
+`/cameras?unit=<id>` shows one former commune's cameras and alerts (tiles are grouped by former commune)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.camera_events import ReviewFilter, event_row, merged_events
+from dashboard.former_units import group_by_unit, of_unit
 from dashboard.i18n import current_lang, t
 from dashboard.pages import camera_review
 from dashboard.pages.alert_actions import act_on_alert
 from dashboard.pages.camera_alerts import alert_signature, camera_alert_rows, describe, matching_event
 from dashboard.pages.camera_review import event_list, review_layout, rows_for
 from dashboard.pages.shell import missing_note
+from dashboard.pages.unit_filter import register_unit_picker, unit_picker
 from dashboard.read_model import ReadModel
 
 FILTERS = ("all", "online", "offline", "alerts")
@@ -66,6 +69,7 @@ def desk_layout(rm: ReadModel, lang: str, hamlet: str | None) -> Any:
             dcc.Dropdown(
                 id=ids.CAM_AREA, options=areas, value=hamlet, placeholder=t("cam.area", lang), className="area-pick"
             ),
+            unit_picker(ids.CAM_UNIT, ids.CAM_UNIT_URL, rm.ctx.config.commune, lang),
             html.A(t("ev.title", lang), href="/cameras/review", className="btn"),
             html.Span(id=ids.CAM_OFFLINE, className="cam-offline-sum"),
             html.Button(
@@ -136,24 +140,46 @@ def camera_from_search(search: str | None) -> str | None:
     return values[0] if values else None
 
 
+def tiles(cams: list[dict[str, Any]], rm: ReadModel, lang: str, tick: int) -> list[Any]:
+    """The camera tiles, under one heading per former commune when the commune has some."""
+    commune = rm.ctx.config.commune
+    if not commune.former_units:
+        return [_tile(c, lang, tick) for c in cams]
+    out: list[Any] = []
+    for group in group_by_unit(cams, commune, t("unit.none", lang)):
+        out.append(html.Div([group.name, html.Span(t("unit.count", lang, n=len(group.rows)), className="unit-count")],
+                            className="cam-unit-head", id=f"cam-unit-{group.unit or 'none'}",
+                            style={"gridColumn": "1 / -1"}))
+        out += [_tile(c, lang, tick) for c in group.rows]
+    return out
+
+
 def register(app: dash.Dash, rm: ReadModel) -> None:
     camera_review.register(app, rm)
+    commune = rm.ctx.config.commune
+    register_unit_picker(app, ids.CAM_UNIT, ids.CAM_UNIT_URL, commune, "/cameras")
+
+    def chosen(unit: str | None) -> str | None:
+        return unit if unit and commune.former_unit(unit) else None
+
     @app.callback(
         Output(ids.CAM_GRID, "children"),
         Input(ids.CAM_FILTER, "value"),
         Input(ids.CAM_AREA, "value"),
+        Input(ids.CAM_UNIT, "value"),
         Input(ids.CAM_TICK, "n_intervals"),
     )
-    def grid(which: str, area: str | None, n: int | None) -> Any:
+    def grid(which: str, area: str | None, unit: str | None, n: int | None) -> Any:
         lang = current_lang()
         if rm.ctx.cameras is None and not rm.ctx.config.cameras:
             return html.Div(t("cameras.none", lang), className="missing")
         notes = [missing_note(lang, "cameras")] if rm.ctx.cameras is None else []
-        return notes + [_tile(c, lang, n or 0) for c in filtered(_with_alerts(rm), which, area)]
+        return notes + tiles(filtered(of_unit(_with_alerts(rm), chosen(unit)), which, area), rm, lang, n or 0)
 
-    @app.callback(Output(ids.CAM_OFFLINE, "children"), Input(ids.CAM_TICK, "n_intervals"))
-    def offline_summary(_n: int | None) -> Any:
-        cams = rm.cameras()
+    @app.callback(Output(ids.CAM_OFFLINE, "children"), Input(ids.CAM_TICK, "n_intervals"),
+                  Input(ids.CAM_UNIT, "value"))
+    def offline_summary(_n: int | None, unit: str | None) -> Any:
+        cams = of_unit(rm.cameras(), chosen(unit))
         down = sum(1 for c in cams if not c["online"])
         lang = current_lang()
         return t("cam.offline_sum", lang, n=down, total=len(cams)) if down else t("cam.all_online", lang)
@@ -217,13 +243,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.CAM_ALARM, "children"),
         Input(ids.CAM_TICK, "n_intervals"),
         Input(ids.CAM_ACK_DONE, "children"),
+        Input(ids.CAM_UNIT, "value"),
         State(ids.CAM_ALERT_SIG, "data"),
     )
-    def camera_alerts(_n: int, _done: Any, shown: Any) -> tuple[Any, Any, Any]:
+    def camera_alerts(_n: int, _done: Any, unit: str | None, shown: Any) -> tuple[Any, Any, Any]:
         lang = current_lang()
         if rm.ctx.alerts is None:
             return missing_note(lang, "alerts"), None, None
-        rows = camera_alerts_of(rm, lang)
+        rows = camera_alerts_of(rm, lang, chosen(unit))
         signature = alert_signature(rows) + [[lang]]
         newest = next((a for a in sorted(rows, key=lambda a: str(a.get("opened_at")), reverse=True)), None)
         alarm = html.Span(
@@ -251,9 +278,10 @@ def camera_events(rm: ReadModel, camera_id: str | None, limit: int) -> list[dict
     return [event_row(e, tz) for e in merged_events(rm.ctx, camera_id, None, None, limit)]  # type: ignore[arg-type]
 
 
-def camera_alerts_of(rm: ReadModel, lang: str = "vi") -> list[dict[str, Any]]:
-    """Open and acknowledged camera alerts, each with its event's snapshot and a readable description."""
-    rows = [a for a in rm.alerts("active") if a.get("source") == "camera"]
+def camera_alerts_of(rm: ReadModel, lang: str = "vi", unit: str | None = None) -> list[dict[str, Any]]:
+    """Open and acknowledged camera alerts (of one former commune's cameras when `unit` is given), each with its
+    event's snapshot and a readable description."""
+    rows = [a for a in of_unit(rm.alerts("active"), unit) if a.get("source") == "camera"]
     events = camera_events(rm, None, 300) if rows else []
     for alert in rows:
         event = matching_event(alert, events)

@@ -119,6 +119,9 @@ def map_panel(snap: dict[str, Any], lang: str) -> Any:
                     "hover": f"📷 {c['name']}",
                 }
             )
+    for office in snap.get("former_units") or []:  # the former communes' old headquarters
+        markers.append({"group": "unit", "lat": office["lat"], "lon": office["lon"], "colour": "#c9b8ff",
+                        "label": office["name"], "hover": f"{t('map.legend.former', lang)}: {office['name']}"})
     if not markers:
         return html.Div(t("missing", lang), className="missing")
     location = snap.get("commune_location")
@@ -140,6 +143,8 @@ def map_legend(snap: dict[str, Any], lang: str) -> html.Div:
         items = [i for i in items if i[2] != "map.legend.camera"]
     if snap.get("commune_location"):
         items.append(("★", "#f8f9fa", "map.legend.centre"))
+    if snap.get("former_units"):
+        items.append(("◆", "#c9b8ff", "map.legend.former"))
     return html.Div(
         [html.Span([html.Span(mark, style={"color": colour}, className="legend-mark"), t(key, lang)],
                    className="legend-item") for mark, colour, key in items],

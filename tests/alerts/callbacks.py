@@ -27,6 +27,7 @@ def alerts_table_body(status: str = "active", slots: int = 6, shown: dict | None
         "inputs": [
             {"id": "alerts-status", "property": "value", "value": status},
             {"id": "alerts-kind", "property": "value", "value": None},
+            {"id": "alerts-unit", "property": "value", "value": None},  # the former commune: none chosen
             {"id": "alerts-tick", "property": "n_intervals", "value": 1},
             {"id": "alertack-done", "property": "children", "value": None},
             {"id": "alertack-shelvedone", "property": "children", "value": None},

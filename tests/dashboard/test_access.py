@@ -78,6 +78,7 @@ CALLBACKS = {
             [
                 _in("cam-filter", "value", "all"),
                 _in("cam-area", "value", None),
+                _in("cam-unit", "value", None),
                 _in("cam-tick", "n_intervals", 1),
             ],
         ),
