@@ -65,7 +65,8 @@ def test_published_readings_reach_influxdb_with_the_units_of_the_configuration(
         tmp_path: Path, mosquitto: Any, publisher: Publisher, influxdb_server: InfluxDB) -> None:
     text = CONFIG.replace(
         'households: 1959}',
-        'households: 1959,\n          former_units: [{id: quang-phuoc, name: "Xã Quảng Phước (cũ)", merged_on: 2025-07-01}]}',
+        'households: 1959,\n'
+        '          former_units: [{id: quang-phuoc, name: "Xã Quảng Phước (cũ)", merged_on: 2025-07-01}]}',
     ).replace("water_level_range_cm: [0, 1000]}", "water_level_range_cm: [0, 1000], former_unit: quang-phuoc}")
     env = {"PORT": str(mosquitto.port), "DIR": str(tmp_path), "BACKEND": "influxdb", "INFLUX_URL": influxdb_server.url,
            "INFLUX_DB": fresh_db(), "CLIENT": "coc-unit-test"}
@@ -84,8 +85,8 @@ def test_published_readings_reach_influxdb_with_the_units_of_the_configuration(
         assert series_tags(influxdb_server, db, "flood") == [
             {"commune": "quang-tho", "device": "flood-01", "former_unit": "quang-phuoc"}]
         assert series_tags(influxdb_server, db, "air") == [{"commune": "quang-tho", "device": "pam-qt-01"}]
-        unit = influxdb_server.query("""SELECT max("water_level_cm") FROM "flood" WHERE "former_unit" = 'quang-phuoc'""",
-                                     db)
+        unit = influxdb_server.query(
+            """SELECT max("water_level_cm") FROM "flood" WHERE "former_unit" = 'quang-phuoc'""", db)
         assert unit["results"][0]["series"][0]["values"][0][1] == 94.0
     finally:
         pipe.stop()
