@@ -231,6 +231,8 @@ class IndicatorService:
         assert self.catalogue is not None, "IndicatorService.start() first"
         reports = [load_demo_figures(self.db, self.catalogue)]
         reports += load_demo_plan(self.db, self.catalogue, self.config.commune.id)
+        if self.merger() is not None:
+            reports.append(self._load_demo_former_units())
         return ImportReport(
             "demo",
             sum(r.rows_read for r in reports),
@@ -239,6 +241,20 @@ class IndicatorService:
             sum(r.unchanged for r in reports),
             tuple(p for r in reports for p in r.problems),
         )
+
+    def _load_demo_former_units(self) -> ImportReport:
+        """The former units' illustrative figures for the months before the merger (indicators.demo_former)."""
+        from indicators.demo_data import demo_rows
+        from indicators.demo_former import former_rows
+        from indicators.demo_plan import socio_rows
+        from indicators.models import Figure
+
+        assert self.catalogue is not None and (merger := self.merger()) is not None
+        limits = {m.id: m.max_value for m in self.catalogue.metrics.values()}
+        rows = former_rows(demo_rows() + socio_rows(), merger.commune, merger.units, self.catalogue.merge_rules(),
+                           limits)
+        counts = self.db.upsert(Figure(c, p, m, v, "demo") for c, p, m, v in rows)
+        return ImportReport("demo:former-units", len(rows), counts.inserted, counts.updated, counts.unchanged)
 
     def import_file(self, path: str | Path, progress: bool = False) -> ImportReport:
         assert self.catalogue is not None, "IndicatorService.start() first"
