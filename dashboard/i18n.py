@@ -142,6 +142,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.export_csv": ("Bảng CSV", "Table CSV"),
     "kpi.export_xlsx": ("Số liệu các xã XLSX", "All communes XLSX"),
     "kpi.compare": ("So sánh giữa các xã", "Compared across communes"),
+    "kpi.unit": ("Địa bàn", "Area"),
+    "kpi.unit.all": ("Toàn xã", "Whole commune"),
+    "kpi.merger.line": ("Sáp nhập {date}", "Merger {date}"),
+    "kpi.merger.summed": ("cộng từ các xã cũ: {names}", "summed from former communes: {names}"),
+    "kpi.merger.caption": (
+        "Sáp nhập {date} (đường nét đứt màu cam): trước ngày này, số liệu của xã là tổng của các xã cũ ({names}), "
+        "vẽ bằng điểm rỗng; tỷ lệ tính lại từ tổng tử số và tổng mẫu số. Chỉ tiêu không cộng được thì để trống.",
+        "Merger {date} (dashed orange line): before it, the commune's figures are the sums of its former communes "
+        "({names}), drawn as open points; rates recomputed from summed parts. Indicators that cannot be added up "
+        "stay empty.",
+    ),
+    "kpi.merger.unit_view": ("Số liệu riêng của {name} (trước sáp nhập {date})",
+                             "The own figures of {name} (before the merger on {date})"),
     "kpi.no_data": ("chưa có số liệu", "no data"),
     "kpi.sum.met": ("{met}/{judged} chỉ tiêu đạt kế hoạch", "{met} of {judged} indicators met their plan"),
     "kpi.sum.near": ("{n} gần đạt", "{n} near"),

@@ -73,6 +73,9 @@ KPI_EXPORT_CSV = "kpi-export-csv"
 KPI_EXPORT_XLSX = "kpi-export-xlsx"
 KPI_KIND = "kpi-kind"
 KPI_PILLAR = "kpi-pillar-filter"
+KPI_UNIT = "kpi-unit-filter"  # dropdown: the whole commune or one former commune's own figures (?unit=)
+KPI_UNIT_BODY = "kpi-unit-body"  # a former commune's view, shown in place of the commune's
+KPI_BODY_WRAP = "kpi-body-wrap"
 KPI_LATEST = "kpi-latest"
 KPI_SUMMARY = "kpi-summary"
 KPI_REPORT_PDF = "kpi-report-pdf"

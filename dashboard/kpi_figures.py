@@ -1,12 +1,17 @@
 """Plotly figures of the leaders' view, as plain dicts: a KPI's trend against its plan and the comparison across
 communes. Period labels are categories ('9/2026', 'Q.III/2026', '2026'), never dates or decimals; numbers use the
-reader's separators; a commune without a figure is written 'chưa có số liệu', never drawn as an empty bar."""
+reader's separators; a commune without a figure is written 'chưa có số liệu', never drawn as an empty bar; a
+merged commune's trend has a vertical line at the merger, and its points before it (sums of the former communes,
+open circles) say so on hover."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from dashboard.i18n import t
+from indicators.merger import before_merger, day_text
 from indicators.numbers import format_value
 
 TEXT = "#e6edf7"
@@ -59,11 +64,50 @@ def plan_line(fig: Figure, plan: float, axis: str, lang: str, unit: str) -> None
     )
 
 
+def break_index(periods: Sequence[str | None], merged_on: date) -> int | None:
+    """Index of the first period after the merger when an earlier period of the series lies before it."""
+    for i, period in enumerate(periods):
+        if period is None:
+            return None
+        if not before_merger(period, merged_on):
+            return i if i > 0 else None
+    return None
+
+
+def merger_line(fig: Figure, index: int, count: int, merged_on: date, lang: str) -> None:
+    """A vertical dashed line between the last period before the merger and the first after it, labelled
+    'Sáp nhập 01/07/2025' at the top, on the side with more room. The axis range is fixed to the categories so
+    that the label does not widen it."""
+    x = index - 0.5  # category axes place categories at 0, 1, 2 ...
+    fig["layout"]["xaxis"]["range"] = [-0.5, count - 0.5]
+    fig["layout"]["shapes"].append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0,
+                                    "y1": 1, "line": {"color": "#f59f00", "dash": "dash", "width": 2}})
+    side = "left" if index < count / 2 else "right"
+    fig["layout"]["annotations"].append(
+        {"xref": "x", "yref": "paper", "x": x, "y": 1, "xanchor": side, "yanchor": "top", "xshift": 3 if
+         side == "left" else -3,
+         "text": t("kpi.merger.line", lang, date=day_text(merged_on)), "showarrow": False,
+         "font": {"color": "#f59f00", "size": 12}, "name": "merger"}
+    )
+
+
+def _hover(value: Any, combined: Sequence[str], names: dict[str, str], unit: str, lang: str) -> str:
+    text = format_value(value, unit, lang)
+    if combined:
+        listed = "".join(f"<br>{names.get(u, u)}" for u in combined)  # one per line: the card is narrow
+        text += "<br>" + t("kpi.merger.summed", lang, names=listed)
+    return text
+
+
 def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: str, unit: str,
-                 lang: str = "vi") -> Figure:
-    """The KPI in each period (label, value or None): a line with gaps where a period has no figure."""
+                 lang: str = "vi", merger: dict[str, Any] | None = None) -> Figure:
+    """The KPI in each period (label, value or None[, former units summed, period key]): a line with gaps where a
+    period has no figure; with `merger` ({date, units: [[id, name]]}) the break line and the summed points' hover
+    text."""
     labels = [str(p[0]) for p in points]
     values = [p[1] for p in points]
+    combined = [list(p[2]) if len(p) > 2 and p[2] else [] for p in points]
+    names = {u: n for u, n in (merger or {}).get("units", [])}
     layout = _layout(lang, 200)
     layout["xaxis"].update(type="category", categoryorder="array", categoryarray=labels, tickvals=ticks(labels),
                            tickangle=0)
@@ -77,7 +121,8 @@ def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: st
                 "mode": "lines+markers",
                 "line": {"color": colour, "width": 3},
                 "connectgaps": False,
-                "customdata": [format_value(v, unit, lang) for v in values],
+                "marker": {"size": 7, "symbol": ["circle-open" if c else "circle" for c in combined]},
+                "customdata": [_hover(v, c, names, unit, lang) for v, c in zip(values, combined, strict=True)],
                 "hovertemplate": "%{x}: %{customdata}<extra></extra>",
             }
         ],
@@ -85,6 +130,11 @@ def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: st
     }
     if plan is not None:
         plan_line(fig, plan, "y", lang, unit)
+    if merger:
+        merged_on = date.fromisoformat(merger["date"])
+        index = break_index([p[3] if len(p) > 3 else None for p in points], merged_on)
+        if index is not None:
+            merger_line(fig, index, len(points), merged_on, lang)
     return fig
 
 

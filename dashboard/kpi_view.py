@@ -14,6 +14,8 @@ from indicators.report_text import behind
 from indicators.units import unit_label
 
 TREND_MONTHS = 13
+MAX_TREND_MONTHS = 24  # a trend reaches back to a merger this recent, so the break and the sums before it show
+MONTHS_BEFORE_MERGER = 3
 MAX_BEHIND_CHARTS = 6
 
 
@@ -58,31 +60,60 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def trend(engine: Any, kpi_id: str, commune: str, start: str, end: str) -> list[list[Any]]:
-    """[axis label, value or None] for each of the KPI's own periods (month, quarter, year) in the span."""
+    """[axis label, value or None, former units summed (empty after the merger), period key] for each of the KPI's
+    own periods (month, quarter, year) in the span."""
     kind = engine.catalogue.kpis[kpi_id].period
     return [
-        [short_label(p), engine.evaluate(kpi_id, commune, p)[0].value] for p in periods_between(start, end, kind)
+        [short_label(p), engine.evaluate(kpi_id, commune, p)[0].value, list(engine.combined_from(kpi_id, commune, p)),
+         p]
+        for p in periods_between(start, end, kind)
     ]
 
 
-def report_page(service: Any, commune: str, period: str, pillar: Pillar | None) -> dict[str, Any]:
+def trend_start(end: str, merged_on: str | None) -> str:
+    """The first month of a trend ending with `end`: 13 months, or back to 3 months before a merger of the last
+    24 months."""
+    start = shift(end, 1 - TREND_MONTHS)
+    if merged_on is None:
+        return start
+    back = shift(merged_on[:7], -MONTHS_BEFORE_MERGER)
+    return back if shift(end, 1 - MAX_TREND_MONTHS) <= back < start else start
+
+
+def merger_info(service: Any, commune: str, unit: str | None) -> dict[str, Any] | None:
+    """The merger the charts mark: its date, the former units (id, name) and the unit shown alone, if any."""
+    merger = service.merger() if hasattr(service, "merger") and commune == service.config.commune.id else None
+    if merger is None or merger.break_date() is None:
+        return None
+    return {"date": merger.break_date().isoformat(), "units": [[u.id, u.name] for u in merger.units], "unit": unit}
+
+
+def report_page(service: Any, commune: str, period: str, pillar: Pillar | None,
+                unit: str | None = None) -> dict[str, Any]:
     """Rows, summary, and trend and comparison of the KPIs worth a chart (all of a chosen pillar that have a
-    figure; otherwise those behind or near their plan)."""
+    figure; otherwise those behind or near their plan). With `unit` (a former commune's id) the rows and trends
+    are that former commune's own figures."""
     if service is None or getattr(service, "catalogue", None) is None:
         return {"period": period, "rows": [], "summary": summary([]), "history": {}, "compare": {}}
     engine = service.engine()
-    view = report_view(engine, commune, period, pillar)
+    merger = merger_info(service, commune, unit)
+    shown = unit if merger and unit in {u for u, _n in merger["units"]} else commune
+    view = report_view(engine, shown, period, pillar)
     rows = [row_record(r, service) for r in view.rows]
     if pillar is not None:
         charted = [r.kpi_id for r in view.rows if r.value is not None or r.year_to_date is not None]
     else:
         charted = [r.kpi_id for r in behind(view)[:MAX_BEHIND_CHARTS]]  # the furthest behind first
     end = months_in(period)[-1]
-    start = shift(end, 1 - TREND_MONTHS)
+    start = trend_start(end, merger["date"] if merger else None)
     names = {c: service.commune_name(c) for c in service.communes()}
-    history = {k: trend(engine, k, commune, start, end) for k in charted}
-    compare = {k: [[names[c], engine.evaluate(k, c, period)[0].value] for c in names] for k in charted}
+    history = {k: trend(engine, k, shown, start, end) for k in charted}
+    compare = {k: [[names[c], engine.evaluate(k, c, period)[0].value] for c in names] for k in charted
+               if shown == commune}  # a former commune is not compared with communes
     return {
+        "merger": merger,
+        "shown": shown,
+        "shown_name": service.commune_name(shown),
         "period": period,
         "label_vi": period_label(period, "vi"),
         "label_en": period_label(period, "en"),

@@ -197,13 +197,14 @@ class ReadModel:
             lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count],
         )
 
-    def kpi_report(self, period: str, pillar: str | None) -> dict[str, Any]:
-        """The leaders' view of a report period: rows, summary, trends and comparisons (dashboard.kpi_view)."""
+    def kpi_report(self, period: str, pillar: str | None, unit: str | None = None) -> dict[str, Any]:
+        """The leaders' view of a report period: rows, summary, trends and comparisons (dashboard.kpi_view); with
+        `unit`, a former commune's own figures."""
         from dashboard.kpi_view import report_page
         from indicators.models import Pillar
 
         chosen = Pillar(pillar) if pillar else None
-        return report_page(self.ctx.indicators, self.ctx.config.commune.id, period, chosen)
+        return report_page(self.ctx.indicators, self.ctx.config.commune.id, period, chosen, unit)
 
     def kpi_extras(self) -> dict[str, Any]:
         """The generated reports and the hamlets' criteria for /kpi (dashboard.kpi_view)."""

@@ -1,4 +1,6 @@
-"""KPI API: results by period and commune, one KPI's history, CSV/XLSX export, figures posted as JSON."""
+"""KPI API: results by period and commune (or former unit, ?unit=), one KPI's history, CSV/XLSX export, figures
+posted as JSON. A merged commune's values for months before the merger carry `combined_from`: the former units
+whose figures were added up."""
 
 from __future__ import annotations
 
@@ -61,11 +63,27 @@ def _pillar() -> Pillar | None:
         ) from None
 
 
+def _unit(service: Any) -> str | None:
+    """?unit=<former unit id>: that former commune's own figures instead of the commune's."""
+    unit = request.args.get("unit")
+    known = [u.id for u in service.former_units()]
+    if unit and unit not in known:
+        raise BadRequest(f"unknown former unit '{unit}'; known: {', '.join(known) or 'none (not a merged commune)'}")
+    return unit or None
+
+
 def _commune(service: Any, required: bool = False) -> str | None:
+    unit = _unit(service)
+    if unit is not None:
+        return unit
     commune = request.args.get("commune") or (service.config.commune.id if required else None)
     if commune is not None and commune not in service.communes():
         raise BadRequest(f"unknown commune '{commune}'; known: {', '.join(service.communes())}")
     return commune
+
+
+def _former_units(service: Any) -> list[dict[str, Any]]:
+    return [{"id": u.id, "name": u.name, "merged_on": u.merged_on.isoformat()} for u in service.former_units()]
 
 
 def _records(service: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -87,7 +105,8 @@ def kpis() -> Any:
         return _unavailable()
     month, records = _records(service)
     communes = [{"id": c, "name": service.commune_name(c)} for c in service.communes()]
-    return jsonify(period=month, communes=communes, kpis=records)
+    return jsonify(period=month, communes=communes, former_units=_former_units(service), unit=_unit(service),
+                   kpis=records)
 
 
 @blueprint.get("/kpis/<kpi_id>/history")
@@ -107,7 +126,8 @@ def history(kpi_id: str) -> Any:
         record(v, service.catalogue, service.commune_name(commune))
         for v in service.history(kpi_id, commune, start, end)
     ]
-    return jsonify(kpi=kpi_id, commune=commune, **{"from": start, "to": end}, points=points)
+    return jsonify(kpi=kpi_id, commune=commune, **{"from": start, "to": end}, former_units=_former_units(service),
+                   points=points)
 
 
 @blueprint.get("/kpis/export")

@@ -1,6 +1,8 @@
 """Leaders' view /kpi: the report of a month, quarter, 6, 9 or 12 months against the year plan, by pillar, with
 the summary line, the administrative table, charts of what is behind, the reports to download, hamlet
-criteria, and (admin, operator) the year-plan form. The period and pillar live in the URL (?period=&pillar=)."""
+criteria, and (admin, operator) the year-plan form. The period, pillar and former commune live in the URL
+(?period=&pillar=&unit=); a merged commune's trends mark the merger and say which figures are sums of its former
+communes."""
 
 from __future__ import annotations
 
@@ -65,6 +67,25 @@ def parse_search(search: str | None) -> tuple[str | None, str | None]:
     return period, pillar
 
 
+def unit_of_search(search: str | None, unit_ids: set[str]) -> str | None:
+    """The former commune of '?unit=quang-phu' when the commune has it; None otherwise."""
+    text = parse_qs((search or "").lstrip("?")).get("unit", [""])[0]
+    return text if text in unit_ids else None
+
+
+def unit_filter(rm: ReadModel, lang: str) -> html.Div:
+    """'Địa bàn': the whole commune or one former commune's own figures; hidden when the commune is no merger (the
+    dropdown stays so that the callbacks always have their input)."""
+    units = rm.ctx.config.commune.former_units
+    options = [{"label": t("kpi.unit.all", lang), "value": ""}] + [{"label": u.name, "value": u.id} for u in units]
+    return html.Div(
+        [html.Label(t("kpi.unit", lang)),
+         dcc.Dropdown(id=ids.KPI_UNIT, options=options, value="", clearable=False, searchable=False,
+                      className="period pillar")],
+        className="kpi-unit", style=None if units else {"display": "none"},
+    )
+
+
 def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     latest = rm.kpi_period() or rm.local(rm.now()).strftime("%Y-%m")
     extras = rm.kpi_extras()
@@ -93,11 +114,13 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                     html.Label(t("kpi.pillar", lang)),
                     dcc.Dropdown(id=ids.KPI_PILLAR, options=pillars, value="", clearable=False,
                                  className="period pillar"),
+                    unit_filter(rm, lang),
                     *links,
                 ],
                 className="toolbar",
             ),
-            dcc.Loading(html.Div(id=ids.KPI_BODY)),
+            html.Div(dcc.Loading(html.Div(id=ids.KPI_BODY)), id=ids.KPI_BODY_WRAP),
+            dcc.Loading(html.Div(id=ids.KPI_UNIT_BODY)),
             report_list(extras, lang),
             hamlet_section(extras, lang),
             plan_form(rm, lang, role),
@@ -176,8 +199,9 @@ def chart_card(row: dict[str, Any], data: dict[str, Any], highlight: str, lang: 
                  html.Span(f" {row[f'unit_{lang}']}"),
                  html.Span(row[f"status_{lang}"], className="kpi-status", style={"background": colour})]
             ),
-            dcc.Graph(figure=trend_figure(data["history"].get(row["id"], []), plan, colour, row["unit"], lang),
-                      config=GRAPH_CONFIG, className="kpi-graph"),
+            dcc.Graph(figure=trend_figure(data["history"].get(row["id"], []), plan, colour, row["unit"], lang,
+                                          data.get("merger")),
+                      config=GRAPH_CONFIG, className="kpi-graph kpi-trend"),
             html.Div(t("kpi.compare", lang), className="chart-label") if len(compare) > 1 else None,
             dcc.Graph(figure=compare_figure(compare, highlight, plan, row["unit"], lang), config=GRAPH_CONFIG,
                       className="kpi-graph kpi-compare") if len(compare) > 1 else None,
@@ -201,25 +225,60 @@ def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> 
     if charted:
         title = t("kpi.charts" if pillar else "kpi.charts_behind", lang)
         cards = [chart_card(r, data, rm.ctx.config.commune.name, lang) for r in charted]
-        sections.append(html.Section([html.H2(title), html.Div(cards, className="kpi-grid")], id="kpi-charts"))
+        grid = html.Div(cards, className="kpi-grid")
+        sections.append(html.Section([html.H2(title), merger_caption(data, lang), grid], id="kpi-charts"))
+    else:
+        sections.insert(1, merger_caption(data, lang))
     return sections
 
 
+def scoped(node: Any, prefix: str) -> Any:
+    """The same components with `prefix` before every id, so that a former commune's view and the commune's
+    (hidden, still in the page) never share an id."""
+    if isinstance(node, list | tuple):
+        return [scoped(n, prefix) for n in node]
+    if isinstance(getattr(node, "id", None), str):
+        node.id = prefix + node.id
+    children = getattr(node, "children", None)
+    if children is not None and not isinstance(children, str):
+        node.children = scoped(children, prefix)
+    return node
+
+
+def merger_caption(data: dict[str, Any], lang: str) -> html.Div | None:
+    """How to read the break: the merger's date and the former communes, or whose own figures are shown."""
+    merger = data.get("merger")
+    if not merger:
+        return None
+    day = "/".join(reversed(merger["date"].split("-")))
+    names = ", ".join(name for _id, name in merger["units"])
+    if merger.get("unit") and data.get("shown") == merger["unit"]:
+        text = t("kpi.merger.unit_view", lang, name=data.get("shown_name", ""), date=day)
+    else:
+        text = t("kpi.merger.caption", lang, date=day, names=names)
+    return html.Div(text, id="kpi-merger-note", className="kpi-note kpi-merger-note")
+
+
 def register(app: dash.Dash, rm: ReadModel) -> None:
+    unit_ids = {u.id for u in rm.ctx.config.commune.former_units}
+
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.KPI_KIND, "value"),
         Output(ids.KPI_PERIOD, "options"),
         Output(ids.KPI_PERIOD, "value"),
         Output(ids.KPI_PILLAR, "value"),
+        Output(ids.KPI_UNIT, "value"),
         Input(ids.URL, "search"),
         Input(ids.KPI_KIND, "value"),
         Input(ids.KPI_PERIOD, "value"),
         Input(ids.KPI_PILLAR, "value"),
+        Input(ids.KPI_UNIT, "value"),
         State(ids.KPI_LATEST, "data"),
         State(ids.URL, "pathname"),
     )
-    def sync(search: str | None, kind: str, period: str, pillar: str, latest: str, path: str | None) -> Any:
+    def sync(search: str | None, kind: str, period: str, pillar: str, unit: str, latest: str,
+             path: str | None) -> Any:
         """The URL and the selectors follow each other: a bookmarked ?period= opens that view."""
         lang = current_lang()
         if not (path or "").startswith("/kpi"):
@@ -228,6 +287,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         trigger = next(iter(triggered)) if len(triggered) == 1 else None  # several: the page was just drawn
         if trigger in (ids.URL, None):
             period, pillar = parse_search(search)
+            unit = unit_of_search(search, unit_ids) or ""
             period = period or latest
             kind = kind_of_period(period)
         elif trigger == ids.KPI_KIND:
@@ -235,8 +295,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         options = period_options(kind, latest, lang)
         if period not in {o["value"] for o in options}:
             options = [{"label": period_label(period, lang), "value": period}] + options
-        query = "?" + urlencode({"period": period, **({"pillar": pillar} if pillar else {})})
-        return (query if query != search else dash.no_update), kind, options, period, pillar or ""
+        query = "?" + urlencode({"period": period, **({"pillar": pillar} if pillar else {}),
+                                 **({"unit": unit} if unit else {})})
+        return (query if query != search else dash.no_update), kind, options, period, pillar or "", unit or ""
 
     @app.callback(
         Output(ids.KPI_BODY, "children"),
@@ -265,5 +326,22 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if not data["rows"]:
             return (html.Div(t("kpis.none", lang), className="missing"), *links)
         return (body(data, rm, lang, pillar or None), *links)
+
+    @app.callback(
+        Output(ids.KPI_UNIT_BODY, "children"),
+        Output(ids.KPI_BODY_WRAP, "style"),
+        Input(ids.KPI_PERIOD, "value"),
+        Input(ids.KPI_PILLAR, "value"),
+        Input(ids.KPI_UNIT, "value"),
+    )
+    def show_unit(period: str, pillar: str, unit: str | None) -> Any:
+        """A former commune's own figures in place of the commune's view (which stays, hidden)."""
+        if not unit or unit not in unit_ids or rm.ctx.indicators is None:
+            return [], None
+        lang = current_lang()
+        data = rm.kpi_report(period, pillar or None, unit)
+        if not data["rows"]:
+            return html.Div(t("kpis.none", lang), className="missing"), {"display": "none"}
+        return scoped(body(data, rm, lang, pillar or None), "unit-"), {"display": "none"}
 
     register_plan_form(app, rm)
