@@ -77,6 +77,8 @@ def _commune(service: Any, required: bool = False) -> str | None:
     if unit is not None:
         return unit
     commune = request.args.get("commune") or (service.config.commune.id if required else None)
+    if commune in {u.id for u in service.former_units()}:
+        return commune  # ?commune=<former unit>, as callers wrote it before former units: the same as ?unit=
     if commune is not None and commune not in service.communes():
         raise BadRequest(f"unknown commune '{commune}'; known: {', '.join(service.communes())}")
     return commune

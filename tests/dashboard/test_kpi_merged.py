@@ -113,6 +113,8 @@ def test_unit_gives_a_former_communes_own_figures_and_history_shows_the_break(cl
     assert {r["commune"] for r in body["kpis"]} == {"quang-phuoc"}
     assert rows["cashless_households_rate"]["commune_name"] == "Xã Quảng Phước (cũ)"
     assert rows["camera_availability_rate"]["value"] is not None and rows["cashless_households_rate"]["rank"] is None
+    same = get(client, "/api/kpis?period=2025-06&commune=quang-phuoc")  # as callers wrote it before former units
+    assert [(r["id"], r["value"]) for r in same["kpis"]] == [(r["id"], r["value"]) for r in body["kpis"]]
     points = get(client, "/api/kpis/tthc_received/history?commune=quang-tho&from=2025-05&to=2025-08")["points"]
     assert [p["combined_from"] for p in points] == [UNITS, UNITS, [], []]
     response = client.get("/api/kpis?unit=quang-phu", headers={"Authorization": f"Bearer {TOKEN}"})
