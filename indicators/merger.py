@@ -72,10 +72,18 @@ def day_text(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
+BEFORE = "Trước sáp nhập"
+
+
 def merger_label(merger: Merger) -> str:
     """'Trước sáp nhập 01/07/2025' (the last merger date of the commune's units)."""
     day = merger.break_date()
-    return f"Trước sáp nhập {day_text(day)}" if day else "Trước sáp nhập"
+    return f"{BEFORE} {day_text(day)}" if day else BEFORE
+
+
+def is_merger_reason(reason: str | None) -> bool:
+    """Whether a 'no value' reason is a month before the merger that could not be added up (see combine)."""
+    return bool(reason and reason.startswith(BEFORE))
 
 
 def summed_note(merger: Merger, unit_ids: Iterable[str]) -> str:

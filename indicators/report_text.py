@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indicators.catalogue import Catalogue
+from indicators.merger import is_merger_reason
 from indicators.models import PILLAR_LABELS, STATUS_LABELS, Pillar, Status
 from indicators.numbers import format_pct, format_value
 from indicators.periods import months_in
@@ -40,7 +41,7 @@ def _month_list(months: tuple[str, ...]) -> str:
 def note_of(row: ReportRow) -> str:
     """Ghi chú: the status, missing months, change against last year."""
     if row.value is None and row.year_to_date is None:
-        return "; ".join(n for n in ("Chưa có số liệu", row.reason if _merger_reason(row) else None,
+        return "; ".join(n for n in ("Chưa có số liệu", row.reason if is_merger_reason(row.reason) else None,
                                       row.merger_note) if n)
     parts = [STATUS_LABELS[row.status][0]] if row.status is not Status.NO_TARGET else ["Chưa có kế hoạch"]
     if row.year_to_date is not None and row.last_year_to_date:
@@ -51,11 +52,6 @@ def note_of(row: ReportRow) -> str:
     if row.merger_note:
         parts.append(row.merger_note)
     return "; ".join(parts)
-
-
-def _merger_reason(row: ReportRow) -> bool:
-    """Whether the row has no value because its months before the merger cannot be added up."""
-    return bool(row.reason and row.reason.startswith("Trước sáp nhập"))
 
 
 def table_lines(view: ReportView, catalogue: Catalogue) -> list[TableLine]:

@@ -18,6 +18,7 @@ from dashboard.kpi_figures import compare_figure, trend_figure
 from dashboard.pages.kpi_parts import hamlet_section, plan_form, register_plan_form, report_list
 from dashboard.pages.shell import missing_note
 from dashboard.read_model import ReadModel
+from indicators.merger import is_merger_reason
 from indicators.models import PILLAR_LABELS, Pillar
 from indicators.numbers import decimals_for, format_number, format_pct, format_value
 from indicators.periods import PeriodError, kind_of, parse_period, shift
@@ -82,7 +83,7 @@ def unit_filter(rm: ReadModel, lang: str) -> html.Div:
         [html.Label(t("kpi.unit", lang)),
          dcc.Dropdown(id=ids.KPI_UNIT, options=options, value="", clearable=False, searchable=False,
                       className="period pillar")],
-        className="kpi-unit", style=None if units else {"display": "none"},
+        className="kpi-unit", style={"display": "contents"} if units else {"display": "none"},
     )
 
 
@@ -156,6 +157,18 @@ def _cell(value: float | None, unit: str, lang: str) -> Any:
     return format_value(value, unit, lang)
 
 
+def row_notes(row: dict[str, Any], lang: str) -> list[str]:
+    """Under an indicator's name: why it has no figure before the merger (rather than 'no figures'), that its
+    figures are sums of the former communes, or the months without figures."""
+    if is_merger_reason(row.get("reason")):
+        return [t("kpi.merger.row_none", lang)]
+    notes = [t("kpi.merger.row_summed", lang)] if row.get("combined_from") else []
+    missing = row.get("months_missing") or []
+    if missing:
+        notes.append(t("kpi.missing_months", lang, months=", ".join(f"{int(m[5:])}/{m[:4]}" for m in missing)))
+    return notes
+
+
 def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table:
     """The administrative table: Chỉ tiêu | Đơn vị | Kế hoạch | Thực hiện | (Lũy kế) | % KH | Cùng kỳ | So cùng kỳ
     | Đánh giá."""
@@ -165,9 +178,7 @@ def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table
     body = []
     for r in rows:
         unit = r["unit"]
-        missing = r.get("months_missing") or []
-        note = t("kpi.missing_months", lang, months=", ".join(f"{int(m[5:])}/{m[:4]}" for m in missing))
-        name = [html.Div(r[f"name_{lang}"])] + ([html.Div(note, className="kpi-note")] if missing else [])
+        name = [html.Div(r[f"name_{lang}"])] + [html.Div(n, className="kpi-note") for n in row_notes(r, lang)]
         cells = [name, r[f"unit_{lang}"], format_value(r["plan"], unit, lang) if r["plan"] is not None else "—",
                  _cell(r["value"], unit, lang)]
         cells += [] if cumulative else [_cell(r["year_to_date"], unit, lang)]
@@ -215,6 +226,8 @@ def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> 
     rows = data["rows"]
     cumulative = kind_of(data["period"]).value in ("to_date", "year")
     sections: list[Any] = [summary_line(data, lang)]
+    merger = data.get("merger") or {}
+    own_view = bool(merger.get("unit")) and merger.get("unit") == data.get("shown")  # a former commune's figures
     for p in Pillar:
         mine = [r for r in rows if r["pillar"] == p.value]
         if mine:
@@ -222,13 +235,14 @@ def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> 
                                           table(mine, lang, cumulative)], id=f"kpi-pillar-{p.value}"))
     by_id = {r["id"]: r for r in rows}
     charted = [by_id[k] for k in data.get("charted", [])]
+    caption = merger_caption(data, lang)  # on top for a former commune's view, else above the charts it explains
     if charted:
         title = t("kpi.charts" if pillar else "kpi.charts_behind", lang)
         cards = [chart_card(r, data, rm.ctx.config.commune.name, lang) for r in charted]
-        grid = html.Div(cards, className="kpi-grid")
-        sections.append(html.Section([html.H2(title), merger_caption(data, lang), grid], id="kpi-charts"))
-    else:
-        sections.insert(1, merger_caption(data, lang))
+        head = [html.H2(title)] + ([] if own_view else [caption])
+        sections.append(html.Section([*head, html.Div(cards, className="kpi-grid")], id="kpi-charts"))
+    if own_view or not charted:
+        sections.insert(1, caption)
     return sections
 
 

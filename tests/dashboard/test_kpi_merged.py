@@ -21,6 +21,7 @@ from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from dashboard.kpi_figures import trend_figure
 from dashboard.kpi_view import report_page
+from dashboard.pages.kpi import row_notes
 from indicators.models import Pillar
 from indicators.service import IndicatorService
 from tests.browser import logged_in_page
@@ -177,6 +178,11 @@ def test_the_report_page_data_of_a_quarter_before_the_merger(service: IndicatorS
     rows = {r["id"]: r for r in data["rows"]}
     assert list(rows["tthc_received"]["combined_from"]) == UNITS  # a tuple until the page's JSON
     assert "cộng từ các xã cũ Xã Quảng Thọ (cũ), Xã Quảng Phước (cũ)" in rows["tthc_received"]["merger_note"]
+    assert row_notes(rows["tthc_received"], "vi") == ["cộng từ các xã cũ (trước sáp nhập)"]
+    camera = report_page(service, "quang-tho", "2025-Q2", Pillar.DEFENCE_SECURITY)["rows"]
+    [availability] = [r for r in camera if r["id"] == "camera_availability_rate"]
+    assert availability["months_missing"] and row_notes(availability, "en") == [  # not 'no figures for 4/2025 …'
+        "before the merger: cannot be added up from the former communes; see each one (Area)"]
     names = {name for bars in data["compare"].values() for name, _value in bars}
     assert names == {"Xã Quảng Thọ", "Xã Yên Hòa", "Xã La Bằng", "Xã Sảng Mộc"}  # former units are not compared
     json.dumps(data)  # what the page's store receives
