@@ -236,6 +236,16 @@ def test_figures_of_a_former_unit_are_imported_as_its_own(service: IndicatorServ
     assert unit.value == pytest.approx(210 / 1402 * 100) and unit.combined_from == ()
 
 
+def test_a_wide_sheet_of_a_former_unit_is_imported_with_its_id(service: IndicatorService, tmp_path: Path) -> None:
+    from indicators.importer import import_file
+
+    path = tmp_path / "quang-phu.csv"
+    path.write_text("chi_tieu,ten,05/2025,06/2025\nhouseholds_total,Tổng số hộ,1400,1402\n", encoding="utf-8")
+    report = import_file(path, service.db, service.catalogue, progress=False, commune="quang-phu")  # --commune
+    assert report.problems == () and report.inserted == 2
+    assert {(f.commune, f.period) for f in service.db.figures()} == {("quang-phu", "2025-05"), ("quang-phu", "2025-06")}
+
+
 @pytest.fixture
 def reported(service: IndicatorService) -> IndicatorService:
     rows = []
