@@ -21,7 +21,7 @@ from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from dashboard.kpi_figures import trend_figure
 from dashboard.kpi_view import report_page
-from dashboard.pages.kpi import row_notes
+from dashboard.pages.kpi_units import row_notes
 from indicators.models import Pillar
 from indicators.service import IndicatorService
 from tests.browser import logged_in_page
