@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 ReadingListener = Callable[[list[Reading]], None]
 EventListener = Callable[[CameraEvent], None]
 StatusListener = Callable[[str, str, str], None]  # kind, device id, status
+AckListener = Callable[[str, bytes], None]  # alert id, JSON body of an acknowledgement made at the province
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ def subscriptions(prefix: str, workers: int, main: bool) -> tuple[list[str], lis
     subscription (the broker hands each message to one member); status and events go to the main ingester."""
     plain, shared = f"{prefix}/+/+/state", f"$share/{SHARE_GROUP}/{prefix}/+/+/state"
     state, other = (shared, plain) if workers > 1 else (plain, shared)
-    extra = [f"{prefix}/+/+/status", f"{prefix}/camera/+/event"] if main else []
+    extra = [f"{prefix}/+/+/status", f"{prefix}/camera/+/event", f"{prefix}/acks/+"] if main else []
     return [state, *extra], [other]
 
 
@@ -92,6 +93,7 @@ class IngestService:
         self.config = config
         self.worker = worker  # None: the main ingester; N: subscriber process N of mqtt.workers
         self.prefix = config.mqtt.topic_prefix
+        self._acks_prefix = f"{self.prefix}/acks/"
         self.writer = writer
         self.live = live
         self.state_db = state_db
@@ -102,6 +104,7 @@ class IngestService:
         self._reading_listeners: list[ReadingListener] = []
         self._event_listeners: list[EventListener] = []
         self._status_listeners: list[StatusListener] = []
+        self._ack_listeners: list[AckListener] = []
         self._lock = threading.Lock()
         self._messages = self._readings = self._rejected = 0
         self._reasons: Counter[str] = Counter()
@@ -125,6 +128,11 @@ class IngestService:
 
     def add_status_listener(self, listener: StatusListener) -> None:
         self._status_listeners.append(listener)
+
+    def add_ack_listener(self, listener: AckListener) -> None:
+        """Listener for `<prefix>/acks/<alert id>`: an acknowledgement made at the province, brought home by the
+        commune's bridge (alert id, JSON body)."""
+        self._ack_listeners.append(listener)
 
     def start(self) -> None:
         settings = self.config.mqtt
@@ -266,6 +274,9 @@ class IngestService:
         gateway = self._pamair_topics.get(topic)
         if gateway is not None:  # a PAM Air gateway's own topic: the device is known by its topic
             return self._state(topic, gateway.kind.value, gateway.id, payload, now, ack).count
+        if topic.startswith(self._acks_prefix):
+            self._province_ack(topic, payload)
+            return 0
         parsed = parse_topic(topic, self.prefix)
         if parsed is None:
             self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event>")
@@ -314,6 +325,14 @@ class IngestService:
             for listener in self._reading_listeners:
                 self._call(listener, decoded.readings)
         return Accepted(len(decoded.readings), decoded.rejects, ticket)
+
+    def _province_ack(self, topic: str, payload: bytes) -> None:
+        alert_id = topic[len(self._acks_prefix):]
+        if not self._ack_listeners or not alert_id or "/" in alert_id:
+            self._reject(topic, payload, "acknowledgement from the province not expected here")
+            return
+        for listener in self._ack_listeners:
+            self._call(listener, alert_id, payload)
 
     def _status(self, topic: str, kind: str, device_id: str, payload: bytes) -> None:
         try:
