@@ -227,6 +227,7 @@ class DemoHistory:
 def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     """Alert rules fed by the ingester's listeners; health of broker and store for the system rule."""
     from alerts.air_index import StoreAirIndex
+    from alerts.remote import province_acknowledger
     from alerts.service import AlertService
     from sensors.flood import alarm_level
 
@@ -240,6 +241,7 @@ def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
     ctx.ingest.add_reading_listener(service.on_readings)
     ctx.ingest.add_event_listener(service.on_camera_event)
     ctx.ingest.add_status_listener(service.on_status)
+    ctx.ingest.add_ack_listener(province_acknowledger(service))  # acknowledgements made at the province
     ctx.alerts = rt.alerts = service
 
 
@@ -314,7 +316,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"Configuration {config_path} has {len(problems)} secret(s) a real installation must not run with "
               "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
         return 2
-    runtime = build_runtime(config, demo=args.demo)
+    if config.province is not None:
+        from province.runtime import build_province_runtime
+
+        runtime = build_province_runtime(config, config_path.parent)
+    else:
+        runtime = build_runtime(config, demo=args.demo)
     runtime.context.config_path = config_path  # /admin re-checks this file (check-config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -326,7 +333,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PartFailedToStart as exc:
         print(f"COC could not start: {exc}", file=sys.stderr)
         return 1
-    print(f"COC {config.commune.name}: {runtime.url}", flush=True)
+    print(f"COC {config.province.name if config.province else config.commune.name}: {runtime.url}", flush=True)
     if args.demo:
         print_demo_logins(config)
     stop.wait()

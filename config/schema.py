@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -12,6 +13,7 @@ from config.section import Location, Section
 from dashboard.settings import AuthConfig, WallConfig, WebConfig
 from indicators.settings import IndicatorsConfig
 from ingest.settings import MqttConfig, StorageConfig
+from province.settings import ProvinceConfig
 from sensors.settings import SensorConfig
 
 
@@ -104,6 +106,34 @@ class CocConfig(Section):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert rules and notifications.")
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig, description="KPI catalogue and figures.")
     auth: AuthConfig = Field(default_factory=AuthConfig, description="Users and API tokens.")
+    province: ProvinceConfig | None = Field(
+        default=None,
+        description="Set only for a province operations center: its communes and cluster (then `commune` may be "
+                    "left out: it is taken from the province's id, name, time zone and location).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _province_is_the_commune(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("province"), dict) and "commune" not in data:
+            province = data["province"]
+            data = {**data, "commune": {k: province[k] for k in ("id", "name", "timezone", "location")
+                                        if k in province}}
+        return data
+
+    @model_validator(mode="after")
+    def _check_scopes(self) -> CocConfig:
+        known = [c.id for c in self.province.communes] if self.province else [self.commune.id]
+        for label, items in (("user", self.auth.users), ("API token", self.auth.api_tokens)):
+            for item in items:
+                name = getattr(item, "username", None) or getattr(item, "name", "")
+                for commune in item.communes:
+                    if commune not in known:
+                        raise ValueError(
+                            f"{label} '{name}' names commune '{commune}', which this COC does not serve. "
+                            f"Fix: use one of {known} or leave communes empty (every commune)"
+                        )
+        return self
 
     @model_validator(mode="after")
     def _check_references(self) -> CocConfig:

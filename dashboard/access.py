@@ -18,7 +18,11 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "kpi": frozenset({A, OP, L}),
     "alerts": frozenset({A, OP, L}),
     "sensors": frozenset({A, OP}),
+    "province": frozenset({A, OP, L}),  # a province center's wall of its communes
+    "xa": frozenset({A, OP, L}),  # /xa/<commune>/wall/<screen>: a commune's wall at the province
 }
+
+PROVINCE_FAMILIES = frozenset({"province", "xa"})  # pages only a province center has
 
 # Component id family (text before the first "-") of a callback's outputs -> roles allowed to run it.
 # Families that change state (…ack) are narrower than the pages that show them: leaders only read.
@@ -33,6 +37,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role]] = {
     "alertack": frozenset({A, OP}),
     "sensor": PAGE_ROLES["sensors"],
     "admin": PAGE_ROLES["admin"],
+    "prov": PAGE_ROLES["province"],
 }
 # Families an anonymous caller may run when the callback names a public wall screen.
 PUBLIC_FAMILIES = frozenset({"app", "wall"})
@@ -73,11 +78,23 @@ def page_exists(path: str, walls: Iterable[str], sensors: Iterable[str]) -> bool
         return not rest or (len(rest) == 1 and rest[0] in set(sensors))
     if family == "cameras":  # the desk, its event review, one camera full screen, one hamlet's wall
         return not rest or rest == ["review"] or (len(rest) == 2 and rest[0] in ("live", "hamlet"))
-    return family in PAGE_ROLES and not rest
+    return family in PAGE_ROLES and family not in PROVINCE_FAMILIES and not rest
 
 
-def home_path(role: Role, walls: Iterable[str]) -> str:
-    """Where `/` sends this role."""
+def province_page_exists(path: str, walls: Mapping[str, Iterable[str]]) -> bool:
+    """At a province center: `/province`, and `/xa/<commune>/wall/<screen>` for its communes' wall screens."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    if parts == ["province"]:
+        return True
+    return (len(parts) == 4 and parts[0] == "xa" and parts[2] == "wall" and parts[1] in walls
+            and parts[3] in set(walls[parts[1]]))
+
+
+def home_path(role: Role, walls: Iterable[str], province: bool = False) -> str:
+    """Where `/` sends this role (at a province center: the province wall, except for the police, whose camera
+    desk stays at the commune)."""
+    if province and role in PAGE_ROLES["province"]:
+        return "/province"
     ids = list(walls)
     wall = "overview" if "overview" in ids or not ids else ids[0]
     return HOME[role].format(wall=wall)

@@ -25,4 +25,14 @@ class AppContext:
     supervisor: Any = None     # supervision.supervisor.Supervisor: every part's health and restarts
     sensor_extras: Any = None  # (ctx, sensor, state) -> AQI / flood extras of /api/sensors
     config_path: Any = None    # pathlib.Path of the running configuration file (/admin checks it again)
+    province: Any = None       # province.runtime.ProvinceView at a province center: each commune's context
     extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)
+
+
+def current_context() -> AppContext:
+    """The context this request reads: a commune's at a province center when the request names one the caller may
+    see (the guard chose it: `?commune=` on the API), otherwise the app's own."""
+    from flask import current_app, g
+
+    chosen = g.get("coc_context")
+    return chosen if chosen is not None else current_app.config["COC_CONTEXT"]

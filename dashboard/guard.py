@@ -3,15 +3,16 @@ callbacks, CSRF."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
 from flask_login import current_user
 
-from dashboard import access
+from dashboard import access, scope
 from dashboard.auth import current_principal, offers_token
 from dashboard.csrf import csrf_ok, set_csrf_cookie
 from dashboard.i18n import current_lang, t
 from dashboard.ids import WALL_SCREEN
 from dashboard.plain_pages import message_page
+from dashboard.screens import province_walls
 
 OPEN_PREFIXES = (
     "/_dash-component-suites/",
@@ -64,7 +65,8 @@ def _guard_page() -> Response | tuple[str, int] | None:
     if path == "/":
         if role is None:
             return redirect("/login")
-        return redirect(access.home_path(role, [w.id for w in config.walls]))
+        province = current_app.config["COC_CONTEXT"].province is not None
+        return redirect(access.home_path(role, [w.id for w in config.walls], province))
     if access.page_allowed(path, role, config.web.public_screens):
         return None
     if role is None:
@@ -78,6 +80,9 @@ def guard() -> Response | tuple[object, int] | None:
     principal = current_principal()
     if principal is None and offers_token(request.headers.get("Authorization")):
         return {"error": "unauthorized", "message": "Token không hợp lệ / invalid token"}, 401
+    refused = _province_scope(path)
+    if refused is not None:
+        return refused
     if path.startswith(API_PREFIXES):
         by_token = principal is not None and principal.via == "token"  # only a valid token skips CSRF
         if (
@@ -95,6 +100,34 @@ def guard() -> Response | tuple[object, int] | None:
     return _guard_page()
 
 
+def _province_scope(path: str) -> tuple[object, int] | None:  # noqa: PLR0911 - one answer per case
+    """At a province center: a request that names a commune (`?commune=` on the API, `/xa/<commune>/…` pages, a
+    wall callback of `<commune>/<screen>`) reads that commune's context, and only if the caller may see it (403).
+    Anonymous callers are left to the login and role checks that follow."""
+    ctx = current_app.config["COC_CONTEXT"]
+    if ctx.province is None:
+        return None
+    if path.startswith(API_PREFIXES):
+        commune = request.args.get("commune")
+    elif path == CALLBACK_PATH:
+        commune = scope.commune_of_screen(access.callback_screen(request.get_json(silent=True) or {}, WALL_SCREEN))
+    else:
+        commune = scope.commune_of_page(path)
+    if commune is None:
+        return None
+    principal = current_principal()
+    if principal is None:
+        return None
+    if ctx.province.commune(commune) is None:
+        return {"error": "not_found", "message": f"Không có xã '{commune[:64]}' / no such commune"}, 404
+    if not scope.may_see(ctx.config, principal, commune):
+        if path.startswith(API_PREFIXES) or path == CALLBACK_PATH:
+            return {"error": "forbidden", "message": "Không được xem xã này / not allowed for this commune"}, 403
+        return forbidden()
+    g.coc_context = ctx.province.contexts[commune]
+    return None
+
+
 def not_found_status(response: Response) -> Response:
     """A page path with no page answers 404 (its body is still the app, which shows the 404 page and the menu)."""
     path = request.path
@@ -102,7 +135,9 @@ def not_found_status(response: Response) -> Response:
             and not path.startswith((*OPEN_PREFIXES, *API_PREFIXES, CALLBACK_PATH))):
         config = _config()
         if not access.page_exists(path, [w.id for w in config.walls], [s.id for s in config.sensors]):
-            response.status_code = 404
+            view = current_app.config["COC_CONTEXT"].province
+            if view is None or not access.province_page_exists(path, province_walls(view)):
+                response.status_code = 404
     return response
 
 

@@ -90,6 +90,11 @@ class UserConfig(Section):
         min_length=8, description="Password hash made by `run_coc.py hash-password` (never the password itself)."
     )
     display_name: str | None = Field(default=None, description="Name shown in the page header and the audit log.")
+    communes: list[str] = Field(
+        default_factory=list,
+        description="At a province center: the communes this person may see (empty: every commune, province "
+                    "staff). Another commune's pages and API data answer 403.",
+    )
 
 
 class ApiTokenConfig(Section):
@@ -98,6 +103,10 @@ class ApiTokenConfig(Section):
     name: str = Field(min_length=1, description="Who uses the token; recorded in the audit log.")
     role: Role = Field(description="Role the token acts with: admin, operator, police or leader.")
     token: str = Field(min_length=16, description="The bearer token, at least 16 characters, as ${NAME}.")
+    communes: list[str] = Field(
+        default_factory=list,
+        description="At a province center: the communes this token may read (empty: every commune).",
+    )
 
 
 class AuthConfig(Section):

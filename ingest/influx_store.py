@@ -108,6 +108,11 @@ class InfluxStore:
                 raise StoreUnavailable(f"InfluxDB query error: {result['error']}")
         return results
 
+    @property
+    def _ours(self) -> str:
+        """This commune's points only: a province's database holds every commune's (tag `commune`)."""
+        return f"\"commune\" = {quote_string(stored_tag(self.commune))}"
+
     def _from(self, kind: str) -> str:
         rp = f"{quote_ident(self.settings.retention_policy)}." if self.settings.retention_policy else ""
         return f"{rp}{quote_ident(kind)}"  # the database is the `db` parameter
@@ -116,7 +121,7 @@ class InfluxStore:
         out: dict[str, Reading] = {}
         for kind in ("air", "flood"):
             results = self._query(
-                f"SELECT * FROM {self._from(kind)} GROUP BY \"device\" ORDER BY time DESC LIMIT 1"
+                f"SELECT * FROM {self._from(kind)} WHERE {self._ours} GROUP BY \"device\" ORDER BY time DESC LIMIT 1"
             )
             for series in results[0].get("series", []) if results else []:
                 device = series.get("tags", {}).get("device", "")
@@ -129,7 +134,8 @@ class InfluxStore:
     def series(self, kind: str, device_id: str, field: str, start: datetime, end: datetime,
                every_s: int, agg: Aggregate = "mean") -> list[SeriesPoint]:
         q = (f"SELECT {AGGREGATES[agg]}({quote_ident(field)}) FROM {self._from(kind)} "
-             f"WHERE \"device\" = {quote_string(stored_tag(device_id))} AND time >= '{rfc3339(start)}' "
+             f"WHERE {self._ours} AND \"device\" = {quote_string(stored_tag(device_id))} "
+             f"AND time >= '{rfc3339(start)}' "
              f"AND time < '{rfc3339(end)}' GROUP BY time({max(1, int(every_s))}s) fill(none)")
         results = self._query(q)
         points: list[SeriesPoint] = []
@@ -139,7 +145,7 @@ class InfluxStore:
         return points
 
     def count(self, kind: str, device_id: str | None = None) -> int:
-        where = f" WHERE \"device\" = {quote_string(stored_tag(device_id))}" if device_id is not None else ""
-        results = self._query(f"SELECT COUNT(*) FROM {self._from(kind)}{where}")
+        device = f" AND \"device\" = {quote_string(stored_tag(device_id))}" if device_id is not None else ""
+        results = self._query(f"SELECT COUNT(*) FROM {self._from(kind)} WHERE {self._ours}{device}")
         series = results[0].get("series", []) if results else []
         return max((int(v) for s in series for v in s["values"][0][1:] if v is not None), default=0)

@@ -118,6 +118,7 @@ class ProvinceFeed:
         self.services = services
         self.counters = FeedCounters()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._nc: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._ready = threading.Event()
@@ -128,6 +129,8 @@ class ProvinceFeed:
             service.acknowledge_with(self._durable)  # JetStream acknowledgements instead of MQTT PUBACKs
 
     def start(self) -> None:
+        self._stopping.clear()  # started again by the supervisor after a stop
+        self._ready.clear()
         for service in self.services.values():
             service.writer.start()
         self._thread = threading.Thread(target=self._run, name="coc-province-feed", daemon=True)
@@ -146,6 +149,19 @@ class ProvinceFeed:
             self._thread.join(timeout=30)
         for service in self.services.values():
             service.writer.stop()
+
+    def publish(self, topic: str, payload: bytes, timeout_s: float = 5.0) -> None:
+        """Publish on the cluster from any thread (MQTT topic; NATS subject with '.'): how the province's
+        acknowledgements reach a commune's bridge. Raises when not connected or not flushed in time."""
+        loop, nc = self._loop, self._nc
+        if loop is None or loop.is_closed() or nc is None or not nc.is_connected:
+            raise ConnectionError("province cluster not connected")
+
+        async def send() -> None:
+            await nc.publish(topic.replace("/", "."), payload)
+            await nc.flush(timeout=timeout_s)
+
+        asyncio.run_coroutine_threadsafe(send(), loop).result(timeout_s + 1)
 
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -189,6 +205,7 @@ class ProvinceFeed:
         nc = await nats.connect(list(s.servers), user=s.user, password=s.password, max_reconnect_attempts=-1,
                                 reconnect_time_wait=0.5, allow_reconnect=True, reconnected_cb=reconnected,
                                 error_cb=error, name="coc-province-ingest")
+        self._nc = nc
         js = nc.jetstream()
         sub = None
         while not self._stopping.is_set():
@@ -220,6 +237,9 @@ class ProvinceFeed:
         commune = commune_of(message.subject)
         service = self.services.get(commune)
         parts = message.subject.split(".")
+        if len(parts) >= 3 and parts[2] == "acks":  # the province's own commands on their way to a commune
+            await message.ack()
+            return
         if service is not None and len(parts) == 4 and parts[2] == "alerts":
             self.counters.alerts += 1
             for listener in self.alert_listeners:

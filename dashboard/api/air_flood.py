@@ -12,11 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from dashboard.api.params import BadParameter, iso, window
 from dashboard.auth import current_principal, require_roles
-from dashboard.context import AppContext
+from dashboard.context import AppContext, current_context
 from dashboard.settings import Role
 from ingest.store import StoreUnavailable
 from sensors.aqi import DailyInputs, daily_aqi, daily_inputs, hour_end, hourly_aqi, last_hours, provisional
@@ -174,7 +174,7 @@ def daily_history(ctx: AppContext, sensor: SensorConfig, standard: Standard, sta
 @blueprint.get("/sensors/<device_id>/aqi")
 @require_roles()
 def aqi_history(device_id: str) -> Any:
-    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    ctx: AppContext = current_context()
     sensor, error = _aqi_sensor(ctx, device_id)
     if sensor is None:
         return error
@@ -209,7 +209,7 @@ def _refuse_pamair(ctx: AppContext, device_id: str, body: bytes, reasons: list[s
 @require_roles(Role.ADMIN, Role.OPERATOR)
 def ingest(device_id: str) -> Any:
     """Readings pushed by a gateway: COC state JSON or PAM Air station JSON (object or array)."""
-    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    ctx: AppContext = current_context()
     if ctx.ingest is None:
         return jsonify(error="unavailable", message="ingest is not running"), 503
     body = request.get_data(cache=False)
@@ -303,13 +303,13 @@ def risk_board(ctx: AppContext) -> RiskBoard:
 @blueprint.get("/flood/risk-level")
 @require_roles()
 def get_risk_level() -> Any:
-    return jsonify(risk_board(current_app.config["COC_CONTEXT"]).document())
+    return jsonify(risk_board(current_context()).document())
 
 
 @blueprint.put("/flood/risk-level")
 @require_roles(Role.ADMIN, Role.OPERATOR)
 def put_risk_level() -> Any:
-    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    ctx: AppContext = current_context()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "level" not in body:
         message = 'body must be {"level": 1..5 or null, "note": "..."}'

@@ -6,13 +6,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from alerts.book import AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
 from alerts.models import STATUS_FILTERS, Severity, Source
 from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import current_principal, require_roles
+from dashboard.context import current_context
 from dashboard.settings import Role
 
 blueprint = Blueprint("api_alerts", __name__, url_prefix="/api")
@@ -27,7 +28,7 @@ ACT_SOURCES: dict[Role, frozenset[Source] | None] = {
 
 
 def _service() -> Any:
-    return current_app.config["COC_CONTEXT"].alerts
+    return current_context().alerts
 
 
 def _error(status: int, error: str, message: str) -> Any:
@@ -56,7 +57,7 @@ def list_alerts() -> Any:
         if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_LIMIT):
             raise BadParameter(f"limit must be a whole number 1..{MAX_LIMIT}")
         limit = int(text)
-        commune = current_app.config["COC_CONTEXT"].config.commune
+        commune = current_context().config.commune
         unit = parse_unit(request.args.get("unit"), [u.id for u in commune.former_units])
     except (BadParameter, ValueError) as exc:
         return _error(400, "bad_request", str(exc))

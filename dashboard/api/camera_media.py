@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
 
 from camera.review import ReviewLog, ReviewMark
 from dashboard.api.params import BadParameter, parse_time
 from dashboard.auth import current_principal, require_roles
 from dashboard.camera_audit import read_access, record_access
 from dashboard.camera_events import ReviewFilter, review_rows, safe_file
+from dashboard.context import current_context
 from dashboard.evidence import evidence_zip
 from dashboard.settings import Role
 
@@ -23,7 +24,7 @@ CAMERA_ROLES = (Role.POLICE, Role.OPERATOR, Role.ADMIN)
 
 
 def ctx() -> Any:
-    return current_app.config["COC_CONTEXT"]
+    return current_context()
 
 
 def system() -> Any:

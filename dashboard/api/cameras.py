@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
+from flask import Blueprint, Response, jsonify, request, send_file, stream_with_context
 
 from camera.hub import merge_events
 from camera.mjpeg import BOUNDARY
 from camera.runtime import event_payload
 from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import require_roles
+from dashboard.context import current_context
 from dashboard.settings import Role
 
 blueprint = Blueprint("cameras", __name__, url_prefix="/api")
@@ -20,12 +21,12 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def hub():  # noqa: ANN201 - camera.hub.CameraHub
-    return current_app.config["COC_CONTEXT"].cameras
+    return current_context().cameras
 
 
 def unit_cameras() -> set[str] | None:
     """The ids of the cameras of `?unit=` (None: no unit asked); BadParameter for an unknown unit."""
-    config = current_app.config["COC_CONTEXT"].config
+    config = current_context().config
     unit = parse_unit(request.args.get("unit"), [u.id for u in config.commune.former_units])
     return None if unit is None else {c.id for c in config.cameras if c.former_unit == unit}
 
@@ -118,7 +119,7 @@ def events():  # noqa: ANN201
 def camera_events(camera: str | None, type_: str | None, since: datetime | None, limit: int) -> list:
     """One camera's events (or every camera's): the workers' own and, merged, those other publishers sent."""
     found = hub().events(camera, type_, since, limit)
-    state_db = current_app.config["COC_CONTEXT"].state_db
+    state_db = current_context().state_db
     if state_db is not None:  # events other publishers sent over MQTT, recorded by ingest
         found = merge_events(found, state_db.camera_events(camera, type_, since, limit), limit)
     return found

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, Response, abort, jsonify, request, send_from_directory
 
 from dashboard.auth import current_principal, require_roles
+from dashboard.context import current_context
 from dashboard.settings import Role
 from indicators.export import record, report_csv, to_csv, to_xlsx
 from indicators.models import OLD_PILLARS, PeriodKind, Pillar
@@ -27,7 +28,7 @@ class BadRequest(ValueError):
 
 
 def _service() -> Any:
-    return current_app.config["COC_CONTEXT"].indicators
+    return current_context().indicators
 
 
 def _unavailable() -> tuple[Response, int]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from dashboard.api.params import BadParameter, iso, parse_duration_s, parse_unit, window
 from dashboard.auth import require_roles
-from dashboard.context import AppContext
+from dashboard.context import AppContext, current_context
 from ingest.store import Aggregate, StoreUnavailable
 from sensors.fields import field_specs
 from sensors.settings import SensorConfig
@@ -43,7 +43,7 @@ def sensor_document(ctx: AppContext, sensor: SensorConfig) -> dict[str, Any]:
 @blueprint.get("/sensors")
 @require_roles()
 def list_sensors() -> Any:
-    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    ctx: AppContext = current_context()
     try:
         unit = parse_unit(request.args.get("unit"), [u.id for u in ctx.config.commune.former_units])
     except BadParameter as exc:
@@ -55,7 +55,7 @@ def list_sensors() -> Any:
 @blueprint.get("/sensors/<device_id>/series")
 @require_roles()
 def series(device_id: str) -> Any:
-    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    ctx: AppContext = current_context()
     sensor = ctx.config.sensor(device_id)
     if sensor is None:
         return jsonify(error="not_found", message=f"no device '{device_id}'"), 404

@@ -18,15 +18,18 @@ NAV = (
     ("nav.sensors", "/sensors", "sensors"),
     ("nav.admin", "/admin", "admin"),
 )
+# A province center has no devices or cameras of its own: its wall, the indicators, administration.
+PROVINCE_NAV = (("nav.province", "/province", "province"), NAV[2], NAV[5])
 
 
 def nav_links(role: Any, config: Any, lang: str, class_name: str = "nav-link") -> list[html.A]:
     """The menu links this role may open (the same list in the page header and the wall's small menu)."""
     walls = [w.id for w in config.walls]
     wall = "overview" if "overview" in walls or not walls else walls[0]
+    nav = PROVINCE_NAV if getattr(config, "province", None) is not None else NAV
     return [
         html.A(t(key, lang), href=href.format(wall=wall), className=class_name, id=f"app-nav-{family}")
-        for key, href, family in NAV
+        for key, href, family in nav
         if role in access.PAGE_ROLES[family]
     ]
 

@@ -8,12 +8,13 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import access, ids
+from dashboard import access, ids, scope
 from dashboard.auth import current_principal
 from dashboard.i18n import age_text, current_lang, t
 from dashboard.pages import wall_panels, wall_takeover
 from dashboard.pages.shell import message, wall_menu
 from dashboard.read_model import ReadModel
+from dashboard.screens import resolve
 from dashboard.settings import PANELS, Role
 from dashboard.wall_snapshot import build_snapshot, screen_panels
 
@@ -24,11 +25,11 @@ SCREEN = State(
 
 
 def _screen(rm: ReadModel, screen_id: str | None) -> Any:
-    return next((w for w in rm.ctx.config.walls if w.id == screen_id), None)
+    return resolve(rm, screen_id)[1]
 
 
 def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
-    screen = _screen(rm, rest)
+    rm, screen = resolve(rm, rest)
     if screen is None:
         return message(t("notfound.title", lang), f"/wall/{rest}", "page-notfound")
     pages = screen_panels(screen)
@@ -43,7 +44,7 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     ]
     return html.Div(
         [
-            dcc.Store(id=ids.WALL_SCREEN, data=screen.id),
+            dcc.Store(id=ids.WALL_SCREEN, data=rest),
             dcc.Store(id=ids.WALL_SNAPSHOT),
             dcc.Store(id=ids.WALL_PAGE, data=0),
             dcc.Store(id=ids.WALL_VIEWPORT, data=1080),
@@ -59,7 +60,8 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                         className="wall-head-left",
                     ),
                     html.Div(
-                        [html.Div(id=ids.WALL_FRESHNESS), wall_menu(role, rm.ctx.config, lang)],
+                        [html.Div(id=ids.WALL_FRESHNESS), back_to_province(lang) if "/" in rest
+                         else wall_menu(role, rm.ctx.config, lang)],
                         className="wall-freshness",
                     ),
                     html.Div(
@@ -82,6 +84,11 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     )
 
 
+def back_to_province(lang: str) -> html.A:
+    """A commune's wall opened at the province: the way back to the province wall, instead of the commune's menu."""
+    return html.A(t("province.back", lang), href="/province", className="wall-back", id="wall-back")
+
+
 def _panel(name: str, page: int, lang: str) -> html.Div:
     return html.Div(
         [
@@ -99,12 +106,12 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.WALL_SNAPSHOT, "data"), Input(ids.WALL_TICK, "n_intervals"), State(ids.WALL_SCREEN, "data")
     )
     def refresh(_n: int, screen_id: str) -> dict | None:
-        screen = _screen(rm, screen_id)
+        commune_rm, screen = resolve(rm, screen_id)
         public = screen_id in public_screens
         principal = current_principal()
         if screen is None or (not public and principal is None):
             return None
-        snap = build_snapshot(rm, screen, public)
+        snap = build_snapshot(commune_rm, screen, public)
         # camera images only for the roles the snapshot API serves (leaders get status tiles, never a 403)
         snap["camera_images"] = bool(principal and principal.role in access.PAGE_ROLES["cameras"] and not public)
         return snap
@@ -132,9 +139,10 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         return snap["clock"], snap["date_en" if lang == "en" else "date_vi"], fresh
 
     @app.callback(Output(ids.WALL_DEVICES, "children"), Input(ids.WALL_SNAPSHOT, "data"), SCREEN)
-    def devices(snap: dict | None, _screen: str) -> Any:
+    def devices(snap: dict | None, screen_id: str) -> Any:
         principal = current_principal()
-        linked = principal is not None and principal.role in access.PAGE_ROLES["sensors"]
+        at_province = scope.commune_of_screen(screen_id) is not None  # no device pages there
+        linked = principal is not None and principal.role in access.PAGE_ROLES["sensors"] and not at_province
         return wall_panels.device_tiles(snap, current_lang(), linked) if snap else None
 
     wall_takeover.register(app, rm)

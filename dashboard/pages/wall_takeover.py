@@ -17,6 +17,7 @@ from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages.wall_panels import alert_text
 from dashboard.read_model import ReadModel
+from dashboard.screens import resolve
 from dashboard.settings import Role
 
 ACK_ROLES = (Role.ADMIN, Role.OPERATOR)
@@ -169,15 +170,18 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.WALL_ACK_DONE, "children"),
         Input(ids.WALL_ACK, "n_clicks"),
         State(ids.WALL_SNAPSHOT, "data"),
+        SCREEN,
         prevent_initial_call=True,
     )
-    def acknowledge_all(_n: int, snap: dict | None) -> Any:
+    def acknowledge_all(_n: int, snap: dict | None, screen_id: str | None) -> Any:
         """"Tiếp nhận tất cả": every alarm of the takeover, also those beyond the cards."""
+        rm_now = resolve(rm, screen_id)[0]  # a commune's wall at the province: its mirrored alarms
         ackable, principal = _ackable(snap)
         if not ackable or principal is None:
             return ""
         note = t("takeover.note", "vi")
-        errors = [e for e in (rm.acknowledge(a, principal.name, principal.role.value, note) for a in ackable) if e]
+        errors = [e for e in (rm_now.acknowledge(a, principal.name, principal.role.value, note) for a in ackable)
+                  if e]
         if errors:
             return handled(f"⚠ {errors[0]}", [], rm.now())  # about them all: shown while they stay
         return handled(t("takeover.acked", current_lang(), n=len(ackable)), ackable, rm.now())
@@ -188,10 +192,13 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.WALL_SNAPSHOT, "data"),
         State(ids.WALL_SHELVE_MIN, "value"),
         State(ids.WALL_SHELVE_REASON, "value"),
+        SCREEN,
         prevent_initial_call=True,
     )
-    def shelve_all(_n: int, snap: dict | None, minutes: float | None, reason: str | None) -> Any:
+    def shelve_all(_n: int, snap: dict | None, minutes: float | None, reason: str | None,
+                   screen_id: str | None) -> Any:
         """Shelve every alarm of the takeover for the chosen minutes; the reason is required (audited)."""
+        rm_now = resolve(rm, screen_id)[0]
         ackable, principal = _ackable(snap)
         lang = current_lang()
         if not ackable or principal is None:
@@ -199,7 +206,8 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if not (reason or "").strip():
             return handled(t("takeover.need_reason", lang), [], rm.now())
         who, role = principal.name, principal.role.value
-        errors = [e for e in (rm.shelve(a, who, role, float(minutes or 30), reason or "") for a in ackable) if e]
+        errors = [e for e in (rm_now.shelve(a, who, role, float(minutes or 30), reason or "") for a in ackable)
+                  if e]
         if errors:
             return handled(f"⚠ {errors[0]}", [], rm.now())
         return handled(t("takeover.shelved", lang, n=len(ackable)), ackable, rm.now())

@@ -1,0 +1,143 @@
+"""The province center's parts, wired once (`run_coc.py run` with a `province:` configuration uses it, and so do
+the tests): the feed from the cluster (one ingester, writer and store per commune), each commune's alarms mirrored
+with acknowledgements sent back, the KPI engine over every commune's figures, the web app, and the supervisor."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from config.schema import CocConfig
+from dashboard.context import AppContext
+from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
+from province.alerts import AckResender, MirroredAlerts
+from province.communes import commune_configs
+from province.settings import ProvinceCommune
+from province.view import CommuneSummary, summarise
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProvinceView:
+    """What the province's pages read: each commune's context (as its own COC's pages read theirs) and the
+    summaries of the province wall."""
+
+    communes: list[ProvinceCommune]
+    contexts: dict[str, AppContext]
+    _read_models: dict[str, Any] = field(default_factory=dict)
+
+    def commune(self, commune_id: str) -> ProvinceCommune | None:
+        return next((c for c in self.communes if c.id == commune_id), None)
+
+    def read_model(self, commune_id: str) -> Any:
+        """The commune's read model (dashboard.read_model.ReadModel), made once."""
+        from dashboard.read_model import ReadModel
+
+        if commune_id not in self._read_models:
+            ctx = self.contexts[commune_id]
+            self._read_models[commune_id] = ctx.extras.setdefault("read_model", ReadModel(ctx))
+        return self._read_models[commune_id]
+
+    def summaries(self, allowed: frozenset[str] | None = None) -> list[CommuneSummary]:
+        """The communes this caller may see (None: all), in the configuration's order."""
+        out = []
+        for commune in self.communes:
+            if allowed is not None and commune.id not in allowed:
+                continue
+            rm = self.read_model(commune.id)
+            ctx = self.contexts[commune.id]
+            out.append(summarise(commune, ctx.config.commune.location or commune.location, rm.sensors(),
+                                 rm.alerts("active")))
+        return out
+
+
+@dataclass
+class ProvinceRuntime:
+    """The running parts of a province center, in boot order."""
+
+    config: CocConfig
+    feed: ProvinceFeed
+    view: ProvinceView
+    context: AppContext
+    resender: AckResender
+    indicators: Any = None
+    web: Any = None
+    supervisor: Any = None
+    url: str = ""
+
+    @property
+    def parts(self) -> list[Any]:
+        order = [self.indicators, self.feed, self.resender, self.web, self.supervisor]
+        return [part for part in order if part is not None]
+
+    def start(self) -> None:
+        from supervision.supervisor import start_in_order
+
+        start_in_order(self.parts)
+
+    def stop(self) -> None:
+        from supervision.supervisor import stop_in_reverse
+
+        stop_in_reverse(self.parts)
+        for ctx in self.view.contexts.values():
+            ctx.alerts.close()
+
+
+def feed_settings(config: CocConfig) -> FeedSettings:
+    assert config.province is not None
+    cluster = config.province.cluster
+    return FeedSettings(servers=tuple(cluster.servers), user=cluster.user, password=cluster.password,
+                        stream=cluster.stream, durable=cluster.durable, replicas=cluster.replicas,
+                        ack_wait_s=cluster.ack_wait_s)
+
+
+def build_province_runtime(config: CocConfig, config_dir: Path, web: bool = True) -> ProvinceRuntime:
+    """Every part of a province center from its configuration (`config_dir`: where relative commune files are)."""
+    from dashboard.api.air_flood import context_extras
+    from indicators.service import IndicatorService
+    from supervision.supervisor import Supervisor
+
+    assert config.province is not None
+    province = config.province
+    configs = commune_configs(config, config_dir)
+    services = build_services(configs.values())
+    feed = ProvinceFeed(feed_settings(config), services)
+    indicators = IndicatorService(config, first_refresh_delay_s=30)
+    mirrors: dict[str, MirroredAlerts] = {}
+    contexts: dict[str, AppContext] = {}
+    for commune_id, commune_config in configs.items():
+        service = services[commune_id]
+        state_path = Path(commune_config.storage.state_path)
+        mirrors[commune_id] = MirroredAlerts(commune_id, province.name,
+                                             state_path.with_name(f"{state_path.stem}-alerts.sqlite"), feed.publish)
+        contexts[commune_id] = AppContext(
+            config=commune_config, store=service.writer.store, live=service.live, ingest=service,
+            state_db=service.state_db, writer=service.writer, alerts=mirrors[commune_id], indicators=indicators,
+            sensor_extras=context_extras)
+    feed.alert_listeners.append(lambda commune, alert_id, body: _mirror(mirrors, commune, alert_id, body))
+    view = ProvinceView(list(province.communes), contexts)
+    from ingest.state_db import StateDb
+
+    ctx = AppContext(config=config, indicators=indicators, province=view,
+                     state_db=StateDb(config.storage.state_path))  # sessions, users added on /admin, audit
+    rt = ProvinceRuntime(config=config, feed=feed, view=view, context=ctx,
+                         resender=AckResender(list(mirrors.values()), province.cluster.command_retry_s),
+                         indicators=indicators)
+    if web:
+        from dashboard.app import create_app
+        from run_coc import WebServer
+
+        rt.web = WebServer(create_app(ctx).server, config.web.host, config.web.port)
+    rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
+    host = "127.0.0.1" if config.web.host in ("0.0.0.0", "::") else config.web.host
+    rt.url = f"http://{host}:{config.web.port}/"
+    return rt
+
+
+def _mirror(mirrors: dict[str, MirroredAlerts], commune: str, alert_id: str, body: bytes) -> None:
+    mirror = mirrors.get(commune)
+    if mirror is not None:
+        mirror.on_message(alert_id, body)
