@@ -184,10 +184,15 @@ def map_figure(
 ) -> Figure:
     """An offline map: markers on a plain longitude/latitude plane (no tiles), coloured by state."""
     fig = _base(font_px)
+    # sensors and the former communes' old headquarters ("unit") place their labels together, so that they avoid
+    # each other; without former communes that is the sensors' placement as before
+    labelled = [m for m in markers if m["group"] in ("sensor", "unit")]
+    shared = dict(zip(map(id, labelled), label_positions(labelled, font_px), strict=True))
     groups = (("camera", "square", 0.8), ("unit", "diamond", 1.2), ("sensor", "circle", 1.6))
-    for group, symbol, size in groups:  # sensors drawn on top; "unit": a former commune's old headquarters
+    for group, symbol, size in groups:  # sensors drawn on top
         items = [m for m in markers if m["group"] == group]
         if items:
+            where = [shared[id(m)] for m in items] if group in ("sensor", "unit") else label_positions(items, font_px)
             fig["data"].append(
                 {
                     "type": "scatter",
@@ -195,7 +200,7 @@ def map_figure(
                     "y": [m["lat"] for m in items],
                     "mode": "markers+text",
                     "text": [m["label"] for m in items],
-                    "textposition": label_positions(items, font_px),
+                    "textposition": where,
                     "textfont": {"size": font_px},
                     "hovertext": [m.get("hover", m["label"]) for m in items],
                     "hoverinfo": "text",
