@@ -316,7 +316,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"Configuration {config_path} has {len(problems)} secret(s) a real installation must not run with "
               "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
         return 2
-    if config.province is not None:
+    province = getattr(config, "province", None)  # config.schema.ProvinceCenterConfig
+    if province is not None:
         from province.runtime import build_province_runtime
 
         runtime = build_province_runtime(config, config_path.parent)
@@ -333,7 +334,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PartFailedToStart as exc:
         print(f"COC could not start: {exc}", file=sys.stderr)
         return 1
-    print(f"COC {config.province.name if config.province else config.commune.name}: {runtime.url}", flush=True)
+    print(f"COC {province.name if province else config.commune.name}: {runtime.url}", flush=True)
     if args.demo:
         print_demo_logins(config)
     stop.wait()

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.schema import CocConfig
+from config.schema import CocConfig, ProvinceCenterConfig
 
 ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 PLACEHOLDER = re.compile(r"COCENV(\d+)X")
@@ -78,7 +78,8 @@ def parse_config(text: str, filename: str = "<config>", environ: Mapping[str, st
                                          "start with 'commune:' and the other sections at column 0")])
     data = _substitute(data, (), _Env(env, refs), lines, filename, problems)
     try:
-        config = CocConfig.model_validate(data)
+        root = ProvinceCenterConfig if "province" in data else CocConfig  # a province center, or a commune
+        config = root.model_validate(data)
     except ValidationError as exc:
         unset = {p.key for p in problems}  # a value left empty by a missing variable is already reported
         problems.extend(p for p in (_explain(err, lines, filename) for err in exc.errors()) if p.key not in unset)
@@ -208,7 +209,7 @@ def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
     """The pydantic model that validates the mapping at `loc`, walking the schema."""
-    model: Any = CocConfig
+    model: Any = ProvinceCenterConfig  # every section of a commune's file, and `province:`
     for part in loc:
         if isinstance(part, int):
             continue

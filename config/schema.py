@@ -106,24 +106,10 @@ class CocConfig(Section):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert rules and notifications.")
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig, description="KPI catalogue and figures.")
     auth: AuthConfig = Field(default_factory=AuthConfig, description="Users and API tokens.")
-    province: ProvinceConfig | None = Field(
-        default=None,
-        description="Set only for a province operations center: its communes and cluster (then `commune` may be "
-                    "left out: it is taken from the province's id, name, time zone and location).",
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _province_is_the_commune(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("province"), dict) and "commune" not in data:
-            province = data["province"]
-            data = {**data, "commune": {k: province[k] for k in ("id", "name", "timezone", "location")
-                                        if k in province}}
-        return data
-
     @model_validator(mode="after")
     def _check_scopes(self) -> CocConfig:
-        known = [c.id for c in self.province.communes] if self.province else [self.commune.id]
+        province = getattr(self, "province", None)
+        known = [c.id for c in province.communes] if province else [self.commune.id]
         for label, items in (("user", self.auth.users), ("API token", self.auth.api_tokens)):
             for item in items:
                 name = getattr(item, "username", None) or getattr(item, "name", "")
@@ -190,3 +176,21 @@ class CocConfig(Section):
                         f"'{item.former_unit}', which is not under commune.former_units. "
                         f"Fix: use one of {known} or add it under commune.former_units"
                     )
+
+
+class ProvinceCenterConfig(CocConfig):
+    """A province operations center: a COC whose file has a `province:` section (config/province-example.yaml)."""
+
+    province: ProvinceConfig = Field(
+        description="The province's communes and the cluster their data arrives on (then `commune` may be left out: "
+                    "it is taken from the province's id, name, time zone and location).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _province_is_the_commune(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("province"), dict) and "commune" not in data:
+            province = data["province"]
+            data = {**data, "commune": {k: province[k] for k in ("id", "name", "timezone", "location")
+                                        if k in province}}
+        return data

@@ -296,7 +296,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "province.col.air": ("AQI (VN)", "AQI (VN)"),
     "province.col.flood": ("Ngập lụt", "Flooding"),
     "province.col.devices": ("Thiết bị trực tuyến", "Devices online"),
-    "province.col.open": ("", ""),
+    "province.col.open": ("Màn hình xã", "Commune wall"),
     "province.col.rank": ("Hạng", "Rank"),
     "province.col.value": ("Giá trị", "Value"),
     "province.col.progress": ("So với kế hoạch", "Against plan"),

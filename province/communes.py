@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from config.loader import ENV_PATTERN, ConfigError, ConfigProblem, parse_config
-from config.schema import CocConfig
+from config.schema import CocConfig, ProvinceCenterConfig
 from province.settings import ProvinceCommune
 
 NOT_READ = "not-read-at-the-province-0123456789"  # a commune file's secrets are not the province's business
@@ -25,11 +25,10 @@ def province_environment(text: str, base: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def commune_configs(province_config: CocConfig, base_dir: Path, environ: Mapping[str, str] | None = None,
+def commune_configs(province_config: ProvinceCenterConfig, base_dir: Path, environ: Mapping[str, str] | None = None,
                     ) -> dict[str, CocConfig]:
     """commune id -> the configuration its province-side parts run with. ConfigError when a commune's file cannot
     be read or does not describe that commune."""
-    assert province_config.province is not None
     out: dict[str, CocConfig] = {}
     for commune in province_config.province.communes:
         own = _own_config(commune, province_config, base_dir, environ)
@@ -37,7 +36,7 @@ def commune_configs(province_config: CocConfig, base_dir: Path, environ: Mapping
     return out
 
 
-def _own_config(commune: ProvinceCommune, province: CocConfig, base_dir: Path,
+def _own_config(commune: ProvinceCommune, province: ProvinceCenterConfig, base_dir: Path,
                 environ: Mapping[str, str] | None) -> CocConfig:
     if commune.config is None:  # known only by name: its alerts arrive, its readings have no device to go to
         return CocConfig.model_validate({
@@ -60,7 +59,7 @@ def _own_config(commune: ProvinceCommune, province: CocConfig, base_dir: Path,
     return own
 
 
-def _at_province(own: CocConfig, commune: ProvinceCommune, province: CocConfig) -> CocConfig:
+def _at_province(own: CocConfig, commune: ProvinceCommune, province: ProvinceCenterConfig) -> CocConfig:
     storage = province.storage
     sqlite_path = storage.sqlite.path
     per_commune = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config.schema import CocConfig
+from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
 from province.alerts import AckResender, MirroredAlerts
@@ -58,7 +58,7 @@ class ProvinceView:
 class ProvinceRuntime:
     """The running parts of a province center, in boot order."""
 
-    config: CocConfig
+    config: ProvinceCenterConfig
     feed: ProvinceFeed
     view: ProvinceView
     context: AppContext
@@ -86,21 +86,19 @@ class ProvinceRuntime:
             ctx.alerts.close()
 
 
-def feed_settings(config: CocConfig) -> FeedSettings:
-    assert config.province is not None
+def feed_settings(config: ProvinceCenterConfig) -> FeedSettings:
     cluster = config.province.cluster
     return FeedSettings(servers=tuple(cluster.servers), user=cluster.user, password=cluster.password,
                         stream=cluster.stream, durable=cluster.durable, replicas=cluster.replicas,
                         ack_wait_s=cluster.ack_wait_s)
 
 
-def build_province_runtime(config: CocConfig, config_dir: Path, web: bool = True) -> ProvinceRuntime:
+def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: bool = True) -> ProvinceRuntime:
     """Every part of a province center from its configuration (`config_dir`: where relative commune files are)."""
     from dashboard.api.air_flood import context_extras
     from indicators.service import IndicatorService
     from supervision.supervisor import Supervisor
 
-    assert config.province is not None
     province = config.province
     configs = commune_configs(config, config_dir)
     services = build_services(configs.values())

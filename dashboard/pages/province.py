@@ -18,6 +18,7 @@ from dashboard.sensor_view import FLOOD_COLOURS
 from indicators.units import unit_label
 
 TICK, BODY, KPI, RANKING, CLOCK = "prov-tick", "prov-body", "prov-kpi", "prov-ranking", "prov-clock"
+ROMAN = ("", "I", "II", "III")
 SEVERITY_COLOURS = {None: "#2e9d4f", "info": "#4dabf7", "warning": "#f0c419", "major": "#f08c00",
                     "critical": "#e03131"}
 
@@ -63,15 +64,14 @@ def _allowed(rm: ReadModel) -> frozenset[str] | None:
 
 
 def _map(summaries: list[Any], lang: str) -> dcc.Graph:
-    from dashboard.figures import map_figure
+    from dashboard.figures import NO_BAR, map_figure
 
     markers = [{"group": "sensor", "lat": s.lat, "lon": s.lon, "label": s.name,
                 "colour": SEVERITY_COLOURS.get(s.worst_severity, "#868e96"),
                 "hover": f"{s.name}: {t('province.open', lang, n=s.open_alarms)}"}
                for s in summaries if s.lat is not None and s.lon is not None]
-    figure = map_figure(markers, None, font_px=22)
-    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="prov-map",
-                     id="prov-map")
+    return dcc.Graph(figure=map_figure(markers, None, font_px=22), config=NO_BAR, className="prov-map",
+                     id="prov-map", style={"height": "46vh", "width": "100%"})
 
 
 def _row(s: Any, first_screen: str | None, lang: str) -> html.Tr:
@@ -81,8 +81,8 @@ def _row(s: Any, first_screen: str | None, lang: str) -> html.Tr:
     air = (html.Span(formats.number(s.air_index, 0, lang), className="prov-aqi",
                      style={"background": s.air_colour or "#495057"}) if s.air_index is not None
            else html.Span(t("missing", lang), className="prov-missing"))
-    flood = (html.Span([t("province.flood_level", lang, n=s.flood_level) if s.flood_level else t("province.normal",
-                                                                                              lang),
+    flood = (html.Span([t("province.flood_level", lang, n=ROMAN[s.flood_level]) if s.flood_level
+                        else t("province.normal", lang),
                         html.Small(f" {formats.number(s.water_level_cm, 0, lang)} cm")],
                        style={"color": FLOOD_COLOURS[min(s.flood_level, 3)]})
              if s.water_level_cm is not None else html.Span(t("missing", lang), className="prov-missing"))

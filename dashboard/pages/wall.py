@@ -112,6 +112,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if screen is None or (not public and principal is None):
             return None
         snap = build_snapshot(commune_rm, screen, public)
+        snap["screen"] = screen_id  # whose alarms the takeover's buttons act on
         # camera images only for the roles the snapshot API serves (leaders get status tiles, never a 403)
         snap["camera_images"] = bool(principal and principal.role in access.PAGE_ROLES["cameras"] and not public)
         return snap

@@ -12,7 +12,7 @@ from dash import Input, Output, State, dcc, html
 
 from alerts.messages import number_text
 from alerts.settings import action_text
-from dashboard import access, ids
+from dashboard import access, ids, scope
 from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages.wall_panels import alert_text
@@ -170,13 +170,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.WALL_ACK_DONE, "children"),
         Input(ids.WALL_ACK, "n_clicks"),
         State(ids.WALL_SNAPSHOT, "data"),
-        SCREEN,
         prevent_initial_call=True,
     )
-    def acknowledge_all(_n: int, snap: dict | None, screen_id: str | None) -> Any:
+    def acknowledge_all(_n: int, snap: dict | None) -> Any:
         """"Tiếp nhận tất cả": every alarm of the takeover, also those beyond the cards."""
-        rm_now = resolve(rm, screen_id)[0]  # a commune's wall at the province: its mirrored alarms
+        rm_now = _alarms_of(rm, snap)  # a commune's wall at the province: its mirrored alarms
         ackable, principal = _ackable(snap)
+        if rm_now is None:
+            return ""
         if not ackable or principal is None:
             return ""
         note = t("takeover.note", "vi")
@@ -192,14 +193,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.WALL_SNAPSHOT, "data"),
         State(ids.WALL_SHELVE_MIN, "value"),
         State(ids.WALL_SHELVE_REASON, "value"),
-        SCREEN,
         prevent_initial_call=True,
     )
-    def shelve_all(_n: int, snap: dict | None, minutes: float | None, reason: str | None,
-                   screen_id: str | None) -> Any:
+    def shelve_all(_n: int, snap: dict | None, minutes: float | None, reason: str | None) -> Any:
         """Shelve every alarm of the takeover for the chosen minutes; the reason is required (audited)."""
-        rm_now = resolve(rm, screen_id)[0]
+        rm_now = _alarms_of(rm, snap)
         ackable, principal = _ackable(snap)
+        if rm_now is None:
+            return ""
         lang = current_lang()
         if not ackable or principal is None:
             return ""
@@ -211,6 +212,16 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if errors:
             return handled(f"⚠ {errors[0]}", [], rm.now())
         return handled(t("takeover.shelved", lang, n=len(ackable)), ackable, rm.now())
+
+
+def _alarms_of(rm: ReadModel, snap: dict | None) -> ReadModel | None:
+    """Whose alarms the takeover acts on: the screen the snapshot was made for (a commune's at a province), and
+    only when the caller may see that commune (the snapshot comes back from the browser); None otherwise."""
+    screen_id = (snap or {}).get("screen")
+    commune = scope.commune_of_screen(screen_id)
+    if commune is not None and not scope.may_see(rm.ctx.config, current_principal(), commune):
+        return None
+    return resolve(rm, screen_id)[0]
 
 
 def notice(snap_time: str, on_screen: list[str], *answers: Any) -> str | None:

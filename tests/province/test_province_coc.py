@@ -69,7 +69,7 @@ province:
 {communes}
 storage:
   backend: influxdb
-  influxdb: {{url: "{influx.url}", database: province}}
+  influxdb: {{url: "{influx.url}", database: province_coc}}
   state_path: {directory / 'state' / 'province.sqlite'}
   spool_dir: {directory / 'spool'}
   flush_interval_s: 0.1
@@ -110,6 +110,13 @@ def province(tmp_path_factory: pytest.TempPathFactory, influxdb_server: InfluxDB
     rt = build_province_runtime(config, tmp / "province")
     rt.start()
     assert rt.feed.wait_ready(30), rt.feed.counters.errors
+    for commune, broker in brokers.items():  # a level-III flood at both communes, poorer air at xa-dong
+        publish_readings(broker.port, commune, 380, 42.0 if commune == "xa-dong" else 12.0)
+    rows = [{"commune": c, "period": "2026-11", "metric": f"tthc_received_{way}", "value": value}
+            for c, values in (("xa-dong", (500, 300, 46)), ("xa-tay", (900, 390, 7)))
+            for way, value in zip(("direct", "online", "post"), values, strict=True)]
+    answer = api(rt, "/api/kpis/data", method="POST", json=rows)  # the communes' monthly figures
+    assert answer.status_code == 200, answer.text
     yield {"province": rt, "communes": communes, "brokers": brokers, "cluster": cluster, "influx": influxdb_server}
     rt.stop()
     for commune_rt in communes.values():
@@ -135,8 +142,6 @@ def flood_alarm(rt: ProvinceRuntime, commune: str) -> dict[str, Any] | None:
 
 def test_both_communes_readings_and_alarms_reach_the_province(province: dict[str, Any]) -> None:
     rt: ProvinceRuntime = province["province"]
-    for commune, broker in province["brokers"].items():
-        publish_readings(broker.port, commune, 380, 42.0 if commune == "xa-dong" else 12.0)
     for commune in COMMUNES:  # the level-III flood alarm raised at the commune arrives at the province
         wait_until(lambda c=commune: flood_alarm(rt, c) is not None, f"flood alarm of {commune} at the province", 60)
         alarm = flood_alarm(rt, commune)
@@ -145,7 +150,7 @@ def test_both_communes_readings_and_alarms_reach_the_province(province: dict[str
         assert [a.id for a in local if a.rule == "flood_level"] == [alarm["id"]]  # the commune's own alarm
     def counts() -> dict[str, int]:
         doc = province["influx"].query("SELECT COUNT(\"water_level_cm\") FROM \"flood\" GROUP BY \"commune\"",
-                                       "province")
+                                       "province_coc")
         return {s["tags"]["commune"]: s["values"][0][1] for s in doc["results"][0].get("series", [])}
 
     wait_until(lambda: len(counts()) == 2, "both communes' readings in the province store", 30)
@@ -216,6 +221,8 @@ def test_province_wall_in_chromium_with_both_communes_and_a_drill_down(province:
 
     rt: ProvinceRuntime = province["province"]
     base = rt.url.rstrip("/")
+    for commune in COMMUNES:
+        wait_until(lambda c=commune: flood_alarm(rt, c) is not None, f"flood alarm of {commune}", 60)
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = logged_in_page(browser, base, "tinh", PASSWORDS["tinh"])
@@ -224,7 +231,12 @@ def test_province_wall_in_chromium_with_both_communes_and_a_drill_down(province:
         assert "Xã Đông Sơn" in page.inner_text("#prov-row-xa-dong")
         assert "Xã Tây Hồ" in page.inner_text("#prov-row-xa-tay")
         assert "Thành phố Huế" in page.inner_text("#prov-name")
-        assert "Báo động 3" in page.inner_text("#prov-row-xa-dong")
+        assert "Báo động III" in page.inner_text("#prov-row-xa-dong")
+        page.wait_for_selector("#prov-rank-xa-tay", timeout=15_000)  # ranked on the first KPI: files received
+        assert page.inner_text("#prov-rank-xa-tay").split("\t")[:3] == ["1", "Xã Tây Hồ", "1.297 hồ sơ"]
+        assert page.inner_text("#prov-rank-xa-dong").split("\t")[:3] == ["2", "Xã Đông Sơn", "846 hồ sơ"]
+        page.wait_for_selector("#prov-map .scatterlayer .point", timeout=15_000)  # the communes on the map
+        assert page.locator("#prov-map .scatterlayer .point").count() == 2
         page.screenshot(path=str(tmp_path / "province-wall.png"))
         page.click("#prov-open-xa-dong")
         page.wait_for_url(f"{base}/xa/xa-dong/wall/overview", timeout=15_000)
