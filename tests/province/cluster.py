@@ -43,8 +43,9 @@ def bcrypt_hash(password: str) -> str:
 def users_conf(communes: list[str], relay: bool = False) -> str:
     """nats-province-users.conf for these communes: one MQTT-only bridge user each, allowed to publish only under
     its own commune and to receive only the province's acknowledgements for it (QoS 0: no JetStream consumer, so
-    no internal `$MQTT.sub.` subject to allow), and the province ingest (NATS only); with `relay`, an MQTT user with no restriction (the
-    benchmark's load generator and MQTT subscriber). Passwords as bcrypt hashes, as in production."""
+    no internal `$MQTT.sub.` subject to allow), and the province ingest (NATS only); with `relay`, an MQTT user with
+    no restriction (the benchmark's load generator and MQTT subscriber). Passwords as bcrypt hashes, as in
+    production."""
     bridges = [
         {"user": f"coc-bridge-{c}", "password": bcrypt_hash(bridge_password(c)), "allowed_connection_types": ["MQTT"],
          "permissions": {"publish": {"allow": [f"coc.{c}.>"]}, "subscribe": {"allow": [f"coc.{c}.acks.*"]}}}
