@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from dashboard import sensor_view as sv
 from dashboard.api.air_flood import context_extras, risk_board
 from dashboard.api.alerts import ACT_SOURCES
-from dashboard.api.health import health_report
+from dashboard.api.health import health_of
 from dashboard.api.sensors import sensor_document
 from dashboard.context import AppContext
 from dashboard.settings import Role
@@ -232,7 +232,7 @@ class ReadModel:
         return self.risk_level()
 
     def health(self) -> dict[str, Any]:
-        return {**health_report(self.ctx), "missing": self.missing()}
+        return {**health_of(self.ctx), "missing": self.missing()}
 
     def dead_letters(self, limit: int = 50) -> list[dict[str, Any]]:
         source = self.ctx.ingest or self.ctx.state_db

@@ -29,6 +29,43 @@ def losses_of(ctx: AppContext) -> dict[str, int]:
     return out
 
 
+def store_state(ctx: AppContext) -> tuple[dict[str, Any], list[str]]:
+    """The store section of the health document (from the writer's figures) and what is wrong with it."""
+    problems: list[str] = []
+    store: dict[str, Any] = {"backend": ctx.config.storage.backend, "ok": False, "spooled": 0}
+    writer = ctx.writer
+    if writer is not None:
+        w = writer.stats()
+        store = {"backend": ctx.config.storage.backend, "ok": w.store_ok and not w.fault, "spooled": w.pending_spool,
+                 "written": w.written, "queued": w.queued, "last_error": w.last_error if not w.store_ok else None,
+                 "fault": w.fault, "refused": w.refused}
+        if not w.store_ok:
+            problems.append(f"store down, readings spooled: {w.last_error}")
+        if w.fault:
+            problems.append(w.fault)
+    return store, problems
+
+
+def province_health_report(ctx: AppContext) -> dict[str, Any]:
+    """A province center's health: its parts (the feed is degraded while the cluster is out of reach), and per
+    commune its store, what arrived and what was lost. No MQTT broker of its own: the cluster is the feed's."""
+    parts = ctx.supervisor.report() if ctx.supervisor is not None else []
+    problems = [f"{p.name} {p.state}" + (f": {p.detail}" if p.detail else "") for p in parts if not p.ok]
+    communes: dict[str, Any] = {}
+    for commune, cctx in ctx.province.contexts.items():
+        store, store_problems = store_state(cctx)
+        problems += [f"{commune}: {problem}" for problem in store_problems]
+        stats = cctx.ingest.stats() if cctx.ingest is not None else None
+        communes[commune] = {"name": cctx.config.commune.name, "store": store, "messages": stats.messages if stats else 0,
+                             "readings": stats.readings if stats else 0, "rejected": stats.rejected if stats else 0,
+                             "last_message_time": iso(stats.last_message_at) if stats else None,
+                             "losses": losses_of(cctx)}
+    return {"status": "degraded" if problems else "ok", "province": ctx.config.province.id, "problems": problems,
+            "parts": [{"name": p.name, "state": p.state.value, "detail": p.detail, "restarts": p.restarts}
+                      for p in parts],
+            "communes": communes, "web": {"ok": True}}
+
+
 def health_report(ctx: AppContext) -> dict[str, Any]:
     """The health document; `status` is ok only when MQTT is connected, the store takes writes, nothing stops
     readings from being made durable, and every part is running. `problems` says what is wrong in plain words."""
@@ -45,17 +82,8 @@ def health_report(ctx: AppContext) -> dict[str, Any]:
     if pool is not None:  # mqtt.workers > 1: the subscriber processes beside the main ingester
         mqtt["workers"] = {"configured": ctx.config.mqtt.workers - 1, "alive": pool.alive(),
                            "subscribed": pool.subscribed()}
-    store: dict[str, Any] = {"backend": ctx.config.storage.backend, "ok": False, "spooled": 0}
-    writer = ctx.writer
-    if writer is not None:
-        w = writer.stats()
-        store = {"backend": ctx.config.storage.backend, "ok": w.store_ok and not w.fault, "spooled": w.pending_spool,
-                 "written": w.written, "queued": w.queued, "last_error": w.last_error if not w.store_ok else None,
-                 "fault": w.fault, "refused": w.refused}
-        if not w.store_ok:
-            problems.append(f"store down, readings spooled: {w.last_error}")
-        if w.fault:
-            problems.append(w.fault)
+    store, store_problems = store_state(ctx)
+    problems += store_problems
     cameras = {"configured": len(ctx.config.cameras), "online": 0}
     if ctx.cameras is not None and hasattr(ctx.cameras, "online_count"):
         cameras["online"] = ctx.cameras.online_count()
@@ -68,7 +96,12 @@ def health_report(ctx: AppContext) -> dict[str, Any]:
             "losses": losses_of(ctx)}
 
 
+def health_of(ctx: AppContext) -> dict[str, Any]:
+    """The health document of this COC: a province center's or a commune's."""
+    return province_health_report(ctx) if ctx.province is not None else health_report(ctx)
+
+
 @blueprint.get("/health")
 def health() -> Any:
-    report = health_report(current_app.config["COC_CONTEXT"])
+    report = health_of(current_app.config["COC_CONTEXT"])
     return jsonify(report), 200 if report["status"] == "ok" else 503

@@ -67,6 +67,11 @@ def health_rows(rm: ReadModel, lang: str, report: dict[str, Any] | None = None) 
     """One row per part: MQTT, store, cameras, and every service that is not running."""
     report, tz = report or rm.health(), _tz(rm)
     yes, no = t("yes", lang), t("no", lang)
+    if "communes" in report:  # a province center: no broker or cameras of its own; each commune's store
+        return [{"part": t("admin.part.store", lang, backend=doc["name"]), "ok": yes if doc["store"].get("ok") else no,
+                 "detail": t("admin.detail.store", lang, spooled=count(doc["store"].get("spooled", 0), lang))
+                 + (f" · {doc['store']['last_error']}" if doc["store"].get("last_error") else "")}
+                for doc in report["communes"].values()]
     mqtt, store, cams = report["mqtt"], report["store"], report["cameras"]
     rows = [
         {

@@ -187,6 +187,23 @@ def test_an_acknowledgement_at_the_commune_is_seen_at_the_province(province: dic
     assert flood_alarm(rt, "xa-tay")["acknowledged_by"] == "vanhanh-tay"
 
 
+def test_the_province_reports_its_own_health_not_a_communes(province: dict[str, Any]) -> None:
+    """A province center has no MQTT broker of its own: its health is its parts (the feed reaches the cluster)
+    and each commune's store, and /admin shows one store row per commune."""
+    from dashboard.pages.admin import health_rows
+
+    rt: ProvinceRuntime = province["province"]
+    answer = api(rt, "/api/health")
+    report = answer.json()
+    assert answer.status_code == 200, report["problems"]
+    assert report["province"] == "hue" and sorted(report["communes"]) == ["xa-dong", "xa-tay"]
+    assert {p["name"]: p["state"] for p in report["parts"]}["province-feed"] == "running"
+    assert all(doc["store"]["ok"] and doc["messages"] >= 2 for doc in report["communes"].values())
+    rows = health_rows(rt.context.extras["read_model"], "vi")
+    assert [(r["part"], r["ok"]) for r in rows] == [("Kho dữ liệu (Xã Đông Sơn)", "Có"),
+                                                  ("Kho dữ liệu (Xã Tây Hồ)", "Có")]
+
+
 def test_a_commune_operator_is_refused_another_communes_data_and_pages(province: dict[str, Any]) -> None:
     rt: ProvinceRuntime = province["province"]
     assert api(rt, "/api/sensors?commune=xa-dong", token="dong").status_code == 200
