@@ -44,9 +44,9 @@ ADDED_COLUMNS = {
     "alert_audit": {"value": "REAL"},
 }
 ALERT_COLUMNS = tuple(f.name for f in fields(Alert))
-_TIMES = {"opened_at", "last_seen_at", "acknowledged_at", "resolved_at", "escalated_at", "peak_at", "cleared_at",
-          "shelved_until"}
-_ENUMS = {"source": Source, "severity": Severity, "current_severity": Severity, "peak_severity": Severity}
+TIME_FIELDS = {"opened_at", "last_seen_at", "acknowledged_at", "resolved_at", "escalated_at", "peak_at",
+               "cleared_at", "shelved_until"}
+ENUM_FIELDS = {"source": Source, "severity": Severity, "current_severity": Severity, "peak_severity": Severity}
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +187,9 @@ class AlertStore:
 def _to_db(name: str, value: object) -> object:
     if value is None:
         return None
-    if name in _TIMES or name == "at":
+    if name in TIME_FIELDS or name == "at":
         return value.astimezone(UTC).isoformat()  # type: ignore[attr-defined]
-    if name in _ENUMS or name == "status":
+    if name in ENUM_FIELDS or name == "status":
         return value.value  # type: ignore[attr-defined]
     return value
 
@@ -197,13 +197,13 @@ def _to_db(name: str, value: object) -> object:
 def _alert(row: tuple) -> Alert:
     values = {}
     for name, raw in zip(ALERT_COLUMNS, row, strict=True):
-        if raw is not None and name in _TIMES:
+        if raw is not None and name in TIME_FIELDS:
             raw = datetime.fromisoformat(raw)
         elif name == "status":
             raw = Status.parse(raw)
         elif name == "chattering":
             raw = bool(raw)
-        elif raw is not None and name in _ENUMS:
-            raw = _ENUMS[name](raw)
+        elif raw is not None and name in ENUM_FIELDS:
+            raw = ENUM_FIELDS[name](raw)
         values[name] = raw
     return Alert(**values)

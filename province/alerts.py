@@ -23,13 +23,11 @@ from alerts.book import AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
 from alerts.models import Action, Alert, AlertTransition, Severity, Source, Status, statuses_for
 from alerts.service import AlertDetail
-from alerts.store import AlertQuery, AlertStore
+from alerts.store import ENUM_FIELDS, TIME_FIELDS, AlertQuery, AlertStore
 from supervision.part import LoopThread
 
 log = logging.getLogger(__name__)
 
-_ENUMS: dict[str, Any] = {"source": Source, "severity": Severity, "current_severity": Severity,
-                          "peak_severity": Severity}
 Send = Callable[[str, bytes], None]  # (MQTT topic, payload): publish towards the commune
 
 
@@ -49,9 +47,9 @@ def alert_from_message(doc: dict[str, Any]) -> tuple[Alert, AlertTransition | No
         raw = doc[f.name]
         if f.name == "status":
             raw = Status.parse(raw)
-        elif f.name in _ENUMS:
-            raw = None if raw is None else _ENUMS[f.name](raw)
-        elif f.name.endswith(("_at", "_until")):
+        elif f.name in ENUM_FIELDS:
+            raw = None if raw is None else ENUM_FIELDS[f.name](raw)
+        elif f.name in TIME_FIELDS:
             raw = _time(raw)
         values[f.name] = raw
     alert = Alert(**values)

@@ -5,6 +5,8 @@ with acknowledgements sent back, the KPI engine over every commune's figures, th
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,10 @@ class ProvinceView:
 
     communes: list[ProvinceCommune]
     contexts: dict[str, AppContext]
+    ttl_s: float = 4.0  # every browser on the province wall shares one computation per interval
     _read_models: dict[str, Any] = field(default_factory=dict)
+    _summaries: tuple[float, list[CommuneSummary]] = (0.0, [])
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def commune(self, commune_id: str) -> ProvinceCommune | None:
         return next((c for c in self.communes if c.id == commune_id), None)
@@ -42,16 +47,19 @@ class ProvinceView:
         return self._read_models[commune_id]
 
     def summaries(self, allowed: frozenset[str] | None = None) -> list[CommuneSummary]:
-        """The communes this caller may see (None: all), in the configuration's order."""
-        out = []
-        for commune in self.communes:
-            if allowed is not None and commune.id not in allowed:
-                continue
-            rm = self.read_model(commune.id)
-            ctx = self.contexts[commune.id]
-            out.append(summarise(commune, ctx.config.commune.location or commune.location, rm.sensors(),
-                                 rm.alerts("active")))
-        return out
+        """The communes this caller may see (None: all), in the configuration's order. Computed for every commune
+        at most once per `ttl_s` (each commune's sensors read the store for their index), then filtered."""
+        with self._lock:
+            made, every = self._summaries
+            if time.monotonic() - made >= self.ttl_s:
+                every = [self._summary(commune) for commune in self.communes]
+                self._summaries = (time.monotonic(), every)
+        return [s for s in every if allowed is None or s.id in allowed]
+
+    def _summary(self, commune: ProvinceCommune) -> CommuneSummary:
+        rm = self.read_model(commune.id)
+        location = self.contexts[commune.id].config.commune.location or commune.location
+        return summarise(commune, location, rm.sensors(), rm.alerts("active"))
 
 
 @dataclass

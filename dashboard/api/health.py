@@ -55,11 +55,10 @@ def province_health_report(ctx: AppContext) -> dict[str, Any]:
     for commune, cctx in ctx.province.contexts.items():
         store, store_problems = store_state(cctx)
         problems += [f"{commune}: {problem}" for problem in store_problems]
-        stats = cctx.ingest.stats() if cctx.ingest is not None else None
-        communes[commune] = {"name": cctx.config.commune.name, "store": store, "messages": stats.messages if stats else 0,
-                             "readings": stats.readings if stats else 0, "rejected": stats.rejected if stats else 0,
-                             "last_message_time": iso(stats.last_message_at) if stats else None,
-                             "losses": losses_of(cctx)}
+        stats = cctx.ingest.stats()  # every commune at a province has its ingester (fed by the cluster)
+        communes[commune] = {"name": cctx.config.commune.name, "store": store, "messages": stats.messages,
+                             "readings": stats.readings, "rejected": stats.rejected,
+                             "last_message_time": iso(stats.last_message_at), "losses": losses_of(cctx)}
     return {"status": "degraded" if problems else "ok", "province": ctx.config.province.id, "problems": problems,
             "parts": [{"name": p.name, "state": p.state.value, "detail": p.detail, "restarts": p.restarts}
                       for p in parts],

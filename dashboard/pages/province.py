@@ -14,10 +14,12 @@ from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages.shell import wall_menu
 from dashboard.read_model import ReadModel
+from dashboard.screens import province_walls
 from dashboard.sensor_view import FLOOD_COLOURS
 from indicators.units import unit_label
 
 TICK, BODY, KPI, RANKING, CLOCK = "prov-tick", "prov-body", "prov-kpi", "prov-ranking", "prov-clock"
+SLOW = "prov-slow"  # the ranking: monthly figures, read again every minute
 ROMAN = ("", "I", "II", "III")
 SEVERITY_COLOURS = {None: "#2e9d4f", "info": "#4dabf7", "warning": "#f0c419", "major": "#f08c00",
                     "critical": "#e03131"}
@@ -33,6 +35,7 @@ def layout(rm: ReadModel, lang: str, principal: Any) -> html.Div:
     return html.Div(
         [
             dcc.Interval(id=TICK, interval=5000, n_intervals=0),
+            dcc.Interval(id=SLOW, interval=60_000, n_intervals=0),
             html.Div(
                 [
                     html.Div([html.Div(province.name, className="wall-commune", id="prov-name"),
@@ -112,7 +115,7 @@ def _critical(summaries: list[Any], lang: str) -> html.Div | None:
 def body(rm: ReadModel, lang: str) -> list[Any]:
     view = rm.ctx.province
     summaries = view.summaries(_allowed(rm))
-    walls = {c: [w.id for w in ctx.config.walls] for c, ctx in view.contexts.items()}
+    walls = province_walls(view)
     head = html.Tr([html.Th(t(k, lang)) for k in ("province.col.commune", "province.col.alarms",
                                                    "province.col.air", "province.col.flood",
                                                    "province.col.devices", "province.col.open")])
@@ -160,7 +163,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         lang = current_lang()
         return body(rm, lang), rm.local(rm.now()).strftime("%H:%M:%S")
 
-    @app.callback(Output(RANKING, "children"), Input(KPI, "value"), Input(TICK, "n_intervals"))
+    @app.callback(Output(RANKING, "children"), Input(KPI, "value"), Input(SLOW, "n_intervals"))
     def rank(kpi_id: str | None, _n: int) -> Any:
         if rm.ctx.province is None:
             return dash.no_update
