@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from alerts.book import AlertBook, AlertNotFoundError
+from alerts.deliveries import Driver
+from alerts.duty_desk import DutyDesk
 from alerts.lifecycle import AlertClosedError
 from alerts.messages import log_transition
 from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source, Status, statuses_for
@@ -50,7 +52,8 @@ class AlertService:
     def __init__(self, config: CocConfig, topic_prefix: str, mqtt: MqttConfig | None, db_path: str | Path,
                  live_state: Any = None, *, air_index: AirIndex | None = None,
                  flood_level: FloodLevel = level_from_thresholds, health: Health | None = None,
-                 clock: Callable[[], datetime] | None = None, channels: list[Channel] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, channels: list[Channel] | None = None,
+                 duty_drivers: list[Driver] | None = None) -> None:
         self.config = config
         self.cfg: AlertsConfig = config.alerts
         self.live = live_state
@@ -71,6 +74,7 @@ class AlertService:
         self._db_path = db_path
         self.store = AlertStore(db_path)
         self.book = AlertBook(self.store, self._clock, self._announce, chattering=self.cfg.chattering)
+        self.duty = DutyDesk(config, db_path, self._clock, duty_drivers)  # roster, chains, phone links
         self._last_ts: dict[str, datetime] = {}
         self._started_at = self._clock()
         self._ticker: _Tick | None = None
@@ -84,6 +88,7 @@ class AlertService:
         if self.store.closed:
             self.store = self.book.store = AlertStore(self._db_path)
         self.fanout.start()
+        self.duty.start()
         for channel in self.fanout.channels:
             if isinstance(channel, MqttChannel):
                 for alert in self.book.active():
@@ -97,6 +102,7 @@ class AlertService:
             self._ticker.stop()
             self._ticker = None
         self.fanout.stop()
+        self.duty.stop()
         self.store.close()
 
     def health(self) -> PartHealth:
@@ -107,6 +113,7 @@ class AlertService:
         tick = self._ticker.health()
         if tick.ok:
             dead = [c.name for c in self.fanout.channels if getattr(c, "alive", lambda: True)() is False]
+            dead += self.duty.dead_senders()
             if dead:
                 return PartHealth(self.name, PartState.DEGRADED, f"notification channel stopped: {', '.join(dead)}")
         return PartHealth(self.name, tick.state, tick.detail)
@@ -192,6 +199,7 @@ class AlertService:
         esc = self.cfg.escalation
         self.book.unshelve_due()
         self.book.escalate_due(esc.after_min, esc.repeat_min)
+        self.duty.tick(self.book.active())  # escalation chains: the next person after each step's timeout
 
     def _offline_signals(self, now: datetime) -> list[Signal]:
         out = []

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from alerts.duty_settings import DutyConfig
 from alerts.settings import AlertsConfig
 from camera.settings import CameraConfig, CameraSystemConfig
 from config.section import Location, Section
@@ -106,6 +107,9 @@ class CocConfig(Section):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert rules and notifications.")
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig, description="KPI catalogue and figures.")
     auth: AuthConfig = Field(default_factory=AuthConfig, description="Users and API tokens.")
+    duty: DutyConfig = Field(
+        default_factory=DutyConfig, description="Duty roster, escalation chains and the channels that reach people.",
+    )
     @model_validator(mode="after")
     def _check_scopes(self) -> CocConfig:
         province = getattr(self, "province", None)
@@ -142,6 +146,13 @@ class CocConfig(Section):
                     f"Fix: use one of {sorted(floods)} or remove flood_point"
                 )
         self._check_former_unit_references()
+        users = {u.username for u in self.auth.users}
+        for index, person in enumerate(self.duty.people):
+            if users and person.username not in users:
+                raise ValueError(
+                    f"duty.people[{index}].username: '{person.username}' is not a user of auth.users. "
+                    f"Fix: use one of {sorted(users)} or add the user"
+                )
         walls = {w.id for w in self.walls}
         for screen in self.web.public_screens:
             if screen not in walls:

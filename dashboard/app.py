@@ -46,6 +46,9 @@ def create_server(ctx: AppContext) -> Flask:
     request_limits.install(server)  # before the guard: it parses callback bodies
     guard.install(server)
     register_api(server)
+    from dashboard.pages.duty import register_duty_pages
+
+    register_duty_pages(server)  # /duty (roster, handover) and the phone page /p/<code>
     return server
 
 

@@ -25,6 +25,7 @@ OPEN_PREFIXES = (
     "/login",
     "/lang/",
     "/static/",
+    "/p/",  # the phone page: a signed link names its person (dashboard/pages/phone_ack.py), no session
 )
 API_PREFIXES = ("/api/", "/metrics")
 CALLBACK_PATH = "/_dash-update-component"

@@ -1,0 +1,157 @@
+"""/duty: the duty roster (sổ trực ban) — the shift on duty and the next, the day's holders (editable by admins and
+operators), the escalation chains, the open alarms with the steps their chain has called and each message's
+delivery, the shift handover (the outgoing shift writes, the incoming shift confirms) and the duty audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, redirect, render_template_string, request
+
+from alerts.duty import slot
+from alerts.duty_store import HandoverError
+from alerts.messages import SEVERITY_WORDS, local_time
+from dashboard.auth import current_principal
+from dashboard.csrf import csrf_ok, csrf_token
+from dashboard.settings import Role
+
+blueprint = Blueprint("duty", __name__)
+ROSTER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
+HANDOVER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.POLICE})
+
+_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sổ trực ban – COC</title><style>
+body{margin:0;background:#0b1220;color:#e6edf7;font:16px/1.4 "Noto Sans",Roboto,Arial,sans-serif}
+main{max-width:1100px;margin:0 auto;padding:16px} h1{margin:0 0 4px} h2{font-size:20px;margin:22px 0 8px}
+.muted,.en{color:#93a4c3;font-size:14px} table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #24324f;padding:6px 8px;text-align:left;vertical-align:top}
+.box{background:#131d31;border:1px solid #24324f;border-radius:10px;padding:12px 14px;margin:8px 0}
+input,textarea{box-sizing:border-box;font-size:15px;border-radius:6px;border:1px solid #33466d;background:#0b1220;
+color:#e6edf7;padding:6px} textarea{width:100%;min-height:60px} button{padding:8px 14px;font-size:15px;border:0;
+border-radius:6px;background:#2f7cf6;color:#fff} .err{background:#5b1a1a;border:1px solid #a33;padding:8px;
+border-radius:6px} .ok{color:#81c784} .bad{color:#ef9a9a} a{color:#8fb8ff}
+</style></head><body><main>{{ body|safe }}</main></body></html>"""
+
+_BODY = """<h1>Sổ trực ban <span class="en">/ Duty roster</span></h1>
+<div class="muted">{{ commune }} · {{ now }} · {{ who }} · <a href="/">Trang chính</a></div>
+{% if error %}<p class="err" id="duty-error">{{ error }}</p>{% endif %}
+<div class="box" id="duty-now"><b>Ca đang trực:</b> {% if on.slot %}{{ on.slot.shift.name_vi }}
+({{ on.slot.shift.start }}–{{ on.slot.shift.end }}): {{ names(on.holders) }}{% else %}không có ca nào{% endif %}
+{% if on.next_slot %}<br><b>Ca tiếp theo:</b> {{ on.next_slot.shift.name_vi }} {{ day(on.next_slot) }}:
+{{ names(on.next_holders) }}{% endif %}</div>
+<h2>Phân công <span class="en">/ Roster</span></h2><table id="duty-roster"><tr><th>Ngày</th><th>Ca</th>
+<th>Người trực</th><th></th></tr>{% for s, held in slots %}<tr><td>{{ day(s) }}</td><td>{{ s.shift.name_vi }}
+({{ s.shift.start }}–{{ s.shift.end }})</td><td>{{ names(held) }}</td><td>{% if can_roster %}
+<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf }}"><input type="hidden" name="do"
+value="assign"><input type="hidden" name="slot" value="{{ s.key }}"><input name="holders" size="22"
+value="{{ held|join(', ') }}" aria-label="holders"> <button>Lưu</button></form>{% endif %}</td></tr>{% endfor %}
+</table><div class="muted">Người có thể trực: {{ people }}</div>
+<h2>Chuỗi gọi khi chưa ai tiếp nhận <span class="en">/ Escalation chains</span></h2>
+{% for c in chains %}<div class="box"><b>{{ c.id }}</b> – {{ c.rules|join(', ') or 'mọi loại' }} từ mức
+{{ sev(c.min_severity) }}: {% for st in c.steps %}{{ loop.index }}. {{ post(st.post) }} ({{ st.channels|join('+') }},
+chờ {{ '%g'|format(st.timeout_min) }} phút){% if not loop.last %} → {% endif %}{% endfor %}</div>{% endfor %}
+<h2>Báo động đang mở <span class="en">/ Open alarms</span></h2><table id="duty-alarms">
+<tr><th>Báo động</th><th>Trạng thái</th><th>Đã gọi</th></tr>{% for a, calls in alarms %}<tr><td>{{ a.title_vi }}
+<div class="muted">{{ sev(a.severity.value) }} · {{ lt(a.opened_at) }}</div></td><td>{{ a.status.value }}
+{% if a.acknowledged_by %}<br>{{ a.acknowledged_by }} {{ lt(a.acknowledged_at) }}{% endif %}</td><td>
+{% for d in calls %}<div class="{{ 'ok' if d.status.value == 'sent' else ('bad' if d.status.value == 'failed' else '')
+}}">{{ d.username }} {{ d.channel }}: {{ d.status.value }}{% if d.reason %} ({{ d.reason }}){% endif %}</div>
+{% endfor %}</td></tr>{% endfor %}</table>
+<h2>Bàn giao ca <span class="en">/ Shift handover</span></h2>
+{% for h in handovers %}<div class="box" id="handover-{{ h.id }}"><b>#{{ h.id }}</b> {{ h.slot }} → {{ h.next_slot
+or '?' }}, viết bởi {{ h.written_by }} lúc {{ lt(h.written_at) }}<br><b>Tình hình:</b> {{ h.happened }}<br>
+<b>Tồn đọng:</b> {{ h.open_items }}<br><b>Báo động còn mở:</b> {{ h.open_alarms|join(', ') or 'không' }}<br>
+{% if h.confirmed_by %}<span class="ok">Đã nhận ca: {{ h.confirmed_by }} lúc {{ lt(h.confirmed_at) }}
+{{ h.confirm_note or '' }}</span>{% elif can_handover and h.written_by != who %}<form method="post">
+<input type="hidden" name="csrf_token" value="{{ csrf }}"><input type="hidden" name="do" value="confirm">
+<input type="hidden" name="id" value="{{ h.id }}"><input name="note" size="40" placeholder="Ghi chú nhận ca">
+<button id="handover-confirm-{{ h.id }}">Xác nhận nhận ca</button></form>{% else %}<span class="bad">Chờ ca sau
+xác nhận</span>{% endif %}</div>{% endfor %}
+{% if can_handover %}<form method="post" class="box" id="handover-form"><input type="hidden" name="csrf_token"
+value="{{ csrf }}"><input type="hidden" name="do" value="handover"><b>Ca trực bàn giao</b> (báo động còn mở sẽ được
+ghi kèm: {{ open_ids|join(', ') or 'không có' }})<br><label>Tình hình trong ca<textarea name="happened" required>
+</textarea></label><label>Việc còn tồn đọng<textarea name="open_items"></textarea></label>
+<button id="handover-submit">Bàn giao</button></form>{% endif %}
+<h2>Nhật ký trực ban <span class="en">/ Duty audit</span></h2><table id="duty-audit">
+{% for e in audit %}<tr><td>{{ lt(e.at) }}</td><td>{{ e.actor }}</td><td>{{ e.action }}</td><td>{{ e.alert_id or ''
+}}</td><td>{{ e.detail }}</td></tr>{% endfor %}</table>"""
+
+
+def register_duty_pages(server: Flask) -> None:
+    """The /duty page and the phone page /p/<code>."""
+    from dashboard.pages.phone_ack import blueprint as phone
+
+    server.register_blueprint(blueprint)
+    server.register_blueprint(phone)
+
+
+def _ctx() -> Any:
+    return current_app.config["COC_CONTEXT"]
+
+
+def _render(error: str = "", status: int = 200) -> tuple[str, int]:
+    ctx = _ctx()
+    desk, tz, cfg = ctx.alerts.duty, ctx.config.commune.timezone, ctx.config.duty
+    principal = current_principal()
+    now = desk.now()
+    assigned = desk.store.assignments()
+    today = now.astimezone(desk_tz(tz)).date()
+    slots = [slot(s, d, tz) for d in (today, today + timedelta(days=1)) for s in cfg.shifts]
+    people = {p.username: p for p in cfg.people}
+    active = ctx.alerts.active()
+    body = render_template_string(
+        _BODY, commune=ctx.config.commune.name, now=local_time(now, tz), who=principal.name, error=error,
+        on=desk.on_duty(now), slots=[(s, assigned.get(s.key, s.shift.holders)) for s in slots],
+        day=lambda s: s.day.strftime("%d/%m/%Y"), lt=lambda at: local_time(at, tz) if at else "",
+        names=lambda ns: ", ".join(f"{people[n].name} ({n})" if n in people else n for n in ns) or "–",
+        people=", ".join(people) or "–", chains=cfg.chains, post=lambda pid: getattr(cfg.post(pid), "name_vi", pid),
+        sev=lambda s: SEVERITY_WORDS[s][0] if s in SEVERITY_WORDS else s,
+        alarms=[(a, desk.deliveries.list(alert_id=a.id, limit=20)) for a in active],
+        handovers=desk.store.handovers(10), open_ids=[a.id for a in active], audit=desk.store.audit(limit=40),
+        can_roster=principal.role in ROSTER_ROLES, can_handover=principal.role in HANDOVER_ROLES, csrf=csrf_token())
+    return render_template_string(_PAGE, body=body), status
+
+
+def desk_tz(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+@blueprint.get("/duty")
+def page() -> Any:
+    if current_principal() is None:
+        return redirect("/login?next=/duty")
+    return _render()
+
+
+@blueprint.post("/duty")
+def change() -> Any:
+    principal = current_principal()
+    if principal is None:
+        return redirect("/login?next=/duty")
+    if not csrf_ok():
+        return _render("Thiếu mã CSRF, tải lại trang / CSRF token missing", 403)
+    ctx = _ctx()
+    desk, form = ctx.alerts.duty, request.form
+    now, action = desk.now(), form.get("do")
+    try:
+        if action == "assign" and principal.role in ROSTER_ROLES:
+            names = [n.strip() for n in form.get("holders", "").split(",") if n.strip()]
+            unknown = [n for n in names if ctx.config.duty.person(n) is None]
+            if unknown:
+                return _render(f"Không có trong duty.people: {', '.join(unknown)}", 400)
+            desk.store.assign(now, principal.name, form.get("slot", "")[:40], names)
+        elif action == "handover" and principal.role in HANDOVER_ROLES:
+            on = desk.on_duty(now)
+            desk.store.write_handover(now, principal.name, on.slot.key if on.slot else "-",
+                                      on.next_slot.key if on.next_slot else None, form.get("happened", "")[:2000],
+                                      form.get("open_items", "")[:2000], [a.id for a in ctx.alerts.active()])
+        elif action == "confirm" and principal.role in HANDOVER_ROLES:
+            desk.store.confirm_handover(now, principal.name, int(form.get("id", "0")), form.get("note", "")[:300])
+        else:
+            return _render("Không đủ quyền / not allowed", 403)
+    except (HandoverError, ValueError) as exc:
+        return _render(str(exc), 400)
+    return Response(status=303, headers={"Location": "/duty"})

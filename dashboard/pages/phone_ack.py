@@ -1,0 +1,179 @@
+"""The phone page at /p/<code>: one alarm for the person a signed link names (390 px wide, no login, no session):
+the alarm, its peak and now, the action text, the camera snapshot where the person's role may see cameras, and
+"Tiếp nhận" with a note. The link acknowledges once and expires; every view, acknowledgement and refusal is
+audited; nothing else is reachable through it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template_string, request
+
+from alerts.messages import SEVERITY_WORDS, local_time, value_line
+from alerts.phone_link import LinkState, PhoneLink
+from alerts.settings import action_text
+from dashboard.access import PAGE_ROLES
+from dashboard.users import user_book
+
+blueprint = Blueprint("phone_ack", __name__)
+
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the code is in the address: never sent on to anyone
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+REFUSED = {
+    LinkState.UNKNOWN: (404, "Liên kết không hợp lệ", "Invalid link"),
+    LinkState.EXPIRED: (410, "Liên kết đã hết hạn", "This link has expired"),
+    LinkState.USED: (410, "Liên kết đã được dùng để tiếp nhận", "This link has been used already"),
+}
+COLORS = {"critical": "#c62828", "major": "#ef6c00", "warning": "#f9a825", "info": "#1565c0"}
+
+_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>{{ title }} – COC</title><style>
+body{margin:0;background:#0b1220;color:#e6edf7;font:17px/1.4 "Noto Sans",Roboto,Arial,sans-serif}
+main{max-width:390px;margin:0 auto;padding:12px 14px 28px;box-sizing:border-box}
+.sev{padding:10px 12px;border-radius:10px;font-weight:700;font-size:19px;color:#fff}
+h1{font-size:21px;margin:12px 0 4px} .muted{color:#93a4c3;font-size:15px} .en{color:#93a4c3;font-size:14px}
+.box{background:#131d31;border:1px solid #24324f;border-radius:10px;padding:10px 12px;margin:10px 0}
+img{width:100%;border-radius:8px;display:block} textarea{width:100%;box-sizing:border-box;min-height:70px;
+font-size:17px;border-radius:8px;border:1px solid #33466d;background:#0b1220;color:#e6edf7;padding:8px}
+button{margin-top:10px;width:100%;padding:14px;font-size:20px;font-weight:700;border:0;border-radius:10px;
+background:#2e7d32;color:#fff} .done{background:#1b5e20;border-color:#2e7d32}
+.refused{background:#5b1a1a;border-color:#a33}
+</style></head><body><main>{{ body|safe }}</main></body></html>"""
+
+_ALARM = """<div class="sev" id="phone-severity" style="background:{{ color }}">BÁO ĐỘNG {{ sev_vi|upper }}
+<span class="en">/ {{ sev_en }}</span></div>
+<h1 id="phone-title">{{ a.title_vi }}</h1><div class="en">{{ a.title_en }}</div>
+<div class="muted">{{ commune }} · mở lúc {{ opened }}</div>
+{% if values %}<div class="box" id="phone-values"><b>{{ values }}</b>
+<div class="en">{{ values_en }}</div></div>{% endif %}
+{% if action_vi %}<div class="box" id="phone-action"><b>Việc cần làm:</b> {{ action_vi }}
+<div class="en">{{ action_en }}</div></div>{% endif %}
+{% if snapshot %}<div class="box"><img id="phone-snapshot" src="{{ snapshot }}" alt="Ảnh camera"></div>{% endif %}
+{% if a.acknowledged_by %}<div class="box done" id="phone-acked">Đã tiếp nhận: <b>{{ a.acknowledged_by }}</b> lúc
+{{ acked_at }}{% if a.acknowledged_note %}<br>{{ a.acknowledged_note }}{% endif %}
+<div class="en">Acknowledged</div></div>
+{% else %}<form method="post" id="phone-form"><label for="phone-note">Ghi chú (không bắt buộc) / note</label>
+<textarea id="phone-note" name="note" maxlength="300" placeholder="Đang trên đường tới hiện trường…"></textarea>
+<button type="submit" id="phone-ack">Tiếp nhận</button></form>{% endif %}
+<p class="muted">Gửi cho {{ person }} · liên kết hết hạn lúc {{ expires }}</p>"""
+
+_REFUSED = """<div class="box refused" id="phone-refused"><h1>{{ vi }}</h1><div class="en">{{ en }}</div></div>
+<p class="muted">Mở COC trên máy tính trực ban hoặc chờ tin nhắn mới.</p>"""
+
+
+def _page(title: str, body: str, status: int = 200) -> Response:
+    html = render_template_string(_PAGE, title=title, body=body)
+    return Response(html, status=status, headers=HEADERS, mimetype="text/html")
+
+
+def _ctx() -> Any:
+    return current_app.config["COC_CONTEXT"]
+
+
+def _refused(state: LinkState, link: PhoneLink | None, now: datetime) -> Response:
+    status, vi, en = REFUSED[state]
+    desk = _ctx().alerts.duty
+    desk.store.record(now, link.username if link else "anonymous", "link_refused",
+                      link.alert_id if link else None, f"{state.value} {request.method} {request.path[:3]}…")
+    return _page(vi, render_template_string(_REFUSED, vi=vi, en=en), status)
+
+
+def _role(username: str) -> str | None:
+    entry = next((u for u in user_book(_ctx()).all() if u.username == username), None)
+    return None if entry is None or entry.disabled else str(entry.role)
+
+
+def _cameras(ctx: Any, subject: str, role: str | None) -> list[str]:
+    """The cameras showing this alarm's subject (itself or linked by flood_point) when the role may see them."""
+    if ctx.cameras is None or role not in {r.value for r in PAGE_ROLES["cameras"]}:
+        return []
+    return [c.id for c in ctx.config.cameras if subject in (c.id, getattr(c, "flood_point", None))]
+
+
+def _open(code: str, now: datetime, for_ack: bool) -> tuple[PhoneLink | None, Response | None]:
+    desk = _ctx().alerts.duty
+    link = desk.links.find(code)
+    if link is None:
+        return None, _refused(LinkState.UNKNOWN, None, now)
+    state = link.state(now)
+    if state is LinkState.EXPIRED or (state is LinkState.USED and for_ack):
+        return link, _refused(state, link, now)
+    if _role(link.username) is None:
+        return link, _refused(LinkState.UNKNOWN, link, now)
+    return link, None
+
+
+def _show(link: PhoneLink, code: str) -> Response:
+    ctx = _ctx()
+    detail = ctx.alerts.get(link.alert_id)
+    if detail is None:
+        return _refused(LinkState.UNKNOWN, link, ctx.alerts.duty.now())
+    alert, tz = detail.alert, ctx.config.commune.timezone
+    person = ctx.alerts.duty.person(link.username)
+    sev_vi, sev_en = SEVERITY_WORDS[alert.severity]
+    action_vi, action_en = action_text(ctx.config.alerts.rules, alert.rule)
+    cams = _cameras(ctx, alert.subject, _role(link.username))
+    body = render_template_string(
+        _ALARM, a=alert, color=COLORS[alert.severity.value], sev_vi=sev_vi, sev_en=sev_en,
+        commune=ctx.config.commune.name, opened=local_time(alert.opened_at, tz), values=value_line(alert, "vi"),
+        values_en=value_line(alert, "en"), action_vi=action_vi, action_en=action_en,
+        snapshot=f"/p/{code}/snapshot.jpg" if cams else None,
+        acked_at=local_time(alert.acknowledged_at, tz) if alert.acknowledged_at else "",
+        person=person.name if person else link.username, expires=local_time(link.expires_at, tz))
+    return _page(alert.title_vi, body)
+
+
+@blueprint.get("/p/<code>")
+def view(code: str) -> Response:
+    now = _ctx().alerts.duty.now()
+    link, refused = _open(code, now, for_ack=False)
+    if refused is not None or link is None:
+        return refused
+    if link.state(now) is LinkState.USED:
+        return _refused(LinkState.USED, link, now)
+    _ctx().alerts.duty.store.record(now, link.username, "link_opened", link.alert_id, "")
+    return _show(link, code)
+
+
+@blueprint.post("/p/<code>")
+def acknowledge(code: str) -> Response:
+    ctx = _ctx()
+    now = ctx.alerts.duty.now()
+    link, refused = _open(code, now, for_ack=True)
+    if refused is not None or link is None:
+        return refused
+    note = (request.form.get("note") or "").strip()[:300]
+    if not ctx.alerts.duty.links.spend(link, now, note):
+        return _refused(LinkState.USED, link, now)
+    from alerts.service import AlertClosedError
+
+    try:
+        ctx.alerts.acknowledge(link.alert_id, link.username, _role(link.username),
+                               f"{note} (qua điện thoại)".strip() if note else "Tiếp nhận qua điện thoại")
+        outcome = "acknowledged"
+    except AlertClosedError:
+        outcome = "already closed"
+    ctx.alerts.duty.store.record(now, link.username, "link_ack", link.alert_id, f"{outcome}; {note}".rstrip("; "))
+    return _show(link, code)
+
+
+@blueprint.get("/p/<code>/snapshot.jpg")
+def snapshot(code: str) -> Response:
+    ctx = _ctx()
+    now = ctx.alerts.duty.now()
+    link = ctx.alerts.duty.links.find(code)
+    if link is None or link.state(now) is LinkState.EXPIRED:
+        return Response(status=404)
+    detail = ctx.alerts.get(link.alert_id)
+    cams = _cameras(ctx, detail.alert.subject, _role(link.username)) if detail else []
+    jpeg = ctx.cameras.latest_jpeg(cams[0]) if cams else None
+    if jpeg is None:
+        return Response(status=404)
+    return Response(jpeg, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
