@@ -42,6 +42,7 @@ class ReportRow:
     reason: str | None = None  # why there is no value
     combined_from: tuple[str, ...] = ()  # former units summed into a figure of the row (months before the merger)
     merger_note: str | None = None  # 'Trước sáp nhập 01/07/2025: cộng từ các xã cũ ...' when combined_from is set
+    summed: tuple[str, ...] = ()  # which figures are such sums: value, year_to_date, last_year, last_year_to_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,14 @@ class ReportView:
     rows: tuple[ReportRow, ...]
     near_margin_pct: float = 10.0
     merger_line: str | None = None  # the sentence saying which figures are sums of former communes
+    through: str | None = None  # a period not over yet ('chưa đủ kỳ'): the last month with figures, judged to it
+
+    @property
+    def partial_note(self) -> str | None:
+        """'chưa đủ kỳ, số liệu đến tháng 10/2026, đánh giá tạm' for a quarter or year judged before its end."""
+        if self.through is None:
+            return None
+        return f"chưa đủ kỳ, số liệu đến tháng {int(self.through[5:7])}/{self.through[:4]}, đánh giá tạm"
 
     @property
     def judged(self) -> int:
@@ -101,12 +110,12 @@ def judge(
     return expected, status_of(ytd, expected, direction, margin), rule
 
 
-def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> ReportRow:
-    """One KPI's line of the report view."""
+def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str, through: str | None = None) -> ReportRow:
+    """One KPI's line of the report view; a period not over yet is judged on its months up to `through`."""
     kpi = engine.catalogue.kpis[kpi_id]
     aggregate = engine.catalogue.aggregate_of(kpi_id)
     value, _ = engine.evaluate(kpi_id, commune, period)
-    span = year_to_date(period)
+    span = year_to_date(through or period)
     ytd, _ = engine.evaluate(kpi_id, commune, span)
     last_period = same_period_last_year(period)
     last, _ = engine.evaluate(kpi_id, commune, last_period)
@@ -119,7 +128,9 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
     last_span = same_period_last_year(span)
     last_ytd, _ = engine.evaluate(kpi_id, commune, last_span)
     ytd_missing = aggregate is Aggregate.SUM and engine.months_missing(kpi_id, commune, last_span)
-    summed = {u for p in (period, span, last_period, last_span) for u in engine.combined_from(kpi_id, commune, p)}
+    parts = {name: engine.combined_from(kpi_id, commune, p) for name, p in
+             (("value", period), ("year_to_date", span), ("last_year", last_period), ("last_year_to_date", last_span))}
+    summed = {u for units in parts.values() for u in units}
     merger = engine.mergers.get(commune)
     combined = tuple(u.id for u in merger.units if u.id in summed) if merger else ()
     return ReportRow(
@@ -145,6 +156,7 @@ def report_row(engine: KpiEngine, kpi_id: str, commune: str, period: str) -> Rep
         reason=value.reason,
         combined_from=combined,
         merger_note=summed_note(merger, combined) if merger and combined else None,
+        summed=tuple(name for name, units in parts.items() if units),
     )
 
 
@@ -152,7 +164,20 @@ def report_view(engine: KpiEngine, commune: str, period: str, pillar: Pillar | N
     """Every KPI (of one pillar, if given) of the commune for the period, in catalogue order."""
     kpis = [k.id for k in engine.catalogue.kpis.values() if pillar is None or k.pillar is pillar]
     rows = tuple(report_row(engine, k, commune, period) for k in kpis)
-    return ReportView(commune, period, rows, engine.near_margin_pct, merged_line(engine, commune, rows))
+    through = data_through(rows, period)
+    if through is not None:  # a quarter or year not over: lũy kế and the pro-rata plan to the last month with figures
+        rows = tuple(report_row(engine, k, commune, period, through) for k in kpis)
+    return ReportView(commune, period, rows, engine.near_margin_pct, merged_line(engine, commune, rows), through)
+
+
+def data_through(rows: tuple[ReportRow, ...], period: str) -> str | None:
+    """The last month of a multi-month period that any KPI has a figure for, when later months have none (the
+    period is not over: 'chưa đủ kỳ'); None when its last month has figures, or when no month has any."""
+    months = months_in(period)
+    if len(months) < 2 or not rows:
+        return None
+    with_data = [m for m in months if any(m not in r.months_missing for r in rows)]
+    return with_data[-1] if with_data and with_data[-1] != months[-1] else None
 
 
 def merged_line(engine: KpiEngine, commune: str, rows: tuple[ReportRow, ...]) -> str | None:

@@ -38,11 +38,11 @@ class ReportFile:
 
 
 def due_periods(local_now: datetime, schedule: ReportSchedule) -> list[str]:
-    """The periods whose report is due at this local time: from `day_of_month` at `hour`, the previous month,
-    and the quarter, 6 or 9 months, or year that month closes."""
-    if (local_now.day, local_now.hour) < (schedule.day_of_month, schedule.hour):
-        return []
-    month = shift(f"{local_now.year:04d}-{local_now.month:02d}", -1)
+    """The periods of the last report day that has passed: from `day_of_month` at `hour`, the previous month and
+    the quarter, 6 or 9 months, or year that month closes; before that day, those of the month before (a COC that
+    was stopped on the report day, or first started after it, still writes the report that was due)."""
+    before = (local_now.day, local_now.hour) < (schedule.day_of_month, schedule.hour)
+    month = shift(f"{local_now.year:04d}-{local_now.month:02d}", -2 if before else -1)
     year, mon = month[:4], int(month[5:7])
     candidates = {
         "month": month,

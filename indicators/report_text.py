@@ -13,7 +13,11 @@ from indicators.periods import months_in
 from indicators.report import ReportRow, ReportView, period_label, year_to_date
 from indicators.units import unit_label
 
-COLUMNS = ("STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện", "% so với KH", "Cùng kỳ", "Ghi chú")
+# The figures of a report file are lũy kế (January to the period's last month): labelled so, the page's "Thực hiện"
+# (the period's own figure) and "So cùng kỳ" (its change) are not mistaken for them.
+COLUMNS = ("STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch năm", "Lũy kế thực hiện", "% so với KH", "Lũy kế cùng kỳ",
+           "Ghi chú")
+SUMMED_MARK = "cộng từ các xã cũ (*)"  # the full sentence once, under the table (ReportView.merger_line)
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
@@ -38,19 +42,23 @@ def _month_list(months: tuple[str, ...]) -> str:
     return ", ".join(f"{int(m[5:])}/{m[:4]}" for m in months)
 
 
-def note_of(row: ReportRow) -> str:
-    """Ghi chú: the status, missing months, change against last year."""
+def note_of(row: ReportRow, through: str | None = None) -> str:
+    """Ghi chú: the status, missing months (those after `through` are the period not over yet, said once in the
+    summary), the change of lũy kế against last year's, and a short mark when a figure shown is a sum of former
+    communes."""
+    summed = SUMMED_MARK if {"year_to_date", "last_year_to_date"} & set(row.summed) else None
     if row.value is None and row.year_to_date is None:
-        return "; ".join(n for n in ("Chưa có số liệu", row.reason if is_merger_reason(row.reason) else None,
-                                      row.merger_note) if n)
+        uncombined = "không cộng được từ các xã cũ (*)" if is_merger_reason(row.reason) else None
+        return "; ".join(n for n in ("Chưa có số liệu", uncombined, summed) if n)
     parts = [STATUS_LABELS[row.status][0]] if row.status is not Status.NO_TARGET else ["Chưa có kế hoạch"]
     if row.year_to_date is not None and row.last_year_to_date:
         change = (row.year_to_date / row.last_year_to_date - 1) * 100
-        parts.append(f"so cùng kỳ {format_pct(change, signed=True)}")
-    if row.months_missing:
-        parts.append(f"thiếu số liệu tháng {_month_list(row.months_missing)}")
-    if row.merger_note:
-        parts.append(row.merger_note)
+        parts.append(f"lũy kế so cùng kỳ {format_pct(change, signed=True)}")
+    missing = [m for m in row.months_missing if through is None or m <= through]
+    if missing:
+        parts.append(f"thiếu số liệu tháng {_month_list(tuple(missing))}")
+    if summed:
+        parts.append(summed)
     return "; ".join(parts)
 
 
@@ -65,7 +73,7 @@ def table_lines(view: ReportView, catalogue: Catalogue) -> list[TableLine]:
             done = row.year_to_date if row.year_to_date is not None else row.value
             out.append(
                 TableLine(str(n), catalogue.kpis[row.kpi_id].name_vi, unit_label(row.unit), row.plan, done,
-                          row.pct_of_plan, row.last_year_to_date, note_of(row), row.unit, row)
+                          row.pct_of_plan, row.last_year_to_date, note_of(row, view.through), row.unit, row)
             )
     return out
 
@@ -85,7 +93,7 @@ def _gap(row: ReportRow) -> float:
 
 def summary_text(view: ReportView, catalogue: Catalogue, commune_name: str) -> list[str]:
     """A few sentences: how many KPIs met their plan, which are behind and by how much, what has no data."""
-    label = period_label(view.period)
+    label = period_label(view.period) + (f" ({view.partial_note})" if view.partial_note else "")
     met, judged = view.count(Status.MET), view.judged
     lines = [
         f"{label}, {commune_name} có {met}/{judged} chỉ tiêu đạt kế hoạch, {view.count(Status.NEAR)} chỉ tiêu "
@@ -96,7 +104,7 @@ def summary_text(view: ReportView, catalogue: Catalogue, commune_name: str) -> l
         sign = "≥" if row.direction.value == "higher" else "≤"
         state = STATUS_LABELS[row.status][0].lower()
         lines.append(
-            f"– {name}: {state}, thực hiện {format_value(row.year_to_date, row.unit)}, "
+            f"– {name}: {state}, lũy kế {format_value(row.year_to_date, row.unit)}, "
             f"mức cần đạt đến nay {sign} {format_value(row.expected, row.unit)}."
         )
     missing = [catalogue.kpis[r.kpi_id].name_vi for r in view.rows if r.status is Status.NO_VALUE]
@@ -104,8 +112,8 @@ def summary_text(view: ReportView, catalogue: Catalogue, commune_name: str) -> l
         lines.append(f"Chưa có số liệu: {len(missing)} chỉ tiêu ({', '.join(missing[:5])}"
                      + (", …" if len(missing) > 5 else "") + ").")
     if view.merger_line:
-        lines.append(view.merger_line)
-    months = len(months_in(year_to_date(view.period)))
+        lines.append(f"(*) {view.merger_line}")
+    months = len(months_in(year_to_date(view.through or view.period)))
     lines.append(
         f"Cách đánh giá: chỉ tiêu cộng dồn so lũy kế với {months}/12 kế hoạch năm; chỉ tiêu tỷ lệ, bình quân so "
         f"trực tiếp với kế hoạch; gần đạt khi lệch không quá {format_pct(view.near_margin_pct)}."

@@ -265,14 +265,17 @@ def test_the_report_of_a_quarter_before_the_merger_says_its_figures_are_sums(rep
     assert rows["tthc_received"].value == 3 * 200
     assert rows["tthc_received"].combined_from == ("quang-tho-cu", "quang-phu")
     note = note_of(rows["cashless_households_rate"])
-    assert "Trước sáp nhập 01/07/2025: cộng từ các xã cũ Xã Quảng Thọ (cũ), Xã Quảng Phú (cũ)" in note
+    assert "cộng từ các xã cũ (*)" in note and "Trước sáp nhập" not in note  # the full sentence once, below
+    assert rows["cashless_households_rate"].summed == ("value", "year_to_date")  # 2024 has no figures here
     camera = note_of(rows["camera_availability_rate"])
     assert camera.startswith("Chưa có số liệu") and "không cộng được" in camera
     text = " ".join(summary_text(view, reported.catalogue, "Xã Quảng Thọ"))
     assert "Trước sáp nhập 01/07/2025, số liệu của" in text and "không lấy bình quân" in text
+    assert text.count("Trước sáp nhập") == 1  # once in the report, not on every row
     q3 = {r.kpi_id: r for r in reported.report("2025-Q3").rows}  # its own quarter is after the merger ...
     assert q3["tthc_received"].value is None and q3["tthc_received"].year_to_date == 600  # ... its lũy kế is not
     assert q3["tthc_received"].combined_from == ("quang-tho-cu", "quang-phu")
+    assert "value" not in q3["tthc_received"].summed and "year_to_date" in q3["tthc_received"].summed
     assert reported.report("2027-Q1").merger_line is None  # nothing of 2027 or of 2026 (cùng kỳ) is a sum
 
 
@@ -287,7 +290,9 @@ def test_pdf_docx_and_xlsx_reports_mention_the_sum(reported: IndicatorService, t
     assert "cộng từ các xã cũ" in text.replace("\n", " ") and "Trước sáp nhập 01/07/2025" in text
     doc = Document(io.BytesIO(reported.report_bytes("2025-Q2", "docx")))
     cells = " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
-    assert "cộng từ các xã cũ Xã Quảng Thọ (cũ), Xã Quảng Phú (cũ)" in cells
+    assert "cộng từ các xã cũ (*)" in cells and "Trước sáp nhập" not in cells  # a mark on the rows ...
+    paragraphs = " ".join(p.text for p in doc.paragraphs)
+    assert paragraphs.count("Trước sáp nhập 01/07/2025") == 1  # ... and the sentence once
     sheet = load_workbook(io.BytesIO(reported.report_bytes("2025-Q2", "xlsx"))).active
     values = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
     assert "cộng từ các xã cũ" in values and "Trước sáp nhập 01/07/2025, số liệu của" in values

@@ -98,7 +98,7 @@ def test_pdf_has_the_heading_every_indicator_row_and_the_summary(demo: Indicator
     assert "UBND XÃ QUẢNG THỌ" in text and "Quảng Thọ, ngày 20 tháng 10 năm 2026" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập – Tự do – Hạnh phúc" in text
     assert "9 THÁNG ĐẦU NĂM 2026" in text
-    assert "Chỉ tiêu Đơn vị Kế hoạch Thực hiện % so với KH Cùng kỳ Ghi chú" in text
+    assert "Chỉ tiêu Đơn vị Kế hoạch năm Lũy kế thực hiện % so với KH Lũy kế cùng kỳ Ghi chú" in text
     view = demo.report("2026-9M")
     for row in view.rows:
         assert demo.catalogue.kpis[row.kpi_id].name_vi in text, row.kpi_id
@@ -111,7 +111,8 @@ def test_xlsx_in_the_administrative_table_form(demo: IndicatorService) -> None:
     sheet = load_workbook(io.BytesIO(demo.report_bytes("2026-Q3", "xlsx"))).active
     rows = [r for r in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "UBND XÃ QUẢNG THỌ" and rows[3][0].endswith("QUÝ III/2026")
-    head = rows.index(("STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện", "% so với KH", "Cùng kỳ", "Ghi chú"))
+    head = rows.index(("STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch năm", "Lũy kế thực hiện", "% so với KH", "Lũy kế cùng kỳ",
+                         "Ghi chú"))
     lines = {r[1]: r for r in rows[head + 1 :] if r[0] and r[0].isdigit()}
     assert len(lines) == len(demo.catalogue.kpis)
     revenue = lines["Thu ngân sách nhà nước trên địa bàn"]
@@ -126,8 +127,9 @@ def test_xlsx_in_the_administrative_table_form(demo: IndicatorService) -> None:
     ("now", "views", "due"),
     [
         (datetime(2026, 10, 20, 8), ["month", "quarter", "9M", "6M", "year"], ["2026-09", "2026-Q3", "2026-9M"]),
-        (datetime(2026, 10, 20, 6), ["month"], []),  # before the hour
-        (datetime(2026, 10, 19, 23), ["month"], []),
+        (datetime(2026, 10, 20, 6), ["month"], ["2026-08"]),  # before the hour: the report due a month ago
+        (datetime(2026, 10, 19, 23), ["month", "quarter"], ["2026-08"]),
+        (datetime(2026, 12, 7, 9), ["month", "quarter", "year"], ["2026-10"]),  # the demo's 7 December
         (datetime(2027, 1, 25, 9), ["month", "quarter", "year"], ["2026-12", "2026-Q4", "2026"]),
         (datetime(2026, 7, 28, 9), ["quarter", "6M"], ["2026-Q2", "2026-6M"]),
     ],
@@ -157,7 +159,7 @@ def test_scheduled_report_reaches_the_smtp_server_once(tmp_path: Path, smtp: tup
     assert names == [f"bao-cao-quang-tho-2026-09.{fmt}" for fmt in ("pdf", "docx", "xlsx")]
     body = message.get_body(("plain",)).get_content()
     assert "Tháng 9/2026, Xã Quảng Thọ có" in body and "chỉ tiêu đạt kế hoạch" in body
-    assert re.search(r"^– .+: chưa đạt, thực hiện .+, mức cần đạt đến nay [≥≤] .+\.$", body, re.MULTILINE)
+    assert re.search(r"^– .+: chưa đạt, lũy kế .+, mức cần đạt đến nay [≥≤] .+\.$", body, re.MULTILINE)
     pdf = next(p for p in message.iter_attachments() if p.get_filename().endswith(".pdf")).get_payload(decode=True)
     assert pdf.startswith(b"%PDF")
     made = {f.name for f in service.report_files()}
@@ -177,8 +179,8 @@ def test_docx_for_the_office_to_edit(demo: IndicatorService) -> None:
     assert "Tháng 9/2026, Xã Quảng Thọ có" in text
     heading, table = document.tables
     assert heading.cell(0, 0).text == "UBND XÃ QUẢNG THỌ"
-    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện",
-                                                     "% so với KH", "Cùng kỳ", "Ghi chú"]
+    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch năm", "Lũy kế thực hiện",
+                                                     "% so với KH", "Lũy kế cùng kỳ", "Ghi chú"]
     names = {row.cells[1].text for row in table.rows[1:]}
     assert {k.name_vi for k in demo.catalogue.kpis.values()} <= names
     revenue = next(row for row in table.rows if row.cells[1].text == "Thu ngân sách nhà nước trên địa bàn")
