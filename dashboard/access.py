@@ -23,6 +23,9 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
 }
 
 PROVINCE_FAMILIES = frozenset({"province", "xa"})  # pages only a province center has
+# Pages and callback families that act for the whole province at a province center (its users, sessions, settings):
+# refused to callers limited to some communes.
+PROVINCE_WIDE_FAMILIES = frozenset({"admin"})
 
 # Component id family (text before the first "-") of a callback's outputs -> roles allowed to run it.
 # Families that change state (…ack) are narrower than the pages that show them: leaders only read.

@@ -10,7 +10,7 @@ from dashboard import access, scope
 from dashboard.auth import current_principal, offers_token
 from dashboard.csrf import csrf_ok, set_csrf_cookie
 from dashboard.i18n import current_lang, t
-from dashboard.ids import WALL_SCREEN
+from dashboard.ids import URL, WALL_SCREEN
 from dashboard.plain_pages import message_page
 from dashboard.screens import province_walls
 
@@ -28,6 +28,7 @@ OPEN_PREFIXES = (
     "/p/",  # the phone page: a signed link names its person (dashboard/pages/phone_ack.py), no session
 )
 API_PREFIXES = ("/api/", "/metrics")
+PROVINCE_WIDE_API = ("/api/sessions",)  # at a province center: callers who see every commune only
 CALLBACK_PATH = "/_dash-update-component"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -101,31 +102,63 @@ def guard() -> Response | tuple[object, int] | None:
     return _guard_page()
 
 
-def _province_scope(path: str) -> tuple[object, int] | None:  # noqa: PLR0911 - one answer per case
-    """At a province center: a request that names a commune (`?commune=` on the API, `/xa/<commune>/…` pages, a
-    wall callback of `<commune>/<screen>`) reads that commune's context, and only if the caller may see it (403).
-    Anonymous callers are left to the login and role checks that follow."""
-    ctx = current_app.config["COC_CONTEXT"]
-    if ctx.province is None:
-        return None
+def _named_commune(path: str) -> str | None:
+    """The commune a request names at a province: `?commune=` on the API, `/xa/<commune>/…` pages, a wall
+    callback of `<commune>/<screen>`."""
     if path.startswith(API_PREFIXES):
-        commune = request.args.get("commune")
-    elif path == CALLBACK_PATH:
-        commune = scope.commune_of_screen(access.callback_screen(request.get_json(silent=True) or {}, WALL_SCREEN))
-    else:
-        commune = scope.commune_of_page(path)
-    if commune is None:
+        return request.args.get("commune")
+    if path == CALLBACK_PATH:
+        body = request.get_json(silent=True) or {}
+        page = access.callback_screen(body, URL)  # the router names the page it renders
+        screen = scope.commune_of_screen(access.callback_screen(body, WALL_SCREEN))
+        return screen or (scope.commune_of_page(page) if page else None)
+    return scope.commune_of_page(path)
+
+
+def _province_wide_only(path: str) -> bool:
+    """Province-level areas at a province center (its users and sessions, its settings): for callers who see
+    every commune."""
+    if path == CALLBACK_PATH:
+        body = request.get_json(silent=True) or {}
+        page = access.callback_screen(body, URL) or ""
+        return bool(access.callback_families(body) & access.PROVINCE_WIDE_FAMILIES
+                    or access.page_family(page) in access.PROVINCE_WIDE_FAMILIES)
+    return path.startswith(PROVINCE_WIDE_API) or access.page_family(path) in access.PROVINCE_WIDE_FAMILIES
+
+
+def _refuse(path: str, message: str) -> tuple[object, int]:
+    if path.startswith(API_PREFIXES) or path == CALLBACK_PATH:
+        return {"error": "forbidden", "message": message}, 403
+    return forbidden()
+
+
+def _province_scope(path: str) -> tuple[object, int] | None:  # noqa: PLR0911 - one answer per case
+    """At a province center, the one place that decides what a request may read and write: its scope (the caller's
+    communes, narrowed to the commune the request names; dashboard.scope.Scope) on `g.coc_scope`, and the context
+    of the commune it names, if the caller may see it (403; 404 for an unknown commune). Every read and write then
+    goes through that scope (dashboard.context.current_context, dashboard.scoped). Anonymous callers get an empty
+    scope (or a public wall screen's commune) and are left to the login and role checks that follow."""
+    ctx = current_app.config["COC_CONTEXT"]
+    view = ctx.province
+    if view is None:
         return None
+    commune = _named_commune(path)
     principal = current_principal()
+    units = {c: frozenset(u.id for u in cctx.config.commune.former_units) for c, cctx in view.contexts.items()}
     if principal is None:
+        public = commune is not None and path == CALLBACK_PATH and access.callback_screen(
+            request.get_json(silent=True) or {}, WALL_SCREEN) in ctx.config.web.public_screens
+        g.coc_scope = scope.Scope(frozenset({commune} if public else ()))
         return None
-    if ctx.province.commune(commune) is None:
+    if commune is not None and view.commune(commune) is None:
         return {"error": "not_found", "message": f"Không có xã '{commune[:64]}' / no such commune"}, 404
-    if not scope.may_see(ctx.config, principal, commune):
-        if path.startswith(API_PREFIXES) or path == CALLBACK_PATH:
-            return {"error": "forbidden", "message": "Không được xem xã này / not allowed for this commune"}, 403
-        return forbidden()
-    g.coc_context = ctx.province.contexts[commune]
+    if commune is not None and not scope.may_see(ctx.config, principal, commune):
+        return _refuse(path, "Không được xem xã này / not allowed for this commune")
+    if scope.communes_of(ctx.config, principal) is not None and _province_wide_only(path):
+        return _refuse(path, "Chỉ cán bộ cấp tỉnh / province-wide callers only")
+    g.coc_scope = scope.decide(ctx.config, principal, commune, units)
+    if commune is not None:
+        g.coc_context = view.contexts[commune]
     return None
 
 
@@ -142,9 +175,17 @@ def not_found_status(response: Response) -> Response:
     return response
 
 
+def out_of_scope(exc: scope.OutOfScope) -> tuple[object, int]:
+    """A read or write outside the request's scope (dashboard.scoped raised it): 403, nothing changed."""
+    if request.path.startswith(API_PREFIXES) or request.path == CALLBACK_PATH:
+        return {"error": "forbidden", "message": str(exc)}, 403
+    return forbidden()
+
+
 def install(server: Flask) -> None:
-    """Attach the gate and the CSRF cookie to the server."""
+    """Attach the gate, the scope refusals and the CSRF cookie to the server."""
     server.before_request(guard)
+    server.register_error_handler(scope.OutOfScope, out_of_scope)
     secure = server.config.get("SESSION_COOKIE_SECURE", False)
     server.after_request(lambda response: set_csrf_cookie(response, secure))
     server.after_request(not_found_status)

@@ -12,11 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
-from dashboard.api.air_flood import context_extras, risk_board
+from dashboard.api.air_flood import announce_risk, context_extras, risk_board
 from dashboard.api.alerts import ACT_SOURCES
 from dashboard.api.health import health_of
 from dashboard.api.sensors import sensor_document
-from dashboard.context import AppContext
+from dashboard.context import AppContext, seen_through_scope
 from dashboard.settings import Role
 from dashboard.sources import alert_rows, call_first, camera_rows, kpi_rows
 from dashboard.takeover import takeover as critical_takeover
@@ -31,11 +31,16 @@ class ReadModel:
     """Reads every data source through the app context; a missing source gives an empty answer and a note."""
 
     def __init__(self, ctx: AppContext, clock: Callable[[], datetime] | None = None) -> None:
-        self.ctx = ctx
+        self._ctx = ctx
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tz = ZoneInfo(ctx.config.commune.timezone)
         self._cache: dict[tuple, tuple[float, Any]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def ctx(self) -> AppContext:
+        """The context as the current request may read it (at a province: narrowed to the caller's communes)."""
+        return seen_through_scope(self._ctx)
 
     def now(self) -> datetime:
         return self._clock()
@@ -228,7 +233,7 @@ class ReadModel:
 
     def announce_risk(self, level: int | None, note: str, who: str) -> dict[str, Any]:
         """Set the announced risk level (ValueError for a level outside 1..5); as PUT /api/flood/risk-level."""
-        risk_board(self.ctx).announce(level, note, who, "lũ, ngập lụt")
+        announce_risk(self.ctx, level, note, who, "lũ, ngập lụt")
         return self.risk_level()
 
     def health(self) -> dict[str, Any]:

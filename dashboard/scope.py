@@ -1,8 +1,51 @@
-"""Which communes a caller may see at a province center: `communes` of their user or token (empty: all)."""
+"""Which communes a request may read and write at a province center: the caller's `communes` (of their user or
+token; empty: all), narrowed to the commune the request names. Decided once per request by the guard (`Scope`), then
+carried by the request's context into every read and write (dashboard.scoped)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+
+class OutOfScope(PermissionError):
+    """A read or write that touches a commune outside the request's scope, or a province-level action by a caller
+    who is not province-wide; answered 403 and nothing is changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The communes this request may see and change. `communes` None: every commune, and province-level actions
+    (a province-wide caller naming no commune, or any caller at a commune's own COC)."""
+
+    communes: frozenset[str] | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.communes is None
+
+    def sees(self, commune: object) -> bool:
+        return self.communes is None or (isinstance(commune, str) and commune in self.communes)
+
+    def within(self, communes: Iterable[str]) -> list[str]:
+        """These communes, minus those outside the scope (order kept)."""
+        return [c for c in communes if self.sees(c)]
+
+    def require(self, communes: Iterable[object]) -> None:
+        """OutOfScope unless every commune named (in a URL or a body) is in the scope."""
+        outside = [c for c in communes if not self.sees(c)]
+        if outside:
+            raise OutOfScope("Không được ghi cho xã ngoài phạm vi / a commune named is outside your scope: "
+                             f"{str(outside[0])[:64]}")
+
+    def require_whole(self, what: str) -> None:
+        """OutOfScope unless this request may act for the whole province."""
+        if not self.whole:
+            raise OutOfScope(f"Chỉ cán bộ cấp tỉnh / province-wide callers only: {what}")
+
+
+EVERYTHING = Scope()
 
 
 def communes_of(config: Any, principal: Any) -> frozenset[str] | None:
@@ -21,6 +64,16 @@ def communes_of(config: Any, principal: Any) -> frozenset[str] | None:
 def may_see(config: Any, principal: Any, commune: str) -> bool:
     allowed = communes_of(config, principal)
     return allowed is None or commune in allowed
+
+
+def decide(config: Any, principal: Any, named: str | None, former_units: dict[str, frozenset[str]]) -> Scope:
+    """The scope of a request at a province: the caller's communes (with their former units, whose figures are
+    kept under their own ids), narrowed to the one the request names (`named`, already checked visible)."""
+    allowed = communes_of(config, principal)
+    chosen = frozenset({named}) if named is not None else allowed
+    if chosen is None:
+        return EVERYTHING
+    return Scope(chosen.union(*(former_units.get(c, frozenset()) for c in chosen)))
 
 
 def commune_of_screen(screen_id: str | None) -> str | None:

@@ -161,17 +161,19 @@ class IndicatorService:
         units = tuple(FormerCommune(u.id, u.name, u.merged_on) for u in commune.former_units)
         return Merger(commune.id, units) if units else None
 
-    def engine(self) -> KpiEngine:
+    def engine(self, within: frozenset[str] | None = None) -> KpiEngine:
         """A results engine over a fresh snapshot of the figures (a merged commune's months before the merger
-        added up from its former units)."""
+        added up from its former units); with `within`, of those communes only (a caller's scope at a province:
+        ranks and comparisons then count only them)."""
         assert self.catalogue is not None, "IndicatorService.start() first"
         merger = self.merger()
+        plans = self.db.plans()
         return KpiEngine(
             self.catalogue,
-            self.db.figures(),
+            self.db.figures(within),
             dict(self.settings.targets),
             self.settings.near_margin_pct,
-            self.db.plans(),
+            plans if within is None else [p for p in plans if p.commune in within],
             (merger,) if merger else (),
         )
 
@@ -182,17 +184,18 @@ class IndicatorService:
     def history(self, kpi_id: str, commune: str, start_month: str, end_month: str) -> list[KpiValue]:
         return self.engine().history(kpi_id, commune, start_month, end_month)
 
-    def latest_month(self) -> str | None:
-        """The newest month that has any figure (the default period of the pages)."""
-        months = [f.period for f in self.db.figures() if len(f.period) == 7 and "Q" not in f.period]
+    def latest_month(self, within: frozenset[str] | None = None) -> str | None:
+        """The newest month that has any figure (of the communes `within`, None: any): the pages' default period."""
+        months = [f.period for f in self.db.figures(within) if len(f.period) == 7 and "Q" not in f.period]
         return max(months, default=None)
 
-    def communes(self) -> list[str]:
+    def communes(self, within: frozenset[str] | None = None) -> list[str]:
         """The communes with figures, the configured commune first; former units are parts of this commune, not
-        communes to compare with (see former_units())."""
+        communes to compare with (see former_units()). With `within`, only those."""
         own = self.config.commune.id
         units = {u.id for u in self.config.commune.former_units}
-        return [own] + [c for c in self.db.communes() if c != own and c not in units]
+        found = [own] + [c for c in self.db.communes() if c != own and c not in units]
+        return found if within is None else [c for c in found if c in within]
 
     def former_units(self) -> list[FormerCommune]:
         """The former communes merged into this one, in configured order."""

@@ -228,3 +228,49 @@ class AckResender(LoopThread):
         for mirror in self.mirrors:
             mirror.resend_pending()
 
+
+class ProvinceAlerts:
+    """The alarms of several communes at a province (their mirrored alert services) as one alert service: the
+    province-wide alert list, the acknowledgement of an alarm of one of them. Reads and acts only on these."""
+
+    name = "alerts"
+
+    def __init__(self, mirrors: dict[str, MirroredAlerts]) -> None:
+        self._mirrors = mirrors
+
+    def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
+             since: datetime | None = None, limit: int = 500, **_unit: Any) -> list[Alert]:
+        found = [a for m in self._mirrors.values() for a in m.list(status, source, severity, since, limit)]
+        return sorted(found, key=lambda a: a.opened_at, reverse=True)[:limit]
+
+    def active(self) -> list[Alert]:
+        found = [a for m in self._mirrors.values() for a in m.active()]
+        return sorted(found, key=lambda a: a.opened_at, reverse=True)
+
+    def _owner(self, alert_id: str) -> MirroredAlerts:
+        for mirror in self._mirrors.values():
+            if mirror.get(alert_id) is not None:
+                return mirror
+        raise AlertNotFoundError(alert_id)
+
+    def get(self, alert_id: str) -> AlertDetail | None:
+        return next((d for m in self._mirrors.values() if (d := m.get(alert_id)) is not None), None)
+
+    def acknowledge(self, alert_id: str, who: str, role: str | None = None, note: str | None = None) -> Alert:
+        return self._owner(alert_id).acknowledge(alert_id, who, role, note)
+
+    def resolve(self, alert_id: str, who: str, role: str | None = None, note: str | None = None) -> Alert:
+        return self._owner(alert_id).resolve(alert_id, who, role, note)
+
+    def shelve(self, alert_id: str, who: str, role: str | None, minutes: float, reason: str) -> Alert:
+        return self._owner(alert_id).shelve(alert_id, who, role, minutes, reason)
+
+    def metrics(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for alert in self.active():
+            counts[alert.severity.value] = counts.get(alert.severity.value, 0) + 1
+        return {"coc_alerts_open": counts}
+
+    def channel_stats(self) -> dict[str, Any]:
+        """No notification channels at the province: each commune notifies from its own COC."""
+        return {}

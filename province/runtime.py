@@ -14,7 +14,7 @@ from typing import Any
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
-from province.alerts import AckResender, MirroredAlerts
+from province.alerts import AckResender, MirroredAlerts, ProvinceAlerts
 from province.communes import commune_configs
 from province.settings import ProvinceCommune
 from province.view import CommuneSummary, summarise
@@ -31,6 +31,7 @@ class ProvinceView:
     contexts: dict[str, AppContext]
     ttl_s: float = 4.0  # every browser on the province wall shares one computation per interval
     _read_models: dict[str, Any] = field(default_factory=dict)
+    whole: ProvinceView | None = None  # the province's own view, when this one is narrowed to some communes
     _summaries: tuple[float, list[CommuneSummary]] = (0.0, [])
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -41,14 +42,30 @@ class ProvinceView:
         """The commune's read model (dashboard.read_model.ReadModel), made once."""
         from dashboard.read_model import ReadModel
 
+        if commune_id not in self.contexts:
+            raise KeyError(commune_id)
         if commune_id not in self._read_models:
             ctx = self.contexts[commune_id]
             self._read_models[commune_id] = ctx.extras.setdefault("read_model", ReadModel(ctx))
         return self._read_models[commune_id]
 
+    def within(self, allowed: frozenset[str]) -> ProvinceView:
+        """The view of a caller who may see only these communes: theirs in `communes` and `contexts`, the same
+        read models, and the summaries computed for everyone (then filtered)."""
+        return ProvinceView([c for c in self.communes if c.id in allowed],
+                            {c: ctx for c, ctx in self.contexts.items() if c in allowed}, self.ttl_s,
+                            self._read_models, whole=self)
+
+    def alerts(self) -> ProvinceAlerts:
+        """The alarms of this view's communes as one alert service (the province-wide /api/alerts)."""
+        return ProvinceAlerts({c: ctx.alerts for c, ctx in self.contexts.items() if ctx.alerts is not None})
+
     def summaries(self, allowed: frozenset[str] | None = None) -> list[CommuneSummary]:
         """The communes this caller may see (None: all), in the configuration's order. Computed for every commune
         at most once per `ttl_s` (each commune's sensors read the store for their index), then filtered."""
+        if self.whole is not None:
+            mine = {c.id for c in self.communes}
+            return [s for s in self.whole.summaries(allowed) if s.id in mine]
         with self._lock:
             made, every = self._summaries
             if time.monotonic() - made >= self.ttl_s:
@@ -127,7 +144,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
     view = ProvinceView(list(province.communes), contexts)
     from ingest.state_db import StateDb
 
-    ctx = AppContext(config=config, indicators=indicators, province=view,
+    ctx = AppContext(config=config, indicators=indicators, province=view, alerts=view.alerts(),
                      state_db=StateDb(config.storage.state_path))  # sessions, users added on /admin, audit
     rt = ProvinceRuntime(config=config, feed=feed, view=view, context=ctx,
                          resender=AckResender(list(mirrors.values()), province.cluster.command_retry_s),

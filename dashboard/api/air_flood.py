@@ -300,6 +300,14 @@ def risk_board(ctx: AppContext) -> RiskBoard:
     return board
 
 
+def announce_risk(ctx: AppContext, level: object, note: str, set_by: str, hazard: str) -> RiskAnnouncement:
+    """Announce a risk level on this context's board: a commune's (named by the request), or at a province center
+    the province's own, which only a province-wide caller may set (OutOfScope otherwise)."""
+    if ctx.province is not None:
+        ctx.scope.require_whole("cấp độ rủi ro thiên tai của tỉnh / the province's risk level")
+    return risk_board(ctx).announce(level, note, set_by, hazard)
+
+
 @blueprint.get("/flood/risk-level")
 @require_roles()
 def get_risk_level() -> Any:
@@ -316,8 +324,8 @@ def put_risk_level() -> Any:
         return jsonify(error="bad_request", message=message), 400
     principal = current_principal()
     try:
-        risk_board(ctx).announce(body["level"], body.get("note") or "", principal.name if principal else "?",
-                                 body.get("hazard") or "lũ, ngập lụt")
+        announce_risk(ctx, body["level"], body.get("note") or "", principal.name if principal else "?",
+                      body.get("hazard") or "lũ, ngập lụt")
     except ValueError as exc:
         return jsonify(error="bad_request", message=str(exc)), 400
     return jsonify(risk_board(ctx).document())

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from dashboard.api.params import iso
-from dashboard.context import AppContext
+from dashboard.context import AppContext, seen_through_scope
 
 blueprint = Blueprint("api_health", __name__, url_prefix="/api")
 
@@ -102,5 +102,6 @@ def health_of(ctx: AppContext) -> dict[str, Any]:
 
 @blueprint.get("/health")
 def health() -> Any:
-    report = health_of(current_app.config["COC_CONTEXT"])
+    """At a province center: its parts, and the communes of the caller's scope (none for an anonymous probe)."""
+    report = health_of(seen_through_scope(current_app.config["COC_CONTEXT"]))
     return jsonify(report), 200 if report["status"] == "ok" else 503

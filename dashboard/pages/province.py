@@ -9,8 +9,7 @@ from typing import Any
 import dash
 from dash import Input, Output, dcc, html
 
-from dashboard import formats, scope
-from dashboard.auth import current_principal
+from dashboard import formats
 from dashboard.i18n import current_lang, t
 from dashboard.pages.shell import wall_menu
 from dashboard.read_model import ReadModel
@@ -39,7 +38,8 @@ def layout(rm: ReadModel, lang: str, principal: Any) -> html.Div:
             html.Div(
                 [
                     html.Div([html.Div(province.name, className="wall-commune", id="prov-name"),
-                              html.Div(t("province.title", lang, n=len(province.communes)), className="wall-title")],
+                              html.Div(t("province.title", lang, n=len(rm.ctx.province.communes)),
+                                       className="wall-title")],
                              className="wall-head-left"),
                     html.Div([wall_menu(role, config, lang)], className="wall-freshness"),
                     html.Div(html.Div(id=CLOCK, className="wall-clock"), className="wall-head-right"),
@@ -60,10 +60,6 @@ def layout(rm: ReadModel, lang: str, principal: Any) -> html.Div:
         ],
         className="wall prov-wall",
     )
-
-
-def _allowed(rm: ReadModel) -> frozenset[str] | None:
-    return scope.communes_of(rm.ctx.config, current_principal())
 
 
 def _map(summaries: list[Any], lang: str) -> dcc.Graph:
@@ -113,8 +109,8 @@ def _critical(summaries: list[Any], lang: str) -> html.Div | None:
 
 
 def body(rm: ReadModel, lang: str) -> list[Any]:
-    view = rm.ctx.province
-    summaries = view.summaries(_allowed(rm))
+    view = rm.ctx.province  # narrowed to the caller's communes (dashboard.scoped)
+    summaries = view.summaries()
     walls = province_walls(view)
     head = html.Tr([html.Th(t(k, lang)) for k in ("province.col.commune", "province.col.alarms",
                                                    "province.col.air", "province.col.flood",
@@ -132,11 +128,9 @@ def ranking(rm: ReadModel, kpi_id: str | None, lang: str) -> Any:
     service = rm.ctx.indicators
     if service is None or getattr(service, "catalogue", None) is None or not kpi_id:
         return html.Div(t("missing", lang), className="missing")
-    month = service.latest_month()
-    allowed = _allowed(rm)
-    names = {c.id: c.name for c in rm.ctx.config.province.communes}
-    values = [v for v in (service.results(month) if month else [])
-              if v.kpi_id == kpi_id and v.commune in names and (allowed is None or v.commune in allowed)]
+    month = service.latest_month()  # the KPI service and the view read only the caller's communes
+    names = {c.id: c.name for c in rm.ctx.province.communes}
+    values = [v for v in (service.results(month) if month else []) if v.kpi_id == kpi_id and v.commune in names]
     ranked = sorted((v for v in values if v.value is not None), key=lambda v: (v.rank or 999, v.commune))
     if not ranked:
         return html.Div(t("province.no_figures", lang), className="missing", id="prov-ranking-empty")

@@ -230,6 +230,40 @@ def test_a_commune_operator_is_refused_another_communes_data_and_pages(province:
     assert answer.status_code == 200 and "Xã Đông Sơn" in answer.text
 
 
+def test_a_commune_scoped_token_sees_and_changes_only_its_commune_without_naming_it(province: dict[str, Any]) -> None:
+    """Issue 19's four requests by a token limited to xa-dong, without `?commune=`: only xa-dong's figures, alarms and
+    health, and the writes that touch xa-tay or the province refused (403) with nothing changed."""
+    rt: ProvinceRuntime = province["province"]
+    wait_until(lambda: flood_alarm(rt, "xa-dong") is not None, "flood alarm of xa-dong", 60)
+
+    def xa_tay_received() -> float:
+        rows = api(rt, "/api/kpis?commune=xa-tay&period=2026-11").json()["kpis"]
+        return next(r["value"] for r in rows if r["id"] == "tthc_received")
+
+    before = xa_tay_received()
+    kpis = api(rt, "/api/kpis?period=2026-11", token="dong").json()
+    assert {r["commune"] for r in kpis["kpis"]} == {"xa-dong"} and [c["id"] for c in kpis["communes"]] == ["xa-dong"]
+    export = api(rt, "/api/kpis/export?format=csv&period=2026-11", token="dong")
+    assert export.status_code == 200 and "xa-dong" in export.text and "xa-tay" not in export.text
+    row = {"commune": "xa-tay", "period": "2026-11", "metric": "tthc_received_online", "value": 99999}
+    for path in ("/api/kpis/data", "/api/kpis/data?commune=xa-dong"):
+        answer = api(rt, path, token="dong", method="POST", json=[row])
+        assert answer.status_code == 403, (path, answer.text)
+    assert xa_tay_received() == before
+    level = api(rt, "/api/flood/risk-level").json()["level"]
+    answer = api(rt, "/api/flood/risk-level", token="dong", method="PUT", json={"level": 4, "note": "x"})
+    assert answer.status_code == 403 and api(rt, "/api/flood/risk-level").json()["level"] == level
+    assert api(rt, "/api/flood/risk-level?commune=xa-dong", token="dong", method="PUT",
+               json={"level": 2, "note": "Xã báo"}).json()["level"] == 2  # its own commune's level it may set
+    health = api(rt, "/api/health", token="dong").json()
+    assert sorted(health["communes"]) == ["xa-dong"] and not any("xa-tay" in p for p in health["problems"])
+    alerts = api(rt, "/api/alerts?status=active", token="dong")
+    assert alerts.status_code == 200 and alerts.json()["count"] >= 1
+    assert {a["id"] for a in alerts.json()["alerts"]} <= {a.id for a in rt.view.contexts["xa-dong"].alerts.list()}
+    everyone = api(rt, "/api/alerts?status=active").json()["alerts"]  # the province-wide list: both communes'
+    assert {a["id"] for a in everyone} >= {flood_alarm(rt, c)["id"] for c in COMMUNES}
+
+
 def test_province_wall_in_chromium_with_both_communes_and_a_drill_down(province: dict[str, Any],
                                                                        tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
