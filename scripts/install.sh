@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime_pkgs=(python3 python3-venv python3-pip ca-certificates fonts-dejavu-core)  # DejaVu: PDF reports
+runtime_pkgs=(python3 python3-venv python3-pip ca-certificates fonts-dejavu-core  # DejaVu: PDF reports
+              gammu gammu-smsd)  # SMS to people on duty through a USB 3G/4G modem (tests: the dummy phone)
 test_pkgs=(mosquitto mosquitto-clients influxdb
            python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-rtsp
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly

@@ -16,6 +16,7 @@ from dashboard import ids, sessions
 from dashboard.formats import count, local_time, number, size_bytes
 from dashboard.i18n import age_text, current_lang, has_label, t
 from dashboard.pages import admin_users
+from dashboard.pages.admin_deliveries import section as deliveries_section
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
 from dashboard.sensor_view import state_of
@@ -40,6 +41,7 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
             html.H1(t("admin.title", lang)),
             dcc.Interval(id=ids.ADMIN_TICK, interval=5000),
             html.Div(id=ids.ADMIN_BODY, children=body(rm, lang)),
+            deliveries_section(rm, lang),  # SMS, ZNS, Telegram, e-mail to people on duty (issue 21)
             html.H2(t("admin.users", lang)),
             admin_users.forms(lang),
             html.Div(admin_users.users_table(book, lang), id=ids.USER_TABLE),

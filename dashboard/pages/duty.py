@@ -19,6 +19,11 @@ from dashboard.settings import Role
 blueprint = Blueprint("duty", __name__)
 ROSTER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 HANDOVER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.POLICE})
+STATUS_VI = {"open": "Chưa tiếp nhận", "acknowledged": "Đã tiếp nhận",
+             "cleared": "Đã trở lại bình thường, chờ tiếp nhận", "closed": "Đã đóng"}
+ACTION_VI = {"roster_set": "Phân công", "handover_written": "Bàn giao ca", "handover_confirmed": "Nhận ca",
+             "chain_step": "Gọi theo chuỗi", "link_opened": "Mở liên kết", "link_ack": "Tiếp nhận qua điện thoại",
+             "link_refused": "Từ chối liên kết", "delivery_skipped": "Không gửi được"}
 
 _PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Sổ trực ban – COC</title><style>
@@ -53,7 +58,7 @@ value="{{ held|join(', ') }}" aria-label="holders"> <button>Lưu</button></form>
 chờ {{ '%g'|format(st.timeout_min) }} phút){% if not loop.last %} → {% endif %}{% endfor %}</div>{% endfor %}
 <h2>Báo động đang mở <span class="en">/ Open alarms</span></h2><table id="duty-alarms">
 <tr><th>Báo động</th><th>Trạng thái</th><th>Đã gọi</th></tr>{% for a, calls in alarms %}<tr><td>{{ a.title_vi }}
-<div class="muted">{{ sev(a.severity.value) }} · {{ lt(a.opened_at) }}</div></td><td>{{ a.status.value }}
+<div class="muted">{{ sev(a.severity.value) }} · {{ lt(a.opened_at) }}</div></td><td>{{ status_vi[a.status.value] }}
 {% if a.acknowledged_by %}<br>{{ a.acknowledged_by }} {{ lt(a.acknowledged_at) }}{% endif %}</td><td>
 {% for d in calls %}<div class="{{ 'ok' if d.status.value == 'sent' else ('bad' if d.status.value == 'failed' else '')
 }}">{{ d.username }} {{ d.channel }}: {{ d.status.value }}{% if d.reason %} ({{ d.reason }}){% endif %}</div>
@@ -74,7 +79,8 @@ ghi kèm: {{ open_ids|join(', ') or 'không có' }})<br><label>Tình hình trong
 </textarea></label><label>Việc còn tồn đọng<textarea name="open_items"></textarea></label>
 <button id="handover-submit">Bàn giao</button></form>{% endif %}
 <h2>Nhật ký trực ban <span class="en">/ Duty audit</span></h2><table id="duty-audit">
-{% for e in audit %}<tr><td>{{ lt(e.at) }}</td><td>{{ e.actor }}</td><td>{{ e.action }}</td><td>{{ e.alert_id or ''
+{% for e in audit %}<tr><td>{{ lt(e.at) }}</td><td>{{ e.actor }}</td>
+<td>{{ action_vi.get(e.action, e.action) }}</td><td>{{ e.alert_id or ''
 }}</td><td>{{ e.detail }}</td></tr>{% endfor %}</table>"""
 
 
@@ -109,6 +115,7 @@ def _render(error: str = "", status: int = 200) -> tuple[str, int]:
         sev=lambda s: SEVERITY_WORDS[s][0] if s in SEVERITY_WORDS else s,
         alarms=[(a, desk.deliveries.list(alert_id=a.id, limit=20)) for a in active],
         handovers=desk.store.handovers(10), open_ids=[a.id for a in active], audit=desk.store.audit(limit=40),
+        status_vi=STATUS_VI, action_vi=ACTION_VI,
         can_roster=principal.role in ROSTER_ROLES, can_handover=principal.role in HANDOVER_ROLES, csrf=csrf_token())
     return render_template_string(_PAGE, body=body), status
 

@@ -150,6 +150,11 @@ def acknowledge(code: str) -> Response:
     if refused is not None or link is None:
         return refused
     note = (request.form.get("note") or "").strip()[:300]
+    current = ctx.alerts.get(link.alert_id)
+    if current is not None and current.alert.acknowledged_by:  # someone was first: the link stays unspent
+        ctx.alerts.duty.store.record(now, link.username, "link_ack", link.alert_id,
+                                     f"already acknowledged by {current.alert.acknowledged_by}")
+        return _show(link, code)
     if not ctx.alerts.duty.links.spend(link, now, note):
         return _refused(LinkState.USED, link, now)
     from alerts.service import AlertClosedError
@@ -177,3 +182,10 @@ def snapshot(code: str) -> Response:
     if jpeg is None:
         return Response(status=404)
     return Response(jpeg, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@blueprint.route("/p/<path:_rest>", methods=["GET", "POST"])
+def elsewhere(_rest: str) -> Response:
+    """Any other address under /p/ (open to anonymous callers for the page above) is nothing."""
+    return _page("Không có / not found", render_template_string(_REFUSED, vi="Không có trang này",
+                                                                 en="No such page"), 404)

@@ -22,6 +22,7 @@ from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from sensors.models import Reading
 from tests.alerts.duty_servers import SmsDaemon, ZnsServer
+from tests.browser import logged_in_page
 from tests.polling import wait_until
 from tests.servers import free_port
 
@@ -30,8 +31,8 @@ pytestmark = pytest.mark.integration
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "alerts" / "duty.yaml"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ADMIN = {"Authorization": "Bearer admin-token-0123456789"}
-LINK = re.compile(r"http://coc\.test/p/(\S+)")
-STEP_MIN = 0.05  # 3 s per step
+LINK = re.compile(r"Tiếp nhận: http://coc\.test/p/([A-Za-z0-9_-]{18})$")
+STEP_MIN = 0.05  # 3 s for the first step (the next ones: 60 min, the test looks past them with its clock)
 
 
 def duty_config(tmp_path: Path, smsdrc: Path | str, zns_url: str, zns_token: str = "zns-token",
@@ -81,7 +82,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Served, SmsDaemon, ZnsServer]]:
 
 
 def sms_to(smsd: SmsDaemon, number: str) -> list[dict[str, str]]:
-    return [m for m in smsd.sent() if m["number"] == number]
+    """The messages to a number the daemon has finished writing to its sent folder (the link, last, is whole)."""
+    return [m for m in smsd.sent() if m["number"] == number and LINK.search(m["text"])]
 
 
 def zns_to(zns: ZnsServer, phone: str) -> list[dict[str, Any]]:
@@ -111,6 +113,7 @@ def test_a_level_iii_flood_alarm_walks_the_chain_until_the_second_person_acknowl
     steps = [e for e in reversed(service.duty.store.audit(alert.id)) if e.action == "chain_step"]
     assert [e.detail.split(",")[1].strip()[:9] for e in steps] == ["bậc 1/3 T", "bậc 2/3 C"]
     assert steps[1].at - steps[0].at >= timedelta(minutes=STEP_MIN)
+    assert not sms_to(smsd, "0905333444"), "step 3 came before step 2's timeout"
     wait_until(lambda: {(d.username, d.channel, d.status) for d in service.duty.deliveries.list(alert.id)} >= {
         ("trucban", "sms", "sent"), ("trucban", "zns", "sent"), ("congan", "sms", "sent"),
         ("congan", "zns", "sent")}, "four deliveries recorded as sent")
@@ -118,7 +121,8 @@ def test_a_level_iii_flood_alarm_walks_the_chain_until_the_second_person_acknowl
     # The second person acknowledges from the link in their SMS, on a 390×844 phone screen.
     code = LINK.search(sms_to(smsd, "0987654321")[0]["text"]).group(1)
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    phone.goto(f"{s.base}/p/{code}")
+    shown = phone.goto(f"{s.base}/p/{code}")
+    assert shown.status == 200, phone.content()[:800]
     assert "Cầu Phò Nam" in phone.inner_text("#phone-title")
     assert "380 cm" in phone.inner_text("#phone-values") and "sơ tán" in phone.inner_text("#phone-action")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -130,6 +134,19 @@ def test_a_level_iii_flood_alarm_walks_the_chain_until_the_second_person_acknowl
     phone.wait_for_selector("#phone-acked")
     assert "congan" in phone.inner_text("#phone-acked")
     phone.context.close()
+
+    # /duty shows the calls and their delivery; the outgoing duty officer writes the handover there.
+    desk = logged_in_page(browser, s.base, "trucban", "mat-khau-123", 1280, 1000)
+    desk.wait_for_load_state()
+    desk.goto(f"{s.base}/duty")
+    assert "congan" in desk.inner_text("#duty-alarms") and "Đã tiếp nhận" in desk.inner_text("#duty-alarms")
+    desk.fill("textarea[name=happened]", "Mưa lớn, nước lên nhanh ở Cầu Phò Nam; công an xã đã tiếp nhận")
+    desk.fill("textarea[name=open_items]", "Theo dõi mực nước mỗi 30 phút")
+    desk.click("#handover-submit")
+    desk.wait_for_selector("[id^=handover-]:has-text('Chờ ca sau')")
+    desk.screenshot(path=str(SHOTS / "duty-1280x1000.png"), full_page=True)
+    desk.context.close()
+    assert service.duty.store.handovers()[0].open_alarms == [alert.id]
 
     # The API shows who and when; the alarm's audit and the duty audit too.
     api = s.server.test_client()
@@ -158,7 +175,9 @@ def test_a_level_iii_flood_alarm_walks_the_chain_until_the_second_person_acknowl
     assert refused.status_code == 410 and "hết hạn" in refused.get_data(as_text=True)
     forged = code[:-1] + ("A" if code[-1] != "A" else "B")
     assert api.get(f"/p/{forged}").status_code == 404
-    assert api.get(f"/p/{code}/../../api/alerts").status_code in (401, 404)  # nothing else through the link
+    for elsewhere in (f"/p/{code}/../../api/alerts", f"/p/{code}/alerts", "/p/x/y/z"):  # nothing else under /p/
+        answer = api.get(elsewhere)
+        assert answer.status_code in (401, 404) and "Báo động" not in answer.get_data(as_text=True)
     assert service.get(alert.id).alert.acknowledged_by == "congan"
     refusals = [e for e in service.duty.store.audit(alert.id) if e.action == "link_refused"]
     assert {e.detail.split()[0] for e in refusals} >= {"used", "expired"}

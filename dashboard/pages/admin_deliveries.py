@@ -1,0 +1,41 @@
+"""The /admin section on messages to people on duty: per channel (SMS, Zalo ZNS, Telegram, e-mail) how many are
+queued, sent and failed, and the latest failures with their reason and attempts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from alerts.messages import local_time
+
+CHANNEL_NAMES = {"sms": "SMS (gammu-smsd)", "zns": "Zalo ZNS", "telegram": "Telegram", "email": "E-mail"}
+
+
+def _table(head: list[str], rows: list[list[Any]], table_id: str) -> Any:
+    if not rows:
+        return html.Div("Không có / none", className="missing", id=table_id)
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
+                       html.Tbody([html.Tr([html.Td(str(c)[:200]) for c in row]) for row in rows])],
+                      className="data-table", id=table_id)
+
+
+def section(rm: Any, lang: str) -> Any:
+    """The section (empty when the alert service is not running)."""
+    service = getattr(rm.ctx, "alerts", None)
+    desk = getattr(service, "duty", None)
+    if desk is None:
+        return html.Div()
+    tz = rm.ctx.config.commune.timezone
+    counts = desk.deliveries.counts()
+    totals = [[CHANNEL_NAMES.get(ch, ch), c["queued"], c["sent"], c["failed"]] for ch, c in sorted(counts.items())]
+    failed = [[local_time(d.updated_at, tz), d.username, CHANNEL_NAMES.get(d.channel, d.channel), d.address,
+               d.attempts, d.reason, d.alert_id] for d in desk.deliveries.list(status="failed", limit=20)]
+    return html.Div([
+        html.H2("Tin nhắn tới người trực / Messages to people on duty"),
+        _table(["Kênh / channel", "Đang chờ / queued", "Đã gửi / sent", "Lỗi / failed"], totals,
+               "admin-deliveries"),
+        html.H3("Gửi lỗi gần đây / recent failures"),
+        _table(["Lúc / at", "Người / person", "Kênh / channel", "Địa chỉ / address", "Lần thử / attempts",
+                "Lý do / reason", "Báo động / alarm"], failed, "admin-delivery-failures"),
+    ], className="admin-deliveries")
