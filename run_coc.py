@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -52,10 +51,13 @@ class Runtime:
 
         start_in_order(self.parts)
 
-    def stop(self) -> None:
+    def stop(self, progress: Callable[[str], None] | None = None) -> None:
+        """Every part told that COC is stopping (no restarts, no alarms from the stop), then stopped in reverse boot
+        order: web and ingest first (nothing more is acknowledged), the writer after them (what was acknowledged is
+        durable), the embedded broker last. `progress` hears each part's name as it is stopped."""
         from supervision.supervisor import stop_in_reverse
 
-        stop_in_reverse(self.parts)
+        stop_in_reverse(self.parts, progress)
 
 
 @dataclass
@@ -324,11 +326,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         runtime = build_runtime(config, demo=args.demo)
     runtime.context.config_path = config_path  # /admin re-checks this file (check-config)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    from supervision.signals import StopRequest
     from supervision.supervisor import PartFailedToStart
 
+    request = StopRequest().install()  # SIGTERM (systemd, kill, the UPS) or Ctrl+C: the one stop path below
     try:
         runtime.start()
     except PartFailedToStart as exc:
@@ -337,9 +338,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"COC {province.name if province else config.commune.name}: {runtime.url}", flush=True)
     if args.demo:
         print_demo_logins(config)
-    stop.wait()
-    log.info("stopping")
-    runtime.stop()
+    request.wait()
+    return stop_runtime(runtime, request)
+
+
+STOP_BUDGET_S = 20.0
+"""A stop that takes longer is ended at once (the systemd unit's TimeoutStopSec is longer, so COC says why)."""
+
+
+def stop_runtime(runtime: Any, request: Any) -> int:
+    """Stop every part (reverse boot order) under a deadline; exit status 0 for a requested stop."""
+    import time
+
+    from supervision.signals import stop_deadline
+
+    log.info("stopping (%s)", request.name)
+    started, current = time.monotonic(), ["-"]
+    guard = stop_deadline(STOP_BUDGET_S, lambda: current[0])
+    try:
+        if isinstance(runtime, Runtime):
+            runtime.stop(progress=lambda name: current.__setitem__(0, name))
+        else:
+            runtime.stop()
+    finally:
+        guard.cancel()
+    log.info("stopped in %.1f s", time.monotonic() - started)
     return 0
 
 
@@ -439,13 +462,30 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, teardown: bool = True) -> int:
+    """`teardown=False` (the command line): `run` ends the process at once after its clean stop."""
     args = parser().parse_args(argv)
     if args.command is None:
         args = parser().parse_args([*(argv or sys.argv[1:]), "run"])
     setup_logging(args.verbose)
-    return COMMANDS[args.command](args)
+    status = COMMANDS[args.command](args)
+    if args.command == "run" and not teardown:
+        exit_at_once(status)
+    return status
+
+
+def exit_at_once(code: int) -> None:
+    """End the process without the interpreter's teardown: after `run` has stopped every part, that teardown is
+    only seconds of garbage collection over the web app's modules (measured 1.5-5 s). Nothing is lost by skipping
+    it: every part has stopped, what SQLite committed is with the kernel already (an exit, unlike a power cut, loses
+    no written page), and the logs are flushed here."""
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(teardown=False))

@@ -83,12 +83,14 @@ class AlertService:
     # --- service -------------------------------------------------------------------------------------
     def start(self, tick: bool = True) -> None:
         """Start the channels, re-announce open alerts (retained on MQTT), and the periodic tick thread. Starting
+        self._stopping = False  # COC is stopping: what the stop causes (devices, broker going away) raises nothing
         again after stop() (the supervisor restarting a dead tick) reopens the alert store."""
         self._started_at = self._clock()
         if self.store.closed:
             self.store = self.book.store = AlertStore(self._db_path)
         self.fanout.start()
         self.duty.start()
+        self._stopping = False
         for channel in self.fanout.channels:
             if isinstance(channel, MqttChannel):
                 for alert in self.book.active():
@@ -101,7 +103,13 @@ class AlertService:
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+    def begin_stop(self) -> None:
+        """COC is stopping: from now on no rule raises or changes an alarm (devices and the broker going away
+        because of our own stop are not faults); acknowledgements still work until `stop()`."""
+        self._stopping = True
+
         self.fanout.stop()
+        self._stopping = True
         self.duty.stop()
         self.store.close()
 
@@ -123,7 +131,9 @@ class AlertService:
         self.fanout.send(alert, transition)
 
     def _apply(self, signal: Signal) -> None:
-        """Into the book, with the former unit of the sensor or camera the signal is about."""
+        """Into the book, with the former unit of the sensor or camera the signal is about (nothing while stopping)."""
+        if self._stopping:
+            return
         units = self._units.get(signal.source, self._sensor_units)
         unit = units.get(signal.subject)
         self.book.apply(replace(signal, former_unit=unit) if unit else signal)

@@ -4,8 +4,9 @@ and applies snapshot retention. Runs in the main process; the web process reads 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import multiprocessing as mp
+import queue
+import threading
 import time
 from collections.abc import Sequence
 
@@ -19,15 +20,43 @@ log = logging.getLogger(__name__)
 
 RETENTION_EVERY_S = 600.0
 SUPERVISE_EVERY_S = 2.0
+WORKERS_STOP_S = 5.0  # all workers together, after SIGTERM; then SIGKILL
 
 
-class _Forward(logging.Handler):
-    """Hands a worker's log record to the logger of the same name in this process."""
+class _LogForward:
+    """A thread handing the workers' log records to the logger of the same name in this process. Unlike the
+    standard QueueListener it needs no sentinel through the queue to stop, so a worker killed while writing to the
+    queue cannot hold up COC's stop."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
-            logger.handle(record)
+    def __init__(self, records: mp.queues.Queue) -> None:
+        self.records = records
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="coc-camera-logs", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                record: logging.LogRecord = self.records.get(timeout=0.2)
+            except (queue.Empty, EOFError, OSError):
+                continue
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)
+
+    def stop(self, timeout_s: float = 1.0) -> None:
+        """After the workers ended: what they logged last is forwarded (up to `timeout_s`), then the thread ends."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and not self.records.empty():
+            time.sleep(0.02)
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
 
 
 def split_cameras(cameras: Sequence[CameraConfig], workers: int) -> list[tuple[CameraConfig, ...]]:
@@ -40,7 +69,9 @@ def split_cameras(cameras: Sequence[CameraConfig], workers: int) -> list[tuple[C
 
 
 class CameraService:
-    """Start / stop the camera workers (multiprocessing, spawn)."""
+    """Start / stop the camera workers (multiprocessing, spawn). A worker is stopped by SIGTERM, the same signal a
+    service manager sends the whole process group, so both stops take the same quiet path; no shared lock or event
+    crosses the process boundary that a killed worker could leave held."""
 
     name = "cameras"
 
@@ -58,9 +89,9 @@ class CameraService:
             for i, group in enumerate(split_cameras(cameras, system.workers))
         ]
         self._ctx = mp.get_context("spawn")
-        self._stop = self._ctx.Event()
+        self._stopping = threading.Event()  # set from the first moment of a stop: nothing is restarted after it
         self._log_queue = self._ctx.Queue(10000)
-        self._listener = logging.handlers.QueueListener(self._log_queue, _Forward())
+        self._listener = _LogForward(self._log_queue)
         self._processes: dict[int, mp.process.BaseProcess] = {}
         self._watch: _Watch | None = None
         self.restarts = 0
@@ -71,7 +102,7 @@ class CameraService:
         if self.system.clips:
             self.system.clip_dir.mkdir(parents=True, exist_ok=True)
         self._listener.start()
-        self._stop.clear()
+        self._stopping.clear()
         for plan in self.plans:
             self._spawn(plan)
         self._watch = _Watch(self)
@@ -85,7 +116,7 @@ class CameraService:
     def _spawn(self, plan: WorkerPlan) -> None:
         process = self._ctx.Process(
             target=worker_main,
-            args=(plan, self._stop, self._log_queue),
+            args=(plan, self._log_queue),
             name=f"coc-camera-{plan.index}",
             daemon=True,
         )
@@ -96,7 +127,9 @@ class CameraService:
         """Start again each worker process that ended although nobody stopped it."""
         for plan in self.plans:
             process = self._processes.get(plan.index)
-            if process is not None and not process.is_alive() and not self._stop.is_set():
+            if self._stopping.is_set():
+                return
+            if process is not None and not process.is_alive():
                 log.error("camera worker %d died (exit %s), restarting", plan.index, process.exitcode)
                 self.restarts += 1
                 self._spawn(plan)
@@ -130,16 +163,27 @@ class CameraService:
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._processes.values())
 
+    def begin_stop(self) -> None:
+        """COC is stopping: a worker that ends from now on (the service manager's SIGTERM reaches the workers too)
+        was stopped, it did not die; it is not started again."""
+        self._stopping.set()
+
     def stop(self) -> None:
-        self._stop.set()
+        self.begin_stop()
         if self._watch is not None:
             self._watch.stop()
             self._watch = None
         for process in self._processes.values():
-            process.join(10)
             if process.is_alive():
-                process.terminate()
+                process.terminate()  # SIGTERM: the worker's own quiet stop
+        deadline = time.monotonic() + WORKERS_STOP_S
+        for index, process in self._processes.items():
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                log.warning("camera worker %d did not stop within %.0f s; killing it", index, WORKERS_STOP_S)
+                process.kill()
                 process.join(2)
+        self._processes.clear()
         self._listener.stop()
         log.info("camera service stopped")
 

@@ -1,5 +1,6 @@
-"""A camera worker process: runs its share of the cameras (readers, analysis, watchdog) until told to stop.
-Its log records travel to the parent process through a queue."""
+"""A camera worker process: runs its share of the cameras (readers, analysis, watchdog) until told to stop: by
+SIGTERM (from the camera service, or from a service manager signalling the whole process group), after which it
+stops its cameras and exits quietly with status 0. Its log records travel to the parent process through a queue."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event
 
 from camera.models import MqttLink
 from camera.settings import CameraConfig, CameraSystemConfig
 
 LOOP_S = 0.05
+READERS_JOIN_S = 3.0  # all of a worker's readers together, once told to stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +42,12 @@ def quiet_backends() -> None:
     cv2.setNumThreads(1)
 
 
-def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
-    """Entry point of a worker process."""
-    # Ctrl+C in a terminal reaches the whole process group; the parent stops its workers through `stop`.
+def worker_main(plan: WorkerPlan, log_queue: Queue | None) -> None:
+    """Entry point of a worker process; returns (exit status 0) once SIGTERM asked it to stop."""
+    # Ctrl+C in a terminal reaches the whole process group; the parent stops its workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stop_requested = [False]  # the handler only sets a flag: the loop below notices it within LOOP_S
+    signal.signal(signal.SIGTERM, lambda *_: stop_requested.__setitem__(0, True))
     parent = os.getppid()
     if log_queue is not None:
         root = logging.getLogger()
@@ -67,7 +70,7 @@ def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
         runner.start()
     log.info("camera worker %d: %d cameras", plan.index, len(runners))
     try:
-        while not stop.is_set():
+        while not stop_requested[0]:
             if os.getppid() != parent:
                 log.warning("camera worker %d: the COC process is gone, stopping", plan.index)
                 break
@@ -77,11 +80,12 @@ def worker_main(plan: WorkerPlan, stop: Event, log_queue: Queue | None) -> None:
                     runner.tick(now)
                 except Exception:
                     log.exception("camera %s: analysis error", runner.camera.id)
-            stop.wait(LOOP_S)
+            time.sleep(LOOP_S)
     finally:
         thread_stop.set()
+        deadline = time.monotonic() + READERS_JOIN_S
         for runner in runners:
-            runner.reader.join(6.0)
+            runner.reader.join(max(0.0, deadline - time.monotonic()))
             runner.close()
         publisher.stop()
         log.info("camera worker %d: stopped", plan.index)

@@ -160,8 +160,12 @@ class _Forwarder:
 
 
 def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: Any) -> None:
-    """The body of subscriber process `index`: its own MQTT client, writer and spool on the shared store."""
+    """The body of subscriber process `index`: its own MQTT client, writer and spool on the shared store. SIGTERM or
+    SIGINT (a service manager or Ctrl+C reaching the whole process group) stops it the same quiet way as `stop`."""
     from ingest.redact import RedactingFormatter
+    from supervision.signals import StopRequest
+
+    request = StopRequest().install()
 
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s"))
@@ -179,7 +183,7 @@ def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: A
     ingest.add_reading_listener(forwarder.collect)
     writer.start()
     ingest.start()
-    while not stop.wait(FORWARD_EVERY_S):
+    while not stop.wait(FORWARD_EVERY_S) and not request.requested:
         subscribed[index] = ingest.subscribed
         forwarder.flush()
     subscribed[index] = False

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from supervision.part import LoopThread, Part, PartHealth, PartState, health_of
 
@@ -32,12 +33,30 @@ def start_in_order(parts: Sequence[Part]) -> None:
         started.append(part)
 
 
-def stop_in_reverse(parts: Sequence[Part]) -> None:
+def begin_stop(parts: Sequence[Part]) -> None:
+    """The first phase of every stop: each part that has `begin_stop()` learns at once that COC is stopping, before
+    any part stops, so nothing treats the stop as a fault (no restarts, no alarms raised by the stop itself)."""
+    for part in parts:
+        begin = getattr(part, "begin_stop", None)
+        if callable(begin):
+            try:
+                begin()
+            except Exception:  # noqa: BLE001 - tell the others anyway
+                log.exception("telling %s that COC is stopping failed", part.name)
+
+
+def stop_in_reverse(parts: Sequence[Part], progress: Callable[[str], None] | None = None) -> None:
+    """`begin_stop` for all, then stop each part in reverse boot order; `progress` hears each part's name first."""
+    begin_stop(parts)
     for part in reversed(parts):
+        if progress is not None:
+            progress(part.name)
+        started = time.monotonic()
         try:
             part.stop()
         except Exception:  # noqa: BLE001 - stop the others anyway
             log.exception("stopping %s failed", part.name)
+        log.debug("%s stopped in %.2f s", part.name, time.monotonic() - started)
 
 
 class Supervisor(LoopThread):
@@ -52,6 +71,10 @@ class Supervisor(LoopThread):
         self.restarts: Counter[str] = Counter()
         self.last_restart_error: dict[str, str] = {}
 
+    def begin_stop(self) -> None:
+        """COC is stopping: restart nothing from now on (a part that ends now was stopped, it did not die)."""
+        self._stop_event.set()
+
     def turn(self) -> None:
         for part in self.parts:
             if self.stopping:
@@ -60,6 +83,8 @@ class Supervisor(LoopThread):
                 self.restart(part)
 
     def restart(self, part: Part) -> None:
+        if self.stopping:
+            return
         self.restarts[part.name] += 1
         log.error("%s died; restarting it (restart %d)", part.name, self.restarts[part.name])
         try:
