@@ -441,6 +441,13 @@ def cmd_import_kpi(args: argparse.Namespace) -> int:
     return main_import_kpi(config, Path(args.file), commune=args.commune, progress=not args.quiet)
 
 
+def cmd_repair_store(args: argparse.Namespace) -> int:
+    from ingest.store_repair import repair_store
+
+    config = load(Path(args.config or "config/coc.yaml"))
+    return repair_store(config.storage, None if args.no_service else args.service)
+
+
 def add_extra_commands(sub: Any) -> None:
     sim = sub.add_parser("simulate", help="publish simulated sensor readings to the configured broker")
     sim.add_argument("--rate", type=float, help="messages per second in total (default: each device's interval)")
@@ -453,12 +460,16 @@ def add_extra_commands(sub: Any) -> None:
     kpi.add_argument("file", help="the CSV or XLSX file")
     kpi.add_argument("--commune", help="commune id for wide files without a commune column (default: ours)")
     kpi.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep = sub.add_parser("repair-store", help="after a power cut: check the store, mend what keeps it from starting")
+    rep.add_argument("--service", default="influxdb", help="systemd unit of a local InfluxDB, stopped and started "
+                                                           "around the mend (default influxdb)")
+    rep.add_argument("--no-service", action="store_true", help="leave InfluxDB alone (stop it yourself first)")
 
 
 EXTRA_COMMANDS: list[Callable[[Any], None]] = [add_extra_commands]
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run, "check-config": cmd_check_config, "hash-password": cmd_hash_password,
-    "simulate": cmd_simulate, "import-kpi": cmd_import_kpi,
+    "simulate": cmd_simulate, "import-kpi": cmd_import_kpi, "repair-store": cmd_repair_store,
 }
 
 

