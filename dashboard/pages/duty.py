@@ -126,11 +126,19 @@ def desk_tz(name: str) -> Any:
     return ZoneInfo(name)
 
 
+def _no_desk() -> Any:
+    """A COC without a duty desk (a province center, alerts not running): no roster here."""
+    if getattr(_ctx().alerts, "duty", None) is None:
+        body = "<h1>Sổ trực ban</h1><p>Không có sổ trực ban ở đây / no duty roster here.</p>"
+        return render_template_string(_PAGE, body=body), 404
+    return None
+
+
 @blueprint.get("/duty")
 def page() -> Any:
     if current_principal() is None:
         return redirect("/login?next=/duty")
-    return _render()
+    return _no_desk() or _render()
 
 
 @blueprint.post("/duty")
@@ -138,6 +146,8 @@ def change() -> Any:
     principal = current_principal()
     if principal is None:
         return redirect("/login?next=/duty")
+    if (missing := _no_desk()) is not None:
+        return missing
     if not csrf_ok():
         return _render("Thiếu mã CSRF, tải lại trang / CSRF token missing", 403)
     ctx = _ctx()

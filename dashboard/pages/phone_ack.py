@@ -130,8 +130,18 @@ def _show(link: PhoneLink, code: str) -> Response:
     return _page(alert.title_vi, body)
 
 
+def _no_desk() -> Response | None:
+    """A COC without a duty desk (a province center, alerts not running) has no phone pages."""
+    if getattr(_ctx().alerts, "duty", None) is None:
+        return _page("Không có / not found", render_template_string(_REFUSED, vi="Không có trang này",
+                                                                     en="No such page"), 404)
+    return None
+
+
 @blueprint.get("/p/<code>")
 def view(code: str) -> Response:
+    if (missing := _no_desk()) is not None:
+        return missing
     now = _ctx().alerts.duty.now()
     link, refused = _open(code, now, for_ack=False)
     if refused is not None or link is None:
@@ -144,6 +154,8 @@ def view(code: str) -> Response:
 
 @blueprint.post("/p/<code>")
 def acknowledge(code: str) -> Response:
+    if (missing := _no_desk()) is not None:
+        return missing
     ctx = _ctx()
     now = ctx.alerts.duty.now()
     link, refused = _open(code, now, for_ack=True)
@@ -171,6 +183,8 @@ def acknowledge(code: str) -> Response:
 
 @blueprint.get("/p/<code>/snapshot.jpg")
 def snapshot(code: str) -> Response:
+    if _no_desk() is not None:
+        return Response(status=404)
     ctx = _ctx()
     now = ctx.alerts.duty.now()
     link = ctx.alerts.duty.links.find(code)

@@ -204,3 +204,14 @@ def test_a_link_to_an_alarm_someone_acknowledged_first_shows_who_and_stays_unspe
     assert answer.status_code == 200 and "trucban" in answer.get_data(as_text=True)
     assert service.duty.links.find(code).used_at is None
     assert service.get(alert_id).alert.acknowledged_by == "trucban"
+
+
+def test_without_a_duty_desk_the_pages_answer_404_not_500(tmp_path: Path) -> None:
+    config = duty_config(tmp_path, "/none", "http://127.0.0.1:9/x", sms=False)
+    client = create_server(AppContext(config=config)).test_client()  # alerts not running (a province center…)
+    assert client.get("/p/abcdefgh0123456789").status_code == 404
+    assert client.post("/p/abcdefgh0123456789", data={"note": "x"}).status_code == 404
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": "trucban", "password": "mat-khau-123", "csrf_token": token})
+    assert client.get("/duty").status_code == 404
