@@ -70,6 +70,10 @@ class AlertService:
         self.camera, self.system = CameraRule(rules.camera), SystemRule(rules.system)
         if channels is None:
             channels = default_channels(self.cfg, topic_prefix, mqtt, config.commune.timezone)
+            if config.loudspeakers.enabled:  # alarms spoken on the hamlets' loudspeakers (issue 21)
+                from loudspeakers.service import LoudspeakerService
+
+                channels.append(LoudspeakerService(config, self._clock, audit=lambda *a: self.duty.store.record(*a)))
         self.fanout = Fanout(channels)
         self._db_path = db_path
         self.store = AlertStore(db_path)

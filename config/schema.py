@@ -14,6 +14,7 @@ from config.section import Location, Section
 from dashboard.settings import AuthConfig, WallConfig, WebConfig
 from indicators.settings import IndicatorsConfig
 from ingest.settings import MqttConfig, StorageConfig
+from loudspeakers.settings import LoudspeakersConfig
 from province.settings import ProvinceConfig
 from sensors.settings import SensorConfig
 
@@ -109,6 +110,9 @@ class CocConfig(Section):
     auth: AuthConfig = Field(default_factory=AuthConfig, description="Users and API tokens.")
     duty: DutyConfig = Field(
         default_factory=DutyConfig, description="Duty roster, escalation chains and the channels that reach people.",
+    )
+    loudspeakers: LoudspeakersConfig = Field(
+        default_factory=LoudspeakersConfig, description="The hamlets' loudspeaker clusters, Icecast, broadcast alarms.",
     )
     @model_validator(mode="after")
     def _check_scopes(self) -> CocConfig:

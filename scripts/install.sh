@@ -29,7 +29,8 @@ if ((systemd)) && [[ -n "$unit_dir" ]]; then
 fi
 
 runtime_pkgs=(python3 python3-venv python3-pip ca-certificates fonts-dejavu-core  # DejaVu: PDF reports
-              gammu gammu-smsd)  # SMS to people on duty through a USB 3G/4G modem (tests: the dummy phone)
+              gammu gammu-smsd  # SMS to people on duty through a USB 3G/4G modem (tests: the dummy phone)
+              espeak-ng vorbis-tools icecast2)  # alarms spoken on the hamlets' loudspeakers, streamed by Icecast
 test_pkgs=(mosquitto mosquitto-clients influxdb
            python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-rtsp
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly

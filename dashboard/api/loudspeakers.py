@@ -1,0 +1,58 @@
+"""GET /api/loudspeakers: the hamlets' loudspeaker clusters, what each is playing and what they played;
+POST /api/loudspeakers/announce: an operator's typed message spoken on chosen clusters (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from dashboard.auth import current_principal, require_roles
+from dashboard.context import current_context
+from dashboard.settings import Role
+
+blueprint = Blueprint("api_loudspeakers", __name__, url_prefix="/api")
+
+
+def _service() -> Any:
+    from loudspeakers.service import LoudspeakerService
+
+    alerts = current_context().alerts
+    channels = getattr(getattr(alerts, "fanout", None), "channels", [])
+    return next((c for c in channels if isinstance(c, LoudspeakerService)), None)
+
+
+@blueprint.get("/loudspeakers")
+@require_roles()
+def clusters() -> Any:
+    service = _service()
+    if service is None:
+        return jsonify(error="unavailable", message="Không có hệ thống loa / no loudspeakers"), 404
+    out = []
+    for cluster in service.cfg.clusters:
+        playing = service.players[cluster.id].playing
+        out.append({"id": cluster.id, "name": cluster.name, "hamlet": cluster.hamlet, "mount": cluster.mount_path,
+                    "playing": None if playing is None else {"label": playing.label, "kind": playing.kind.value}})
+    played = [{"cluster": r.cluster, "label": r.label, "kind": r.kind.value, "completed": r.completed,
+               "error": r.error, "started_at": r.started_at.isoformat(), "ended_at": r.ended_at.isoformat()}
+              for r in service.records[-50:]]
+    return jsonify(clusters=out, played=played)
+
+
+@blueprint.post("/loudspeakers/announce")
+@require_roles(Role.ADMIN, Role.OPERATOR)
+def announce() -> Any:
+    service = _service()
+    if service is None:
+        return jsonify(error="unavailable", message="Không có hệ thống loa / no loudspeakers"), 404
+    body = request.get_json(silent=True) or {}
+    text, chosen = str(body.get("text") or "").strip(), body.get("clusters") or []
+    known = set(service.players)
+    if not text or len(text) > 1000 or not isinstance(chosen, list) or not chosen or not set(chosen) <= known:
+        return jsonify(error="bad_request", message=f"text (1–1000 ký tự) và clusters trong {sorted(known)}"), 400
+    item = service.announce(text, chosen)
+    principal = current_principal()
+    duty = getattr(current_context().alerts, "duty", None)
+    if duty is not None:
+        duty.store.record(duty.now(), principal.name, "broadcast_message", None, f"{', '.join(chosen)}: {text}")
+    return jsonify(id=item, clusters=chosen), 202

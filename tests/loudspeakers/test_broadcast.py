@@ -1,0 +1,137 @@
+"""A level-III flood alarm spoken offline (espeak-ng, Vietnamese) and streamed through a real Icecast to the mount
+of the hamlet it concerns; a listener decodes speech of the expected length; an emergency cuts a scheduled
+bulletin short."""
+
+from __future__ import annotations
+
+import array
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+import wave
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alerts.service import AlertService
+from config.loader import parse_config
+from loudspeakers.player import Kind
+from loudspeakers.service import LoudspeakerService
+from loudspeakers.speech import alarm_speech, ogg_seconds, speak
+from sensors.models import Reading
+from tests.loudspeakers.icecast_server import Icecast
+from tests.polling import wait_until
+
+pytestmark = pytest.mark.integration
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "loudspeakers" / "config.yaml"
+
+
+class Listener:
+    """Connects to a mount as soon as it has a source and keeps every byte until the source ends."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.data = url, bytearray()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url, timeout=30) as stream:
+                    while chunk := stream.read(4096):
+                        self.data.extend(chunk)
+                return
+            except urllib.error.HTTPError:
+                time.sleep(0.05)  # no source yet
+
+    def decoded(self, path: Path) -> tuple[float, int]:
+        """Seconds of audio received and the loudest sample (speech is far above silence)."""
+        self.thread.join(60)
+        path.write_bytes(bytes(self.data))
+        seconds = ogg_seconds(path)
+        with wave.open(str(path.with_suffix(".decoded.wav"))) as w:
+            samples = array.array("h", w.readframes(w.getnframes()))
+        return seconds, max(abs(s) for s in samples)
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, Icecast]]:
+    if not (shutil.which("espeak-ng") and shutil.which("icecast2")):
+        pytest.fail("espeak-ng and icecast2 are needed: bash scripts/install.sh --test")
+    icecast = Icecast().start()
+    config = parse_config(FIXTURE.read_text(encoding="utf-8"), "config.yaml",
+                          environ={"DIR": str(tmp_path), "ICECAST": icecast.url})
+    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
+    loud = next(c for c in service.fanout.channels if isinstance(c, LoudspeakerService))
+    service.start(tick=False)
+    try:
+        yield service, loud, icecast
+    finally:
+        service.stop()
+        icecast.stop()
+
+
+def test_a_flood_alarm_is_spoken_on_its_hamlets_mount_only(setup: Any, tmp_path: Path) -> None:
+    service, loud, icecast = setup
+    khe_coc = Listener(f"{icecast.url}/loa-khe-coc")
+    service.on_readings([Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 380.0})])
+    alert = service.active()[0]
+    wait_until(lambda: loud.records, "the broadcast played", 60)
+    record = loud.records[0]
+    assert (record.cluster, record.kind, record.completed, record.error) == ("khe-coc", Kind.EMERGENCY, True, "")
+    expected = speak(alarm_speech(alert, "Xã Quảng Thọ", "Bà con sẵn sàng sơ tán", 1), tmp_path / "expected")
+    assert "Thông báo khẩn cấp của Xã Quảng Thọ" in expected.text
+    seconds, loudest = khe_coc.decoded(tmp_path / "heard.ogg")
+    assert abs(seconds - expected.duration_s) < 0.5 and expected.duration_s > 3
+    assert loudest > 3000  # speech, not silence
+    with pytest.raises(urllib.error.HTTPError):  # the other hamlet's mount never had a source
+        urllib.request.urlopen(f"{icecast.url}/loa-ben-do", timeout=5)
+    assert [r.cluster for r in loud.records] == ["khe-coc"]
+
+
+def test_an_emergency_cuts_a_scheduled_bulletin_short(setup: Any, tmp_path: Path) -> None:
+    service, loud, _ = setup
+    long_text = " ".join(["Bản tin sáng của đài truyền thanh xã Quảng Thọ, hôm nay trời nhiều mây."] * 6)
+    bulletin = speak(long_text, tmp_path / "bulletin")
+    (tmp_path / "ban-tin-sang.ogg").write_bytes(bulletin.ogg)
+    loud.play_bulletin("sang")
+    player = loud.players["khe-coc"]
+    wait_until(lambda: player.playing is not None and player.playing.kind is Kind.SCHEDULED, "bulletin playing")
+    service.on_readings([Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 380.0})])
+    wait_until(lambda: len(loud.records) == 2, "bulletin cut and alarm played", 90)
+    cut, alarm = loud.records
+    assert (cut.kind, cut.completed) == (Kind.SCHEDULED, False)
+    assert (cut.ended_at - cut.started_at).total_seconds() < bulletin.duration_s
+    assert (alarm.kind, alarm.completed, alarm.cluster) == (Kind.EMERGENCY, True, "khe-coc")
+    assert alarm.started_at >= cut.ended_at
+
+
+def test_an_operator_types_a_message_for_chosen_hamlets_and_it_is_audited(setup: Any, tmp_path: Path) -> None:
+    from dashboard.app import create_server
+    from dashboard.context import AppContext
+
+    service, loud, icecast = setup
+    api = create_server(AppContext(config=service.config, alerts=service)).test_client()
+    operator = {"Authorization": "Bearer operator-token-0123456789"}
+    leader = {"Authorization": "Bearer leader-token-0123456789"}
+    body = {"text": "Thôn Bến Đò chú ý, nước sông đang lên.", "clusters": ["ben-do"]}
+    assert api.post("/api/loudspeakers/announce", json=body, headers=leader).status_code == 403
+    assert api.post("/api/loudspeakers/announce", json={**body, "clusters": ["nowhere"]},
+                    headers=operator).status_code == 400
+    ben_do = Listener(f"{icecast.url}/loa-ben-do")
+    assert api.post("/api/loudspeakers/announce", json=body, headers=operator).status_code == 202
+    wait_until(lambda: loud.records, "the message played", 60)
+    seconds, loudest = ben_do.decoded(tmp_path / "heard.ogg")
+    assert seconds > 1.5 and loudest > 3000
+    listed = api.get("/api/loudspeakers", headers=leader).json
+    assert [(p["cluster"], p["kind"], p["completed"]) for p in listed["played"]] == [("ben-do", "message", True)]
+    assert {c["id"]: c["mount"] for c in listed["clusters"]} == {"khe-coc": "/loa-khe-coc", "ben-do": "/loa-ben-do"}
+    audit = [(e.actor, e.action) for e in reversed(service.duty.store.audit())]
+    assert audit == [("vanhanh", "broadcast_message"), ("system", "broadcast_played")]
