@@ -36,13 +36,15 @@ class Runtime:
     devices: list[Any] = field(default_factory=list)  # the demo's simulated devices
     web: Any = None  # WebServer
     supervisor: Any = None  # supervision.supervisor.Supervisor over every other part
+    state_file: Any = None  # ingest.state_db.StateFileWatch: degraded while the state file cannot be written
     url: str = ""
 
     @property
     def parts(self) -> list[Any]:
-        """Boot order: broker, writer, the parts ingest feeds, ingest, its workers, devices, web, supervisor."""
-        order = [self.broker, self.writer, self.alerts, self.cameras, self.indicators, self.ingest, self.workers,
-                 *self.devices, self.web, self.supervisor]
+        """Boot order: state file, broker, writer, the parts ingest feeds, ingest, its workers, devices, web,
+        supervisor."""
+        order = [self.state_file, self.broker, self.writer, self.alerts, self.cameras, self.indicators, self.ingest,
+                 self.workers, *self.devices, self.web, self.supervisor]
         return [part for part in order if part is not None]
 
     def start(self) -> None:
@@ -133,6 +135,7 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
     broker = None
     if mqtt.embedded == "always" or (mqtt.embedded == "auto" and not broker_answers(mqtt.host, mqtt.port)):
         broker = EmbeddedBroker(mqtt.host, mqtt.port)
+    config, state_file = usable_state_file(config)
     state_db = StateDb(config.storage.state_path)
     store = store if store is not None else make_store(config)
     try:
@@ -150,7 +153,7 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
     ingest = IngestService(config, writer, live, state_db)
     ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db, writer=writer)
     rt = Runtime(config=config, store=store, state_db=state_db, writer=writer, live=live, ingest=ingest,
-                 context=ctx, broker=broker)
+                 context=ctx, broker=broker, state_file=state_file)
     for wire in PART_WIRINGS:  # the parts ingest feeds start before it and stop after it
         wire(config, ctx, rt, demo)
     if mqtt.workers > 1:
@@ -164,6 +167,21 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
     rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
     rt.url = f"http://{'127.0.0.1' if config.web.host in ('0.0.0.0', '::') else config.web.host}:{config.web.port}/"
     return rt
+
+
+def usable_state_file(config: Any) -> tuple[Any, Any]:
+    """The configuration COC runs with, and the state file's part: when the state file cannot be written (a
+    read-only or failed disk), COC runs on a temporary copy instead of stopping, and the part says why and how to
+    fix it (readings do not depend on it: they go to the store or the spool, or stay unacknowledged at the broker)."""
+    from ingest.state_db import StateFileWatch, fall_back, state_file_problem
+
+    problem = state_file_problem(config.storage.state_path)
+    if problem is None:
+        return config, StateFileWatch()
+    fallback = fall_back(config.storage.state_path, problem)
+    log.error("%s", fallback.reason())
+    storage = config.storage.model_copy(update={"state_path": fallback.copy})
+    return config.model_copy(update={"storage": storage}), StateFileWatch(fallback)
 
 
 def wire_sensors(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:

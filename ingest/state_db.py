@@ -1,14 +1,19 @@
-"""The application-state SQLite file as ingest uses it: dead letters, unknown devices and camera events."""
+"""The application-state SQLite file as ingest uses it: dead letters, unknown devices and camera events; and what
+COC does when that file cannot be written at start (a read-only or failed disk): it runs on a temporary copy and
+says so in its health, with the fix."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from camera.models import CameraEvent, EventPhase, EventType
+from supervision.part import PartHealth, PartState
 
 DEAD_LETTER_PAYLOAD_BYTES = 1024
 SCHEMA = """
@@ -141,3 +146,79 @@ class StateDb:
             rows = self._conn.execute(sql + " ORDER BY ts DESC, id DESC LIMIT ?", (*args, limit)).fetchall()
         return [CameraEvent(c, datetime.fromisoformat(ts), EventType(t), e, EventPhase(p), z, s, snap)
                 for c, ts, t, e, p, z, s, snap in rows]
+
+
+def state_file_problem(path: Path) -> str | None:
+    """Why the state file cannot be opened for writing (SQLite's or the system's words), or None when it can.
+    Takes the write lock for an instant and writes nothing."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+    except (sqlite3.Error, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class StateFallback:
+    """COC runs on `copy` because the configured state file `path` cannot be written (`error`); `copied`: its
+    contents could be read and were copied (users, alarms, KPI figures as they were), else the copy started empty."""
+
+    path: Path
+    copy: Path
+    error: str
+    copied: bool
+
+    def reason(self) -> str:
+        """What /api/health says: what happened, what it means, how to fix it (Vietnamese, then English)."""
+        kept = ("dùng bản sao tạm" if self.copied else "dùng cơ sở dữ liệu trống tạm thời (không đọc được tệp)")
+        kept_en = "a temporary copy" if self.copied else "an empty temporary database (the file cannot be read)"
+        return (f"Không ghi được cơ sở dữ liệu trạng thái {self.path} ({self.error}): ổ đĩa chỉ đọc hoặc hỏng. "
+                f"COC vẫn chạy, {kept} tại {self.copy}; báo động, xác nhận, người dùng mới và nhật ký từ lúc này "
+                f"sẽ mất khi khởi động lại. Cách sửa: kiểm tra ổ đĩa (dmesg, fsck), gắn lại ở chế độ ghi "
+                f"(mount -o remount,rw) hoặc thay ổ, rồi khởi động lại COC (systemctl restart coc). / "
+                f"The state database {self.path} cannot be written ({self.error}): the disk is read-only or failed. "
+                f"COC runs on {kept_en} at {self.copy}; alarms, acknowledgements, new users and audit entries from "
+                f"now on are lost at the next restart. Fix: check the disk (dmesg, fsck), mount it read-write "
+                f"again (mount -o remount,rw) or replace it, then restart COC (systemctl restart coc).")
+
+
+def fall_back(path: Path, error: str) -> StateFallback:
+    """A temporary state file for a start on a disk that cannot be written: a copy of `path` when it can be
+    read (through SQLite's backup; `immutable` when not even a lock can be taken there), else an empty one."""
+    path = Path(path)
+    copy = Path(tempfile.mkdtemp(prefix="coc-state-")) / path.name
+    for uri in (f"file:{path}?mode=ro", f"file:{path}?immutable=1"):
+        if not path.is_file():
+            break
+        try:
+            with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5)) as source, \
+                    contextlib.closing(sqlite3.connect(copy)) as target:
+                source.backup(target)
+            return StateFallback(path, copy, error, copied=True)
+        except (sqlite3.Error, OSError):
+            copy.unlink(missing_ok=True)
+    return StateFallback(path, copy, error, copied=False)
+
+
+@dataclass
+class StateFileWatch:
+    """The state file as a part of COC: running, or degraded with the reason and the fix while COC runs on a
+    temporary copy (/api/health answers 503 then; nothing restarts it: the disk must be mended first)."""
+
+    fallback: StateFallback | None = None
+    name: str = "state-db"
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def health(self) -> PartHealth:
+        if self.fallback is None:
+            return PartHealth(self.name, PartState.RUNNING)
+        return PartHealth(self.name, PartState.DEGRADED, self.fallback.reason())
