@@ -73,7 +73,8 @@ class AlertService:
             if config.loudspeakers.enabled:  # alarms spoken on the hamlets' loudspeakers (issue 21)
                 from loudspeakers.service import LoudspeakerService
 
-                channels.append(LoudspeakerService(config, self._clock, audit=lambda *a: self.duty.store.record(*a)))
+                channels.append(LoudspeakerService(config, self._clock, audit=lambda *a: self.duty.store.record(*a),
+                                                   mqtt=mqtt, prefix=topic_prefix, on_signal=self.on_signal))
         self.fanout = Fanout(channels)
         self._db_path = db_path
         self.store = AlertStore(db_path)
@@ -229,6 +230,11 @@ class AlertService:
             if signal is not None:
                 out.append(signal)
         return out
+
+    def on_signal(self, signal: Signal) -> None:
+        """A verdict from a part outside the rules (a loudspeaker cluster offline or back)."""
+        with self._lock:
+            self._apply(signal)
 
     # --- people --------------------------------------------------------------------------------------
     def acknowledge(self, alert_id: str, who: str, role: str | None = None, note: str | None = None) -> Alert:

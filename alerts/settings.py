@@ -184,6 +184,7 @@ class EscalationConfig(Section):
 RULE_SECTIONS = {
     "air_quality": "air", "flood_level": "flood", "device_offline": "offline", "device_stuck": "stuck",
     "battery_low": "battery", "camera_offline": "camera", "camera_tamper": "camera", "camera_intrusion": "camera",
+    "speaker_offline": "offline",
 }
 
 

@@ -13,9 +13,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts.lifecycle import at_least
-from alerts.models import Action, Alert, AlertTransition
+from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source
 from alerts.settings import action_text
 from config.schema import CocConfig
+from ingest.settings import MqttConfig
+from loudspeakers.devices import ClusterLink
 from loudspeakers.player import Item, Kind, MountPlayer, PlayRecord
 from loudspeakers.settings import BroadcastRuleConfig
 from loudspeakers.speech import Clip, alarm_speech, ogg_seconds, speak
@@ -32,7 +34,8 @@ class LoudspeakerService(LoopThread):
     interval_s = 0.0
 
     def __init__(self, config: CocConfig, clock: Callable[[], datetime] | None = None,
-                 audit: Callable[..., None] | None = None) -> None:
+                 audit: Callable[..., None] | None = None, mqtt: MqttConfig | None = None, prefix: str = "",
+                 on_signal: Callable[[Signal], None] | None = None) -> None:
         super().__init__()
         self._audit = audit  # (at, actor, action, alert_id, detail): the duty audit
         self.config, self.cfg = config, config.loudspeakers
@@ -43,14 +46,21 @@ class LoudspeakerService(LoopThread):
         self.players = {c.id: MountPlayer(c, self.cfg, self._played) for c in self.cfg.clusters}
         self._alarms: queue.Queue[tuple[Alert, BroadcastRuleConfig]] = queue.Queue(maxsize=100)
         self._bulletins_done: set[str] = set()
+        self._on_signal = on_signal
+        clusters = [c.id for c in self.cfg.clusters]
+        self.link = ClusterLink(mqtt, prefix, clusters, self._online) if mqtt is not None and clusters else None
 
     def start(self) -> None:
         for player in self.players.values():
             player.start()
+        if self.link is not None:
+            self.link.start()
         super().start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         super().stop(timeout_s)
+        if self.link is not None:
+            self.link.stop()
         for player in self.players.values():
             player.stop(timeout_s)
 
@@ -67,6 +77,15 @@ class LoudspeakerService(LoopThread):
         self.counts["sent" if record.completed else ("failed" if record.error else "interrupted")] += 1
         log.info("loudspeakers: %s played %s (%s)%s", record.cluster, record.label, record.kind.value,
                  "" if record.completed else f" – {'cut short' if not record.error else record.error}")
+
+    def _online(self, cluster_id: str, online: bool) -> None:
+        """A cluster that says it is offline (or whose last will says so) is an alarm until it is back."""
+        cluster = next(c for c in self.cfg.clusters if c.id == cluster_id)
+        if self._on_signal is not None:
+            self._on_signal(Signal(
+                "speaker_offline", Source.DEVICE, cluster_id, not online, Severity.MAJOR,
+                f"{cluster.name} mất kết nối", f"Loudspeaker cluster {cluster.name} offline",
+                place=cluster.hamlet))
 
     # --- channel ------------------------------------------------------------------------------------
     def send(self, alert: Alert, transition: AlertTransition) -> None:

@@ -31,12 +31,18 @@ def clusters() -> Any:
     out = []
     for cluster in service.cfg.clusters:
         playing = service.players[cluster.id].playing
+        device = service.link.states[cluster.id] if service.link is not None else None
         out.append({"id": cluster.id, "name": cluster.name, "hamlet": cluster.hamlet, "mount": cluster.mount_path,
-                    "playing": None if playing is None else {"label": playing.label, "kind": playing.kind.value}})
+                    "playing": None if playing is None else {"label": playing.label, "kind": playing.kind.value},
+                    "online": device.online if device else None, "volume": device.volume if device else None,
+                    "device_playing": device.playing if device else None,
+                    "last_seen": device.last_seen.isoformat() if device and device.last_seen else None})
+    reports = [{"cluster": r.cluster, "label": r.label, "started_at": r.started_at, "ended_at": r.ended_at,
+                "completed": r.completed} for r in (service.link.reports[-50:] if service.link else [])]
     played = [{"cluster": r.cluster, "label": r.label, "kind": r.kind.value, "completed": r.completed,
                "error": r.error, "started_at": r.started_at.isoformat(), "ended_at": r.ended_at.isoformat()}
               for r in service.records[-50:]]
-    return jsonify(clusters=out, played=played)
+    return jsonify(clusters=out, played=played, reported=reports)
 
 
 @blueprint.post("/loudspeakers/announce")

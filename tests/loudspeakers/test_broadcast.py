@@ -135,3 +135,53 @@ def test_an_operator_types_a_message_for_chosen_hamlets_and_it_is_audited(setup:
     assert {c["id"]: c["mount"] for c in listed["clusters"]} == {"khe-coc": "/loa-khe-coc", "ben-do": "/loa-ben-do"}
     audit = [(e.actor, e.action) for e in reversed(service.duty.store.audit())]
     assert audit == [("vanhanh", "broadcast_message"), ("system", "broadcast_played")]
+
+
+def test_a_cluster_reports_over_mqtt_and_an_offline_cluster_is_an_alarm(tmp_path: Path, mosquitto: Any) -> None:
+    import json
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    from dashboard.app import create_server
+    from dashboard.context import AppContext
+
+    text = FIXTURE.read_text(encoding="utf-8").replace("port: 1883", f"port: {mosquitto.port}")
+    config = parse_config(text, "config.yaml", environ={"DIR": str(tmp_path), "ICECAST": "http://127.0.0.1:9"})
+    service = AlertService(config, "coc/quang-tho", config.mqtt, config.storage.state_path, None)
+    service.start(tick=False)
+    device = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="loa-khe-coc")
+    device.will_set("coc/quang-tho/speaker/khe-coc/status", "offline", qos=1, retain=True)
+    device.connect("127.0.0.1", mosquitto.port)
+    device.loop_start()
+    try:
+        topic = "coc/quang-tho/speaker/khe-coc"
+        device.publish(f"{topic}/status", "online", qos=1, retain=True)
+        device.publish(f"{topic}/state", json.dumps({"volume": 70, "playing": "Bản tin sáng"}), qos=1)
+        device.publish(f"{topic}/played", json.dumps({"label": "Bản tin sáng", "started_at": "2026-12-07T05:30:00Z",
+                                                      "ended_at": "2026-12-07T05:45:00Z", "completed": True}), qos=1)
+        api = create_server(AppContext(config=config, alerts=service)).test_client()
+        auth = {"Authorization": "Bearer leader-token-0123456789"}
+        wait_until(lambda: api.get("/api/loudspeakers", headers=auth).json["reported"], "the cluster's report")
+        listed = api.get("/api/loudspeakers", headers=auth).json
+        khe_coc = next(c for c in listed["clusters"] if c["id"] == "khe-coc")
+        assert (khe_coc["online"], khe_coc["volume"], khe_coc["device_playing"]) == (True, 70, "Bản tin sáng")
+        assert listed["reported"][0]["label"] == "Bản tin sáng" and listed["reported"][0]["completed"] is True
+        assert not service.active()
+
+        device.disconnect()  # an unclean end would do the same through the will; here the cluster says so
+        device.loop_stop()
+        offline = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="loa-khe-coc-2")
+        offline.connect("127.0.0.1", mosquitto.port)
+        offline.loop_start()
+        offline.publish(f"{topic}/status", "offline", qos=1, retain=True).wait_for_publish(5)
+        wait_until(lambda: service.active(), "the offline alarm")
+        alarm = service.active()[0]
+        assert (alarm.rule, alarm.subject, alarm.severity) == ("speaker_offline", "khe-coc", "major")
+        assert alarm.title_vi == "Cụm loa thôn Khe Cốc mất kết nối" and alarm.place == "Thôn Khe Cốc"
+        offline.publish(f"{topic}/status", "online", qos=1, retain=True).wait_for_publish(5)
+        wait_until(lambda: service.get(alarm.id).alert.status == "cleared", "the alarm cleared when back online")
+        offline.disconnect()
+        offline.loop_stop()
+    finally:
+        service.stop()
