@@ -39,7 +39,8 @@ border-radius:6px} .ok{color:#81c784} .bad{color:#ef9a9a} a{color:#8fb8ff}
 </style></head><body><main>{{ body|safe }}</main></body></html>"""
 
 _BODY = """<h1>Sổ trực ban <span class="en">/ Duty roster</span></h1>
-<div class="muted">{{ commune }} · {{ now }} · {{ who }} · <a href="/">Trang chính</a></div>
+<div class="muted">{{ commune }} · {{ now }} · {{ who }} · <a href="/loudspeakers">Loa truyền thanh</a> ·
+<a href="/">Trang chính</a></div>
 {% if error %}<p class="err" id="duty-error">{{ error }}</p>{% endif %}
 <div class="box" id="duty-now"><b>Ca đang trực:</b> {% if on.slot %}{{ on.slot.shift.name_vi }}
 ({{ on.slot.shift.start }}–{{ on.slot.shift.end }}): {{ names(on.holders) }}{% else %}không có ca nào{% endif %}
@@ -85,11 +86,13 @@ ghi kèm: {{ open_ids|join(', ') or 'không có' }})<br><label>Tình hình trong
 
 
 def register_duty_pages(server: Flask) -> None:
-    """The /duty page and the phone page /p/<code>."""
+    """The /duty page, the phone page /p/<code> and /loudspeakers."""
+    from dashboard.pages.loudspeakers import blueprint as loudspeakers
     from dashboard.pages.phone_ack import blueprint as phone
 
     server.register_blueprint(blueprint)
     server.register_blueprint(phone)
+    server.register_blueprint(loudspeakers)
 
 
 def _ctx() -> Any:

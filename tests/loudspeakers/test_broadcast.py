@@ -20,6 +20,7 @@ import pytest
 
 from alerts.service import AlertService
 from config.loader import parse_config
+from dashboard.auth import hash_password
 from loudspeakers.player import Kind
 from loudspeakers.service import LoudspeakerService
 from loudspeakers.speech import alarm_speech, ogg_seconds, speak
@@ -30,6 +31,9 @@ from tests.polling import wait_until
 pytestmark = pytest.mark.integration
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "loudspeakers" / "config.yaml"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "mat-khau-123"
+PASSWORD_HASH = hash_password(PASSWORD)
 
 
 class Listener:
@@ -67,7 +71,7 @@ def setup(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, Ic
         pytest.fail("espeak-ng and icecast2 are needed: bash scripts/install.sh --test")
     icecast = Icecast().start()
     config = parse_config(FIXTURE.read_text(encoding="utf-8"), "config.yaml",
-                          environ={"DIR": str(tmp_path), "ICECAST": icecast.url})
+                          environ={"DIR": str(tmp_path), "ICECAST": icecast.url, "HASH": PASSWORD_HASH})
     service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
     loud = next(c for c in service.fanout.channels if isinstance(c, LoudspeakerService))
     service.start(tick=False)
@@ -185,3 +189,38 @@ def test_a_cluster_reports_over_mqtt_and_an_offline_cluster_is_an_alarm(tmp_path
         offline.loop_stop()
     finally:
         service.stop()
+
+
+def test_the_loudspeaker_page_sends_a_typed_message_to_chosen_hamlets(setup: Any, browser: Any) -> None:
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from dashboard.app import create_server
+    from dashboard.context import AppContext
+    from tests.browser import logged_in_page
+    from tests.servers import free_port
+
+    service, loud, _ = setup
+    port = free_port()
+    http = make_server("127.0.0.1", port, create_server(AppContext(config=service.config, alerts=service)),
+                       threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    try:
+        service.on_readings([Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 380.0})])
+        page = logged_in_page(browser, f"http://127.0.0.1:{port}", "vanhanh", PASSWORD, 1280, 800)
+        page.wait_for_load_state()
+        page.goto(f"http://127.0.0.1:{port}/loudspeakers")
+        page.check("input[value=ben-do]")
+        page.fill("textarea[name=text]", "Bà con thôn Bến Đò chú ý, nước sông đang lên, không qua đò.")
+        page.click("#loud-send")
+        assert "ben-do" in page.inner_text("#loud-note")
+        wait_until(lambda: {r.cluster for r in loud.records} == {"khe-coc", "ben-do"}, "both played", 90)
+        page.goto(f"http://127.0.0.1:{port}/loudspeakers")
+        played = page.inner_text("#loud-played")
+        assert "Khẩn cấp" in played and "Tin nhắn" in played and "Bến Đò chú ý" in played
+        page.screenshot(path=str(SHOTS / "loudspeakers-1280x800.png"), full_page=True)
+        page.context.close()
+    finally:
+        http.shutdown()
+    assert any(e.action == "broadcast_message" and e.actor == "vanhanh" for e in service.duty.store.audit())
