@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Ingest benchmark: COC's MQTT → store rate against what `mosquitto_sub` alone drains, and API latency.
 
-Run: `.venv/bin/python bench/ingest.py [--readings 100000] [--publishers 4] [--skip-influx]`
+Run: `.venv/bin/python bench/ingest.py [--broker nats|mosquitto] [--readings 100000] [--publishers 4] [--skip-influx]`
 
-Method. A Mosquitto with COC's production limits (config/mosquitto.conf) is started in a temporary directory. For
+Method. The commune broker as shipped (`--broker nats`, the default: config/nats-commune.conf, every QoS 1 message
+fsync'd before its PUBACK) or Mosquitto with COC's production limits (`--broker mosquitto`: config/mosquitto.conf, as
+before issue 18) is started in a temporary directory. For
 each consumer, its persistent session is registered first, then N readings are published at QoS 1 by several
 publisher processes while the consumer is away, so the broker holds the whole stream; the clock starts when the
 consumer connects and stops when the last reading is counted (lines printed by mosquitto_sub; rows in SQLite or
@@ -34,7 +36,7 @@ import paho.mqtt.client as mqtt  # noqa: E402
 import requests  # noqa: E402
 from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
 
-from tests.servers import InfluxDB, Mosquitto, free_port  # noqa: E402
+from tests.servers import InfluxDB, Mosquitto, NatsBroker, free_port  # noqa: E402
 
 PREFIX = "coc/bench"
 DEVICES = 50
@@ -89,7 +91,24 @@ def publish_stream(port: int, total: int, publishers: int) -> float:
         p.start()
     for p in procs:
         p.join()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    PUBLISH_RATE.append(total / elapsed)
+    return elapsed
+
+
+PUBLISH_RATE: list[float] = []  # readings/s of each stream published, PUBACK included
+
+
+def published_rate(_broker: object, _publishers: int) -> float:
+    return statistics.median(PUBLISH_RATE) if PUBLISH_RATE else 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The broker process's peak resident memory (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def register_session(port: int, client_id: str) -> None:
@@ -215,17 +234,25 @@ def main() -> None:
     parser.add_argument("--publishers", type=int, default=4)
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--workers", type=int, default=2, help="mqtt.workers for COC (subscriber processes)")
+    parser.add_argument("--broker", choices=("nats", "mosquitto"), default="nats",
+                        help="nats: the shipped commune broker; mosquitto: the one before issue 18")
     args = parser.parse_args()
+    if args.broker == "nats" and args.workers > 1:  # NATS' MQTT listener has no $share subscriptions
+        print("NATS has no MQTT shared subscriptions: COC runs one ingest process on it (mqtt.workers 1)")
+        args.workers = 1
     import logging
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     work = Path(tempfile.mkdtemp(prefix="coc-bench-"))
-    broker = Mosquitto(work / "mosquitto").start()
+    broker = (NatsBroker if args.broker == "nats" else Mosquitto)(work / args.broker).start()
+    print(f"broker: {args.broker}")
     influx = None if args.skip_influx else InfluxDB(work / "influxdb").start()
     try:
         raw = bench_mosquitto_sub(broker, args.readings, args.publishers)
         print(f"mosquitto_sub alone drains  {raw:10,.0f} readings/s  (QoS 1, {args.readings:,} readings)")
+        print(f"publishing at QoS 1 (PUBACKs) {published_rate(broker, args.publishers):8,.0f} readings/s  "
+              f"({args.publishers} publishers)")
         for workers in sorted({1, args.workers}):
             rate = bench_coc(broker, args.readings, args.publishers, "sqlite", "http://127.0.0.1:1", workers)
             print(f"COC ingest → SQLite   w={workers}  {rate:10,.0f} readings/s  ratio {rate / raw:.2f}  (zero loss)")
@@ -235,6 +262,7 @@ def main() -> None:
                   "  (zero loss)")
         p50, p95 = bench_latency(broker)
         print(f"publish → /api/sensors      p50 {p50:6.1f} ms   p95 {p95:6.1f} ms  (100 readings/s background)")
+        print(f"broker peak memory          {peak_rss_mb(broker.process.pid):10.0f} MB")
     finally:
         broker.stop()
         if influx is not None:

@@ -249,3 +249,25 @@ def health(runtime: object) -> tuple[int, dict]:
         _APPS[id(runtime)] = create_server(runtime.context).test_client()  # type: ignore[attr-defined]
     resp = _APPS[id(runtime)].get("/api/health", headers={"Authorization": f"Bearer {TOKEN}"})
     return resp.status_code, resp.get_json()
+
+
+@pytest.fixture(params=["nats", "mosquitto"])
+def any_broker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """The shipped commune broker (NATS with config/nats-commune.conf) and, for sites that keep it, Mosquitto with
+    config/mosquitto.conf: the broker fault tests run against each."""
+    from tests.servers import Mosquitto, NatsBroker
+
+    kind = NatsBroker if request.param == "nats" else Mosquitto
+    broker = kind(tmp_path / request.param).start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def commune_broker(tmp_path: Path) -> Iterator[object]:
+    """The commune broker as shipped: NATS with its MQTT listener, JetStream fsync'd before every PUBACK."""
+    from tests.servers import NatsBroker
+
+    broker = NatsBroker(tmp_path / "nats").start()
+    yield broker
+    broker.stop()

@@ -6,14 +6,15 @@ the broker had acknowledged before the cut and of the whole stream once it is in
 from __future__ import annotations
 
 import contextlib
-import threading
+import subprocess
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.faults.conftest import CocProcess, StreamPublisher, Tally, config_text, influx_values, sqlite_values
+from tests.faults.conftest import DEVICES, CocProcess, StreamPublisher, Tally, config_text, influx_values, sqlite_values
 from tests.faults.powercut import CutReport, PowerCutRig
 from tests.servers import InfluxDB, Mosquitto, NatsBroker, free_port
 
@@ -158,10 +159,11 @@ def wait_for(check: Callable[[], bool], timeout_s: float, poll_s: float = 0.1) -
 
 def run_case(work: Path, name: str, broker_kind: str, backend: str, cut_after_s: float, total: int = 6000,
              per_second: float = 2000, restart: Callable[[Pc], bool] | None = None,
-             prepare: Callable[[InfluxDB], None] | None = None, cut_when_acked: int = 0) -> CaseResult:
+             prepare: Callable[[InfluxDB], None] | None = None, cut_when_acked: int = 0,
+             disk_loss: bool = True, settle_s: float = 120) -> CaseResult:
     """Stream `total` readings at `per_second`, cut `cut_after_s` seconds after COC subscribed (it created its
     database just before, unless `prepare`, given InfluxDB, did), or once `cut_when_acked` readings are
-    acknowledged, start everything again on the copy (`restart`
+    acknowledged, start everything again on the copy (or, without `disk_loss`, only kill them all; `restart`
     may replace that step and say whether the store came back), wait for the whole stream, and count."""
     with PowerCutRig(work / "rig") as rig, pc_on(rig, work, broker_kind, backend, prepare) as pc:
         subscribed_at = time.monotonic()
@@ -173,12 +175,12 @@ def run_case(work: Path, name: str, broker_kind: str, backend: str, cut_after_s:
             else:
                 time.sleep(max(0.0, cut_after_s - (time.monotonic() - subscribed_at)))
             acked_at_cut = publisher.acknowledged()
-            report = rig.cut(pc.pids())
+            report = rig.cut(pc.pids()) if disk_loss else rig.kill(pc.pids())
             pc.forget_processes()
             recovered = (restart or restart_all)(pc)
             publisher.wait_acked(total, 120)
             acked = publisher.acknowledged()
-            wait_for(lambda: acked <= {round(v * 100) for v in pc.values()}, 120, 0.3)
+            wait_for(lambda: acked <= {round(v * 100) for v in pc.values()}, settle_s, 0.3)
             values = pc.values()
         finally:
             publisher.close()
@@ -201,7 +203,60 @@ def restart_all(pc: Pc) -> bool:
     return recovered
 
 
-def start_in_background(target: Callable[[], object]) -> threading.Thread:
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    return thread
+def created_long_before(influx: InfluxDB) -> None:
+    """The database exists, has had points, and its files are on disk, as on a PC that has run for a while."""
+    influx.query('CREATE DATABASE "coc"')
+    for device in range(DEVICES):  # the devices' series exist (the readings go to `air`, this to `setup`)
+        body = f"setup,commune=quang-tho,device=pam-{device:02d} ok=1 1700000000000000000\n".encode()
+        urllib.request.urlopen(urllib.request.Request(f"{influx.url}/write?db=coc", body, method="POST")).read()
+    subprocess.run(["sync", "-f", str(influx.directory)], check=True)
+
+
+def health(pc: Pc) -> dict:
+    import requests
+
+    from tests.faults.conftest import TOKEN
+
+    try:
+        return requests.get(f"http://127.0.0.1:{pc.coc.web_port}/api/health",
+                            headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5).json()
+    except (requests.RequestException, ValueError):
+        return {}
+
+
+def restart_repairing(seen: dict[str, Any], hang_s: float = 8) -> Callable[[Pc], bool]:
+    """Power back when InfluxDB does not answer again: it is given `hang_s` seconds (then stopped), COC starts on
+    the spool; once its health explains the fault and readings are spooled (`seen`: that health document, COC's log),
+    `run_coc.py repair-store --no-service` mends InfluxDB's files (`seen["repair"]`) and InfluxDB starts again."""
+
+    def restart(pc: Pc) -> bool:
+        import sys
+
+        from tests.faults.conftest import ROOT
+
+        assert pc.influx is not None
+        pc.broker.start()
+        try:
+            pc.influx.start(timeout_s=hang_s)
+            seen["influx_came_back"] = True
+            pc.coc.start()
+            pc.coc.wait_subscribed()
+            return True
+        except TimeoutError:  # InfluxDB 1.6 hangs in "Open store (start)"; stopped again by start()
+            seen["influx_came_back"] = False
+        pc.coc.start()
+        pc.coc.wait_subscribed()
+        wait_for(lambda: bool((health(pc).get("store") or {}).get("diagnosis"))
+                 and health(pc)["store"]["spooled"] > 0, 60, 0.5)
+        seen["health"] = health(pc)
+        seen["log"] = pc.coc.log_path.read_text()
+        seen["repair"] = subprocess.run([sys.executable, "run_coc.py", "--config", str(pc.coc.config_path),
+                                         "repair-store", "--no-service"], cwd=ROOT, capture_output=True, text=True,
+                                        timeout=60)
+        try:
+            pc.influx.start()
+        except TimeoutError:
+            return False
+        return True
+
+    return restart
