@@ -224,3 +224,19 @@ def test_the_loudspeaker_page_sends_a_typed_message_to_chosen_hamlets(setup: Any
     finally:
         http.shutdown()
     assert any(e.action == "broadcast_message" and e.actor == "vanhanh" for e in service.duty.store.audit())
+
+
+def test_a_bulletin_starts_at_its_local_time_once_a_day(tmp_path: Path) -> None:
+    config = parse_config(FIXTURE.read_text(encoding="utf-8"), "config.yaml",
+                          environ={"DIR": str(tmp_path), "ICECAST": "http://127.0.0.1:9", "HASH": PASSWORD_HASH})
+    (tmp_path / "ban-tin-sang.ogg").write_bytes(speak("Bản tin sáng.", tmp_path / "b").ogg)
+    now = [datetime(2026, 12, 7, 22, 29, tzinfo=UTC)]  # 05:29 in Hà Nội the next morning
+    loud = LoudspeakerService(config, clock=lambda: now[0])
+    player = loud.players["khe-coc"]
+    loud._bulletins_due()
+    assert player._items == []
+    now[0] = datetime(2026, 12, 7, 22, 30, 20, tzinfo=UTC)  # 05:30
+    loud._bulletins_due()
+    loud._bulletins_due()
+    assert [(i.kind, i.label) for i in player._items] == [(Kind.SCHEDULED, "Bản tin sáng")]
+    assert loud.players["ben-do"]._items == []  # the bulletin names khe-coc only
