@@ -215,3 +215,12 @@ def test_without_a_duty_desk_the_pages_answer_404_not_500(tmp_path: Path) -> Non
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     client.post("/login", data={"username": "trucban", "password": "mat-khau-123", "csrf_token": token})
     assert client.get("/duty").status_code == 404
+
+
+def test_the_duty_api_is_for_admins_and_operators(app_for: Any) -> None:
+    server, service = app_for
+    client = server.test_client()
+    assert client.get("/api/duty").status_code == 401
+    answer = client.get("/api/duty", headers={"Authorization": "Bearer admin-token-0123456789"})
+    assert answer.status_code == 200 and answer.json["now"]["holders"] == ["trucban"]
+    assert answer.json["next"]["shift"] in ("ngay", "dem")

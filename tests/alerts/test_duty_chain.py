@@ -158,6 +158,11 @@ def test_a_level_iii_flood_alarm_walks_the_chain_until_the_second_person_acknowl
     assert [(t.action, t.actor, t.role) for t in history if t.action == "acknowledged"] == [
         ("acknowledged", "congan", "police")]
     assert any(e.action == "link_ack" and e.actor == "congan" for e in service.duty.store.audit(alert.id))
+    calls = api.get(f"/api/duty/alerts/{alert.id}", headers=ADMIN).json
+    assert [s["detail"].split(":")[0] for s in calls["steps"]] == ["chuỗi ngap-lut, bậc 1/3 Trực ban",
+                                                                   "chuỗi ngap-lut, bậc 2/3 Công an xã"]
+    assert {(d["username"], d["channel"], d["status"]) for d in calls["deliveries"]} >= {("congan", "sms", "sent")}
+    assert [e["action"] for e in calls["audit"]][-2:] == ["link_opened", "link_ack"]
 
     # A reused link is refused, and a made-up one.
     assert api.post(f"/p/{code}", data={"note": "lần nữa"}).status_code == 410
