@@ -53,7 +53,8 @@ class MqttConfig(Section):
     keepalive_s: int = Field(default=30, ge=5, le=3600, description="MQTT keep-alive in seconds.")
     workers: int = Field(
         default=1, ge=1, le=16,
-        description="Ingest subscriber processes sharing the stream through an MQTT 5 shared subscription.",
+        description="Ingest subscriber processes sharing the stream through an MQTT 5 shared subscription "
+                    "(Mosquitto); keep 1 with the NATS commune broker, which has no shared subscriptions.",
     )
 
 
