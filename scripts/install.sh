@@ -36,7 +36,7 @@ test_pkgs=(mosquitto mosquitto-clients influxdb
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
            chromium chromium-driver fonts-noto-core openssl poppler-utils  # pdftotext reads reports back
            nats-server  # the province cluster (tests/province)
-           systemd)  # systemd-analyze verify checks the units of config/systemd/
+           systemd nut-client)  # systemd-analyze verify: config/systemd/; upsmon reads config/nut/
 pkgs=("${runtime_pkgs[@]}")
 extras="."
 if [[ "$mode" == "--test" ]]; then
