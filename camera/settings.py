@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from config.ids import ID_PATTERN
 from config.section import Location, Section
 
 
@@ -65,7 +66,7 @@ class ZoneConfig(Section):
 class CameraConfig(Section):
     """One CCTV camera."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="Camera id used in topics and URLs.")
+    id: str = Field(pattern=ID_PATTERN, description="Camera id used in topics and URLs (config/ids.py's set).")
     name: str = Field(min_length=1, description="Name shown on screens, in Vietnamese, e.g. 'Chợ Quảng Thọ'.")
     url: str = Field(
         min_length=1,

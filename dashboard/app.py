@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import dash
-from flask import Flask
+from dash.exceptions import DependencyException
+from flask import Flask, jsonify
 from flask_login import LoginManager
 
 from dashboard import guard, headers, request_limits, sessions
@@ -67,6 +68,13 @@ def create_app(ctx: AppContext) -> dash.Dash:
     from dashboard.pages import register_pages
 
     register_pages(app, ctx)
+    server.register_error_handler(DependencyException, _no_such_asset)  # Dash raises it for an unknown file
     headers.install(app)  # CSP with the hashes of Dash's inline scripts, no framing, nosniff, referrer policy
     request_limits.watch_callbacks(app)
     return app
+
+
+def _no_such_asset(_exc: DependencyException) -> tuple[object, int]:
+    """`/_dash-component-suites/<package>/<file>` naming no file Dash serves: 404 (Dash's message lists every
+    registered file, so it is not repeated)."""
+    return jsonify(error="not_found", message="Không có tệp này / no such file"), 404

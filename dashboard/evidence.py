@@ -14,6 +14,12 @@ from typing import Any
 MANIFEST = "manifest.sha256"
 
 
+def evidence_name(event_id: str) -> str:
+    """The ZIP's file name; the caller hands it to Flask's `send_file(download_name=…)`, which quotes it in
+    Content-Disposition (`filename=` and RFC 5987 `filename*=`), so an odd id can never add a parameter."""
+    return f"bang-chung-{event_id}.zip"
+
+
 def manifest(contents: dict[str, bytes]) -> str:
     """`<sha256>  <name>` lines, sorted by name."""
     return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(contents.items()))

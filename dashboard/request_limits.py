@@ -1,5 +1,6 @@
-"""Request-shape limits in front of every route: JSON bodies nested too deeply or too large, and Dash callback
-bodies that do not match a registered callback, are answered 400 / 413 before any parser or callback sees them."""
+"""Request-shape limits in front of every route: identifiers in the path and the query outside the one character
+set (config/ids.py), JSON bodies nested too deeply or too large, and Dash callback bodies that do not match a
+registered callback, are answered 400 / 413 before any parser or callback sees them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import dash
 from flask import Flask, current_app, request
 
+from config.ids import ID_MAX, LONG_ID_MAX, BadId, check_id, check_label, is_relative_path
 from ingest.decode import nested_too_deep
 
 log = logging.getLogger(__name__)
@@ -45,15 +47,45 @@ def _reads_json(callback: bool) -> bool:
     return callback or request.is_json or request.path.startswith("/api/")
 
 
+LONG_PATH_IDS = frozenset({"event_id", "name"})  # event ids and report file names: up to 128 characters
+FILE_PATHS = frozenset({"relative"})  # `<camera>/<date>/<file>` under the snapshot and clip folders
+QUERY_IDS = frozenset({"camera", "commune", "unit", "device"})
+QUERY_LABELS = frozenset({"zone", "area"})
+
+
+def check_identifiers() -> None:
+    """BadId when a path value of an API route, or an id named in an API query, is outside the identifier set.
+    Other routes (pages, Dash's files, the phone page's signed codes) check their own values."""
+    if not request.path.startswith(("/api/", "/metrics")):
+        return
+    rule = request.url_rule.rule if request.url_rule is not None else ""
+    for name, value in (request.view_args or {}).items():
+        if name in FILE_PATHS:
+            if not is_relative_path(value):
+                raise BadId(f"{name} must be a path of up to 4 names of 1-{LONG_ID_MAX} characters of "
+                            "A-Z a-z 0-9 - _ . (first a letter or digit)")
+        elif isinstance(value, str) and f"<path:{name}>" not in rule:  # not Dash's catch-all page route
+            check_id(value, name, LONG_ID_MAX if name in LONG_PATH_IDS else ID_MAX)
+    for name in sorted(QUERY_IDS | QUERY_LABELS):
+        for value in request.args.getlist(name):
+            if value:
+                (check_id if name in QUERY_IDS else check_label)(value, name)
+
+
 def check_request() -> tuple[dict[str, str], int] | None:
     """Flask before_request: None lets the request through, anything else answers it."""
+    try:
+        check_identifiers()
+    except BadId as exc:
+        return _error(400, "bad_request", f"Mã không hợp lệ / invalid identifier: {exc}")
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return None
     callback = request.path == _callback_path()
     if not _reads_json(callback):
         return None
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        return _error(413, "too_large", f"body over {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+        size = MAX_BODY_BYTES // (1024 * 1024)
+        return _error(413, "too_large", f"Nội dung lớn hơn {size} MiB / body over {size} MiB (bytes)")
     data = request.get_data(cache=True)
     if nested_too_deep(data, MAX_JSON_DEPTH):
         return _error(400, "bad_request", f"JSON nested more than {MAX_JSON_DEPTH} levels deep")

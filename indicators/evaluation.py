@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -64,7 +65,10 @@ def evaluate(node: Node, resolve: Resolver) -> Evaluation:
         left, right = evaluate(node.left, resolve), evaluate(node.right, resolve)
         if left.value is None or right.value is None:
             return _combine_failures([left, right])
-        return _binary(node.op, left.value, right.value, node)
+        result = _binary(node.op, left.value, right.value, node)
+        if result.value is not None and not math.isfinite(result.value):  # huge figures times huge figures
+            return Evaluation(None, f"the result overflows ({result.value} is not a finite number)")
+        return result
     return _call(node, resolve)
 
 

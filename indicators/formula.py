@@ -15,6 +15,7 @@ from dataclasses import dataclass
 MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_LITERAL = 1e12
+MAX_CONSTANT = 1e15  # what the formula's own numbers may reach, every figure taken as 1 (overflow is refused)
 AGGREGATES = ("sum", "last", "mean")
 FUNCTIONS = ("min", "max", "if_zero", *AGGREGATES)
 KEYWORDS = ("lambda", "import", "for", "in", "if", "else", "and", "or", "not", "def", "class", "exec", "eval")
@@ -208,12 +209,46 @@ def names(node: Node) -> set[str]:
 
 
 def check(text: str, known: set[str]) -> Node:
-    """Parse and check that every name is a known metric or KPI; return the AST."""
+    """Parse and check that every name is a known metric or KPI and that the formula's numbers cannot overflow;
+    return the AST."""
     node = parse(text)
     unknown = sorted(names(node) - known)
     if unknown:
         raise FormulaError(f"unknown metric or KPI: {', '.join(unknown)}")
+    check_magnitude(node)
     return node
+
+
+def check_magnitude(node: Node) -> None:
+    """FormulaError when some part of the formula, every metric taken as 1, goes past ±1e15 or to infinity (the
+    numbers themselves multiply out of range, e.g. 1e12*1e12*1e12*x): its results could only be nonsense."""
+    _probe(node)
+
+
+def _bounded(value: float) -> float:
+    if not (math.isfinite(value) and abs(value) <= MAX_CONSTANT):
+        raise FormulaError(f"the formula's numbers overflow: a part of it reaches {value:g} with every figure "
+                           f"taken as 1 (limit {MAX_CONSTANT:g})")
+    return value
+
+
+def _probe(node: Node) -> float | None:
+    """The formula's value with every name as 1 (None after a division by zero), each part checked by _bounded."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Name) or isinstance(node, Call) and node.func in AGGREGATES:
+        return 1.0
+    if isinstance(node, Neg):
+        inner = _probe(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, BinOp):
+        left, right = _probe(node.left), _probe(node.right)
+        if left is None or right is None or (node.op == "/" and right == 0):
+            return None
+        ops = {"+": float.__add__, "-": float.__sub__, "*": float.__mul__, "/": float.__truediv__}
+        return _bounded(ops[node.op](float(left), float(right)))
+    values = [v for v in (_probe(a) for a in node.args) if v is not None]  # min, max, if_zero
+    return max(values, key=abs, default=None)
 
 
 def aggregated_names(node: Node) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from indicators.figures_db import FiguresDb
 from indicators.models import ImportReport, RowProblem
 from indicators.periods import PeriodError, parse_period
 from indicators.rows import RawRow, check_rows
+from indicators.upload_limits import FILE_LIMITS, Budget, ImportFileError, LimitExceeded, UploadLimits
 
 ALIASES: dict[str, set[str]] = {
     "commune": {"commune", "xa", "ma_xa", "commune_id"},
@@ -26,42 +28,59 @@ ALIASES: dict[str, set[str]] = {
 LABEL_COLUMNS = {"name", "ten", "ten_chi_tieu", "unit", "don_vi", "don_vi_tinh", "ghi_chu", "note", "stt"}
 
 
-class ImportFileError(ValueError):
-    """A file that cannot be read at all (unknown type, no header, neither long nor wide form)."""
-
-
 def _key(header: object) -> str:
     text = unicodedata.normalize("NFD", str(header or "").strip().lower().replace("đ", "d"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return "_".join(text.replace("-", " ").split())
 
 
-def read_table(path: Path) -> list[tuple[int, list[object]]]:
-    """The file's non-empty rows as (line, cells), line numbered as the spreadsheet shows it."""
+def read_table(path: Path, limits: UploadLimits = FILE_LIMITS) -> list[tuple[int, list[object]]]:
+    """The file's non-empty rows as (line, cells), line numbered as the spreadsheet shows it; LimitExceeded as
+    soon as the file passes one of `limits`, ImportFileError when it cannot be read."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        text = path.read_text(encoding="utf-8-sig")
-        first = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=first.count)  # Excel in Vietnamese locales writes ';'
-        rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises zip, XML and its own errors for a damaged file
-            raise ImportFileError(f"{path.name} is not a readable XLSX file ({type(exc).__name__})") from None
-        try:
-            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    else:
+    budget = Budget(limits, path.name)
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise ImportFileError(f"{path.name}: only .csv and .xlsx files can be imported")
+    budget.size("bytes", path.stat().st_size, limits.max_bytes)
+    rows = _csv_rows(path, budget) if suffix == ".csv" else _xlsx_rows(path, budget)
     return [
         (i, cells)
         for i, cells in enumerate(rows, start=1)
         if any(c is not None and str(c).strip() != "" for c in cells)
     ]
+
+
+def _csv_rows(path: Path, budget: Budget) -> list[list[object]]:
+    text = path.read_text(encoding="utf-8-sig")
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # Excel in Vietnamese locales writes ';'
+    try:
+        return [budget.take(row) for row in csv.reader(text.splitlines(), delimiter=delimiter)]
+    except csv.Error as exc:  # the csv module's own field limit is 131,072 characters
+        if "field limit" in str(exc):
+            raise LimitExceeded("cell_chars", budget.limits.max_cell_chars, path.name) from None
+        raise ImportFileError(f"{path.name} is not a readable CSV file ({str(exc)[:80]})") from None
+
+
+def _xlsx_rows(path: Path, budget: Budget) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(f"{path.name} is not a readable XLSX file ({type(exc).__name__})") from None
+    budget.size("unpacked_bytes", unpacked, budget.limits.max_unpacked_bytes)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)  # streams the sheet: stops at a limit
+        try:
+            return [budget.take(list(r)) for r in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises zip, XML (a sheet cut short) and its own errors
+        raise ImportFileError(f"{path.name} is not a readable XLSX file ({type(exc).__name__})") from None
 
 
 def _columns(header: list[object]) -> dict[str, int]:
@@ -111,9 +130,10 @@ def _wide_rows(
             yield RawRow(line, place, period, cells[cols["metric"]], value, label)
 
 
-def raw_rows(path: Path, commune: str | None, problems: list[RowProblem]) -> tuple[list[RawRow], str]:
+def raw_rows(path: Path, commune: str | None, problems: list[RowProblem],
+             limits: UploadLimits = FILE_LIMITS) -> tuple[list[RawRow], str]:
     """Every figure cell of the file as a RawRow, and the form detected ('long' or 'wide')."""
-    table = read_table(path)
+    table = read_table(path, limits)
     if not table:
         raise ImportFileError(f"{path.name} is empty")
     (header_line, header), body = table[0], table[1:]
@@ -132,12 +152,13 @@ def raw_rows(path: Path, commune: str | None, problems: list[RowProblem]) -> tup
 
 
 def import_file(
-    path: str | Path, db: FiguresDb, catalogue: Catalogue, progress: bool = True, commune: str | None = None
+    path: str | Path, db: FiguresDb, catalogue: Catalogue, progress: bool = True, commune: str | None = None,
+    limits: UploadLimits = FILE_LIMITS,
 ) -> ImportReport:
     """Import one CSV or XLSX file: good rows stored (re-import changes nothing), bad rows reported."""
     path = Path(path)
     problems: list[RowProblem] = []
-    rows, _form = raw_rows(path, commune, problems)
+    rows, _form = raw_rows(path, commune, problems, limits)
     source = f"file:{path.name}"
     bar = tqdm(rows, desc=f"Nhập {path.name}", unit="dòng", disable=not progress, leave=False)
     figures, bad = check_rows(bar, catalogue, source)

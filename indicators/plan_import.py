@@ -15,6 +15,7 @@ from indicators.importer import ImportFileError, _key, read_table
 from indicators.models import ImportReport, PlanTarget, RowProblem
 from indicators.numbers import parse_vi_number
 from indicators.units import UNITS
+from indicators.upload_limits import WEB_LIMITS, UploadLimits
 
 PLAN_ALIASES: dict[str, set[str]] = {
     "kpi": {"chi_tieu", "ten_chi_tieu", "ma_chi_tieu", "kpi", "indicator", "noi_dung"},
@@ -106,11 +107,12 @@ def plan_rows(
 
 def import_plan(
     path: str | Path, db: FiguresDb, catalogue: Catalogue, commune: str, year: int | None = None,
-    basis: str = DEFAULT_BASIS,
+    basis: str = DEFAULT_BASIS, limits: UploadLimits = WEB_LIMITS,
 ) -> ImportReport:
-    """Import a plan file; the year comes from a 'Năm' column, the plan column's header or `year`."""
+    """Import a plan file (uploaded on /kpi: the web's limits); the year comes from a 'Năm' column, the plan
+    column's header or `year`."""
     path = Path(path)
-    table = read_table(path)
+    table = read_table(path, limits)
     if not table:
         raise ImportFileError(f"{path.name} is empty")
     header_at = next(

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from camera.models import CameraEvent, EventPhase, EventType
+from config.ids import LONG_ID_MAX, check_id, check_label, is_id, is_relative_path
 from sensors.fields import FieldSpec, field_specs
 from sensors.models import DeviceKind, Reading
 from sensors.pamair import decode_pamair_items, is_pamair
@@ -48,11 +49,12 @@ class Decoded:
 
 
 def parse_topic(topic: str, prefix: str) -> Topic | None:
-    """Split a topic under `prefix`; None when it is not `<prefix>/<kind>/<device>/<channel>`."""
+    """Split a topic under `prefix`; None when it is not `<prefix>/<kind>/<device>/<channel>` with each part an
+    identifier (config/ids.py: no quotes, spaces or control characters)."""
     if not topic.startswith(prefix + "/"):
         return None
     parts = topic[len(prefix) + 1:].split("/")
-    if len(parts) != 3 or not all(parts):
+    if len(parts) != 3 or not all(is_id(p) for p in parts):
         return None
     return Topic(parts[0], parts[1], parts[2])
 
@@ -256,11 +258,16 @@ def decode_event(payload: bytes, camera_id: str, now: datetime) -> CameraEvent:
     text = {k: doc.get(k) for k in ("zone", "snapshot", "event_id")}
     if any(v is not None and not isinstance(v, str) for v in text.values()):
         raise ValueError("zone, snapshot and event_id must be text")
-    snapshot = text["snapshot"]
-    if snapshot and (snapshot.startswith("/") or ".." in snapshot.split("/")):
-        raise ValueError("snapshot must be a relative path under the snapshot directory")
-    return CameraEvent(camera_id, ts, kind, text["event_id"] or "", phase, text["zone"],
-                       float(score) if score is not None else None, snapshot)
+    event_id, zone, snapshot = text["event_id"] or "", text["zone"], text["snapshot"]
+    if snapshot and not is_relative_path(snapshot):
+        raise ValueError("snapshot must be a relative path under the snapshot directory "
+                         "(up to 4 names of A-Z a-z 0-9 - _ ., no '..')")
+    if event_id:
+        check_id(event_id, "event_id", LONG_ID_MAX)  # BadId is a ValueError: a dead letter with this reason
+    if zone is not None:
+        check_label(zone, "zone")
+    return CameraEvent(camera_id, ts, kind, event_id, phase, zone, float(score) if score is not None else None,
+                       snapshot)
 
 
 def decode_status(payload: bytes) -> str | None:

@@ -279,7 +279,8 @@ class IngestService:
             return 0
         parsed = parse_topic(topic, self.prefix)
         if parsed is None:
-            self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event>")
+            self._reject(topic, payload, "topic is not <prefix>/<kind>/<device>/<state|status|event> "
+                         "(each part 1-64 of A-Z a-z 0-9 - _ .)")
             return 0
         if parsed.channel == "status":
             self._status(topic, parsed.kind, parsed.device_id, payload)

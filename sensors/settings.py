@@ -6,11 +6,12 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
+from config.ids import ID_PATTERN
 from config.section import Location, Section
 from sensors.flood import FloodScale, Thresholds, thresholds_on
 from sensors.models import DeviceKind
 
-DEVICE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+DEVICE_ID_PATTERN = ID_PATTERN  # the identifier set of config/ids.py, checked again by the MQTT decoder
 
 
 class EarlierLevels(Section):

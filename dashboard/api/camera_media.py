@@ -3,20 +3,22 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify, request, send_file
+from flask import Blueprint, jsonify, request, send_file
 
 from camera.review import ReviewLog, ReviewMark
+from config.ids import LONG_ID_MAX, is_id, is_relative_path
 from dashboard.api.params import BadParameter, parse_time
 from dashboard.auth import current_principal, require_roles
 from dashboard.camera_audit import read_access, record_access
 from dashboard.camera_events import ReviewFilter, review_rows, safe_file
 from dashboard.context import current_context
-from dashboard.evidence import evidence_zip
+from dashboard.evidence import evidence_name, evidence_zip
 from dashboard.settings import Role
 
 blueprint = Blueprint("camera_media", __name__, url_prefix="/api")
@@ -32,8 +34,8 @@ def system() -> Any:
     return ctx().cameras.system if ctx().cameras is not None else ctx().config.camera
 
 
-def not_found(what: str):  # noqa: ANN201
-    return jsonify(error="not_found", message=f"Không tìm thấy {what} / {what} not found"), 404
+def not_found(vi: str, en: str):  # noqa: ANN201
+    return jsonify(error="not_found", message=f"Không tìm thấy {vi} / {en} not found"), 404
 
 
 def audit(action: str, event_id: str, camera: str, **detail: Any) -> None:
@@ -54,9 +56,9 @@ def audit(action: str, event_id: str, camera: str, **detail: Any) -> None:
 @require_roles(*CAMERA_ROLES)
 def stored_snapshot(relative: str):  # noqa: ANN201
     """A snapshot by its path under the snapshot directory, as events carry it."""
-    path = safe_file(system().snapshot_dir, relative)
+    path = safe_file(system().snapshot_dir, relative) if is_relative_path(relative) else None
     if path is None or path.suffix.lower() not in (".jpg", ".jpeg"):
-        return not_found("ảnh / snapshot")
+        return not_found("ảnh", "snapshot")
     return send_file(path, mimetype="image/jpeg", max_age=3600)
 
 
@@ -64,9 +66,9 @@ def stored_snapshot(relative: str):  # noqa: ANN201
 @require_roles(*CAMERA_ROLES)
 def clip(relative: str):  # noqa: ANN201
     """An event clip (MP4, byte ranges for the browser's player); the first request of a view is audited."""
-    path = safe_file(system().clip_dir, relative)
+    path = safe_file(system().clip_dir, relative) if is_relative_path(relative) else None
     if path is None or path.suffix.lower() != ".mp4":
-        return not_found("đoạn phim / clip")
+        return not_found("đoạn phim", "clip")
     if request.range is None or request.range.ranges[0][0] == 0:  # a view starts at byte 0
         audit("clip_view", path.stem, relative.split("/", 1)[0], clip=relative)
     return send_file(path, mimetype="video/mp4", conditional=True, max_age=0)
@@ -120,7 +122,7 @@ def false_alarm(event_id: str):  # noqa: ANN201
     """Body `{"false_alarm": true, "note": "..."}`: mark (or unmark) an event; the event is kept."""
     row = find_episode(event_id)
     if row is None:
-        return not_found("sự kiện / event")
+        return not_found("sự kiện", "event")
     body = request.get_json(silent=True) or {}
     flag, note = bool(body.get("false_alarm", True)), str(body.get("note") or "")[:500]
     who = current_principal()
@@ -137,26 +139,24 @@ def mark_false_alarm(event_id: str, camera: str, flag: bool, who: str, note: str
 @require_roles(*CAMERA_ROLES)
 def evidence(event_id: str):  # noqa: ANN201
     """One ZIP: clip, snapshot, metadata JSON (who exported it, when) and a SHA-256 manifest; audited."""
+    if not is_id(event_id, LONG_ID_MAX):  # also refused in front of every route (request_limits)
+        return not_found("sự kiện", "event")
     row = find_episode(event_id)
     if row is None:
-        return not_found("sự kiện / event")
+        return not_found("sự kiện", "event")
     who = current_principal()
     files: dict[str, Path] = {}
     for key, root in (("snapshot", system().snapshot_dir), ("clip", system().clip_dir)):
-        path = safe_file(root, row[key]) if row.get(key) else None
+        path = safe_file(root, row[key]) if is_relative_path(row.get(key)) else None
         if path is not None:
             files[f"{key}{path.suffix}"] = path
     exported_by = {"name": who.name if who else "?", "role": who.role.value if who else "?"}
     data, digest = evidence_zip(row, files, exported_by, ctx().config.commune.id)
-    audit("export", event_id, row["camera"], sha256=digest, files=sorted(files))
-    return Response(
-        data,
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="bang-chung-{event_id}.zip"',
-            "Cache-Control": "no-store",
-        },
-    )
+    response = send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                         download_name=evidence_name(event_id), max_age=0)  # werkzeug quotes the name
+    response.headers["Cache-Control"] = "no-store"
+    audit("export", event_id, row["camera"], sha256=digest, files=sorted(files))  # once the answer is built
+    return response
 
 
 @blueprint.get("/audit/camera-access")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, send_from_directory
+from flask import Blueprint, Response, abort, jsonify, make_response, request, send_from_directory
 
 from dashboard.auth import current_principal, require_roles
 from dashboard.context import current_context
@@ -226,8 +226,10 @@ def _rows(body: Any) -> list[dict[str, Any]]:
         raise BadRequest(
             'send a JSON array of rows, or {"rows": [...]}, each {commune, period, metric, value}'
         )
-    if len(rows) > MAX_API_ROWS:
-        raise BadRequest(f"at most {MAX_API_ROWS} rows per request")
+    if len(rows) > MAX_API_ROWS:  # the body's bytes are bounded in front of every route (request_limits)
+        vi = f"{MAX_API_ROWS:,}".replace(",", ".")
+        message = f"Quá {vi} dòng một lần gửi / more than {MAX_API_ROWS:,} rows in one request (rows)"
+        abort(make_response(jsonify(error="too_large", limit="rows", message=message), 413))
     bad = [i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)]
     if bad:
         raise BadRequest(f"row {bad[0]} is not an object {{commune, period, metric, value}}")

@@ -11,6 +11,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
+from config.ids import is_label
 from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
@@ -18,9 +19,10 @@ from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 from indicators.importer import ImportFileError
 from indicators.numbers import format_number, parse_vi_number
+from indicators.upload_limits import WEB_LIMITS, LimitExceeded
 
 PLAN_ROLES = (Role.ADMIN, Role.OPERATOR)
-MAX_PLAN_BYTES = 2_000_000
+MAX_PLAN_BYTES = WEB_LIMITS.max_bytes  # the browser's courtesy check; the server checks again (upload_limits)
 
 
 def report_list(extras: dict[str, Any], lang: str) -> html.Section:
@@ -99,13 +101,24 @@ def _import(service: Any, contents: str, filename: str, year: int | None, lang: 
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         return t("kpi.plan.type", lang)
-    data = base64.b64decode(contents.split(",", 1)[-1])
+    name = Path(filename).name
+    if not is_label(name) or len(name.encode()) > 200 or "\\" in name or name.startswith("."):
+        name = f"ke-hoach{suffix}"  # a name no folder can hold (control characters, too long): a plain one
+    encoded = contents.split(",", 1)[-1]
+    try:  # the browser's max_size is a courtesy: the server checks the size itself, before decoding
+        if len(encoded) > (WEB_LIMITS.max_bytes + 2) // 3 * 4:
+            raise LimitExceeded("bytes", WEB_LIMITS.max_bytes, name)
+        data = base64.b64decode(encoded, validate=True)
+    except LimitExceeded as exc:
+        return f"{t('kpi.plan.unreadable', lang)} {exc}"
+    except ValueError:
+        return f"{t('kpi.plan.unreadable', lang)} {name}: base64"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(filename).name or f"plan{suffix}")  # the office's own file name in messages
+        path = Path(folder) / name  # the office's own file name in messages (when it is a plain name)
         path.write_bytes(data)
         try:
             report = service.import_plan(path, year)
-        except (ImportFileError, OSError, UnicodeDecodeError) as exc:  # not a plan table: say why
+        except (ImportFileError, OSError, UnicodeDecodeError) as exc:  # not a plan table or over a limit: say why
             return f"{t('kpi.plan.unreadable', lang)} {exc}"
     text = t("kpi.plan.imported", lang, kept=report.kept, new=report.inserted, changed=report.updated)
     bad = "; ".join(f"{t('kpi.plan.line', lang)} {p.line}: {p.reason}" for p in report.problems[:10])
