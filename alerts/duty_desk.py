@@ -11,10 +11,10 @@ from pathlib import Path
 
 from alerts.deliveries import DeliveryStore, Driver, PersonMessage, Sender
 from alerts.duty import ShiftSlot, chain_for, due_steps, holders, next_slot, slot_at, slot_holders
-from alerts.duty_messages import CallContext, person_subject, person_text, zns_data
+from alerts.duty_messages import CallContext, person_subject, person_text, stand_down_text, zns_data
 from alerts.duty_settings import ChainConfig, DutyConfig, DutyPerson
 from alerts.duty_store import DutyStore
-from alerts.models import Alert
+from alerts.models import Action, Alert, AlertTransition
 from alerts.phone_link import PhoneLinks
 from alerts.settings import action_text
 from config.schema import CocConfig
@@ -140,6 +140,25 @@ class DutyDesk:
         english = self.config.alerts.notifications.language == "both" and channel in ("telegram", "email")
         sender.send(PersonMessage(alert.id, person.username, channel, address, person_text(alert, call, english),
                                   person_subject(alert, call), zns_data(alert, call) if channel == "zns" else {}))
+
+    def on_transition(self, alert: Alert, transition: AlertTransition) -> None:
+        """An acknowledgement stops the chain: everyone it called (but the one who acknowledged) is told."""
+        if transition.action is not Action.ACKNOWLEDGED:
+            return
+        called = [n for n in self.store.called(alert.id) if n != transition.actor]
+        if not called:
+            return
+        actor = self.cfg.person(transition.actor)
+        who = f"{actor.name} ({transition.actor})" if actor else transition.actor
+        text = stand_down_text(alert, self.config.commune.name, who, transition.at, transition.note, self.timezone)
+        self.store.record(transition.at, "system", "chain_stopped", alert.id,
+                          f"tiếp nhận bởi {transition.actor}; báo cho: {', '.join(called)}")
+        for person in (p for p in (self.cfg.person(n) for n in called) if p is not None):
+            for channel in self.cfg.stand_down_channels:
+                sender, address = self.senders.get(channel), person.address(channel)
+                if sender is not None and address:
+                    sender.send(PersonMessage(alert.id, person.username, channel, address, text,
+                                              f"[{self.config.commune.name}] ĐÃ TIẾP NHẬN: {alert.title_vi}"))
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {sender.name: sender.stats() for sender in self.senders.values()}

@@ -67,3 +67,11 @@ def zns_data(alert: Alert, call: CallContext) -> dict[str, str]:
         "lien_ket": call.link,
     }
     return {k: v if k == "lien_ket" else v[:ZNS_FIELD_CHARS] for k, v in values.items()}
+
+
+def stand_down_text(alert: Alert, commune: str, who: str, at: datetime, note: str | None, timezone: str) -> str:
+    """Told to the people already called once someone acknowledged: the chain stops."""
+    lines = [f"{commune} – ĐÃ TIẾP NHẬN", alert.title_vi, f"{who} tiếp nhận lúc {local_time(at, timezone)}"]
+    if note:
+        lines.append(note)
+    return "\n".join(lines)

@@ -175,6 +175,11 @@ class DutyConfig(Section):
     telegram: TelegramDirectConfig = Field(default_factory=TelegramDirectConfig, description="Telegram to people.")
     email: EmailConfig = Field(default_factory=EmailConfig, description="E-mail to people.")
     queue_size: int = Field(default=1000, ge=1, le=100000, description="Messages waiting; beyond it dropped, counted.")
+    stand_down_channels: list[Literal["sms", "telegram", "email"]] = Field(
+        default_factory=lambda: ["sms"],
+        description="Channels that tell the people already called that someone acknowledged (the chain stopped); "
+                    "empty: nobody is told.",
+    )
 
     def person(self, username: str) -> DutyPerson | None:
         return next((p for p in self.people if p.username == username), None)

@@ -184,3 +184,10 @@ class DutyStore:
             if cur.rowcount:
                 self._audit(db, at, "system", "chain_step", alert_id, detail)
             return bool(cur.rowcount)
+
+    def called(self, alert_id: str) -> list[str]:
+        """Everyone a chain has called for this alarm, in the order of the steps."""
+        with self._lock:
+            rows = self._db.execute("SELECT people FROM escalation_steps WHERE alert_id = ? ORDER BY step",
+                                    (alert_id,)).fetchall()
+        return list(dict.fromkeys(name for (people,) in rows for name in json.loads(people)))

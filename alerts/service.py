@@ -134,6 +134,10 @@ class AlertService:
     def _announce(self, alert: Alert, transition: AlertTransition) -> None:
         log_transition(log, alert, transition)
         self.fanout.send(alert, transition)
+        try:
+            self.duty.on_transition(alert, transition)  # an acknowledgement stops the chain: tell those called
+        except Exception:  # noqa: BLE001 - the duty desk must not break an acknowledgement
+            log.exception("alerts: the duty desk failed on %s", transition.action)
 
     def _apply(self, signal: Signal) -> None:
         """Into the book, with the former unit of the sensor or camera the signal is about (nothing while stopping)."""

@@ -162,7 +162,13 @@ def test_a_level_iii_flood_alarm_walks_the_chain_until_the_second_person_acknowl
     assert [s["detail"].split(":")[0] for s in calls["steps"]] == ["chuỗi ngap-lut, bậc 1/3 Trực ban",
                                                                    "chuỗi ngap-lut, bậc 2/3 Công an xã"]
     assert {(d["username"], d["channel"], d["status"]) for d in calls["deliveries"]} >= {("congan", "sms", "sent")}
-    assert [e["action"] for e in calls["audit"]][-2:] == ["link_opened", "link_ack"]
+    assert [e["action"] for e in calls["audit"]][-3:] == ["link_opened", "chain_stopped", "link_ack"]
+    # The duty officer called first is told that the police officer took it (the chain stopped).
+    wait_until(lambda: any("ĐÃ TIẾP NHẬN" in m["text"] for m in smsd.sent() if m["number"] == "0912345678"),
+               "the stand-down SMS")
+    told = next(m["text"] for m in smsd.sent() if m["number"] == "0912345678" and "ĐÃ TIẾP NHẬN" in m["text"])
+    assert "Trần Văn Bình (congan) tiếp nhận lúc" in told and "Đang tới cầu Phò Nam" in told
+    assert not any("ĐÃ TIẾP NHẬN" in m["text"] for m in smsd.sent() if m["number"] == "0987654321")
 
     # A reused link is refused, and a made-up one.
     assert api.post(f"/p/{code}", data={"note": "lần nữa"}).status_code == 410
