@@ -4,11 +4,11 @@ valid link."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PIL import Image
+import cv2
+import numpy as np
 
 from alerts.service import AlertService
 from camera.hub import CameraHub
@@ -20,10 +20,11 @@ from tests.alerts.test_duty_chain import duty_config
 
 def test_the_snapshot_is_shown_to_a_role_that_may_see_cameras_only(tmp_path: Path) -> None:
     config = duty_config(tmp_path, "/none", "http://127.0.0.1:9/x", sms=False)
-    frame = io.BytesIO()
-    Image.new("RGB", (64, 36), (30, 90, 160)).save(frame, "JPEG")
+    ok, jpeg = cv2.imencode(".jpg", np.full((36, 64, 3), (160, 90, 30), np.uint8))
+    assert ok
+    frame = jpeg.tobytes()
     (tmp_path / "camera-run" / "cam-01").mkdir(parents=True)
-    (tmp_path / "camera-run" / "cam-01" / "latest.jpg").write_bytes(frame.getvalue())
+    (tmp_path / "camera-run" / "cam-01" / "latest.jpg").write_bytes(frame)
     service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
     try:
         hub = CameraHub(config.cameras, config.camera, config.commune.timezone)
@@ -37,7 +38,7 @@ def test_the_snapshot_is_shown_to_a_role_that_may_see_cameras_only(tmp_path: Pat
         page = client.get(f"/p/{police}").get_data(as_text=True)
         assert f'src="/p/{police}/snapshot.jpg"' in page
         shot = client.get(f"/p/{police}/snapshot.jpg")
-        assert shot.status_code == 200 and shot.data == frame.getvalue() and shot.mimetype == "image/jpeg"
+        assert shot.status_code == 200 and shot.data == frame and shot.mimetype == "image/jpeg"
 
         assert "phone-snapshot" not in client.get(f"/p/{leader}").get_data(as_text=True)
         assert client.get(f"/p/{leader}/snapshot.jpg").status_code == 404
