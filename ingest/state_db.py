@@ -148,15 +148,18 @@ class StateDb:
                 for c, ts, t, e, p, z, s, snap in rows]
 
 
-def state_file_problem(path: Path) -> str | None:
+def state_file_problem(path: Path, lock_timeout_s: float = 30.0) -> str | None:
     """Why the state file cannot be opened for writing (SQLite's or the system's words), or None when it can.
-    Takes the write lock for an instant and writes nothing."""
+    Takes the write lock for an instant and writes nothing. A file another process keeps locked is no disk fault
+    (None: COC opens it as usual and waits for the lock as it always does)."""
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as conn:
+        with contextlib.closing(sqlite3.connect(path, timeout=lock_timeout_s, isolation_level=None)) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        return None if "locked" in str(exc) else str(exc)
     except (sqlite3.Error, OSError) as exc:
         return str(exc) or type(exc).__name__
     return None

@@ -172,3 +172,18 @@ def dead_letters(path: Path) -> int:
 def _no_leftover_mounts(tmp_path: Path) -> Iterator[None]:
     yield
     subprocess.run(["umount", "-l", str(tmp_path / "disk")], check=False, capture_output=True)
+
+
+def test_a_state_file_locked_by_another_process_is_not_a_disk_fault(tmp_path: Path) -> None:
+    from ingest.state_db import state_file_problem
+
+    path = tmp_path / "state.sqlite"
+    make_state(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing for a moment (import-kpi, a second COC)
+    try:
+        assert state_file_problem(path, lock_timeout_s=0.5) is None
+    finally:
+        holder.close()
+    assert state_file_problem(tmp_path / "new" / "state.sqlite") is None  # a new file in a new folder is fine
+    assert state_file_problem(Path("/proc/coc/state.sqlite")) is not None  # a folder that cannot be made
