@@ -116,3 +116,15 @@ def test_a_camera_worker_that_ends_on_its_own_is_started_again(cameras, caplog) 
     assert new_pid != pid
     cameras.stop()
     assert cameras.alive() == 0
+
+
+def test_a_stop_that_hangs_is_ended_by_its_guard_naming_the_part(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import logging, time; logging.basicConfig(); from supervision.signals import stop_deadline; "
+            "stop_deadline(0.3, lambda: 'cameras'); time.sleep(30)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                          text=True, timeout=20)
+    assert done.returncode == 1
+    assert "still stopping cameras" in done.stderr
