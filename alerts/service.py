@@ -84,18 +84,18 @@ class AlertService:
         self._started_at = self._clock()
         self._ticker: _Tick | None = None
         self._lock = threading.Lock()
+        self._stopping = False  # COC is stopping: what the stop causes (devices, broker going away) raises nothing
 
     # --- service -------------------------------------------------------------------------------------
     def start(self, tick: bool = True) -> None:
         """Start the channels, re-announce open alerts (retained on MQTT), and the periodic tick thread. Starting
-        self._stopping = False  # COC is stopping: what the stop causes (devices, broker going away) raises nothing
         again after stop() (the supervisor restarting a dead tick) reopens the alert store."""
         self._started_at = self._clock()
+        self._stopping = False
         if self.store.closed:
             self.store = self.book.store = AlertStore(self._db_path)
         self.fanout.start()
         self.duty.start()
-        self._stopping = False
         for channel in self.fanout.channels:
             if isinstance(channel, MqttChannel):
                 for alert in self.book.active():
@@ -104,17 +104,17 @@ class AlertService:
             self._ticker = _Tick(self)
             self._ticker.start()
 
-    def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
     def begin_stop(self) -> None:
         """COC is stopping: from now on no rule raises or changes an alarm (devices and the broker going away
         because of our own stop are not faults); acknowledgements still work until `stop()`."""
         self._stopping = True
 
-        self.fanout.stop()
+    def stop(self) -> None:
         self._stopping = True
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.fanout.stop()
         self.duty.stop()
         self.store.close()
 
