@@ -151,7 +151,8 @@ def test_a_cluster_reports_over_mqtt_and_an_offline_cluster_is_an_alarm(tmp_path
     from dashboard.context import AppContext
 
     text = FIXTURE.read_text(encoding="utf-8").replace("port: 1883", f"port: {mosquitto.port}")
-    config = parse_config(text, "config.yaml", environ={"DIR": str(tmp_path), "ICECAST": "http://127.0.0.1:9"})
+    config = parse_config(text, "config.yaml", environ={"DIR": str(tmp_path), "ICECAST": "http://127.0.0.1:9",
+                                                         "HASH": PASSWORD_HASH})
     service = AlertService(config, "coc/quang-tho", config.mqtt, config.storage.state_path, None)
     service.start(tick=False)
     device = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="loa-khe-coc")
