@@ -17,6 +17,7 @@ HUGE_NUMBERS = ["1e400", "-1e400", "1e309", "1" + "0" * 400, "-" + "9" * 300, "1
 TIMESTAMPS = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "9999-12-31T23:59:59+14:00",
               "0001-01-01T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-23T07:00:00", "+10000-01-01T00:00:00Z",
               "2026-11-23T07:00:00+24:00", "2026-11-23T07:00:00.999999999Z", "", " ", "yesterday", "\u0000"]
+IDS = ['cam-01-x";filename="evil.exe', "cam-01-a\r\nb", "../../etc/passwd", "e" * 129, "Sân\nUBND", "cam-01/a b.jpg"]
 
 
 scalars = st.one_of(
@@ -92,6 +93,9 @@ payloads = st.one_of(
     st.lists(reading_objects(), min_size=1, max_size=6).map(lambda items: ("[" + ", ".join(items) + "]").encode()),
     deep_json(),
     st.sampled_from([b"online", b"offline", b'"ONLINE"', b"", b"sleeping", b"\xff\xfe"]),
+    st.fixed_dictionaries({"type": st.sampled_from(["intrusion", "motion"]), "event_id": st.sampled_from(IDS),
+                           "zone": st.sampled_from(["Sân UBND", *IDS]), "snapshot": st.sampled_from(IDS)})
+    .map(lambda d: json.dumps(d).encode()),
 )
 
 
@@ -133,8 +137,9 @@ def mutations(payload: bytes, rng: random.Random, count: int) -> list[bytes]:
             data = data[: rng.randrange(len(data) + 1)]
         elif step == 2:
             data = _NUMBER.sub(lambda _m: rng.choice(HUGE_NUMBERS).encode(), data, count=rng.randrange(1, 4))
-        elif step == 3:
-            data = _STRING.sub(lambda _m: json.dumps(rng.choice(TIMESTAMPS)).encode(), data, count=rng.randrange(1, 4))
+        elif step == 3:  # strings become edge timestamps or ids outside the identifier set (quotes, CR/LF, '..')
+            data = _STRING.sub(lambda _m: json.dumps(rng.choice(TIMESTAMPS + IDS)).encode(), data,
+                               count=rng.randrange(1, 4))
         elif step == 4:
             depth = rng.choice([1, 2, 15, 16, 17, 63, 64, 65, 1023, 1025, 2000])
             data = b"[" * depth + data + b"]" * depth

@@ -37,7 +37,7 @@ FAMILIES = {  # refusal families, by the words of their reasons (first match win
     "field": ("unknown field", "must be a number", "missing", "no measurement", "given twice", "must be text"),
     "status": ("status must be",),
     "size": ("over the 64 KiB",),
-    "event": ("type must be", "relative path"),
+    "event": ("type must be", "relative path", "characters of A-Z", "without control characters"),
 }
 
 
