@@ -11,6 +11,8 @@ from supervision.part import LoopThread, Part, PartHealth, PartState, health_of
 
 log = logging.getLogger(__name__)
 
+SLOW_STOP_S = 1.0  # a part that takes longer to stop is named in the log
+
 
 class PartFailedToStart(RuntimeError):
     """A part could not start; the parts started before it have been stopped again, in reverse order."""
@@ -56,7 +58,8 @@ def stop_in_reverse(parts: Sequence[Part], progress: Callable[[str], None] | Non
             part.stop()
         except Exception:  # noqa: BLE001 - stop the others anyway
             log.exception("stopping %s failed", part.name)
-        log.debug("%s stopped in %.2f s", part.name, time.monotonic() - started)
+        took = time.monotonic() - started
+        log.log(logging.INFO if took >= SLOW_STOP_S else logging.DEBUG, "%s stopped in %.2f s", part.name, took)
 
 
 class Supervisor(LoopThread):
