@@ -95,3 +95,25 @@ def test_files_within_the_limits_are_read_whole(tmp_path: Path) -> None:
     rows = [["metric", "value"]] + [[f"m{i}", str(i)] for i in range(49)]  # 50 rows, 100 cells
     assert len(read_table(csv_file(tmp_path, rows), TINY)) == 50
     assert len(read_table(xlsx_file(tmp_path, rows), TINY)) == 50
+
+
+def test_import_kpi_reports_a_damaged_or_oversized_file_and_exits_2(tmp_path: Path) -> None:
+    import io as text_io
+
+    from config.loader import parse_config
+    from indicators.cli import main_import_kpi
+    from tests.indicators.test_importer import CONFIG
+
+    config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
+    wide = csv_file(tmp_path, [["metric", "2025-07"], ["households_total", "1" * 140_000]], "wide.csv")
+    good = xlsx_file(tmp_path, [["metric", "2025-07"], ["households_total", 1961]])
+    with zipfile.ZipFile(good) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(tmp_path / "cut.xlsx", "w") as z:
+        for part, data in parts.items():
+            z.writestr(part, data[: len(data) // 2] if part == "xl/worksheets/sheet1.xml" else data)
+    for path, words in ((wide, "over the limit: a cell longer than 10,000 characters (cell_chars)"),
+                        (tmp_path / "cut.xlsx", "not a readable XLSX file (ParseError)")):
+        out = text_io.StringIO()
+        assert main_import_kpi(config, path, progress=False, out=out) == 2
+        assert "Không nhập được / cannot import" in out.getvalue() and words in out.getvalue(), out.getvalue()
