@@ -35,8 +35,8 @@ def speak(text: str, work_dir: Path, voice: str = "vi", wpm: int = 140) -> Clip:
     name = hashlib.sha1(f"{voice}|{wpm}|{text}".encode()).hexdigest()[:16]
     wav, ogg = work_dir / f"{name}.wav", work_dir / f"{name}.ogg"
     if not ogg.exists():
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(wav), text], check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(wav), "--stdin"], input=text.encode(),
+                       check=True, capture_output=True, timeout=60)  # stdin: a text starting with '-' is no option
         subprocess.run(["oggenc", "-Q", "-o", str(ogg), str(wav)], check=True, capture_output=True, timeout=60)
     return Clip(ogg.read_bytes(), wav_seconds(wav), text)
 

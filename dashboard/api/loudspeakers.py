@@ -54,7 +54,8 @@ def announce() -> Any:
     body = request.get_json(silent=True) or {}
     text, chosen = str(body.get("text") or "").strip(), body.get("clusters") or []
     known = set(service.players)
-    if not text or len(text) > 1000 or not isinstance(chosen, list) or not chosen or not set(chosen) <= known:
+    valid = isinstance(chosen, list) and all(isinstance(c, str) for c in chosen) and chosen and set(chosen) <= known
+    if not text or len(text) > 1000 or not valid:
         return jsonify(error="bad_request", message=f"text (1–1000 ký tự) và clusters trong {sorted(known)}"), 400
     item = service.announce(text, chosen)
     principal = current_principal()

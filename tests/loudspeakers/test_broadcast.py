@@ -129,6 +129,8 @@ def test_an_operator_types_a_message_for_chosen_hamlets_and_it_is_audited(setup:
     assert api.post("/api/loudspeakers/announce", json=body, headers=leader).status_code == 403
     assert api.post("/api/loudspeakers/announce", json={**body, "clusters": ["nowhere"]},
                     headers=operator).status_code == 400
+    for hostile in ({"text": "x", "clusters": [{"a": 1}]}, {"text": "x", "clusters": "ben-do"}, {"text": ""}):
+        assert api.post("/api/loudspeakers/announce", json=hostile, headers=operator).status_code == 400
     ben_do = Listener(f"{icecast.url}/loa-ben-do")
     assert api.post("/api/loudspeakers/announce", json=body, headers=operator).status_code == 202
     wait_until(lambda: loud.records, "the message played", 60)
