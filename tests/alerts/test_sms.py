@@ -146,3 +146,18 @@ def test_an_email_to_a_person_goes_through_smtp_and_a_dead_server_fails(store: D
     assert "ConnectionRefusedError" in records[dead_id].reason
     assert "Cầu Phò Nam".encode() in inbox.messages[0] or b"=?utf-8?" in inbox.messages[0]
     assert datetime.now(UTC) >= records[ok_id].created_at
+
+
+def test_telegram_to_a_person_posts_send_message_to_their_chat(store: DeliveryStore) -> None:
+    from alerts.duty_settings import TelegramDirectConfig
+    from alerts.person_channels import TelegramDirect
+    from tests.alerts.receivers import WebhookReceiver
+
+    with WebhookReceiver() as bot:
+        sender = run(Sender(TelegramDirect(TelegramDirectConfig(enabled=True, url=bot.url)), store))
+        try:
+            sender.send(message("telegram", "123456789"))
+            wait_until(lambda: store.list()[0].status is DeliveryStatus.SENT, "Telegram message recorded as sent")
+        finally:
+            sender.stop()
+    assert bot.bodies == [{"chat_id": "123456789", "text": TEXT, "disable_web_page_preview": True}]
