@@ -1,5 +1,6 @@
-"""Short signed links to the phone page: `<base_url>/p/<code>`, the code an id kept in the app-state file plus an
-HMAC (web.secret_key) over the id, the alarm, the person and the expiry; valid until it expires, used once."""
+"""Short signed links to the phone page: `<base_url>/p/<code>`, the code (18 letters and digits) an id kept in the
+app-state file plus an HMAC (web.secret_key) over the id, the alarm, the person and the expiry; valid until it
+expires, used once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
+import string
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,7 @@ CREATE TABLE IF NOT EXISTS phone_links (
     expires_at TEXT NOT NULL, used_at TEXT, used_note TEXT);
 """
 ID_CHARS = 8
+ID_ALPHABET = string.ascii_letters + string.digits
 SIG_CHARS = 10
 
 
@@ -52,7 +55,7 @@ class PhoneLink:
 def signature(secret: str, link_id: str, alert_id: str, username: str, expires_at: datetime) -> str:
     text = f"{link_id}|{alert_id}|{username}|{expires_at.astimezone(UTC).isoformat()}"
     digest = hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:SIG_CHARS]
+    return base64.b32encode(digest).decode().lower()[:SIG_CHARS]  # letters and digits: 50 bits
 
 
 class PhoneLinks:
@@ -71,7 +74,7 @@ class PhoneLinks:
 
     def make(self, alert_id: str, username: str, now: datetime, ttl_min: float) -> str:
         """A new link's code for this person and alarm."""
-        link_id = secrets.token_urlsafe(ID_CHARS)[:ID_CHARS]
+        link_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_CHARS))  # letters and digits only
         expires = now + timedelta(minutes=ttl_min)
         with self._lock:
             self._db.execute("INSERT INTO phone_links (id, alert_id, username, created_at, expires_at)"

@@ -141,7 +141,8 @@ def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: st
 def compare_figure(rows: Sequence[Sequence[Any]], highlight: str, plan: float | None, unit: str,
                    lang: str = "vi") -> Figure:
     """Bars of one KPI across communes (name, value or None), this commune highlighted; a commune without a
-    figure keeps its row (the category stays on the axis) with the words 'chưa có số liệu' and no bar."""
+    figure keeps its row (the category stays on the axis) with the words 'chưa có số liệu' and no bar; a zero
+    shows '0' beside the axis."""
     ordered = sorted(rows, key=lambda r: (r[1] is None, -(r[1] or 0)))[::-1]
     names = [str(r[0]) for r in ordered]
     values = [r[1] for r in ordered]
@@ -159,7 +160,9 @@ def compare_figure(rows: Sequence[Sequence[Any]], highlight: str, plan: float | 
                 "marker": {"color": ["#2f7cf6" if n == highlight else "#55627a"
                                      for n, v in zip(names, values, strict=True) if v is not None]},
                 "text": [format_value(v, unit, lang) for v in values if v is not None],
-                "textposition": "auto",
+                # a zero has no bar to write in: its figure stands outside, so it never looks like 'no figure'
+                "textposition": ["outside" if v == 0 else "auto" for v in values if v is not None],
+                "cliponaxis": False,
                 "hoverinfo": "skip",
             }
         ],

@@ -117,6 +117,7 @@ def report_page(service: Any, commune: str, period: str, pillar: Pillar | None,
         "period": period,
         "label_vi": period_label(period, "vi"),
         "label_en": period_label(period, "en"),
+        "through": view.through,  # a quarter or year not over: judged on the months up to this one
         "rows": rows,
         "summary": summary(rows),
         "history": history,

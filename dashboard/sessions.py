@@ -1,5 +1,6 @@
 """Server-side login sessions, kept in the app-state SQLite file: a login cookie is valid only while its session
-row is, so logout and an admin can end it (the signed cookie alone is not enough)."""
+row is, so logout and an admin can end it (the signed cookie alone is not enough). Every login, logout and session
+ended by someone else is handed to an audit callback (the user book's append-only audit, wired in `install`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 COOKIE_KEY = "sid"  # the session secret inside Flask's signed cookie
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often per session
 KEEP_ENDED = timedelta(days=7)  # ended sessions stay listed this long (who was logged in, who revoked)
+Audit = Callable[[str, str, str, str], None]  # (actor, action, target, detail): login, logout, session_end
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_sessions (
     id TEXT PRIMARY KEY,
@@ -73,8 +75,10 @@ def _time(value: str | None) -> datetime | None:
 class SessionStore:
     """Sessions in SQLite (one connection under a lock); in memory when no path is given or the file is unusable."""
 
-    def __init__(self, path: Path | None, idle: timedelta, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, path: Path | None, idle: timedelta, clock: Callable[[], datetime] | None = None,
+                 audit: Audit | None = None) -> None:
         self.idle = idle
+        self.audit = audit
         self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         self._conn = self._connect(path)
@@ -109,6 +113,7 @@ class SessionStore:
                 log.error("login sessions moved to memory (every earlier login ends): %s", exc)
                 self._conn = self._connect(None)
                 self._insert(row, now)
+        self._audit(username, "login", username, f"{role} · {address[:64]}")
         return secret
 
     def _insert(self, row: tuple[str, ...], now: datetime) -> None:
@@ -141,7 +146,7 @@ class SessionStore:
 
     def revoke_secret(self, secret: str | None, by: str) -> bool:
         """End the session holding this cookie secret (logout)."""
-        return bool(secret) and self._revoke("secret_hash = ?", _hash(secret or ""), by) > 0
+        return bool(secret) and self._revoke("secret_hash = ?", _hash(secret or ""), by, "logout") > 0
 
     def revoke(self, session_id: str, by: str) -> bool:
         """End one session by its public id; False when there is no such live session."""
@@ -151,13 +156,28 @@ class SessionStore:
         """End every live session of a user; returns how many."""
         return self._revoke("username = ?", username, by)
 
-    def _revoke(self, where: str, value: str, by: str) -> int:
+    def _revoke(self, where: str, value: str, by: str, action: str = "session_end") -> int:
         with self._lock:
-            cursor = self._conn.execute(
+            ended = self._conn.execute(
+                f"SELECT id, username FROM web_sessions WHERE {where} AND revoked_at IS NULL", (value,)
+            ).fetchall()
+            self._conn.execute(
                 f"UPDATE web_sessions SET revoked_at = ?, revoked_by = ? WHERE {where} AND revoked_at IS NULL",
                 (self._clock().isoformat(), by, value),
             )
-            return cursor.rowcount
+        actor = by.removesuffix(" (logout)")
+        for session_id, username in ended:
+            self._audit(actor, action, username, session_id)
+        return len(ended)
+
+    def _audit(self, actor: str, action: str, target: str, detail: str) -> None:
+        """Hand one login event to the audit; a failing audit never blocks a login or a logout."""
+        if self.audit is None:
+            return
+        try:
+            self.audit(actor, action, target, detail)
+        except Exception as exc:  # noqa: BLE001 - the audit file unwritable: log it, keep the login working
+            log.error("login audit not written (%s %s): %s", action, target, exc)
 
     def sessions(self, live_only: bool = True) -> list[WebSession]:
         """Sessions newest first; by default only those still valid."""
@@ -177,7 +197,8 @@ def store(server: Flask) -> SessionStore:
 
 def install(server: Flask, login: LoginManager, users: Any, path: Path | None, idle: timedelta) -> SessionStore:
     """Keep sessions in `path` and let Flask-Login accept a cookie only while its session is live."""
-    sessions = server.extensions["coc_sessions"] = SessionStore(path, idle)
+    book = getattr(users, "book", None)  # ActiveUsers: its user book keeps the append-only audit
+    sessions = server.extensions["coc_sessions"] = SessionStore(path, idle, audit=getattr(book, "record", None))
 
     def load_user(username: str) -> SessionUser | None:
         if not sessions.check(session.get(COOKIE_KEY), username):

@@ -1,4 +1,5 @@
-/* Police desk (/cameras): a sound when a new camera alarm appears, with a mute button kept in localStorage. */
+/* Police desk (/cameras): a sound when a new camera alarm appears, with a mute button kept in localStorage; a click
+   on an event's snapshot or clip shows it full screen (Escape or a second click closes it). */
 (function () {
   var heard = null;
   function muted() { return window.localStorage.getItem("coc-cam-muted") === "1"; }
@@ -12,11 +13,31 @@
       document.querySelectorAll(".event-row.selected").forEach(function (r) { r.classList.remove("selected"); });
       row.classList.add("selected");
     }
+    var media = event.target && event.target.closest && event.target.closest(".ev-snapshot, .ev-zoom-clip");
+    if (media) { zoom(media); event.preventDefault(); return; }
+    var open = document.querySelector(".ev-zoomed");
+    if (open && event.target === open) { unzoom(); return; }
     if (event.target && event.target.id === "cam-mute") {
       window.localStorage.setItem("coc-cam-muted", muted() ? "0" : "1");
       label();
     }
   });
+  function zoom(media) {
+    var src = media.getAttribute("data-src") || media.getAttribute("src");
+    if (!src || document.querySelector(".ev-zoomed")) { unzoom(); return; }
+    var clip = media.classList.contains("ev-zoom-clip");
+    var box = document.createElement("div");
+    box.className = "ev-zoomed"; box.id = "ev-zoomed"; box.setAttribute("role", "dialog");
+    var big = document.createElement(clip ? "video" : "img");
+    big.src = src; big.className = "ev-zoomed-media";
+    if (clip) { big.controls = true; big.autoplay = true; }
+    var close = document.createElement("button");
+    close.className = "btn ev-zoomed-close"; close.id = "ev-zoomed-close"; close.textContent = "✕";
+    close.addEventListener("click", unzoom);
+    box.appendChild(big); box.appendChild(close); document.body.appendChild(box);
+  }
+  function unzoom() { var box = document.querySelector(".ev-zoomed"); if (box) { box.remove(); } }
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") { unzoom(); } });
   // Keyboard review: ↑/↓ or k/j move to the previous / next event row and open it; Enter opens the focused one.
   document.addEventListener("keydown", function (event) {
     var tag = (event.target && event.target.tagName) || "";

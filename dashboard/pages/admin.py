@@ -1,5 +1,6 @@
 """Admin page /admin: health of the parts, devices and cameras, failed notifications, disk use, the running
-configuration checked, rejected messages, undeclared devices, users (admin_users) and the audit of changes."""
+configuration checked, rejected messages, undeclared devices, users (admin_users), the room's audit log and the login
+sessions (admin_audit)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,19 @@ from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, dcc, html
-from flask import current_app
 
-from dashboard import ids, sessions
+from dashboard import ids
 from dashboard.formats import count, local_time, number, size_bytes
 from dashboard.i18n import age_text, current_lang, has_label, t
-from dashboard.pages import admin_users
+from dashboard.pages import admin_audit, admin_users
+from dashboard.pages.admin_config import config_check
 from dashboard.pages.admin_deliveries import section as deliveries_section
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
 from dashboard.sensor_view import state_of
-from dashboard.settings import Role
 from dashboard.users import user_book
 
 STATE_KEYS = {"online": "wall.online", "offline": "wall.offline", "never": "wall.never"}
-AUDIT_ACTIONS = {
-    "user_add": ("Thêm người dùng", "Added user"),
-    "user_disable": ("Khóa tài khoản", "Disabled user"),
-    "user_enable": ("Mở khóa tài khoản", "Enabled user"),
-    "user_password": ("Đặt lại mật khẩu", "Reset password"),
-    "user_role": ("Đổi vai trò", "Changed role"),
-    "risk_level": ("Công bố cấp độ rủi ro", "Announced risk level"),
-}
 
 
 def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
@@ -41,6 +33,8 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
             html.H1(t("admin.title", lang)),
             dcc.Interval(id=ids.ADMIN_TICK, interval=5000),
             html.Div(id=ids.ADMIN_BODY, children=body(rm, lang)),
+            admin_audit.audit_section(rm, lang),
+            admin_audit.session_section(lang, _tz(rm)),
             deliveries_section(rm, lang),  # SMS, ZNS, Telegram, e-mail to people on duty (issue 21)
             html.H2(t("admin.users", lang)),
             admin_users.forms(lang),
@@ -124,12 +118,17 @@ def device_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
             "last_seen": _seen(s.get("last_seen"), s.get("age_s"), tz, lang),
             "battery": f"{number(battery, 2, lang)} V" if battery is not None else None,
         })
+    configured = {c.id: c.fps for c in rm.ctx.config.cameras}
     for c in rm.cameras():
         state = "online" if c.get("online") else ("offline" if c.get("last_frame") else "never")
+        wanted = configured.get(c["id"])
+        measured = c.get("analysis_fps")
         rows.append({
             "device": c["name"], "kind": t("panel.cameras", lang), "state": t(STATE_KEYS[state], lang),
             "last_seen": _seen(c.get("last_frame"), c.get("age_s"), tz, lang),
             "fps": number(c.get("fps"), 1, lang) if c.get("fps") is not None else None,
+            "analysis": (f"{number(measured, 1, lang) if measured is not None else '—'} / "
+                         f"{number(wanted, 1, lang)}") if wanted is not None else None,
             "dropped": count(c.get("dropped"), lang) if c.get("dropped") is not None else None,
         })
     return rows
@@ -185,41 +184,6 @@ def disk_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def config_check(rm: ReadModel, lang: str) -> str:
-    """`check-config` of the file the running COC was started with (as it is on disk now)."""
-    path = rm.ctx.config_path
-    if path is None:
-        return t("admin.config.ok", lang, path="—")
-    from config.loader import ConfigError, load_config
-    from config.secret_checks import weak_secrets
-
-    try:
-        config = load_config(Path(path))
-        notes = weak_secrets(config, Path(path))
-    except ConfigError as exc:
-        return "\n".join(str(p) for p in exc.problems)
-    except OSError as exc:
-        return str(exc)
-    lines = [t("admin.config.ok", lang, path=str(path))]
-    lines += [t("admin.config.secret", lang, problem=str(n)) for n in notes]
-    return "\n".join(lines)
-
-
-def audit_rows(rm: ReadModel, lang: str) -> list[dict[str, Any]]:
-    tz, k = _tz(rm), 1 if lang == "en" else 0
-    return [
-        {"when": local_time(a.at, tz, "%d/%m/%Y %H:%M:%S"), "who": a.actor,
-         "action": AUDIT_ACTIONS.get(a.action, (a.action, a.action))[k], "target": a.target,
-         "detail": role_words(a.detail, lang) if a.action.startswith("user_") else a.detail}
-        for a in user_book(rm.ctx).audit(50)
-    ]
-
-
-def role_words(detail: str, lang: str) -> str:
-    """Role names in an audit detail ("operator → police") in the page's language."""
-    return " ".join(t(f"role.{w}", lang) if w in {r.value for r in Role} else w for w in detail.split(" "))
-
-
 def body(rm: ReadModel, lang: str) -> list[Any]:
     tz, report = _tz(rm), rm.health()
     dead = [
@@ -242,8 +206,9 @@ def body(rm: ReadModel, lang: str) -> list[Any]:
         table(loss_rows(rm, lang, report), ["reason", "count"], lang, "admin-losses") if report.get("losses")
         else html.Div(t("admin.losses.none", lang), className="missing", id="admin-losses"),
         html.H2(t("admin.devices", lang)),
-        table(device_rows(rm, lang), ["device", "kind", "state", "last_seen", "battery", "fps", "dropped"], lang,
-              "admin-devices"),
+        table(device_rows(rm, lang), ["device", "kind", "state", "last_seen", "battery", "fps", "analysis", "dropped"],
+              lang, "admin-devices"),
+        html.P(t("admin.devices.frames", lang), className="kpi-note", id="admin-frames-note"),
         html.H2(t("admin.webhooks", lang)),
         table(notification_rows(rm, lang), ["channel", "failed"], lang, "admin-notifications"),
         html.H2(t("admin.disk", lang)),
@@ -252,19 +217,7 @@ def body(rm: ReadModel, lang: str) -> list[Any]:
         table(dead, ["received_at", "topic", "reason", "payload"], lang, "admin-dead"),
         html.H2(t("admin.unknown", lang)),
         table(unknown, ["kind", "device_id", "last_topic", "last_seen", "messages"], lang, "admin-unknown"),
-        html.H2(t("admin.audit", lang)),
-        table(audit_rows(rm, lang), ["when", "who", "action", "target", "detail"], lang, "admin-audit"),
-        html.H2(t("admin.sessions", lang)),
-        table(session_rows(lang, _tz(rm)), ["username", "role", "address", "login_at", "last_seen", "session_id"],
-              lang, "admin-sessions"),
     ]
-
-
-def session_rows(lang: str, tz: ZoneInfo) -> list[dict[str, Any]]:
-    """Who is logged in now; an admin ends a session with DELETE /api/sessions/<session_id> (dashboard.sessions)."""
-    return [{"username": s.username, "role": t(f"role.{s.role}", lang), "address": s.address,
-             "login_at": local_time(s.created_at, tz), "last_seen": local_time(s.last_seen, tz), "session_id": s.id}
-            for s in sessions.store(current_app).sessions()]
 
 
 def _tz(rm: ReadModel) -> ZoneInfo:
@@ -273,6 +226,7 @@ def _tz(rm: ReadModel) -> ZoneInfo:
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     admin_users.register(app, rm)
+    admin_audit.register(app, rm)
 
     @app.callback(Output(ids.ADMIN_BODY, "children"), Input(ids.ADMIN_TICK, "n_intervals"))
     def refresh(_n: int) -> Any:

@@ -21,6 +21,22 @@ from dashboard.i18n import current_lang, t
 from dashboard.read_model import ReadModel
 
 STATUS_CLASS = {"active": "ev-active", "ended": "ev-ended", "false_alarm": "ev-false"}
+SCORED_TYPES = ("intrusion", "motion", "tamper")  # a lost or returned signal has no confidence to show
+
+
+def zone_text(row: dict[str, Any], lang: str) -> str:
+    """The zone of an event in the reader's language: a tamper's kind ('covered' -> 'ống kính bị che'), or the
+    configured zone's own name."""
+    zone = row.get("zone") or ""
+    if zone and row.get("type") == "tamper":
+        return t(f"tamper.{zone}", lang)
+    return zone
+
+
+def score_text(row: dict[str, Any], lang: str) -> str:
+    if row.get("score") is None or row.get("type") not in SCORED_TYPES:
+        return "—"
+    return percent(100 * row["score"], 0, lang)
 
 
 def camera_system(rm: ReadModel) -> Any:
@@ -39,7 +55,7 @@ def event_list(rows: list[dict[str, Any]], lang: str, selected: str | None, with
         return html.Div(t("missing", lang), className="missing")
     out = []
     for r in rows:
-        what = f"{t('event.' + r['type'], lang)} {r.get('zone') or ''}".strip()
+        what = " · ".join(x for x in (t("event." + r["type"], lang), zone_text(r, lang)) if x)
         where = f"{r['camera_name']} · " if with_camera else ""
         out.append(
             html.Div(
@@ -65,18 +81,23 @@ def event_detail(row: dict[str, Any] | None, lang: str) -> Any:
         (t("ev.camera", lang), f"{row['camera_name']} ({row.get('area') or '—'})"),
         (t("ev.when", lang), row["local_time"]),
         (t("ev.type", lang), t("event." + row["type"], lang)),
-        (t("ev.zone", lang), row.get("zone") or "—"),
-        (t("ev.score", lang), percent(100 * row["score"], 0, lang) if row.get("score") is not None else "—"),
+        (t("ev.zone", lang), zone_text(row, lang) or "—"),
+        (t("ev.score", lang), score_text(row, lang)),
         (t("ev.duration", lang), f"{number(row['duration_s'], 0, lang)} s" if row.get("duration_s") else "—"),
         (t("ev.status", lang), t(f"ev.{row['status']}", lang)),
     ]
     media = []
     if row.get("clip_url"):
-        media.append(html.Video(src=row["clip_url"], controls=True, className="ev-clip", id="cam-clip"))
+        media.append(html.Figure([
+            html.Video(src=row["clip_url"], controls=True, className="ev-clip", id="cam-clip"),
+            html.Button(t("ev.enlarge", lang), className="btn btn-quiet ev-zoom-clip", id="cam-clip-zoom",
+                        **{"data-src": row["clip_url"]}),
+        ]))
     elif row.get("clip"):
         media.append(html.Div(t("ev.clip_pending", lang), className="missing"))
     if row.get("snapshot_url"):
-        media.append(html.Img(src=row["snapshot_url"], className="ev-snapshot"))
+        media.append(html.Figure(html.Img(src=row["snapshot_url"], className="ev-snapshot", id="cam-snapshot",
+                                          title=t("ev.enlarge", lang))))
     actions = []
     if row.get("event_id"):
         flag = row["status"] != "false_alarm"
@@ -194,16 +215,6 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             bool(show_false),
         )
         return event_list(rows_for(rm, flt), current_lang(), selected, True)
-
-    @app.callback(
-        Output(ids.CAM_EVENT, "data"),
-        Input({"type": ids.CAM_EVENT_ROW, "event": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def pick(_clicks: list) -> Any:
-        clicked = [x for x in dash.callback_context.triggered if x.get("value")]
-        trigger = dash.callback_context.triggered_id
-        return trigger["event"] if clicked and isinstance(trigger, dict) else dash.no_update
 
     @app.callback(
         Output(ids.CAM_DETAIL, "children"),

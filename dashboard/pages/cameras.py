@@ -19,7 +19,13 @@ from dashboard.former_units import group_by_unit, of_unit
 from dashboard.i18n import current_lang, t
 from dashboard.pages import camera_review
 from dashboard.pages.alert_actions import act_on_alert
-from dashboard.pages.camera_alerts import alert_signature, camera_alert_rows, describe, matching_event
+from dashboard.pages.camera_alerts import (
+    NEEDS_A_PERSON,
+    alert_signature,
+    camera_alert_rows,
+    describe,
+    matching_event,
+)
 from dashboard.pages.camera_review import event_list, review_layout, rows_for
 from dashboard.pages.shell import missing_note
 from dashboard.pages.unit_filter import register_unit_picker, unit_picker
@@ -83,8 +89,11 @@ def desk_layout(rm: ReadModel, lang: str, hamlet: str | None) -> Any:
     )
     side = html.Div(
         [
-            html.H2(t("cam.alerts", lang), style={"marginTop": 0}),
-            html.Div(id=ids.CAM_ACK_DONE, className="done"),
+            html.Div([html.H2(t("cam.alerts", lang), style={"margin": 0}),
+                      html.Button(t("cam.ack_all", lang), id=ids.CAM_ACK_ALL, className="btn cam-ack-all")],
+                     className="cam-alerts-head"),
+            html.Div(id=ids.CAM_ACK_DONE, className="done", role="status"),
+            html.Div(id=ids.CAM_ACK_ALL_DONE, className="done", role="status"),  # the rows follow on the next tick
             html.Div(id=ids.CAM_ALERTS, className="cam-alerts"),
             html.Div(id=ids.CAM_ALARM, className="cam-alarm"),
             html.Div(t("cam.pick", lang), id=ids.CAM_LIVE, className="cam-live"),
@@ -270,6 +279,18 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     )
     def act(_acks: list, _resolves: list, notes: list) -> str:
         return act_on_alert(rm, current_principal(), notes, ids.CAM_ACK)
+
+    @app.callback(Output(ids.CAM_ACK_ALL_DONE, "children"), Input(ids.CAM_ACK_ALL, "n_clicks"),
+                  State(ids.CAM_UNIT, "value"), prevent_initial_call=True)
+    def ack_all(n: int | None, unit: str | None) -> str:
+        """"Tiếp nhận tất cả": every camera alert of the desk's view that nobody has acknowledged yet."""
+        who = current_principal()
+        if not n or who is None or rm.ctx.alerts is None:
+            return dash.no_update
+        waiting = [a for a in of_unit(rm.alerts("active"), chosen(unit))
+                   if a.get("source") == "camera" and str(a.get("status", "")).lower() in NEEDS_A_PERSON]
+        done = sum(1 for a in waiting if rm.acknowledge(str(a["id"]), who.name, who.role.value, "") is None)
+        return t("cam.ack_all_done", current_lang(), n=done)
 
 
 def camera_events(rm: ReadModel, camera_id: str | None, limit: int) -> list[dict[str, Any]]:

@@ -115,6 +115,9 @@ def summary_line(data: dict[str, Any], lang: str) -> html.Div:
     """'18/28 chỉ tiêu đạt kế hoạch' and the other counts, with the period and the rule of the statuses."""
     s = data["summary"]
     label = data.get(f"label_{lang}") or data["period"]
+    through = data.get("through")
+    if through:  # 'Quý IV/2026 (chưa đủ kỳ, số liệu đến tháng 10/2026)'
+        label += " " + t("kpi.partial", lang, month=f"{int(through[5:7])}/{through[:4]}")
     rest = ", ".join(
         t(f"kpi.sum.{k}", lang, n=s[k]) for k in ("near", "behind", "no_target", "no_value") if s.get(k)
     )
@@ -158,9 +161,11 @@ def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table
             html.Span(r[f"status_{lang}"], className="kpi-status", title=r["rule"],
                       style={"background": STATUS_COLOURS.get(r["status"], "#8fb8ff")}),
         ]
-        body.append(html.Tr([html.Td(c) for c in cells], id=f"kpi-row-{r['id']}"))
+        labels = [""] + [t(h, lang) for h in heads[1:]]  # a phone stacks the row, each cell with its column name
+        body.append(html.Tr([html.Td(c, **{"data-label": k}) for c, k in zip(cells, labels, strict=True)],
+                            id=f"kpi-row-{r['id']}"))
     return html.Table([html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
-                      className="data-table kpi-table")
+                      className="data-table kpi-table stack-table")
 
 
 def chart_card(row: dict[str, Any], data: dict[str, Any], highlight: str, lang: str) -> html.Div:

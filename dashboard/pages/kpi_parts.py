@@ -15,6 +15,7 @@ from config.ids import is_label
 from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
+from dashboard.pages import kpi_plan_check as plan_check
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 from indicators.importer import ImportFileError
@@ -97,7 +98,7 @@ def plan_form(rm: ReadModel, lang: str, role: Any) -> html.Section | None:
     )
 
 
-def _import(service: Any, contents: str, filename: str, year: int | None, lang: str) -> str:
+def _import(service: Any, contents: str, filename: str, year: int | None, lang: str, partial: bool = False) -> Any:
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         return t("kpi.plan.type", lang)
@@ -117,12 +118,16 @@ def _import(service: Any, contents: str, filename: str, year: int | None, lang: 
         path = Path(folder) / name  # the office's own file name in messages (when it is a plain name)
         path.write_bytes(data)
         try:
+            plans, checked = plan_check.check(service, path, year)  # all or nothing: see kpi_plan_check
+            if checked.problems and not partial:
+                return plan_check.refusal(plans, checked, service.catalogue, lang)
             report = service.import_plan(path, year)
         except (ImportFileError, OSError, UnicodeDecodeError) as exc:  # not a plan table or over a limit: say why
-            return f"{t('kpi.plan.unreadable', lang)} {exc}"
+            return f"{t('kpi.plan.unreadable', lang)} {plan_check.reason_text(str(exc), lang)}"
     text = t("kpi.plan.imported", lang, kept=report.kept, new=report.inserted, changed=report.updated)
-    bad = "; ".join(f"{t('kpi.plan.line', lang)} {p.line}: {p.reason}" for p in report.problems[:10])
-    return f"{text} {bad}".strip()
+    bad = "; ".join(f"{t('kpi.plan.line', lang)} {p.line}: {plan_check.reason_text(p.reason, lang)}"
+                    for p in report.problems[:10])
+    return f"{text} {t('kpi.plan.skipped', lang)} {bad}".strip() if bad else text
 
 
 def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
@@ -137,7 +142,7 @@ def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
         prevent_initial_call=True,
     )
     def save(contents: str | None, _clicks: int | None, filename: str | None, kpi: str | None, year: int | None,
-             value: str | None) -> str:
+             value: str | None) -> Any:
         lang = current_lang()
         principal = current_principal()
         service = rm.ctx.indicators
@@ -153,3 +158,20 @@ def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
             return t("kpi.plan.nan", lang, value=value or "")
         service.set_plan(kpi, int(year), number, f"Kế hoạch năm {year} (nhập trên /kpi: {principal.name})")
         return t("kpi.plan.saved", lang, value=format_number(number, 2, lang), year=year)
+
+    @app.callback(
+        Output(ids.KPI_PLAN_APPLIED, "children"),  # both inside a refusal (kpi_plan_check): gone with it
+        Input(ids.KPI_PLAN_APPLY, "n_clicks"),
+        State(ids.KPI_PLAN_UPLOAD, "contents"),
+        State(ids.KPI_PLAN_UPLOAD, "filename"),
+        State(ids.KPI_PLAN_YEAR, "value"),
+        prevent_initial_call=True,
+    )
+    def apply_valid(n: int | None, contents: str | None, filename: str | None, year: int | None) -> Any:
+        """After a refusal, a person chose to apply the valid lines of the file they uploaded."""
+        lang, principal, service = current_lang(), current_principal(), rm.ctx.indicators
+        if principal is None or principal.role not in PLAN_ROLES or service is None:
+            return t("forbidden.text", lang)
+        if not n or not contents:
+            return dash.no_update
+        return _import(service, contents, filename or "", year, lang, partial=True)

@@ -39,7 +39,8 @@ def row_notes(row: dict[str, Any], lang: str) -> list[str]:
     figures are sums of the former communes, or the months without figures."""
     if is_merger_reason(row.get("reason")):
         return [t("kpi.merger.row_none", lang)]
-    notes = [t("kpi.merger.row_summed", lang)] if row.get("combined_from") else []
+    shown = {"value", "year_to_date", "last_year"}  # the page's figures (lũy kế cùng kỳ is in the report files only)
+    notes = [t("kpi.merger.row_summed", lang)] if shown & set(row.get("summed") or ()) else []
     missing = row.get("months_missing") or []
     if missing:
         notes.append(t("kpi.missing_months", lang, months=", ".join(f"{int(m[5:])}/{m[:4]}" for m in missing)))

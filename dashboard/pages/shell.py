@@ -40,7 +40,8 @@ def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> h
     links = nav_links(role, config, lang)
     other = "en" if lang == "vi" else "vi"
     user = (
-        [html.Span(f"{principal.name} · {t('role.' + role.value, lang)}", className="nav-user")]
+        [html.Span(f"{principal.name} · {t('role.' + role.value, lang)}", className="nav-user",
+                   title=f"{principal.name} · {t('role.' + role.value, lang)}")]  # whole on hover when cut (phones)
         if role
         else []
     )

@@ -38,8 +38,19 @@ def test_plan_file_and_typed_target_by_an_admin_not_by_a_leader(client, ctx):  #
     inputs, state = form(encoded)
     out = call(client, {"id": "kpi-plan-result", "property": "children"}, inputs, state,
                changed="kpi-plan-upload.contents")
-    text = json.dumps(out, ensure_ascii=False)
-    assert "Đã nhận 1 chỉ tiêu (1 mới, 0 thay đổi)." in text and "Dòng 3: 'Chỉ tiêu lạ'" in text
+    text = json.dumps(out, ensure_ascii=False)  # a refused line: nothing applied, both lists shown
+    assert "Tệp có 1 dòng bị từ chối nên chưa áp dụng dòng nào (1 dòng hợp lệ)." in text
+    assert "Dòng 3: 'Chỉ tiêu lạ' không có trong danh mục chỉ tiêu" in text
+    assert "Thu ngân sách nhà nước trên địa bàn: 3100.5 (2027)" in text
+    assert ctx.indicators.db.plans() == []
+    assert '"id": "kpi-planapply"' in text  # "Chỉ áp dụng các dòng hợp lệ", pressed:
+    out = call(client, {"id": "kpi-planapplied", "property": "children"},
+               [{"id": "kpi-planapply", "property": "n_clicks", "value": 1}],
+               [{"id": "kpi-plan-upload", "property": "contents", "value": encoded},
+                {"id": "kpi-plan-upload", "property": "filename", "value": "ke-hoach-2027.csv"},
+                {"id": "kpi-plan-year", "property": "value", "value": 2027}], changed="kpi-planapply.n_clicks")
+    answer = json.dumps(out, ensure_ascii=False)
+    assert "Đã nhận 1 chỉ tiêu (1 mới, 0 thay đổi). Bỏ qua: Dòng 3:" in answer
     plans = {(p.year, p.kpi_id): p for p in ctx.indicators.db.plans()}
     assert plans[(2027, "budget_revenue")].value == 3100.5
     inputs, state = form(None, "new_jobs", "1.250")
@@ -52,5 +63,6 @@ def test_plan_file_and_typed_target_by_an_admin_not_by_a_leader(client, ctx):  #
     inputs, state = form(junk)
     out = call(client, {"id": "kpi-plan-result", "property": "children"}, inputs, state,
                changed="kpi-plan-upload.contents")
-    assert "Không đọc được tệp kế hoạch: ke-hoach-2027.csv: no header with" in json.dumps(out, ensure_ascii=False)
+    assert "Không đọc được tệp kế hoạch: ke-hoach-2027.csv: không thấy dòng tiêu đề" in json.dumps(out,
+                                                                                             ensure_ascii=False)
 

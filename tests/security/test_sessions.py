@@ -114,14 +114,16 @@ def test_admin_page_lists_the_open_sessions(config, tmp_path: Path) -> None:
         server = create_app(AppContext(config=config, live=LiveState(config.sensors), state_db=state_db)).server
         logged_in(server, "police", "10.0.0.12")
         admin = logged_in(server, "admin", "10.0.0.13")
-        body = {"output": "admin-body.children", "outputs": {"id": "admin-body", "property": "children"},
-                "inputs": [{"id": "admin-tick", "property": "n_intervals", "value": 1}],
+        body = {"output": "admin-sessiontable.children",
+                "outputs": {"id": "admin-sessiontable", "property": "children"},
+                "inputs": [{"id": "admin-tick", "property": "n_intervals", "value": 1},
+                           {"id": "admin-sessiondone", "property": "children", "value": None}],
                 "changedPropIds": ["admin-tick.n_intervals"]}
         response = admin.post("/_dash-update-component", json=body,
                               headers={"X-CSRFToken": admin.get_cookie("_csrf_token").value})
         assert response.status_code == 200
         text = response.get_data(as_text=True)
-        assert "Phiên đăng nhập đang mở" in text and "admin-sessions" in text
+        assert "admin-sessions" in text and "Kết thúc phiên" in text  # each row with its "end" button
         assert "10.0.0.12" in text and "Công an xã" in text and USERS["admin"] in text
     finally:
         state_db.close()
