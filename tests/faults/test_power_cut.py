@@ -43,9 +43,8 @@ time.sleep(60)
 
 CASES = [  # name, backend, acknowledged readings at the cut, the database made long before
     ("sqlite, cut at 1,500 of 6,000 acknowledged", "sqlite", 1500, False),
-    ("sqlite, cut at 4,500 of 6,000 acknowledged", "sqlite", 4500, False),
-    ("influxdb made long before, cut at 3,000 of 6,000", "influxdb", 3000, True),
-]
+    ("influxdb made long before, cut at 4,500 of 6,000", "influxdb", 4500, True),
+]  # and InfluxDB cut 1 s after its database was created, below (bench/broker_persistence.py --power-cut has more)
 
 
 @pytest.mark.parametrize(("name", "backend", "cut_when_acked", "made_before"), CASES, ids=[c[0] for c in CASES])
