@@ -49,15 +49,18 @@ class Icecast:
     def start(self) -> Icecast:
         self.proc = subprocess.Popen(["icecast2", "-c", str(self.config)], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 40  # generous: the test machine may be very busy
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
-                urllib.request.urlopen(f"{self.url}/nothing", timeout=1)
+                urllib.request.urlopen(f"{self.url}/nothing", timeout=5)
+                return self
             except urllib.error.HTTPError:
                 return self  # it answers (404 for a mount without a source)
             except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("icecast2 did not start")
+                time.sleep(0.2)
+        log = (self.root / "error.log").read_text(errors="replace")[-500:] if (self.root / "error.log").exists() else ""
+        self.stop()
+        raise RuntimeError(f"icecast2 did not start on port {self.port}: {log}")
 
     def stop(self) -> None:
         if self.proc is not None:
