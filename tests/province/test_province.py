@@ -1,8 +1,8 @@
 """Two communes, each with its own Mosquitto bridged (config/mosquitto-bridge.conf, TLS, its own user) to a
-three-node NATS cluster (config/nats-province.conf); two province ingest processes share the COC stream and write to
-one InfluxDB database for the province (tag `commune`). The province link is cut for 60 s while both communes keep
-publishing, one cluster node is killed with kill -9 mid-stream, one ingest process is lost: every reading the
-communes' brokers acknowledged is in the province store exactly once, in order per device."""
+three-node NATS cluster (config/nats-province.conf); two province ingest processes share one consumer of the cluster's
+MQTT message stream and write to one InfluxDB database for the province (tag `commune`). The province link is cut for
+60 s while both communes keep publishing, one cluster node is killed with kill -9 mid-stream, one ingest process is
+lost: every reading the communes' brokers acknowledged is in the province store exactly once, in order per device."""
 
 from __future__ import annotations
 
