@@ -11,7 +11,9 @@ from typing import Any
 from dashboard.context import AppContext
 from dashboard.scope import Scope
 
-PLAN_WRITES = ("set_plan", "import_plan", "add_plan_rows", "import_file", "load_demo", "write_report")
+# The province's own plan and reports, and the unfiltered figures table: for a province-wide request only.
+PROVINCE_WIDE = ("set_plan", "import_plan", "add_plan_rows", "import_file", "load_demo", "write_report", "db",
+                 "run_scheduled_reports")
 
 
 class ScopedIndicators:
@@ -24,7 +26,7 @@ class ScopedIndicators:
         self.scope = scope
 
     def __getattr__(self, name: str) -> Any:  # catalogue, config, settings, tz, clock, merger, former_units ...
-        if name in PLAN_WRITES:
+        if name in PROVINCE_WIDE:
             self.scope.require_whole(name)
         return getattr(self._service, name)
 

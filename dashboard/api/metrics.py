@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app
 
 from dashboard.api.health import losses_of
 from dashboard.auth import require_roles
-from dashboard.context import AppContext
+from dashboard.context import AppContext, seen_through_scope
 
 blueprint = Blueprint("metrics", __name__)
 Sample = tuple[str, str, str, Mapping[str, str], float]  # name, type, help, labels, value
@@ -88,6 +88,6 @@ def service_samples(ctx: AppContext) -> list[Sample]:
 @blueprint.get("/metrics")
 @require_roles()
 def metrics() -> Response:
-    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    ctx: AppContext = seen_through_scope(current_app.config["COC_CONTEXT"])  # a province's: the caller's communes
     body = render([*ingest_samples(ctx), *service_samples(ctx)])
     return Response(body, mimetype="text/plain; version=0.0.4; charset=utf-8")

@@ -242,9 +242,12 @@ def urls(rule: Any, commune: str, p: Province) -> list[str]:
     return out
 
 
-def queries(own: str, other: str) -> list[str]:
-    return ["", f"?commune={own}", f"?commune={other}", "?period=2026-11&format=csv&status=all",
-            f"?commune={own}&period=2026-11&format=csv&status=all"]
+def queries(who: str, own: str, other: str) -> list[str]:
+    """Without and with `?commune=` (the caller's own, the other); the province-wide caller, whose answers are
+    checked only for finding the markers, without and with its first commune."""
+    if who == "wide":
+        return ["", f"?commune={own}"]
+    return ["", f"?commune={own}", f"?commune={other}", f"?commune={own}&period=2026-11&format=csv&status=all"]
 
 
 def bodies(own: str, other: str) -> list[Any]:
@@ -253,7 +256,7 @@ def bodies(own: str, other: str) -> list[Any]:
         return {"commune": commune, "period": "2026-11", "metric": "tthc_received_online", "value": 99_999,
                 "kpi": "tthc_received", "year": 2026}
     extra = {"level": 5, "note": "scope walk", "minutes": 30, "reason": "scope walk", "year": 2026}
-    return [{"rows": [row(other)], **extra}, {"rows": [row(own), row(other)], **extra}, [row(other)],
+    return [[row(other)], {"rows": [row(own), row(other)], **extra},
             {"rows": [{"period": "2026-11", "metric": "tthc_received_online", "value": 99_999}], **extra}]
 
 
@@ -265,7 +268,7 @@ def walk_routes(p: Province, walk: Walk) -> int:
         for rule in rules:
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 for url in urls(rule, other, p):
-                    for query in queries(own, other):
+                    for query in queries(who, own, other):
                         if method in ("GET", "DELETE"):
                             call(p, walk, who, method, url + query)
                         else:
@@ -308,7 +311,7 @@ def value_for(component: Any, prop: str, commune: str, p: Province) -> Any:
     if prop in ("n_clicks", "n_intervals"):
         return 1
     if prop == "contents":
-        csv = f"Chỉ tiêu,Đơn vị,Kế hoạch năm\nTổng số hồ sơ TTHC tiếp nhận,hồ sơ,99999\n{commune},x,1\n"
+        csv = "Chỉ tiêu,Đơn vị,Kế hoạch năm\nTổng số hồ sơ TTHC tiếp nhận,hồ sơ,99999\n"  # the province's own plan
         return "data:text/csv;base64," + base64.b64encode(csv.encode()).decode()
     if prop == "filename":
         return "ke-hoach.csv"
