@@ -2,13 +2,13 @@
 # Installs what COC needs on Debian 12 as root: system packages and a Python virtual environment in .venv.
 #   bash scripts/install.sh          runtime only (the demo)
 #   bash scripts/install.sh --test   plus what the tests start: Mosquitto, InfluxDB, GStreamer RTSP server, Chromium
-#   bash scripts/install.sh --systemd [--broker mosquitto|nats]
+#   bash scripts/install.sh --systemd [--broker nats|mosquitto]
 #                                    runtime, then COC and its broker as systemd services started at boot
 #                                    (config/systemd/); --unit-dir DIR only writes and checks the unit files there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode="" systemd=0 broker=mosquitto unit_dir=""
+mode="" systemd=0 broker=nats unit_dir=""
 while (($#)); do
   case "$1" in
     --test) mode=--test ;;
