@@ -171,12 +171,13 @@ def report_view(engine: KpiEngine, commune: str, period: str, pillar: Pillar | N
 
 
 def data_through(rows: tuple[ReportRow, ...], period: str) -> str | None:
-    """The last month of a multi-month period that any KPI has a figure for, when later months have none (the
-    period is not over: 'chưa đủ kỳ'); None when its last month has figures, or when no month has any."""
+    """The last month of a multi-month period that most KPIs have a figure for, when later months have not (the
+    period is not over: 'chưa đủ kỳ'; the few KPIs computed from sensors have figures for the running month too);
+    None when its last month has them, or when no month has."""
     months = months_in(period)
     if len(months) < 2 or not rows:
         return None
-    with_data = [m for m in months if any(m not in r.months_missing for r in rows)]
+    with_data = [m for m in months if 2 * sum(1 for r in rows if m not in r.months_missing) > len(rows)]
     return with_data[-1] if with_data and with_data[-1] != months[-1] else None
 
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from config.loader import parse_config
 from indicators.report_delivery import due_periods
+from indicators.report_text import summary_text, table_lines
 from indicators.service import IndicatorService
 from tests.polling import wait_until
 from tests.servers import free_port
@@ -185,3 +186,14 @@ def test_docx_for_the_office_to_edit(demo: IndicatorService) -> None:
     assert {k.name_vi for k in demo.catalogue.kpis.values()} <= names
     revenue = next(row for row in table.rows if row.cells[1].text == "Thu ngân sách nhà nước trên địa bàn")
     assert revenue.cells[3].text == "2.800" and revenue.cells[2].text == "triệu đồng"
+
+
+def test_a_quarter_and_a_year_not_over_say_so_and_are_judged_to_their_last_month(demo: IndicatorService) -> None:
+    q4, year, q3 = demo.report("2026-Q4"), demo.report("2026"), demo.report("2026-Q3")
+    assert q4.through == year.through == "2026-10" and q3.through is None  # the demo's figures end in October
+    text = " ".join(summary_text(q4, demo.catalogue, "Xã Quảng Thọ"))
+    assert text.startswith("Quý IV/2026 (chưa đủ kỳ, số liệu đến tháng 10/2026, đánh giá tạm), Xã Quảng Thọ có")
+    assert "so lũy kế với 10/12 kế hoạch năm" in text
+    revenue = next(r for r in year.rows if r.kpi_id == "budget_revenue")
+    assert revenue.rule.startswith("Đạt khi lũy kế ≥ 10/12 kế hoạch năm")  # not the whole year's plan yet
+    assert "thiếu số liệu tháng" not in " ".join(line.note for line in table_lines(q4, demo.catalogue))
