@@ -367,3 +367,34 @@ def test_no_route_or_callback_shows_or_changes_another_communes_data(province: P
     assert walk.seen["wide"] == set(COMMUNES)
     assert walk.seen["xa-dong"] >= {"xa-dong"} and walk.seen["xa-tay"] >= {"xa-tay"}
     assert not walk.problems, "\n".join(walk.problems[:40])
+
+
+@pytest.mark.parametrize(
+    ("communes", "named", "sees", "hidden", "whole"),
+    [
+        (None, None, ["xa-dong", "xa-tay", "hue"], [], True),  # province staff, naming no commune
+        (None, "xa-tay", ["xa-tay"], ["xa-dong", "hue"], False),  # ... naming one: that commune only
+        (["xa-dong"], None, ["xa-dong", "dong-cu"], ["xa-tay", "hue", None, 7], False),  # with its former unit
+        (["xa-dong"], "xa-dong", ["xa-dong", "dong-cu"], ["xa-tay"], False),
+    ],
+)
+def test_the_scope_of_a_request(communes: list[str] | None, named: str | None, sees: list[str], hidden: list[Any],
+                                 whole: bool) -> None:
+    from types import SimpleNamespace
+
+    from dashboard.auth import Principal
+    from dashboard.scope import OutOfScope, decide
+    from dashboard.settings import Role
+
+    config = SimpleNamespace(auth=SimpleNamespace(users=[], api_tokens=[
+        SimpleNamespace(name="caller", communes=communes or [])]))
+    scope = decide(config, Principal("caller", Role.OPERATOR, "token"), named, {"xa-dong": frozenset({"dong-cu"})})
+    assert all(scope.sees(c) for c in sees) and not any(scope.sees(c) for c in hidden)
+    assert scope.whole is whole
+    scope.require(sees)
+    for commune in hidden:
+        with pytest.raises(OutOfScope):
+            scope.require([*sees, commune])  # one commune outside refuses the whole write
+    if not whole:
+        with pytest.raises(OutOfScope):
+            scope.require_whole("the province's risk level")
