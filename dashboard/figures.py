@@ -144,36 +144,64 @@ def band_figure(points: Sequence[Sequence[Any]], bands: Sequence[tuple[float, fl
     return fig
 
 
-def label_positions(markers: Sequence[dict[str, Any]], font_px: int) -> list[str]:
-    """Where each marker's label goes (above, below, right, left) so that labels overlap as little as can be:
-    boxes are estimated in data units from the marker spread (the panel is about 30 × 17 font sizes)."""
+Box = tuple[float, float, float, float]  # x, y, width, height in data units
+PANEL_FONTS = (29, 12)  # the plotted part of a wall's map panel, in font sizes (measured at 1920x1080 and 3840x2160)
+LABEL_SIDES = ("top center", "bottom center", "middle right", "middle left", "top right", "top left",
+               "bottom right", "bottom left")
+
+
+def map_bounds(markers: Sequence[dict[str, Any]]) -> Box:
+    """The plotted area around the markers (x: longitude, y: latitude), with room for labels at the edges."""
+    lats = [m["lat"] for m in markers] or [0.0]
+    lons = [m["lon"] for m in markers] or [0.0]
+    pad_lat = max(0.004, (max(lats) - min(lats)) * 0.25)
+    pad_lon = max(0.006, (max(lons) - min(lons)) * 0.3)
+    x0, y0 = min(lons) - pad_lon, min(lats) - pad_lat
+    return x0, y0, max(lons) + pad_lon - x0, max(lats) + pad_lat - y0
+
+
+def _label_box(side: str, m: dict[str, Any], w: float, h: float, gap_x: float, gap_y: float) -> Box:
+    vertical, horizontal = side.split()
+    y = {"top": m["lat"] + gap_y / 2, "bottom": m["lat"] - gap_y / 2 - h, "middle": m["lat"] - h / 2}[vertical]
+    centred = vertical == "middle" and horizontal != "center"
+    x = {"center": m["lon"] - w / 2, "right": m["lon"] + (gap_x if centred else 0),
+         "left": m["lon"] - w - (gap_x if centred else 0)}[horizontal]
+    return x, y, w, h
+
+
+def label_positions(markers: Sequence[dict[str, Any]], font_px: int, bounds: Box | None = None,
+                    obstacles: Sequence[dict[str, Any]] = ()) -> list[str | None]:
+    """Where each marker's label goes (above, below, beside, at a corner) so that no two labels overlap, none
+    covers a marker and none leaves the plotted area; None when no side is free (the label is left off and the
+    marker keeps its name on hover). Boxes are estimated in data units from the panel's size in font sizes."""
     if not markers:
         return []
-    lats = [m["lat"] for m in markers]
-    lons = [m["lon"] for m in markers]
-    lat_px = max(max(lats) - min(lats), 0.008) * 1.5 / (17 * font_px)
-    lon_px = max(max(lons) - min(lons), 0.012) * 1.6 / (30 * font_px)
-    gap_lat, gap_lon = font_px * lat_px, font_px * lon_px
-    dots = [(o["lon"] - gap_lon / 2, o["lat"] - gap_lat / 2, gap_lon, gap_lat) for o in markers]
-    placed: list[tuple[float, float, float, float]] = []
-    out = []
+    x0, y0, width, height = bounds or map_bounds(markers)
+    per_x, per_y = width / (PANEL_FONTS[0] * font_px), height / (PANEL_FONTS[1] * font_px)
+    gap_x, gap_y = font_px * per_x, font_px * per_y
+    taken: list[Box] = [(o["lon"] - gap_x / 2, o["lat"] - gap_y / 2, gap_x, gap_y) for o in [*markers, *obstacles]]
+    out: list[str | None] = []
     for m in markers:
-        w = len(m.get("label") or "") * 0.55 * font_px * lon_px
-        h = 1.2 * font_px * lat_px
-        options = {
-            "top center": (m["lon"] - w / 2, m["lat"] + gap_lat / 2, w, h),
-            "bottom center": (m["lon"] - w / 2, m["lat"] - gap_lat / 2 - h, w, h),
-            "middle right": (m["lon"] + gap_lon, m["lat"] - h / 2, w, h),
-            "middle left": (m["lon"] - gap_lon - w, m["lat"] - h / 2, w, h),
-        }
-        taken = placed + dots
-        best = min(options, key=lambda k: sum(_area(options[k], other) for other in taken))
-        placed.append(options[best])
+        w = len(m.get("label") or "") * 0.62 * font_px * per_x
+        h = 1.25 * font_px * per_y
+        boxes = {side: _label_box(side, m, w, h, gap_x, gap_y) for side in LABEL_SIDES}
+        costs = {side: sum(_area(box, other) for other in taken) + _outside(box, (x0, y0, width, height))
+                 for side, box in boxes.items()}
+        best = min(LABEL_SIDES, key=lambda side: costs[side])  # ties: the order of LABEL_SIDES
+        if costs[best] > 0.02 * w * h or not m.get("label"):  # 2 %: rounding, and a serif touching a dot
+            out.append(None)
+            continue
+        taken.append(boxes[best])
         out.append(best)
     return out
 
 
-def _area(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+def _outside(box: Box, bounds: Box) -> float:
+    """The area of `box` outside `bounds`."""
+    return box[2] * box[3] - _area(box, bounds)
+
+
+def _area(a: Box, b: Box) -> float:
     dx = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
     dy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
     return dx * dy if dx > 0 and dy > 0 else 0.0
@@ -182,25 +210,28 @@ def _area(a: tuple[float, float, float, float], b: tuple[float, float, float, fl
 def map_figure(
     markers: Sequence[dict[str, Any]], centre: tuple[float, float] | None, font_px: int = 14
 ) -> Figure:
-    """An offline map: markers on a plain longitude/latitude plane (no tiles), coloured by state."""
+    """An offline map: markers on a plain longitude/latitude plane (no tiles), coloured by state; labels that
+    would overlap or leave the map are left off (the marker's hover still names it)."""
     fig = _base(font_px)
+    bounds = map_bounds(markers)
     # sensors and the former communes' old headquarters ("unit") place their labels together, so that they avoid
-    # each other; without former communes that is the sensors' placement as before
+    # each other and every marker; camera labels go where room is left
     labelled = [m for m in markers if m["group"] in ("sensor", "unit")]
-    shared = dict(zip(map(id, labelled), label_positions(labelled, font_px), strict=True))
+    others = [m for m in markers if m["group"] not in ("sensor", "unit")]
+    sides = dict(zip(map(id, labelled), label_positions(labelled, font_px, bounds, others), strict=True))
     groups = (("camera", "square", 0.8), ("unit", "diamond", 1.2), ("sensor", "circle", 1.6))
     for group, symbol, size in groups:  # sensors drawn on top
         items = [m for m in markers if m["group"] == group]
         if items:
-            where = [shared[id(m)] for m in items] if group in ("sensor", "unit") else label_positions(items, font_px)
+            where = [sides.get(id(m)) for m in items]
             fig["data"].append(
                 {
                     "type": "scatter",
                     "x": [m["lon"] for m in items],
                     "y": [m["lat"] for m in items],
                     "mode": "markers+text",
-                    "text": [m["label"] for m in items],
-                    "textposition": where,
+                    "text": [m["label"] if side else "" for m, side in zip(items, where, strict=True)],
+                    "textposition": [side or "top center" for side in where],
                     "textfont": {"size": font_px},
                     "hovertext": [m.get("hover", m["label"]) for m in items],
                     "hoverinfo": "text",
@@ -223,16 +254,29 @@ def map_figure(
                 "marker": {"symbol": "star", "size": font_px, "color": "#f8f9fa"},
             }
         )
-    lats = [m["lat"] for m in markers] or [0.0]
-    lons = [m["lon"] for m in markers] or [0.0]
-    pad_lat = max(0.004, (max(lats) - min(lats)) * 0.25)
-    pad_lon = max(0.006, (max(lons) - min(lons)) * 0.3)
+    x0, y0, width, height = bounds
     layout = fig["layout"]
-    layout["yaxis"].update(range=[min(lats) - pad_lat, max(lats) + pad_lat], showticklabels=False)
-    layout["xaxis"].update(
-        range=[min(lons) - pad_lon, max(lons) + pad_lon], showticklabels=False, tickformat=""
-    )
+    layout["yaxis"].update(range=[y0, y0 + height], showticklabels=False)
+    layout["xaxis"].update(range=[x0, x0 + width], showticklabels=False, tickformat="")
     layout.update(margin={"l": 8, "r": 8, "t": 8, "b": 8}, dragmode=False)
+    return fig
+
+
+def localise(fig: Figure, lang: str) -> Figure:
+    """Axis ticks and hover numbers in the reader's format: Vietnamese '0,1' and '1.200', English '0.1', '1,200'."""
+    fig["layout"]["separators"] = ",." if lang == "vi" else ".,"
+    return fig
+
+
+def amount_figure(points: Sequence[Sequence[Any]], label: str, unit: str, colour: str = "#74c0fc") -> Figure:
+    """An amount per time bucket (rain: the millimetres that fell in each bucket, summed, not averaged) as bars."""
+    fig = _base()
+    fig["data"].append({"type": "bar", "x": [p[0] for p in points], "y": [p[1] for p in points],
+                        "marker": {"color": colour}, "hovertemplate": f"%{{x}}: %{{y:.1f}} {unit}<extra></extra>"})
+    fig["layout"].update(height=260, bargap=0.1,
+                         yaxis={**fig["layout"]["yaxis"], "rangemode": "tozero",
+                                "title": {"text": f"{label} ({unit})" if unit else label}})
+    fig["layout"]["xaxis"]["tickformat"] = "%d/%m %H:%M"
     return fig
 
 

@@ -64,6 +64,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "alerts.acked": ("Đã tiếp nhận", "Acknowledged"),
     "alerts.open": ("Chưa tiếp nhận", "Not acknowledged"),
     "alerts.resolved": ("Đã xử lý", "Resolved"),
+    "alerts.more": ("+{n} cảnh báo khác", "+{n} more"),
+    "alerts.more_acked": ("{n} đã tiếp nhận, còn hoạt động", "{n} acknowledged, still active"),
     "cameras.none": ("Chưa cấu hình camera", "No cameras configured"),
     "cameras.live": ("Trực tiếp", "Live"),
     "cameras.since": ("Mất hình từ {age} trước", "No picture for {age}"),

@@ -15,6 +15,7 @@ WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+ALERT_ROWS = 12  # active alarms the snapshot carries for the list (more than it shows); the rest are counted
 HIDDEN_PANELS = frozenset({"clock"})  # accepted in older files; the header already shows the time
 
 
@@ -46,7 +47,9 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool) -> dict[str,
         "freshness_s": _freshness(sensors),
         "sensors": sensors,
         "missing": rm.missing(),
-        "alerts": [_with_age(a, now) for a in alerts[:12]] if "alerts" in wanted else [],
+        "alerts": [_with_age(a, now) for a in alerts[:ALERT_ROWS]] if "alerts" in wanted else [],
+        "alerts_total": len(alerts),  # the list says how many it does not show ("+N")
+        "alerts_acked": sum(1 for a in alerts if str(a.get("status")) == "acknowledged"),
         "takeover": rm.takeover(alerts, sensors, screen.takeover_s),
         "public": public,
         "commune": rm.ctx.config.commune.name,

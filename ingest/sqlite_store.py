@@ -39,7 +39,7 @@ WHERE excluded.ts_ms >= latest.ts_ms
 """
 CACHE_KIB = 32 * 1024  # page cache per connection: the points index of a busy day stays in memory while it grows
 AGGREGATES: dict[str, str] = {"mean": "AVG(value)", "min": "MIN(value)", "max": "MAX(value)",
-                              "count": "COUNT(value)"}
+                              "count": "COUNT(value)", "sum": "SUM(value)"}
 
 
 def describe(exc: sqlite3.Error, path: Path) -> str:

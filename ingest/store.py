@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 
 from sensors.models import Reading
 
-Aggregate = Literal["mean", "min", "max", "last", "count"]
+Aggregate = Literal["mean", "min", "max", "last", "count", "sum"]
 
 
 class StoreUnavailable(Exception):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+import dash
+from dash import ALL, Input, Output, dcc, html
 
 from dashboard import ids
 from dashboard.formats import percent
@@ -13,6 +14,7 @@ from dashboard.i18n import t
 from dashboard.pages.alert_actions import who_acted
 from dashboard.pages.wall_panels import SEVERITY_COLOURS, alert_text
 
+SCORED_TYPES = ("intrusion", "motion", "tamper")
 RULE_EVENT = {"camera_intrusion": "intrusion", "camera_tamper": "tamper", "camera_offline": "offline"}
 
 
@@ -35,7 +37,7 @@ def describe(event: dict[str, Any] | None, lang: str) -> str:
         parts.append(t(f"tamper.{zone}", lang))
     elif zone:
         parts.append(t("cam.zone", lang, zone=zone))
-    if event.get("score") is not None:
+    if event.get("score") is not None and event.get("type") in SCORED_TYPES:  # a lost signal: no confidence
         parts.append(t("cam.score", lang, score=percent(100 * float(event["score"]), 0, lang)))
     if event.get("local_clock"):
         parts.append(t("cam.at", lang, time=event["local_clock"]))
@@ -100,3 +102,27 @@ def camera_alert_rows(alerts: list[dict[str, Any]], lang: str) -> Any:
             )
         )
     return rows
+
+
+def register_opening(app: dash.Dash) -> None:
+    """One callback opens an event in the detail panel, from an event row (review, camera history) or from an
+    alert's snapshot button: one writer of the store, so no duplicate output (whose '<prop>@<hash>' form the
+    request-shape check refuses)."""
+
+    @app.callback(
+        Output(ids.CAM_EVENT, "data"),
+        Input({"type": ids.CAM_EVENT_ROW, "event": ALL}, "n_clicks"),
+        Input({"type": ids.CAM_OPEN, "camera": ALL, "event": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_event(_rows: list, _opens: list) -> Any:
+        return opened_event(dash.callback_context.triggered_id,
+                            any(x.get("value") for x in dash.callback_context.triggered))
+
+
+def opened_event(trigger: Any, clicked: bool) -> Any:
+    """The event id a click asks for (an alert without an event: None, which empties the panel); no click (rows
+    redrawn): no update."""
+    if not clicked or not isinstance(trigger, dict) or "event" not in trigger:
+        return dash.no_update
+    return trigger["event"] or None

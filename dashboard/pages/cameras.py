@@ -25,6 +25,7 @@ from dashboard.pages.camera_alerts import (
     camera_alert_rows,
     describe,
     matching_event,
+    register_opening,
 )
 from dashboard.pages.camera_review import event_list, review_layout, rows_for
 from dashboard.pages.shell import missing_note
@@ -165,6 +166,7 @@ def tiles(cams: list[dict[str, Any]], rm: ReadModel, lang: str, tick: int) -> li
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     camera_review.register(app, rm)
+    register_opening(app)  # event rows and alert snapshots open the detail panel (one writer of its store)
     commune = rm.ctx.config.commune
     register_unit_picker(app, ids.CAM_UNIT, ids.CAM_UNIT_URL, commune, "/cameras")
 
@@ -234,17 +236,6 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if not camera_id or camera_id not in {c.id for c in rm.ctx.config.cameras}:
             return None
         return event_list(rows_for(rm, ReviewFilter(camera=camera_id), 30), current_lang(), selected, False)
-
-    @app.callback(
-        Output(ids.CAM_EVENT, "data", allow_duplicate=True),
-        Input({"type": ids.CAM_OPEN, "camera": ALL, "event": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def open_alert_event(_opens: list) -> Any:
-        clicked = [
-            json.loads(x["prop_id"].rsplit(".", 1)[0]) for x in dash.callback_context.triggered if x.get("value")
-        ]
-        return clicked[0]["event"] or None if clicked else dash.no_update
 
     @app.callback(
         Output(ids.CAM_ALERTS, "children"),

@@ -84,6 +84,8 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
         [
             html.H1(t("kpi.title", lang)),
             dcc.Store(id=ids.KPI_LATEST, data=latest),
+            dcc.Location(id=ids.KPI_URL, refresh=False),  # ids.URL is on every page; a callback mixing it with
+            # this page's selectors raises "nonexistent object … kpi-kind" in the browser on every other page
             html.Div(
                 [
                     html.Label(t("kpi.kind", lang)),
@@ -224,19 +226,19 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
     unit_ids = {u.id for u in rm.ctx.config.commune.former_units}
 
     @app.callback(
-        Output(ids.URL, "search"),
+        Output(ids.KPI_URL, "search"),
         Output(ids.KPI_KIND, "value"),
         Output(ids.KPI_PERIOD, "options"),
         Output(ids.KPI_PERIOD, "value"),
         Output(ids.KPI_PILLAR, "value"),
         Output(ids.KPI_UNIT, "value"),
-        Input(ids.URL, "search"),
+        Input(ids.KPI_URL, "search"),
         Input(ids.KPI_KIND, "value"),
         Input(ids.KPI_PERIOD, "value"),
         Input(ids.KPI_PILLAR, "value"),
         Input(ids.KPI_UNIT, "value"),
         State(ids.KPI_LATEST, "data"),
-        State(ids.URL, "pathname"),
+        State(ids.KPI_URL, "pathname"),
     )
     def sync(search: str | None, kind: str, period: str, pillar: str, unit: str, latest: str,
              path: str | None) -> Any:
@@ -246,7 +248,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             raise dash.exceptions.PreventUpdate
         triggered = {key.split(".")[0] for key in dash.callback_context.triggered_prop_ids}
         trigger = next(iter(triggered)) if len(triggered) == 1 else None  # several: the page was just drawn
-        if trigger in (ids.URL, None):
+        if trigger in (ids.KPI_URL, None):
             period, pillar = parse_search(search)
             unit = unit_of_search(search, unit_ids) or ""
             period = period or latest

@@ -24,6 +24,18 @@ from sensors.fields import field_specs
 RANGES = {"24h": (24, 900), "7d": (24 * 7, 3600), "30d": (24 * 30, 4 * 3600), "90d": (24 * 90, 12 * 3600)}
 
 
+SUMMED = frozenset({"rain_mm"})  # amounts: a bucket shows what fell in it (the board's 24 h total is their sum)
+
+
+def summed_title(label: str, unit: str, every_s: int, lang: str) -> str:
+    """'Lượng mưa (mm mỗi 15 phút)' / 'Rain (mm per 15 min)'."""
+    minutes = every_s // 60
+    hours = minutes // 60 if minutes % 60 == 0 else 0
+    if lang == "vi":
+        return f"{label} ({unit} mỗi {f'{hours} giờ' if hours else f'{minutes} phút'})"
+    return f"{label} ({unit} per {f'{hours} h' if hours else f'{minutes} min'})"
+
+
 RANGE_LABELS = {"24h": ("24 giờ", "24 hours"), "7d": ("7 ngày", "7 days"), "30d": ("30 ngày", "30 days"),
                 "90d": ("90 ngày", "90 days")}
 
@@ -107,17 +119,23 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         row = next((r for r in rm.sensors() if r["id"] == sensor.id), {})
         blocks = []
         for spec in field_specs(sensor.kind).values():
-            pts = [[rm.screen_time(ts), v] for ts, v in rm.series(device_id, spec.name, start, end, every_s)]
+            agg = "sum" if spec.name in SUMMED else "mean"
+            pts = [[rm.screen_time(ts), v] for ts, v in rm.series(device_id, spec.name, start, end, every_s, agg)]
             if pts:
                 label = spec.label_en if lang == "en" else spec.label_vi
                 periods = line_periods(rm, sensor, start, end) if spec.name == "water_level_cm" else None
-                fig = field_figure(spec.name, pts, label, spec.unit, row, lang, periods)
-                blocks.append(card(f"{label} ({spec.unit})", fig, spec.name))
+                if spec.name in SUMMED:
+                    fig, title = figures.amount_figure(pts, label, spec.unit), summed_title(label, spec.unit,
+                                                                                           every_s, lang)
+                else:
+                    fig = field_figure(spec.name, pts, label, spec.unit, row, lang, periods)
+                    title = f"{label} ({spec.unit})"
+                blocks.append(card(title, figures.localise(fig, lang), spec.name))
         if sensor.kind.value == "air":
             pts = aqi_history(rm, device_id, start, end)
             if pts:
                 fig = figures.band_figure(pts, aqi_bands(lang), "VN_AQI", "", "#f0c419")
-                blocks.append(card(t("sensor.aqi", lang), fig, "aqi"))
+                blocks.append(card(t("sensor.aqi", lang), figures.localise(fig, lang), "aqi"))
         return blocks or html.Div(t("missing", lang), className="missing")
 
 

@@ -46,7 +46,8 @@ def _aqi_block(aqi: dict[str, Any], lang: str, tz: Any, public: bool) -> html.Di
                                title=t("air.provisional.title", lang, hour=hour or "—")))
     dominant = aqi.get("dominant")
     us = aqi.get("us")
-    advice = [html.Div(aqi["advice_vi"] if lang == "vi" else "", className="aqi-advice")]
+    advice = [html.Div(aqi["advice_vi"] if lang == "vi" else "", className="aqi-advice",
+                       title=aqi["advice_vi"] if lang == "vi" else "")]
     if public and lang == "vi":  # Decision 1459: a public board gives the advice for sensitive groups too
         advice = [
             html.Div(t("air.public", lang, advice=aqi["advice_vi"]), className="aqi-advice"),

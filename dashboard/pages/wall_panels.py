@@ -24,34 +24,69 @@ def alert_text(alert: dict[str, Any], lang: str = "vi") -> str:
     )
 
 
+LIST_ROWS = 7  # rows of "CẢNH BÁO ĐANG MỞ" at 1080 and 2160 lines; with more alarms the last row says "+N"
+
+
 def alerts(snap: dict[str, Any], lang: str) -> Any:
     if "alerts" in snap["missing"]:
         return missing_note(lang, "alerts")
     items = snap.get("alerts") or []
     if not items:
         return html.Div(t("alerts.none", lang), className="calm")
-    rows = []
-    for a in items[:7]:
-        severity = str(a.get("severity", "")).lower()
-        status = str(a.get("status", "")).lower()
-        acked, returned = status == "acknowledged", status == "cleared"  # returned to normal, still unacknowledged
-        rows.append(
-            html.Div(
-                [
-                    html.Span(
-                        className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}
-                    ),
-                    html.Span(alert_text(a, lang), className="alert-text", title=alert_text(a, lang)),
-                    html.Span(age_text(a.get("age_s"), lang), className="alert-age"),
-                    html.Span(
-                        t("alerts.acked" if acked else "status.cleared" if returned else "alerts.open", lang),
-                        className="alert-ack " + ("is-acked" if acked else "is-returned" if returned else "is-open"),
-                    ),
-                ],
-                className=f"alert-row sev-{severity}",
-            )
-        )
+    total = max(int(snap.get("alerts_total") or 0), len(items))
+    shown = items[:LIST_ROWS] if total <= LIST_ROWS else items[: LIST_ROWS - 1]
+    rows = [_alert_row(a, lang) for a in shown]
+    if total > len(shown):
+        rows.append(more_row(items[len(shown):], total - len(shown), snap, shown, lang))
     return html.Div(rows, className="alert-list")
+
+
+SHORT_TITLES = {  # camera alarms in the wall's list: the place first, so a night of intrusions stays readable
+    "camera_intrusion": ("Xâm nhập", "Intrusion"),
+    "camera_tamper": ("Camera bị che/xoay", "Camera tampered"),
+    "camera_offline": ("Camera mất tín hiệu", "Camera offline"),
+}
+
+
+def list_text(alert: dict[str, Any], lang: str) -> str:
+    """What a row of the list says: 'Xâm nhập: Trường THCS Quảng Thọ' for a camera alarm (its full title on
+    hover), the title for the others."""
+    short, place = SHORT_TITLES.get(str(alert.get("rule"))), alert.get("place")
+    if short and place:
+        return f"{short[1] if lang == 'en' else short[0]}: {place}"
+    return alert_text(alert, lang)
+
+
+def _alert_row(a: dict[str, Any], lang: str) -> html.Div:
+    severity = str(a.get("severity", "")).lower()
+    status = str(a.get("status", "")).lower()
+    acked, returned = status == "acknowledged", status == "cleared"  # returned to normal, still unacknowledged
+    text = alert_text(a, lang)
+    return html.Div(
+        [
+            html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
+            html.Span(list_text(a, lang), className="alert-text", title=text),
+            html.Span(age_text(a.get("age_s"), lang), className="alert-age"),
+            html.Span(
+                t("alerts.acked" if acked else "status.cleared" if returned else "alerts.open", lang),
+                className="alert-ack " + ("is-acked" if acked else "is-returned" if returned else "is-open"),
+            ),
+        ],
+        className=f"alert-row sev-{severity}",
+    )
+
+
+def more_row(hidden: list[dict[str, Any]], count: int, snap: dict[str, Any], shown: list[dict[str, Any]],
+             lang: str) -> html.Div:
+    """'+4 cảnh báo khác (2 đã tiếp nhận, còn hoạt động)', the hidden ones' titles on hover."""
+    acked_shown = sum(1 for a in shown if str(a.get("status")) == "acknowledged")
+    acked = max(0, int(snap.get("alerts_acked") or 0) - acked_shown)
+    text = t("alerts.more", lang, n=count) + (f" ({t('alerts.more_acked', lang, n=acked)})" if acked else "")
+    names = [alert_text(a, lang) for a in hidden]
+    if count > len(hidden):
+        names.append("…")
+    return html.Div(html.Span(text, className="alert-text", title="\n".join(names)),
+                    className="alert-row alert-more", id="wall-alerts-more")
 
 
 def cameras(snap: dict[str, Any], lang: str) -> Any:

@@ -78,9 +78,10 @@ def card(alert: dict[str, Any], lang: str) -> html.Div:
     if alert.get("value") is not None and unit:
         values.append(t("takeover.now", lang, value=number_text(alert["value"], lang) + unit))
     returned = alert.get("returned")
+    text = alert_text(alert, lang)
     return html.Div(
         [
-            html.Div(alert_text(alert, lang), className="takeover-text"),
+            html.Div(text, className="takeover-text", title=text),
             html.Div(" · ".join(values), className="takeover-values") if values else None,
             html.Div(t("takeover.returned", lang), className="takeover-returned") if returned else None,
         ],
@@ -102,14 +103,16 @@ def actions(rm: ReadModel, alerts: list[dict[str, Any]], lang: str) -> Any:
 
 
 def camera_tiles(rm: ReadModel, alerts: list[dict[str, Any]], stamp: str) -> list[Any]:
-    """Snapshots of the cameras linked (flood_point) to the alarms' subjects, newest frame each refresh."""
-    subjects = {str(a.get("subject")) for a in alerts}
+    """Snapshots of the cameras the alarms are about (an intrusion: its own camera, first) and of those linked
+    (flood_point) to the alarms' subjects, newest frame each refresh."""
+    subjects = [str(a.get("subject")) for a in alerts]
+    cams = sorted(rm.ctx.config.cameras, key=lambda c: c.id not in subjects)  # stable: the alarm's camera first
     tiles = []
-    for cam in rm.ctx.config.cameras:
-        if getattr(cam, "flood_point", None) in subjects:
+    for cam in cams:
+        if cam.id in subjects or getattr(cam, "flood_point", None) in subjects:
             tiles.append(html.Figure(
                 [html.Img(src=f"/api/cameras/{cam.id}/snapshot.jpg?t={stamp}", alt=cam.name),
-                 html.Figcaption(cam.name)],
+                 html.Figcaption(cam.name, title=cam.name)],
                 className="takeover-cam",
             ))
     return tiles[:3]
@@ -137,9 +140,9 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if not taken:
             return "takeover", None, None, None, None, None
         lang = current_lang()
-        cards = [card(a, lang) for a in taken["alerts"]]
-        if taken.get("more"):
-            cards.append(html.Div(t("takeover.more", lang, n=taken["more"]), className="takeover-more"))
+        more = taken.get("more") or 0
+        cards = [html.Div([card(a, lang) for a in taken["alerts"]], className="takeover-list"),
+                 html.Div(t("takeover.more", lang, n=more), className="takeover-more") if more else None]
         count = len(taken["ids"])
         principal = current_principal()
         public = screen_id in public_screens  # the street board: no cameras, no staff instructions
