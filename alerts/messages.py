@@ -4,6 +4,7 @@ bodies for each `format` (plain JSON, Telegram Bot API sendMessage, Zalo OA text
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +35,40 @@ SEVERITY_WORDS = {
     Severity.CRITICAL: ("Khẩn cấp", "Critical"),
 }
 SEVERITY_MARKS = {Severity.INFO: "ℹ️", Severity.WARNING: "⚠️", Severity.MAJOR: "🟠", Severity.CRITICAL: "🔴"}
+
+
+SYSTEM_NOTES_EN = (  # the notes the alarm lifecycle writes itself (alerts/lifecycle.py), in English
+    (re.compile(r"^hết thời gian tạm ẩn$"), "shelving time over"),
+    (re.compile(r"^báo động dao động: nâng lại (\d+) lần$"), "chattering alarm: raised again {0} times"),
+    (re.compile(r"^(.*) \((\d+(?:[.,]\d+)?) phút\)$"), "{0} ({1} min)"),
+)
+SEVERITY_STEP = re.compile(r"^(info|warning|major|critical) → (info|warning|major|critical)$")
+
+
+def severity_word(severity: str, lang: str = "vi") -> str:
+    """'major' → 'Nghiêm trọng' (English: 'Major'); an unknown value as it is."""
+    try:
+        vi, en = SEVERITY_WORDS[Severity(severity)]
+    except ValueError:
+        return severity
+    return en if lang == "en" else vi
+
+
+def step_note(note: str | None, lang: str = "vi") -> str:
+    """A timeline step's note in the reader's language: 'warning → major' → 'Cảnh báo → Nghiêm trọng' (English:
+    'Warning → Major'); the lifecycle's own Vietnamese notes in English for an English reader; a person's note as
+    written."""
+    if not note:
+        return ""
+    step = SEVERITY_STEP.match(note)
+    if step:
+        return f"{severity_word(step.group(1), lang)} → {severity_word(step.group(2), lang)}"
+    if lang == "en":
+        for pattern, english in SYSTEM_NOTES_EN:
+            found = pattern.match(note)
+            if found:
+                return english.format(*found.groups())
+    return note
 
 
 def local_time(at: datetime, timezone: str = DEFAULT_TZ) -> str:

@@ -47,7 +47,8 @@ class CameraRule:
                 return None
             return Signal(kind.rule, Source.CAMERA, event.camera_id, False, place=name)
         zone = f" – {event.zone}" if event.zone else ""
-        score = f"{event.score:.2f}" if event.score is not None else ""
+        scored = event.score is not None and event.type is not EventType.OFFLINE  # a lost signal has no confidence
+        score = f"{event.score:.2f}" if scored else ""
         detail = ", ".join(
             part for part in (f"vùng {event.zone}" if event.zone else "",
                               f"điểm {score.replace('.', ',')}" if score else "") if part
@@ -58,5 +59,5 @@ class CameraRule:
         return Signal(
             kind.rule, Source.CAMERA, event.camera_id, True, kind.severity,
             kind.title_vi.format(name=name, zone=zone), kind.title_en.format(name=name, zone=zone), detail,
-            event.score, detail_en, place=name,
+            event.score if scored else None, detail_en, place=name,
         )

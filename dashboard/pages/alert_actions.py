@@ -33,5 +33,12 @@ def act_on_alert(rm: ReadModel, principal: Any, notes: list[str | None], ack_typ
         return ""
     verb = rm.acknowledge if trigger["type"] == ack_type else rm.resolve
     error = verb(trigger["alert"], principal.name, principal.role.value, note.strip()[:500])
-    lang = current_lang()
-    return f"⚠ {error}" if error else f"{t('done', lang)} ({trigger['alert']})"
+    return f"⚠ {error}" if error else done_text(rm, str(trigger["alert"]), current_lang())
+
+
+def done_text(rm: ReadModel, alert_id: str, lang: str) -> str:
+    """'Đã lưu: Báo động III tại Cầu Phò Nam' — the alarm a person acted on by its title, never its internal id."""
+    detail = rm.ctx.alerts.get(alert_id) if rm.ctx.alerts is not None else None
+    alert = getattr(detail, "alert", None)
+    title = (alert.title_en or alert.title_vi) if alert is not None and lang == "en" else getattr(alert, "title_vi", "")
+    return f"{t('done', lang)}: {title}" if title else t("done", lang)

@@ -19,6 +19,7 @@ from dashboard.auth import current_principal
 from dashboard.former_units import group_by_unit, of_unit
 from dashboard.i18n import current_lang, t
 from dashboard.pages import alerts_table as tbl
+from dashboard.pages.alert_actions import done_text
 from dashboard.pages.shell import missing_note
 from dashboard.pages.unit_filter import register_unit_picker, unit_picker
 from dashboard.read_model import ReadModel
@@ -180,7 +181,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             return dash.no_update
         alert_id, kind, note, principal = clicked
         verb = rm.acknowledge if kind == ids.ALERT_ACK else rm.resolve
-        return _done(alert_id, verb(alert_id, principal.name, principal.role.value, note[:500]))
+        return _done(rm, alert_id, verb(alert_id, principal.name, principal.role.value, note[:500]))
 
     @app.callback(
         Output(ids.ALERT_SHELVE_DONE, "children"),
@@ -197,7 +198,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         if not reason:
             return html.Span("⚠ " + t("takeover.need_reason", current_lang()) + f" ({t('note', current_lang())})")
         minutes = float(minutes or rm.ctx.config.alerts.shelving.choices_min[0])
-        return _done(alert_id, rm.shelve(alert_id, principal.name, principal.role.value, minutes, reason[:300]))
+        return _done(rm, alert_id, rm.shelve(alert_id, principal.name, principal.role.value, minutes, reason[:300]))
 
 
 def fill(wanted: dict[str, dict[str, Any]], shown: dict[str, list], editing: set[str],
@@ -262,7 +263,6 @@ def _clicked() -> tuple[str, str, str, Any] | None:
     return str(trigger["alert"]), str(trigger["type"]), note.strip(), principal
 
 
-def _done(alert_id: str, error: str | None) -> html.Span:
-    lang = current_lang()
-    text = f"⚠ {error}" if error else f"{t('done', lang)} ({alert_id})"
+def _done(rm: ReadModel, alert_id: str, error: str | None) -> html.Span:
+    text = f"⚠ {error}" if error else done_text(rm, alert_id, current_lang())
     return html.Span(text, **{"data-alert": alert_id})

@@ -10,7 +10,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from alerts.messages import ACTION_WORDS, number_text
+from alerts.messages import ACTION_WORDS, number_text, step_note
 from alerts.models import Action
 from dashboard.i18n import t
 from dashboard.pages.wall_panels import SEVERITY_COLOURS, alert_text
@@ -95,12 +95,13 @@ def timeline(steps: list[dict[str, Any]], alert: dict[str, Any], lang: str, when
         words = ACTION_WORDS.get(Action(step["action"]), (step["action"], step["action"]))
         who = f" – {step['actor']}" if step.get("actor") not in (None, "system") else ""
         value = f" ({number_text(step['value'], lang)}{unit})" if step.get("value") is not None else ""
-        note = f": {step['note']}" if step.get("note") else ""
+        note = f": {step_note(step['note'], lang)}" if step.get("note") else ""
         lines.append((str(step.get("at")), f"{step['local']} {words[0 if lang == 'vi' else 1]}{who}{value}{note}"))
     audited_peak = any(step.get("action") == "peak" for step in steps)  # written once it clears or closes
     if alert.get("peak_at") and alert.get("peak_value") is not None and not audited_peak:
-        peak = t("alerts.peak", lang, value=number_text(alert["peak_value"], lang) + unit, at="")
-        lines.append((str(alert["peak_at"]).replace("Z", "+00:00") + "~", f"{when(alert['peak_at'])} {peak.strip()}"))
+        peak = ACTION_WORDS[Action.PEAK][0 if lang == "vi" else 1]  # like the audited step: time, word, value
+        value = number_text(alert["peak_value"], lang) + unit
+        lines.append((str(alert["peak_at"]).replace("Z", "+00:00") + "~", f"{when(alert['peak_at'])} {peak} ({value})"))
     return [html.Li(text) for _, text in sorted(lines, key=lambda x: x[0])]
 
 

@@ -1,12 +1,14 @@
 """Notification texts and webhook bodies: Vietnamese first, local time dd/mm/yyyy HH:MM, peak and current value,
-and the service log line of every critical alarm."""
+the service log line of every critical alarm, and the timeline's notes in the reader's language."""
 
 from __future__ import annotations
 
 import logging
 
+import pytest
+
 from alerts.lifecycle import acknowledge, on_active, open_alert
-from alerts.messages import log_transition, message_text, number_text, webhook_body
+from alerts.messages import log_transition, message_text, number_text, step_note, webhook_body
 from alerts.models import Severity, Signal, Source
 from alerts.settings import WebhookConfig
 from tests.alerts.conftest import T0
@@ -70,3 +72,16 @@ def test_every_critical_alarm_is_in_the_service_log(caplog) -> None:
     assert first.levelno == logging.ERROR and second.levelno == logging.WARNING
     assert "Cầu Phò Nam" in first.getMessage() and "Đỉnh 360 cm" in first.getMessage()
     assert "Đã tiếp nhận (vanhanh)" in second.getMessage() and "Đã sơ tán" in second.getMessage()
+
+
+@pytest.mark.parametrize(("note", "lang", "shown"), [
+    ("warning → major", "vi", "Cảnh báo → Nghiêm trọng"),
+    ("major → critical", "en", "Major → Critical"),
+    ("hết thời gian tạm ẩn", "en", "shelving time over"),
+    ("báo động dao động: nâng lại 4 lần", "en", "chattering alarm: raised again 4 times"),
+    ("Đã cử tổ xung kích (30 phút)", "en", "Đã cử tổ xung kích (30 min)"),  # a person's words stay theirs
+    ("Đã cử tổ xung kích (30 phút)", "vi", "Đã cử tổ xung kích (30 phút)"),
+    (None, "vi", ""),
+])
+def test_timeline_notes_in_the_readers_language(note, lang, shown) -> None:  # noqa: ANN001
+    assert step_note(note, lang) == shown
