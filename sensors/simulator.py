@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -117,8 +118,9 @@ def default_client(client_id: str) -> mqtt.Client:
 
 class SimulatorPublisher:
     """Publishes simulated readings over MQTT (QoS 1), one client per device with a retained `online` status
-    and the last will `offline`. `rate` is messages per second over all devices; None publishes each device at
-    its own interval. `time_scale` speeds the scenario up (timestamps stay real, so ingest accepts them)."""
+    and the last will `offline` (a clean stop clears the status instead: no alarm). `rate` is messages per second
+    over all devices; None publishes each device at its own interval. `time_scale` speeds the scenario up
+    (timestamps stay real, so ingest accepts them)."""
 
     name = "simulator"
 
@@ -172,7 +174,11 @@ class SimulatorPublisher:
             time.sleep(0.02)
         self._final = self.acked
         for device, client in zip(self.devices, self._clients, strict=True):
-            info = client.publish(status_topic(self.prefix, device), "offline", qos=1, retain=True)
+            # a clean stop is not a lost connection: the retained status is cleared (no one claims the device is
+            # online) and the MQTT DISCONNECT makes the broker drop the last will, so COC raises no "Mất kết nối"
+            # alarm; only a connection lost without DISCONNECT publishes the will `offline`. A device silent for
+            # its missed intervals is still found by the offline rule.
+            info = client.publish(status_topic(self.prefix, device), b"", qos=1, retain=True)
             info.wait_for_publish(2)
             client.disconnect()
             client.loop_stop()
@@ -250,14 +256,25 @@ def run_simulation(mqtt_host: str, port: int, topic_prefix: str, devices: Sequen
     """Publish for `duration_s` seconds (until `stop` is set when None); return the acknowledged messages."""
     publisher = SimulatorPublisher(mqtt_host, port, topic_prefix, devices, scenario, rate, seed, time_scale,
                                    client_factory)
+    stop = stop or threading.Event()
+    restore = _stop_on_sigterm(stop)  # `kill` or a service manager stops it as cleanly as Ctrl+C
     publisher.start()
     try:
-        (stop or threading.Event()).wait(duration_s)
+        stop.wait(duration_s)
     except KeyboardInterrupt:
         log.info("simulator: interrupted")
     finally:
         publisher.stop()
+        restore()
     return publisher.published
+
+
+def _stop_on_sigterm(stop: threading.Event) -> Callable[[], None]:
+    """SIGTERM sets `stop` while the simulation runs (main thread only); returns what puts the old handler back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def history_batches(simulation: Simulation, device: SimDevice, end: datetime, hours: float = 24,

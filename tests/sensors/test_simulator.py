@@ -131,8 +131,10 @@ def test_publisher_delivers_every_message_to_a_real_mosquitto(mosquitto) -> None
         assert datetime.fromisoformat(first["ts"]).tzinfo is not None
         status = [(t, p) for t, p, _ in collector.messages if t.endswith("/status")]
         assert ("coc/test/air/pam-qt-01/status", b"online") in status
-        assert collector.wait_for(lambda: ("coc/test/flood/flood-01/status", b"offline") in
+        # a clean stop clears the retained status (empty payload) and sends no `offline`: not a lost connection
+        assert collector.wait_for(lambda: ("coc/test/flood/flood-01/status", b"") in
                                   [(t, p) for t, p, _ in collector.messages])
+        assert not [m for m in collector.messages if m[1] == b"offline"]
     finally:
         collector.close()
 
@@ -154,4 +156,30 @@ def test_last_will_marks_a_vanished_device_offline(mosquitto) -> None:  # noqa: 
         assert collector.wait_for(lambda: any(p == b"offline" for _, p, _ in collector.messages), 60)
     finally:
         publisher._clients[0].loop_stop()
+        collector.close()
+
+
+def test_a_stopped_simulator_process_clears_its_status_and_leaves_no_offline(mosquitto) -> None:  # noqa: ANN001
+    """`kill` (SIGTERM) stops `run_coc.py simulate` as cleanly as Ctrl+C: the retained status is cleared and the
+    last will is dropped, so COC raises no "Mất kết nối thiết bị" alarm for a simulator that was stopped."""
+    import signal
+    import subprocess
+    import sys
+
+    code = ("from sensors.models import DeviceKind, SimDevice; from sensors.simulator import run_simulation; "
+            f"run_simulation('127.0.0.1', {mosquitto.port}, 'coc/stop', "
+            "[SimDevice('flood-01', DeviceKind.FLOOD, 60, (150.0, 250.0, 350.0), (0.0, 600.0))], rate=20)")
+    collector = Collector(mosquitto.port, "coc/stop/#")
+    process = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        assert collector.wait_for(lambda: ("coc/stop/flood/flood-01/status", b"online") in
+                                  [(t, p) for t, p, _ in collector.messages], 30)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        assert collector.wait_for(lambda: ("coc/stop/flood/flood-01/status", b"") in
+                                  [(t, p) for t, p, _ in collector.messages])
+        time.sleep(1)  # the broker would have sent the will by now had the session ended uncleanly
+        assert not [m for m in collector.messages if m[1] == b"offline"]
+    finally:
+        process.kill()
         collector.close()
