@@ -119,6 +119,25 @@ def test_police_desk_on_a_phone_keeps_its_actions_on_screen(browser, served, ctx
     page.context.close()
 
 
+def test_the_review_detail_on_a_phone_opens_and_its_snapshot_enlarges(browser, served, ctx):
+    camera_intrusion(ctx)
+    page = phone_as(browser, served.url, "police")
+    page.goto(f"{served.url}/cameras/review")
+    row = page.locator(".event-row").first
+    expect(row).to_be_visible(timeout=15_000)
+    row.click()
+    inside(page, ".ev-detail")
+    inside(page, "#cam-snapshot")
+    page.click("#cam-snapshot")  # enlarged to the whole screen, closed again
+    expect(page.locator("#ev-zoomed")).to_be_visible()
+    zoomed = page.locator("#ev-zoomed .ev-zoomed-media").bounding_box()
+    assert zoomed is not None and zoomed["width"] >= PHONE["width"] - 1
+    page.click("#ev-zoomed-close")
+    expect(page.locator("#ev-zoomed")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.context.close()
+
+
 def test_kpi_on_a_phone_stacks_each_indicator_with_its_column_names(browser, served):
     page = phone_as(browser, served.url, "leader")
     page.goto(f"{served.url}/kpi")
