@@ -158,7 +158,7 @@ class AlertStore:
     def person_actions(self, since: datetime | None = None, until: datetime | None = None,
                        limit: int = 500) -> list[tuple[AlertTransition, str, str]]:
         """What people did to alarms (acknowledged, shelved, resolved, ...: a transition with an actor), newest
-        first, each with its alarm's rule and subject: the alarms' part of the room's audit log."""
+        first, each with its alarm's title (Vietnamese, English): the alarms' part of the room's audit log."""
         where, args = ["t.actor IS NOT NULL", "t.actor NOT IN ('', 'system')"], []
         if since is not None:
             where.append("t.at >= ?")
@@ -168,9 +168,9 @@ class AlertStore:
             args.append(_to_db("at", until))
         with self._lock:
             rows = self._db.execute(
-                "SELECT t.alert_id, t.action, t.at, t.status, t.severity, t.actor, t.role, t.note, t.value, a.rule,"
-                " a.subject FROM alert_audit t JOIN alerts a ON a.id = t.alert_id WHERE " + " AND ".join(where)
-                + " ORDER BY t.seq DESC LIMIT ?", [*args, limit],
+                "SELECT t.alert_id, t.action, t.at, t.status, t.severity, t.actor, t.role, t.note, t.value,"
+                " a.title_vi, a.title_en FROM alert_audit t JOIN alerts a ON a.id = t.alert_id"
+                " WHERE " + " AND ".join(where) + " ORDER BY t.seq DESC LIMIT ?", [*args, limit],
             ).fetchall()
         return [
             (AlertTransition(r[0], Action(r[1]), datetime.fromisoformat(r[2]), Status.parse(r[3]), Severity(r[4]),

@@ -52,10 +52,14 @@ class AuditRecord:
     action: str
     target: str
     note: str = ""
+    target_en: str = ""  # the target in English where the log has both (an alarm's title)
 
     @property
     def kind(self) -> str:
         return ACTIONS.get(self.action, ("other", "", ""))[0]
+
+    def target_text(self, lang: str) -> str:
+        return self.target_en if lang == "en" and self.target_en else self.target
 
     def label(self, lang: str) -> str:
         entry = ACTIONS.get(self.action)
@@ -92,9 +96,9 @@ def alarm_records(alerts: Any, flt: AuditFilter, limit: int) -> list[AuditRecord
     if store is None:
         return []
     rows = store.person_actions(flt.since, flt.until, limit)
-    return [AuditRecord(tr.at.astimezone(UTC), tr.actor or "", tr.role or "", tr.action.value,
-                        f"{rule} · {subject}", tr.note or "")
-            for tr, rule, subject in rows]
+    return [AuditRecord(tr.at.astimezone(UTC), tr.actor or "", tr.role or "", tr.action.value, title_vi,
+                        tr.note or "", title_en)
+            for tr, title_vi, title_en in rows]
 
 
 def camera_records(access_log: Path | None, limit: int) -> list[AuditRecord]:
@@ -138,6 +142,6 @@ def to_csv(rows: Iterable[AuditRecord], lang: str = "vi") -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([r.at.isoformat().replace("+00:00", "Z"), r.who, r.role, r.kind, r.label(lang), r.target,
-                         r.note])
+        writer.writerow([r.at.isoformat().replace("+00:00", "Z"), r.who, r.role, r.kind, r.label(lang),
+                         r.target_text(lang), r.note])
     return out.getvalue()

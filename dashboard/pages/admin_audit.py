@@ -76,7 +76,7 @@ def audit_rows(rm: ReadModel, flt: audit_log.AuditFilter, lang: str, limit: int 
         {"when": local_time(r.at, tz, "%d/%m/%Y %H:%M:%S"), "who": r.who + (f" ({t('role.' + r.role, lang)})"
                                                                               if r.role in {x.value for x in Role}
                                                                               else ""),
-         "action": r.label(lang), "target": r.target,
+         "action": r.label(lang), "target": r.target_text(lang),
          "detail": role_words(r.note, lang) if r.action.startswith("user_") else r.note}
         for r in audit_log.records(rm.ctx, flt, limit)
     ]

@@ -59,6 +59,8 @@ def test_the_record_holds_what_people_did_and_an_admin_ends_a_session_from_the_p
     assert ended.who == USERS["admin"] and ended.target == USERS["police"] and ended.kind == "login"
     ack = next(r for r in records if r.action == "acknowledged")
     assert ack.note == "Đã cử tổ tuần tra" and ack.label("vi") == "Tiếp nhận báo động"
+    alarm = next(x for x in ctx.alerts.list("all") if x.id == alert_id)
+    assert ack.target == alarm.title_vi and ack.target_text("en") == alarm.title_en  # the alarm by its title
     assert not any(r.who == "system" for r in records)  # what the rules did is not what people did
     assert [r.at for r in records] == sorted((r.at for r in records), reverse=True)
 
