@@ -52,11 +52,13 @@ def table(rows: list[dict[str, Any]], columns: list[str], lang: str, table_id: s
     if not rows:
         return html.Div(t("missing", lang), className="missing")
     head = html.Tr([html.Th(t(f"admin.col.{c}", lang)) for c in columns])
+    labels = [""] + [t(f"admin.col.{c}", lang) for c in columns[1:]]  # a phone stacks each row (phone.css)
     body_rows = [
-        html.Tr([html.Td(str(r.get(c) if r.get(c) is not None else "—")[:200]) for c in columns]) for r in rows
+        html.Tr([html.Td(str(r.get(c) if r.get(c) is not None else "—")[:200], **{"data-label": k})
+                 for c, k in zip(columns, labels, strict=True)]) for r in rows
     ]
     extra = {"id": table_id} if table_id else {}
-    return html.Table([html.Thead(head), html.Tbody(body_rows)], className="data-table", **extra)
+    return html.Table([html.Thead(head), html.Tbody(body_rows)], className="data-table stack-table", **extra)
 
 
 def health_rows(rm: ReadModel, lang: str, report: dict[str, Any] | None = None) -> list[dict[str, Any]]:
