@@ -37,7 +37,7 @@ BUTTONS = ("#wall-mute", "#wallack-button", "#wallack-shelve")
 
 
 def storm_config() -> str:
-    """wall.yaml with twelve flood points (long names, as a commune's are) and the alerts list on the wall."""
+    """wall.yaml with twelve flood points with long names (as a commune's are), cameras at the newest three."""
     data = yaml.safe_load(WALL.read_text(encoding="utf-8"))
     for i in range(4, POINTS + 1):
         data["sensors"].append({
@@ -45,6 +45,9 @@ def storm_config() -> str:
             "location": {"lat": 16.56 + i / 1000, "lon": 107.52 + i / 1000}, "interval_s": 300,
             "alarm_levels_cm": [150, 250, 350],
         })
+    for i in range(POINTS - 2, POINTS + 1):  # the newest three points each have a camera (tiles, two-line captions)
+        data["cameras"].append({"id": f"cam-{i:02d}", "name": f"Camera điểm ngập số {i} đường liên thôn La Vân Thượng",
+                                "url": "synthetic:", "fps": 2, "flood_point": f"flood-{i:02d}"})
     return yaml.safe_dump(data, allow_unicode=True)
 
 
@@ -59,7 +62,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
     alerts = AlertService(config, "coc/quang-tho", None, tmp / "alerts.sqlite", live, channels=[])
     alerts.start(tick=False)
     hub = CameraHub(config.cameras, camera_system(tmp))
-    frames = FrameWriter(hub, online=("cam-01", "cam-02")).start()
+    frames = FrameWriter(hub, online=tuple(c.id for c in config.cameras)).start()
     yield AppContext(config=config, store=store, live=live, alerts=alerts, cameras=hub)
     frames.stop()
     alerts.stop()
