@@ -441,7 +441,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "session.end": ("Kết thúc phiên", "End session"),
     "session.ended": ("Đã kết thúc phiên đăng nhập của {user}", "Ended {user}'s login session"),
     "session.gone": ("Phiên này đã kết thúc từ trước", "That session had already ended"),
-    "admin.col.end": ("", ""),
+    "admin.col.end": ("Kết thúc", "End"),
     "ev.enlarge": ("Phóng to", "Enlarge"),
     "kpi.partial": ("(chưa đủ kỳ: số liệu đến tháng {month}, đánh giá tạm)",
                     "(period not over: figures to {month}, provisional)"),

@@ -109,8 +109,8 @@ def session_table(lang: str, tz: ZoneInfo) -> Any:
                  local_time(s.last_seen, tz), s.id,
                  html.Button(t("session.end", lang), id={"type": ids.SESSION_END, "session": s.id},
                              className="btn btn-quiet session-end")]
-        rows.append(html.Tr([html.Td(c, **{"data-label": t(f"admin.col.{h}", lang) if i else ""})
-                             for i, (c, h) in enumerate(zip(cells, heads, strict=True))], id=f"session-{s.id}"))
+        rows.append(html.Tr([html.Td(c, **{"data-label": "" if h in ("username", "end") else t(f"admin.col.{h}", lang)})
+                             for c, h in zip(cells, heads, strict=True)], id=f"session-{s.id}"))
     return html.Table([html.Thead(html.Tr([html.Th(t(f"admin.col.{h}", lang)) for h in heads])), html.Tbody(rows)],
                       className="data-table stack-table", id="admin-sessions")
 
