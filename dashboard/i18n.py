@@ -344,6 +344,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit.count": ("{n} mục", "{n} items"),
     # sensors list and detail
     "nav.sensors": ("Thiết bị", "Devices"),
+    "nav.duty": ("Trực ban", "Duty"),
+    "nav.loudspeakers": ("Loa truyền thanh", "Loudspeakers"),
     "sensors.title": ("Thiết bị quan trắc", "Monitoring devices"),
     "sensors.col.name": ("Thiết bị", "Device"),
     "sensors.col.kind": ("Loại", "Kind"),

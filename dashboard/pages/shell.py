@@ -17,7 +17,11 @@ NAV = (
     ("nav.alerts", "/alerts", "alerts"),
     ("nav.sensors", "/sensors", "sensors"),
     ("nav.admin", "/admin", "admin"),
+    ("nav.duty", "/duty", "duty"),  # the duty roster and handover: any logged-in role (dashboard/pages/duty.py)
+    ("nav.loudspeakers", "/loudspeakers", "loudspeakers"),  # any logged-in role; sending: admins and operators
 )
+# Plain Flask pages outside access.PAGE_ROLES: any logged-in role may open them; loudspeakers only when enabled.
+OPEN_TO_STAFF = frozenset({"duty", "loudspeakers"})
 # A province center has no devices or cameras of its own: its wall, the indicators, administration.
 PROVINCE_NAV = (("nav.province", "/province", "province"), NAV[2], NAV[5])
 
@@ -27,10 +31,12 @@ def nav_links(role: Any, config: Any, lang: str, class_name: str = "nav-link") -
     walls = [w.id for w in config.walls]
     wall = "overview" if "overview" in walls or not walls else walls[0]
     nav = PROVINCE_NAV if getattr(config, "province", None) is not None else NAV
+    loud = getattr(getattr(config, "loudspeakers", None), "enabled", False)
     return [
         html.A(t(key, lang), href=href.format(wall=wall), className=class_name, id=f"app-nav-{family}")
         for key, href, family in nav
-        if role in access.PAGE_ROLES[family]
+        if (role is not None and family in OPEN_TO_STAFF and (family != "loudspeakers" or loud))
+        or role in access.PAGE_ROLES.get(family, frozenset())
     ]
 
 
