@@ -1,7 +1,8 @@
 """The phone page at /p/<code>: one alarm for the person a signed link names (390 px wide, no login, no session):
 the alarm, its peak and now, the action text, the camera snapshot where the person's role may see cameras, and
-"Tiếp nhận" with a note. The link acknowledges once and expires; every view, acknowledgement and refusal is
-audited; nothing else is reachable through it."""
+"Tiếp nhận" with a note; for a person whose role may broadcast (admins, operators), "Phát loa": a text spoken on
+chosen hamlets' loudspeakers, this alarm's hamlets preselected. The link acknowledges once and expires; every view,
+acknowledgement, broadcast and refusal is audited; nothing else is reachable through it."""
 
 from __future__ import annotations
 
@@ -41,10 +42,12 @@ main{max-width:390px;margin:0 auto;padding:12px 14px 28px;box-sizing:border-box}
 h1{font-size:21px;margin:12px 0 4px} .muted{color:#93a4c3;font-size:15px} .en{color:#93a4c3;font-size:14px}
 .box{background:#131d31;border:1px solid #24324f;border-radius:10px;padding:10px 12px;margin:10px 0}
 img{width:100%;border-radius:8px;display:block} textarea{width:100%;box-sizing:border-box;min-height:70px;
-font-size:17px;border-radius:8px;border:1px solid #33466d;background:#0b1220;color:#e6edf7;padding:8px}
+font:inherit;font-size:17px;border-radius:8px;border:1px solid #33466d;background:#0b1220;color:#e6edf7;padding:8px}
 button{margin-top:10px;width:100%;padding:14px;font-size:20px;font-weight:700;border:0;border-radius:10px;
 background:#2e7d32;color:#fff} .done{background:#1b5e20;border-color:#2e7d32}
-.refused{background:#5b1a1a;border-color:#a33}
+.refused{background:#5b1a1a;border-color:#a33} label.hamlet{display:block;padding:6px 0;font-size:18px}
+label.hamlet input{width:22px;height:22px;vertical-align:middle} button.loud{background:#1565c0}
+.sent{color:#81c784;margin:6px 0} .refusal{color:#ef9a9a;margin:6px 0}
 </style></head><body><main>{{ body|safe }}</main></body></html>"""
 
 _ALARM = """<div class="sev" id="phone-severity" style="background:{{ color }}">BÁO ĐỘNG {{ sev_vi|upper }}
@@ -59,9 +62,17 @@ _ALARM = """<div class="sev" id="phone-severity" style="background:{{ color }}">
 {% if a.acknowledged_by %}<div class="box done" id="phone-acked">Đã tiếp nhận: <b>{{ a.acknowledged_by }}</b> lúc
 {{ acked_at }}{% if a.acknowledged_note %}<br>{{ a.acknowledged_note }}{% endif %}
 <div class="en">Acknowledged</div></div>
-{% else %}<form method="post" id="phone-form"><label for="phone-note">Ghi chú (không bắt buộc) / note</label>
+{% else %}<form method="post" action="/p/{{ code }}" id="phone-form">
+<label for="phone-note">Ghi chú (không bắt buộc) / note</label>
 <textarea id="phone-note" name="note" maxlength="300" placeholder="Đang trên đường tới hiện trường…"></textarea>
 <button type="submit" id="phone-ack">Tiếp nhận</button></form>{% endif %}
+{% if loud %}<form method="post" action="/p/{{ code }}/loa" class="box" id="phone-loud"><b>Phát loa</b>
+<span class="en">/ Loudspeakers</span>{% if loud.note %}<div class="{{ 'refusal' if loud.bad else 'sent' }}"
+id="phone-loud-note">{{ loud.note }}</div>{% endif %}<div class="muted">Thôn nhận tin (đã chọn sẵn thôn của báo động
+này):</div>{% for c in loud.clusters %}<label class="hamlet"><input type="checkbox" name="clusters" value="{{ c.id }}"
+{{ 'checked' if c.id in loud.chosen else '' }}> {{ c.hamlet }}</label>{% endfor %}
+<textarea id="phone-loud-text" name="text" maxlength="1000" required>{{ loud.text }}</textarea>
+<button type="submit" id="phone-loud-send" class="loud">Phát loa</button></form>{% endif %}
 <p class="muted">Gửi cho {{ person }} · liên kết hết hạn lúc {{ expires }}</p>"""
 
 _REFUSED = """<div class="box refused" id="phone-refused"><h1>{{ vi }}</h1><div class="en">{{ en }}</div></div>
@@ -110,7 +121,25 @@ def _open(code: str, now: datetime, for_ack: bool) -> tuple[PhoneLink | None, Re
     return link, None
 
 
-def _show(link: PhoneLink, code: str) -> Response:
+def _loud_form(ctx: Any, alert: Any, role: str | None, note: str = "", bad: bool = False,
+               text: str | None = None, chosen: list[str] | None = None) -> dict[str, Any] | None:
+    """The 'Phát loa' form for a person whose role may broadcast, when the loudspeakers run: every cluster, those of
+    this alarm's hamlets checked, the alarm's spoken text to edit."""
+    from dashboard.pages.loudspeakers import loud_service, may_speak
+    from loudspeakers.speech import alarm_speech
+
+    service = loud_service(ctx)
+    if service is None or not may_speak(role):
+        return None
+    if text is None:
+        action_vi, _ = action_text(ctx.config.alerts.rules, alert.rule)
+        text = alarm_speech(alert, ctx.config.commune.name, action_vi, 1)
+    chosen = service.clusters_for(alert.subject) if chosen is None else chosen
+    return {"clusters": service.cfg.clusters, "chosen": set(chosen), "text": text, "note": note, "bad": bad}
+
+
+def _show(link: PhoneLink, code: str, loud_note: str = "", loud_bad: bool = False, status: int = 200,
+          loud_text: str | None = None, loud_chosen: list[str] | None = None) -> Response:
     ctx = _ctx()
     detail = ctx.alerts.get(link.alert_id)
     if detail is None:
@@ -126,8 +155,9 @@ def _show(link: PhoneLink, code: str) -> Response:
         values_en=value_line(alert, "en"), action_vi=action_vi, action_en=action_en,
         snapshot=f"/p/{code}/snapshot.jpg" if cams else None,
         acked_at=local_time(alert.acknowledged_at, tz) if alert.acknowledged_at else "",
-        person=person.name if person else link.username, expires=local_time(link.expires_at, tz))
-    return _page(alert.title_vi, body)
+        person=person.name if person else link.username, expires=local_time(link.expires_at, tz), code=code,
+        loud=_loud_form(ctx, alert, _role(link.username), loud_note, loud_bad, loud_text, loud_chosen))
+    return _page(alert.title_vi, body, status)
 
 
 def _no_desk() -> Response | None:
@@ -179,6 +209,41 @@ def acknowledge(code: str) -> Response:
         outcome = "already closed"
     ctx.alerts.duty.store.record(now, link.username, "link_ack", link.alert_id, f"{outcome}; {note}".rstrip("; "))
     return _show(link, code)
+
+
+@blueprint.post("/p/<code>/loa")
+def broadcast(code: str) -> Response:
+    """'Phát loa': the link's person, when their role may broadcast, speaks a text on chosen hamlets' loudspeakers
+    (this alarm's hamlets preselected). Allowed until the link expires, also after it acknowledged; audited."""
+    from dashboard.pages.loudspeakers import broadcast as send
+    from dashboard.pages.loudspeakers import chosen_clusters, loud_service, may_speak
+
+    if (missing := _no_desk()) is not None:
+        return missing
+    ctx = _ctx()
+    desk = ctx.alerts.duty
+    now = desk.now()
+    link = desk.links.find(code)
+    if link is None:
+        return _refused(LinkState.UNKNOWN, None, now)
+    if link.state(now) is LinkState.EXPIRED:
+        return _refused(LinkState.EXPIRED, link, now)
+    role, service, detail = _role(link.username), loud_service(ctx), ctx.alerts.get(link.alert_id)
+    if role is None or detail is None:
+        return _refused(LinkState.UNKNOWN, link, now)
+    if service is None or not may_speak(role):
+        desk.store.record(now, link.username, "link_refused", link.alert_id, f"broadcast: role {role} may not")
+        body = render_template_string(_REFUSED, vi="Vai trò của bạn không được phát loa",
+                                      en="Your role may not broadcast on the loudspeakers")
+        return _page("Không đủ quyền / not allowed", body, 403)
+    text = (request.form.get("text") or "").strip()[:1000]
+    chosen = chosen_clusters(service, request.form.getlist("clusters"))
+    if not text or chosen is None:
+        return _show(link, code, "Chọn thôn và nhập nội dung / choose hamlets and type a message", True, 400,
+                     loud_text=text, loud_chosen=[c for c in request.form.getlist("clusters") if c in service.players])
+    send(ctx, service, link.username, text, chosen, link.alert_id, " (qua điện thoại)")
+    hamlets = ", ".join(c.hamlet for c in service.cfg.clusters if c.id in chosen)
+    return _show(link, code, f"Đã gửi tới {hamlets} / sent", loud_text=text, loud_chosen=chosen)
 
 
 @blueprint.get("/p/<code>/snapshot.jpg")

@@ -214,6 +214,8 @@ def test_the_loudspeaker_page_sends_a_typed_message_to_chosen_hamlets(setup: Any
         page = logged_in_page(browser, f"http://127.0.0.1:{port}", "vanhanh", PASSWORD, 1280, 800)
         page.wait_for_load_state()
         page.goto(f"http://127.0.0.1:{port}/loudspeakers")
+        assert page.is_checked("input[value=khe-coc]")  # the open alarm's hamlet comes preselected
+        page.uncheck("input[value=khe-coc]")
         page.check("input[value=ben-do]")
         page.fill("textarea[name=text]", "Bà con thôn Bến Đò chú ý, nước sông đang lên, không qua đò.")
         page.click("#loud-send")
