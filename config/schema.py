@@ -11,7 +11,7 @@ from alerts.duty_settings import DutyConfig
 from alerts.settings import AlertsConfig
 from camera.settings import CameraConfig, CameraSystemConfig
 from config.section import Location, Section
-from dashboard.settings import AuthConfig, WallConfig, WebConfig
+from dashboard.settings import AuthConfig, MapConfig, WallConfig, WebConfig
 from indicators.settings import IndicatorsConfig
 from ingest.settings import MqttConfig, StorageConfig
 from loudspeakers.settings import LoudspeakersConfig
@@ -105,6 +105,9 @@ class CocConfig(Section):
         description="Options shared by all cameras: snapshots, runtime directory, workers, offline delay.",
     )
     walls: list[WallConfig] = Field(default_factory=list, description="Wall screens and their panels.")
+    map: MapConfig = Field(
+        default_factory=MapConfig, description="The commune's own base map (tiles, GeoJSON layers), served offline."
+    )
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert rules and notifications.")
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig, description="KPI catalogue and figures.")
     auth: AuthConfig = Field(default_factory=AuthConfig, description="Users and API tokens.")

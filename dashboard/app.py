@@ -15,6 +15,7 @@ from dashboard.api import register_api
 from dashboard.context import AppContext
 from dashboard.login import blueprint as login_blueprint
 from dashboard.throttle import LoginThrottle
+from dashboard.tiles import blueprint as tiles_blueprint
 from dashboard.users import ActiveUsers, user_book
 
 
@@ -47,6 +48,7 @@ def create_server(ctx: AppContext) -> Flask:
     request_limits.install(server)  # before the guard: it parses callback bodies
     guard.install(server)
     register_api(server)
+    server.register_blueprint(tiles_blueprint)  # /tiles/<z>/<x>/<y>.png: the configured base map tiles
     from dashboard.pages.duty import register_duty_pages
 
     register_duty_pages(server)  # /duty (roster, handover) and the phone page /p/<code>

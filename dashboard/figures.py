@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dashboard.map_layers import BaseMap, fit_aspect, tile_images
 from dashboard.sensor_view import FLOOD_COLOURS
 
 TEXT = "#e6edf7"
@@ -208,18 +209,33 @@ def _area(a: Box, b: Box) -> float:
 
 
 def map_figure(
-    markers: Sequence[dict[str, Any]], centre: tuple[float, float] | None, font_px: int = 14
+    markers: Sequence[dict[str, Any]], centre: tuple[float, float] | None, font_px: int = 14,
+    base: BaseMap | None = None,
 ) -> Figure:
-    """An offline map: markers on a plain longitude/latitude plane (no tiles), coloured by state; labels that
+    """An offline map: markers on a longitude/latitude plane, coloured by state, over the commune's own base layer
+    when one is configured (`base`: boundaries, rivers, roads, hamlets, evacuation points, tiles); labels that
     would overlap or leave the map are left off (the marker's hover still names it)."""
     fig = _base(font_px)
+    # sensors and the former communes' old headquarters ("unit") place their labels first, then evacuation points
+    # and hamlets, so that all avoid each other and every marker; camera labels go where room is left
+    order = ("sensor", "unit", "evacuation", "hamlet")
+    markers = [*markers, *(base.points if base else ())]
     bounds = map_bounds(markers)
-    # sensors and the former communes' old headquarters ("unit") place their labels together, so that they avoid
-    # each other and every marker; camera labels go where room is left
-    labelled = [m for m in markers if m["group"] in ("sensor", "unit")]
-    others = [m for m in markers if m["group"] not in ("sensor", "unit")]
+    if base and base.area:
+        x0, y0, w, h = base.area
+        pad = max(w, h) * 0.03
+        bx0, by0 = min(bounds[0], x0 - pad), min(bounds[1], y0 - pad)
+        bx1, by1 = max(bounds[0] + bounds[2], x0 + w + pad), max(bounds[1] + bounds[3], y0 + h + pad)
+        bounds = fit_aspect((bx0, by0, bx1 - bx0, by1 - by0), PANEL_FONTS[0] / PANEL_FONTS[1], (by0 + by1) / 2)
+    labelled = sorted((m for m in markers if m["group"] in order), key=lambda m: order.index(m["group"]))
+    others = [m for m in markers if m["group"] not in order]
     sides = dict(zip(map(id, labelled), label_positions(labelled, font_px, bounds, others), strict=True))
-    groups = (("camera", "square", 0.8), ("unit", "diamond", 1.2), ("sensor", "circle", 1.6))
+    if base:
+        fig["data"].extend(base.lines)
+        if base.tiles_zoom is not None:
+            fig["layout"]["images"] = tile_images(bounds, base.tiles_zoom, base.tiles)
+    groups = (("hamlet", "circle", 0.6), ("evacuation", "triangle-up", 1.1), ("camera", "square", 0.8),
+              ("unit", "diamond", 1.2), ("sensor", "circle", 1.6))
     for group, symbol, size in groups:  # sensors drawn on top
         items = [m for m in markers if m["group"] == group]
         if items:
@@ -232,7 +248,9 @@ def map_figure(
                     "mode": "markers+text",
                     "text": [m["label"] if side else "" for m, side in zip(items, where, strict=True)],
                     "textposition": [side or "top center" for side in where],
-                    "textfont": {"size": font_px},
+                    "textfont": {"size": font_px if group in ("sensor", "unit") else round(font_px * 0.85),
+                                 "color": TEXT if group in ("sensor", "unit") else "#adb5bd",
+                                 "shadow": "0 0 3px #0b1220, 0 0 2px #0b1220"},  # readable over lines
                     "hovertext": [m.get("hover", m["label"]) for m in items],
                     "hoverinfo": "text",
                     "marker": {
@@ -256,8 +274,8 @@ def map_figure(
         )
     x0, y0, width, height = bounds
     layout = fig["layout"]
-    layout["yaxis"].update(range=[y0, y0 + height], showticklabels=False)
-    layout["xaxis"].update(range=[x0, x0 + width], showticklabels=False, tickformat="")
+    layout["yaxis"].update(range=[y0, y0 + height], showticklabels=False, showgrid=base is None)
+    layout["xaxis"].update(range=[x0, x0 + width], showticklabels=False, tickformat="", showgrid=base is None)
     layout.update(margin={"l": 8, "r": 8, "t": 8, "b": 8}, dragmode=False)
     return fig
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g, redirect, request
 from flask_login import current_user
 
-from dashboard import access, scope
+from dashboard import access, scope, tiles
 from dashboard.auth import current_principal, offers_token
 from dashboard.csrf import csrf_ok, set_csrf_cookie
 from dashboard.i18n import current_lang, t
@@ -98,6 +98,10 @@ def guard() -> Response | tuple[object, int] | None:
     if path == CALLBACK_PATH:
         return _guard_callback()
     if path.startswith(OPEN_PREFIXES) or path == "/logout":
+        return None
+    if path.startswith(tiles.PREFIX):  # the map's tiles: public only when a public screen shows a map
+        if _role() is None and not tiles.tiles_public(_config()):
+            return {"error": "unauthorized", "message": "Cần đăng nhập / login required"}, 401
         return None
     return _guard_page()
 

@@ -337,6 +337,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "map.legend.offline": ("Mất tín hiệu", "Offline"),
     "map.legend.centre": ("Trụ sở UBND xã", "Commune office"),
     "map.legend.former": ("Trụ sở xã cũ", "Former commune office"),
+    "map.legend.boundary": ("Ranh giới xã", "Commune boundary"),
+    "map.legend.former_boundary": ("Ranh giới xã cũ", "Former commune boundary"),
+    "map.legend.river": ("Sông", "River"),
+    "map.legend.road": ("Đường", "Road"),
+    "map.legend.hamlet": ("Thôn", "Hamlet"),
+    "map.legend.evacuation": ("Điểm sơ tán", "Evacuation point"),
     # former communes merged into this one (since 1 July 2025)
     "unit.label": ("Xã cũ", "Former commune"),
     "unit.all": ("Tất cả các xã cũ", "All former communes"),

@@ -1,11 +1,12 @@
-"""The `web:`, `walls:` and `auth:` configuration sections."""
+"""The `web:`, `walls:`, `auth:` and `map:` configuration sections."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from config.section import Section
 
@@ -126,3 +127,52 @@ class AuthConfig(Section):
         default=300, ge=10, le=86400,
         description="Seconds over which an address's failed logins count; also the longest wait between attempts.",
     )
+
+
+MAP_KINDS = ("boundary", "former_boundary", "hamlet", "river", "road", "evacuation")
+
+
+class MapLayerConfig(Section):
+    """One GeoJSON layer of the wall and province maps."""
+
+    file: Path = Field(description="GeoJSON file (.geojson or .json), relative to the working directory.")
+    kind: Literal["boundary", "former_boundary", "hamlet", "river", "road", "evacuation"] = Field(
+        description="What the layer holds, which decides how it is drawn: boundary, former_boundary, hamlet, river, "
+                    "road or evacuation.",
+    )
+    label: str = Field(min_length=1, description="Name of the layer in the map's legend, in Vietnamese.")
+
+    @field_validator("file")
+    @classmethod
+    def _geojson(cls, value: Path) -> Path:
+        if value.suffix.lower() not in (".geojson", ".json"):
+            raise ValueError(f"'{value}' is not a GeoJSON file. Fix: name a .geojson or .json file")
+        if not value.is_file():
+            raise ValueError(f"no file '{value}'. Fix: give the path of an existing GeoJSON file")
+        return value
+
+
+class MapConfig(Section):
+    """The base layer the commune owns, drawn under the devices on the wall and province maps, offline."""
+
+    tiles: Path | None = Field(
+        default=None,
+        description="Raster tiles served at /tiles/<z>/<x>/<y>.png: an MBTiles file (.mbtiles) or a folder "
+                    "<z>/<x>/<y>.png (null: no tiles, the GeoJSON layers on a dark ground).",
+    )
+    tiles_zoom: int = Field(default=14, ge=0, le=22, description="Zoom level of the tiles drawn under the map.")
+    layers: list[MapLayerConfig] = Field(
+        default_factory=list, description="GeoJSON layers: boundaries, hamlets, rivers, roads, evacuation points."
+    )
+
+    @field_validator("tiles")
+    @classmethod
+    def _tiles(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.suffix.lower() == ".mbtiles":
+            if not value.is_file():
+                raise ValueError(f"no MBTiles file '{value}'. Fix: give the path of an existing .mbtiles file")
+        elif not value.is_dir():
+            raise ValueError(f"'{value}' is neither an .mbtiles file nor a folder. Fix: give one, or null")
+        return value

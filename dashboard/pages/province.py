@@ -69,7 +69,10 @@ def _map(summaries: list[Any], lang: str) -> dcc.Graph:
                 "colour": SEVERITY_COLOURS.get(s.worst_severity, "#868e96"),
                 "hover": f"{s.name}: {t('province.open', lang, n=s.open_alarms)}"}
                for s in summaries if s.lat is not None and s.lon is not None]
-    return dcc.Graph(figure=map_figure(markers, None, font_px=22), config=NO_BAR, className="prov-map",
+    from dashboard.pages.wall_panels import configured_base
+
+    figure = map_figure(markers, None, 22, configured_base(None, 22))
+    return dcc.Graph(figure=figure, config=NO_BAR, className="prov-map",
                      id="prov-map", style={"height": "46vh", "width": "100%"})
 
 

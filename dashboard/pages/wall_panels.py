@@ -161,11 +161,26 @@ def map_panel(snap: dict[str, Any], lang: str) -> Any:
         return html.Div(t("missing", lang), className="missing")
     location = snap.get("commune_location")
     centre = (location["lat"], location["lon"]) if location else None
-    graph = wall_graph(figures.map_figure(markers, centre, snap.get("font_px", FONT_PX)), "map")
-    return html.Div([html.Div(graph, className="map-box"), map_legend(snap, lang)], className="map-panel")
+    font_px = snap.get("font_px", FONT_PX)
+    base = configured_base(snap.get("screen"), font_px)
+    graph = wall_graph(figures.map_figure(markers, centre, font_px, base), "map")
+    return html.Div([html.Div(graph, className="map-box"), map_legend(snap, lang, base)], className="map-panel")
 
 
-def map_legend(snap: dict[str, Any], lang: str) -> html.Div:
+def configured_base(screen: str | None, font_px: int) -> Any:
+    """The commune's base map (config `map:`) for this screen: the whole commune, or its former commune's."""
+    from flask import current_app, has_app_context
+
+    from dashboard.map_layers import base_map
+
+    if not has_app_context() or "COC_CONTEXT" not in current_app.config:
+        return None
+    config = current_app.config["COC_CONTEXT"].config
+    unit = next((w.former_unit for w in config.walls if w.id == screen), None)
+    return base_map(config.map, unit, font_px)
+
+
+def map_legend(snap: dict[str, Any], lang: str, base: Any = None) -> html.Div:
     """What the marks mean: air points in their VN_AQI colour, flood points in their alarm colour, cameras as
     small squares, grey for offline, the star for the commune office."""
     items = [
@@ -180,6 +195,8 @@ def map_legend(snap: dict[str, Any], lang: str) -> html.Div:
         items.append(("★", "#f8f9fa", "map.legend.centre"))
     if snap.get("former_units"):
         items.append(("◆", "#c9b8ff", "map.legend.former"))
+    if base is not None:  # the commune's base layer (config `map:`), named in the reader's language
+        items.extend((mark, colour, f"map.legend.{kind}") for kind, mark, colour in base.legend)
     return html.Div(
         [html.Span([html.Span(mark, style={"color": colour}, className="legend-mark"), t(key, lang)],
                    className="legend-item") for mark, colour, key in items],
