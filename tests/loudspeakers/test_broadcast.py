@@ -1,6 +1,6 @@
 """A level-III flood alarm spoken offline (espeak-ng, Vietnamese) and streamed through a real Icecast to the mount
-of the hamlet it concerns; a listener decodes speech of the expected length; an emergency cuts a scheduled
-bulletin short."""
+of the hamlet it concerns; a listener decodes speech of the expected length (the espeak-ng rendering's, by oggdec
+and by FFmpeg through PyAV); an emergency cuts a scheduled bulletin short; a cluster offline is an alarm."""
 
 from __future__ import annotations
 
@@ -65,6 +65,20 @@ class Listener:
         return seconds, max(abs(s) for s in samples)
 
 
+def ffmpeg_decoded(path: Path) -> tuple[str, float, float]:
+    """The stream as FFmpeg (PyAV, a project dependency) decodes it, apart from oggdec: codec, seconds, and the
+    loudest sample (1.0 full scale)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        samples, loudest = 0, 0.0
+        for frame in container.decode(stream):
+            samples += frame.samples
+            loudest = max(loudest, float(abs(frame.to_ndarray()).max()))
+        return stream.codec_context.name, samples / stream.rate, loudest
+
+
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, Icecast]]:
     if not (shutil.which("espeak-ng") and shutil.which("icecast2")):
@@ -95,6 +109,8 @@ def test_a_flood_alarm_is_spoken_on_its_hamlets_mount_only(setup: Any, tmp_path:
     seconds, loudest = khe_coc.decoded(tmp_path / "heard.ogg")
     assert abs(seconds - expected.duration_s) < 0.5 and expected.duration_s > 3
     assert loudest > 3000  # speech, not silence
+    codec, ff_seconds, ff_loudest = ffmpeg_decoded(tmp_path / "heard.ogg")  # a second, independent decoder
+    assert codec == "vorbis" and abs(ff_seconds - expected.duration_s) < 0.5 and ff_loudest > 0.1
     with pytest.raises(urllib.error.HTTPError):  # the other hamlet's mount never had a source
         urllib.request.urlopen(f"{icecast.url}/loa-ben-do", timeout=5)
     assert [r.cluster for r in loud.records] == ["khe-coc"]
