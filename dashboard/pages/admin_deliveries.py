@@ -8,14 +8,15 @@ from typing import Any
 from dash import html
 
 from alerts.messages import local_time
+from dashboard.i18n import t
 
 CHANNEL_NAMES = {"sms": "SMS (gammu-smsd)", "zns": "Zalo ZNS", "telegram": "Telegram", "email": "E-mail"}
 
 
-def _table(head: list[str], rows: list[list[Any]], table_id: str) -> Any:
+def _table(head: list[str], rows: list[list[Any]], table_id: str, lang: str) -> Any:
     if not rows:
-        return html.Div("Không có / none", className="missing", id=table_id)
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
+        return html.Div(t("deliv.none", lang), className="missing", id=table_id)
+    return html.Table([html.Thead(html.Tr([html.Th(t(f"deliv.col.{h}", lang)) for h in head])),
                        html.Tbody([html.Tr([html.Td(str(c)[:200]) for c in row]) for row in rows])],
                       className="data-table", id=table_id)
 
@@ -32,10 +33,9 @@ def section(rm: Any, lang: str) -> Any:
     failed = [[local_time(d.updated_at, tz), d.username, CHANNEL_NAMES.get(d.channel, d.channel), d.address,
                d.attempts, d.reason, d.alert_id] for d in desk.deliveries.list(status="failed", limit=20)]
     return html.Div([
-        html.H2("Tin nhắn tới người trực / Messages to people on duty"),
-        _table(["Kênh / channel", "Đang chờ / queued", "Đã gửi / sent", "Lỗi / failed"], totals,
-               "admin-deliveries"),
-        html.H3("Gửi lỗi gần đây / recent failures"),
-        _table(["Lúc / at", "Người / person", "Kênh / channel", "Địa chỉ / address", "Lần thử / attempts",
-                "Lý do / reason", "Báo động / alarm"], failed, "admin-delivery-failures"),
+        html.H2(t("deliv.title", lang)),
+        _table(["channel", "queued", "sent", "failed"], totals, "admin-deliveries", lang),
+        html.H3(t("deliv.failures", lang)),
+        _table(["at", "person", "channel", "address", "attempts", "reason", "alarm"], failed,
+               "admin-delivery-failures", lang),
     ], className="admin-deliveries")

@@ -141,6 +141,8 @@ def review_layout(rm: ReadModel, lang: str) -> Any:
                         start_date=today - timedelta(days=7),
                         end_date=today,
                         display_format="DD/MM/YYYY",
+                        start_date_placeholder_text=t("date.from", lang),
+                        end_date_placeholder_text=t("date.to", lang),
                     ),
                     dcc.Dropdown(
                         id=ids.CAM_REVIEW_CAMERA,

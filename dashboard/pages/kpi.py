@@ -6,6 +6,7 @@ communes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -160,7 +161,7 @@ def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table
             format_pct(r["pct_of_plan"], lang),
             _cell(r["last_year"], unit, lang) if r["last_year"] is not None or r["value"] is None else "—",
             format_pct(r["change_pct"], lang, signed=True),
-            html.Span(r[f"status_{lang}"], className="kpi-status", title=r["rule"],
+            html.Span(r[f"status_{lang}"], className="kpi-status", title=rule_text(r["rule"], lang),
                       style={"background": STATUS_COLOURS.get(r["status"], "#8fb8ff")}),
         ]
         labels = [""] + [t(h, lang) for h in heads[1:]]  # a phone stacks the row, each cell with its column name
@@ -168,6 +169,23 @@ def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table
                             id=f"kpi-row-{r['id']}"))
     return html.Table([html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
                       className="data-table kpi-table stack-table")
+
+
+RULE_EN = (  # indicators.report.judge writes a status's rule in Vietnamese (the report files' language)
+    (re.compile(r"Đạt khi lũy kế ([≥≤]) (\d+)/12 kế hoạch năm"),
+     r"Met when the year to date is \1 \2/12 of the year plan"),
+    (re.compile(r"Đạt khi thực hiện ([≥≤]) kế hoạch"), r"Met when the result is \1 the plan"),
+    (re.compile(r"; gần đạt khi lệch không quá "), "; near when within "),
+)
+
+
+def rule_text(rule: str, lang: str) -> str:
+    """A status's rule in the page's language."""
+    if lang == "vi":
+        return rule
+    for pattern, english in RULE_EN:
+        rule = pattern.sub(english, rule)
+    return rule
 
 
 def chart_card(row: dict[str, Any], data: dict[str, Any], highlight: str, lang: str) -> html.Div:
