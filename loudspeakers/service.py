@@ -111,6 +111,10 @@ class LoudspeakerService(LoopThread):
         clip = speak(text, self.work_dir, self.cfg.voice, self.cfg.words_per_minute)
         return self._enqueue(clip, clusters, kind, label or text[:60])
 
+    def announce_clip(self, clip: Clip, clusters: list[str], label: str) -> str:
+        """Play a recorded message on these clusters; the item's id."""
+        return self._enqueue(clip, clusters, Kind.MESSAGE, label)
+
     def play_bulletin(self, bulletin_id: str) -> str:
         bulletin = next(b for b in self.cfg.bulletins if b.id == bulletin_id)
         path = Path(bulletin.file)

@@ -1,8 +1,10 @@
-"""Text to speech, offline: espeak-ng's Vietnamese voice to WAV, oggenc to Ogg Vorbis for Icecast."""
+"""Text to speech, offline: espeak-ng's Vietnamese voice to WAV, oggenc to Ogg Vorbis for Icecast; and a recorded
+message (a phone's audio file, decoded by FFmpeg through PyAV) made into the same Ogg Vorbis."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import subprocess
 import wave
 from dataclasses import dataclass
@@ -39,6 +41,48 @@ def speak(text: str, work_dir: Path, voice: str = "vi", wpm: int = 140) -> Clip:
                        check=True, capture_output=True, timeout=60)  # stdin: a text starting with '-' is no option
         subprocess.run(["oggenc", "-Q", "-o", str(ogg), str(wav)], check=True, capture_output=True, timeout=60)
     return Clip(ogg.read_bytes(), wav_seconds(wav), text)
+
+
+MAX_RECORDING_S = 180.0
+RECORDING_RATE = 22050
+
+
+class RecordingError(ValueError):
+    """The recording is no audio FFmpeg can read, is empty, or is longer than MAX_RECORDING_S."""
+
+
+def recording(data: bytes, work_dir: Path, label: str, max_seconds: float = MAX_RECORDING_S) -> Clip:
+    """A recorded message in any format FFmpeg reads (a phone's m4a, webm, 3gp, ogg, wav) as mono Ogg Vorbis."""
+    import av
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()[:16]
+    upload, wav, ogg = work_dir / f"{name}.upload", work_dir / f"{name}.rec.wav", work_dir / f"{name}.rec.ogg"
+    upload.write_bytes(data)
+    frames = 0
+    try:
+        with av.open(str(upload)) as container, wave.open(str(wav), "wb") as out:
+            if not container.streams.audio:
+                raise RecordingError("no audio in the file")
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(RECORDING_RATE)
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=RECORDING_RATE)
+            for frame in itertools.chain(container.decode(container.streams.audio[0]), [None]):  # None: flush
+                for mono in resampler.resample(frame):
+                    out.writeframes(mono.to_ndarray().tobytes())
+                    frames += mono.samples
+                if frames > max_seconds * RECORDING_RATE:
+                    raise RecordingError(f"longer than {max_seconds:.0f} s")
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        wav.unlink(missing_ok=True)
+        raise exc if isinstance(exc, RecordingError) else RecordingError("not audio FFmpeg can read") from exc
+    finally:
+        upload.unlink(missing_ok=True)
+    if frames < RECORDING_RATE // 10:
+        raise RecordingError("no sound recorded")
+    subprocess.run(["oggenc", "-Q", "-o", str(ogg), str(wav)], check=True, capture_output=True, timeout=120)
+    return Clip(ogg.read_bytes(), frames / RECORDING_RATE, label)
 
 
 def wav_seconds(path: Path) -> float:

@@ -30,13 +30,16 @@ if dev and dev.online else ('Mất kết nối' if dev and dev.online == False e
 if dev and dev.volume is not none else '–' }}</td><td>{% if playing %}{{ kind_vi[playing.kind.value] }}:
 {{ playing.label }}{% elif dev and dev.playing %}{{ dev.playing }}{% else %}–{% endif %}</td>
 <td>{{ c.mount_path }}</td></tr>{% endfor %}</table>
-{% if can_speak %}<form method="post" class="box" id="loud-form"><input type="hidden" name="csrf_token"
+{% if can_speak %}<form method="post" class="box" id="loud-form" enctype="multipart/form-data">
+<input type="hidden" name="csrf_token"
 value="{{ csrf }}"><b>Phát tin nhắn</b> (đọc bằng giọng tiếng Việt, ghi nhật ký)<br>
 {% if concerned %}<div class="muted" id="loud-preselected">Đã chọn sẵn các thôn của báo động đang mở:
 {{ concerned|join('; ') }}</div>{% endif %}
 {% for c, _, _ in clusters %}<label><input type="checkbox" name="clusters" value="{{ c.id }}"{{ ' checked' if c.id
 in chosen else '' }}> {{ c.hamlet }}</label>
-{% endfor %}<textarea name="text" maxlength="1000" required placeholder="Bà con thôn … chú ý …">{{ text }}</textarea>
+{% endfor %}<textarea name="text" maxlength="1000" placeholder="Bà con thôn … chú ý …">{{ text }}</textarea>
+<label>Hoặc phát bản ghi âm (thay cho nội dung trên, tối đa 3 phút) <span class="en">/ or a recording</span>
+<input type="file" name="audio" accept="audio/*" capture id="loud-audio"></label>
 <button id="loud-send">Phát</button></form>{% endif %}
 <h2>Đã phát <span class="en">/ Played</span></h2><table id="loud-played"><tr><th>Lúc</th><th>Cụm</th><th>Loại</th>
 <th>Nội dung</th><th>Kết quả</th></tr>{% for r in played %}<tr><td>{{ lt(r.started_at) }}</td><td>{{ r.cluster }}</td>
@@ -69,13 +72,28 @@ def chosen_clusters(service: Any, form_values: list[str]) -> list[str] | None:
 
 
 def broadcast(ctx: Any, service: Any, actor: str, text: str, clusters: list[str], alert_id: str | None = None,
-              via: str = "") -> str:
-    """Speak an operator's text on these clusters and write it in the duty audit; the item's id."""
-    item = service.announce(text, clusters)
+              via: str = "", audio: bytes | None = None) -> str:
+    """Speak an operator's text (or play their recording, `audio`) on these clusters and write it in the duty audit;
+    the item's id. RecordingError when the recording is no usable audio."""
+    if audio:
+        from loudspeakers.speech import recording
+
+        clip = recording(audio, service.work_dir / "recorded", f"Ghi âm của {actor}")
+        item = service.announce_clip(clip, clusters, clip.text)
+        what = f"ghi âm {clip.duration_s:.0f} giây"
+    else:
+        item, what = service.announce(text, clusters), text
     desk = getattr(ctx.alerts, "duty", None)
     if desk is not None:
-        desk.store.record(desk.now(), actor, "broadcast_message", alert_id, f"{', '.join(clusters)}: {text}{via}")
+        desk.store.record(desk.now(), actor, "broadcast_message", alert_id, f"{', '.join(clusters)}: {what}{via}")
     return item
+
+
+def uploaded_audio() -> bytes | None:
+    """The recording a form sent (input 'audio'), or None."""
+    upload = request.files.get("audio")
+    data = upload.read() if upload is not None and upload.filename else b""
+    return data or None
 
 
 def concerned(ctx: Any, service: Any, alert_id: str | None) -> tuple[list[str], list[str], str]:
@@ -121,9 +139,14 @@ def page() -> Any:
         return _render()
     if not csrf_ok() or not may_speak(principal.role):
         return _render("Không đủ quyền / not allowed", True, 403)
-    text = request.form.get("text", "").strip()[:1000]
+    from loudspeakers.speech import RecordingError
+
+    text, audio = request.form.get("text", "").strip()[:1000], uploaded_audio()
     chosen = chosen_clusters(service, request.form.getlist("clusters"))
-    if not text or chosen is None:
+    if not (text or audio) or chosen is None:
         return _render("Chọn thôn và nhập nội dung / choose hamlets and type a message", True, 400)
-    broadcast(current_app.config["COC_CONTEXT"], service, principal.name, text, chosen)
+    try:
+        broadcast(current_app.config["COC_CONTEXT"], service, principal.name, text, chosen, audio=audio)
+    except RecordingError as exc:
+        return _render(f"Không phát được bản ghi âm / recording refused: {exc}", True, 400)
     return _render(f"Đã gửi tới {', '.join(chosen)} / sent")

@@ -48,6 +48,8 @@ background:#2e7d32;color:#fff} .done{background:#1b5e20;border-color:#2e7d32}
 .refused{background:#5b1a1a;border-color:#a33} label.hamlet{display:block;padding:6px 0;font-size:18px}
 label.hamlet input{width:22px;height:22px;vertical-align:middle} button.loud{background:#1565c0}
 .sent{color:#81c784;margin:6px 0} .refusal{color:#ef9a9a;margin:6px 0}
+label.record{display:block;margin-top:8px;font-size:15px} label.record input{display:block;margin-top:4px;
+max-width:100%;font-size:15px}
 </style></head><body><main>{{ body|safe }}</main></body></html>"""
 
 _ALARM = """<div class="sev" id="phone-severity" style="background:{{ color }}">BÁO ĐỘNG {{ sev_vi|upper }}
@@ -66,12 +68,15 @@ _ALARM = """<div class="sev" id="phone-severity" style="background:{{ color }}">
 <label for="phone-note">Ghi chú (không bắt buộc) / note</label>
 <textarea id="phone-note" name="note" maxlength="300" placeholder="Đang trên đường tới hiện trường…"></textarea>
 <button type="submit" id="phone-ack">Tiếp nhận</button></form>{% endif %}
-{% if loud %}<form method="post" action="/p/{{ code }}/loa" class="box" id="phone-loud"><b>Phát loa</b>
+{% if loud %}<form method="post" action="/p/{{ code }}/loa" class="box" id="phone-loud"
+enctype="multipart/form-data"><b>Phát loa</b>
 <span class="en">/ Loudspeakers</span>{% if loud.note %}<div class="{{ 'refusal' if loud.bad else 'sent' }}"
 id="phone-loud-note">{{ loud.note }}</div>{% endif %}<div class="muted">Thôn nhận tin (đã chọn sẵn thôn của báo động
 này):</div>{% for c in loud.clusters %}<label class="hamlet"><input type="checkbox" name="clusters" value="{{ c.id }}"
 {{ 'checked' if c.id in loud.chosen else '' }}> {{ c.hamlet }}</label>{% endfor %}
-<textarea id="phone-loud-text" name="text" maxlength="1000" required>{{ loud.text }}</textarea>
+<textarea id="phone-loud-text" name="text" maxlength="1000">{{ loud.text }}</textarea>
+<label class="record">Hoặc ghi âm (phát thay cho nội dung trên, tối đa 3 phút) <span class="en">/ or record</span>
+<input type="file" name="audio" accept="audio/*" capture id="phone-loud-audio"></label>
 <button type="submit" id="phone-loud-send" class="loud">Phát loa</button></form>{% endif %}
 <p class="muted">Gửi cho {{ person }} · liên kết hết hạn lúc {{ expires }}</p>"""
 
@@ -216,7 +221,8 @@ def broadcast(code: str) -> Response:
     """'Phát loa': the link's person, when their role may broadcast, speaks a text on chosen hamlets' loudspeakers
     (this alarm's hamlets preselected). Allowed until the link expires, also after it acknowledged; audited."""
     from dashboard.pages.loudspeakers import broadcast as send
-    from dashboard.pages.loudspeakers import chosen_clusters, loud_service, may_speak
+    from dashboard.pages.loudspeakers import chosen_clusters, loud_service, may_speak, uploaded_audio
+    from loudspeakers.speech import RecordingError
 
     if (missing := _no_desk()) is not None:
         return missing
@@ -236,12 +242,17 @@ def broadcast(code: str) -> Response:
         body = render_template_string(_REFUSED, vi="Vai trò của bạn không được phát loa",
                                       en="Your role may not broadcast on the loudspeakers")
         return _page("Không đủ quyền / not allowed", body, 403)
-    text = (request.form.get("text") or "").strip()[:1000]
+    text, audio = (request.form.get("text") or "").strip()[:1000], uploaded_audio()
     chosen = chosen_clusters(service, request.form.getlist("clusters"))
-    if not text or chosen is None:
+    kept = [c for c in request.form.getlist("clusters") if c in service.players]
+    if not (text or audio) or chosen is None:
         return _show(link, code, "Chọn thôn và nhập nội dung / choose hamlets and type a message", True, 400,
-                     loud_text=text, loud_chosen=[c for c in request.form.getlist("clusters") if c in service.players])
-    send(ctx, service, link.username, text, chosen, link.alert_id, " (qua điện thoại)")
+                     loud_text=text, loud_chosen=kept)
+    try:
+        send(ctx, service, link.username, text, chosen, link.alert_id, " (qua điện thoại)", audio)
+    except RecordingError as exc:
+        return _show(link, code, f"Không phát được bản ghi âm / recording refused: {exc}", True, 400,
+                     loud_text=text, loud_chosen=kept)
     hamlets = ", ".join(c.hamlet for c in service.cfg.clusters if c.id in chosen)
     return _show(link, code, f"Đã gửi tới {hamlets} / sent", loud_text=text, loud_chosen=chosen)
 

@@ -1,11 +1,13 @@
 """'Phát loa' on the phone page /p/<code>: the duty officer (an operator) on the dyke sends a text to chosen hamlets'
 loudspeakers from the signed link — this alarm's hamlets preselected, the alarm's text ready to edit — through the
 same service as /loudspeakers (a real Icecast; a listener decodes speech), audited with the alarm; a leader's or a
-police officer's link shows no form and is refused; an expired or forged link is refused; the wall's way in,
-/loudspeakers, preselects the hamlets of the open alarms."""
+police officer's link shows no form and is refused; an expired or forged link is refused; a recording (a phone's
+AAC/m4a) is played instead of a text, and a file that is no audio is refused; the wall's way in, /loudspeakers,
+preselects the hamlets of the open alarms."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import threading
 from collections.abc import Iterator
@@ -54,6 +56,26 @@ def served(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, I
         http.shutdown()
         service.stop()
         icecast.stop()
+
+
+def phone_recording(path: Path, text: str, work: Path) -> float:
+    """What a phone's recorder makes: AAC in an MP4 (m4a) at 44.1 kHz, here of espeak-ng's speech; its seconds."""
+    import av
+
+    from loudspeakers.speech import speak
+
+    spoken = speak(text, work)
+    with av.open(io.BytesIO(spoken.ogg)) as source, av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("aac", rate=44100)
+        stream.layout = "mono"
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=44100)
+        samples = 0
+        for frame in [*source.decode(audio=0), None]:
+            for mono in resampler.resample(frame):
+                samples += mono.samples
+                out.mux(stream.encode(mono))
+        out.mux(stream.encode(None))
+    return samples / 44100
 
 
 def _flood(service: AlertService, sensor: str = "flood-01") -> str:
@@ -150,3 +172,33 @@ def test_the_loudspeaker_page_preselects_the_hamlets_of_the_open_alarms(served: 
     assert page.is_checked("input[value=khe-coc]") and not page.is_checked("input[value=ben-do]")
     assert "Cầu Phò Nam" in page.input_value("textarea[name=text]")
     page.context.close()
+
+
+def test_a_recording_from_the_phone_is_played_and_a_file_that_is_no_audio_is_refused(
+        served: Any, browser: Any, tmp_path: Path) -> None:
+    service, loud, icecast, base = served
+    alert_id = _flood(service)
+    seconds = phone_recording(tmp_path / "ghi-am.m4a", "Bà con thôn Khe Cốc chú ý, nước đang lên nhanh.", tmp_path)
+    (tmp_path / "anh.m4a").write_bytes(b"\xff\xd8 not audio, a picture named .m4a " * 20)
+    code = service.duty.links.make(alert_id, "trucban", datetime.now(UTC), 60)
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{base}/p/{code}")
+    page.set_input_files("#phone-loud-audio", str(tmp_path / "anh.m4a"))
+    page.click("#phone-loud-send")
+    assert "Không phát được bản ghi âm" in page.inner_text("#phone-loud-note")
+    assert loud.records == [] and not _audit(service, "broadcast_message")
+
+    khe_coc = Listener(f"{icecast.url}/loa-khe-coc")
+    page.set_input_files("#phone-loud-audio", str(tmp_path / "ghi-am.m4a"))
+    page.click("#phone-loud-send")
+    assert "Đã gửi tới Thôn Khe Cốc /" in page.inner_text("#phone-loud-note")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()
+    wait_until(lambda: loud.records, "the recording played", 90)
+    assert [(r.cluster, r.kind, r.label, r.completed) for r in loud.records] == [
+        ("khe-coc", Kind.MESSAGE, "Ghi âm của trucban", True)]
+    heard, loudest = khe_coc.decoded(tmp_path / "heard.ogg")
+    assert abs(heard - seconds) < 0.5 and loudest > 3000  # the recording's length, speech not silence
+    sent = _audit(service, "broadcast_message")
+    assert [(e.actor, e.alert_id) for e in sent] == [("trucban", alert_id)]
+    assert sent[0].detail == f"khe-coc: ghi âm {seconds:.0f} giây (qua điện thoại)"
