@@ -23,7 +23,8 @@ STATUS_VI = {"open": "Chưa tiếp nhận", "acknowledged": "Đã tiếp nhận"
              "cleared": "Đã trở lại bình thường, chờ tiếp nhận", "closed": "Đã đóng"}
 ACTION_VI = {"roster_set": "Phân công", "handover_written": "Bàn giao ca", "handover_confirmed": "Nhận ca",
              "chain_step": "Gọi theo chuỗi", "link_opened": "Mở liên kết", "link_ack": "Tiếp nhận qua điện thoại",
-             "link_refused": "Từ chối liên kết", "delivery_skipped": "Không gửi được"}
+             "link_refused": "Từ chối liên kết", "delivery_skipped": "Không gửi được",
+             "broadcast_message": "Phát loa", "broadcast_played": "Loa đã phát", "chain_stopped": "Dừng chuỗi gọi"}
 
 _PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Sổ trực ban – COC</title><style>

@@ -126,6 +126,15 @@ def test_the_duty_officer_broadcasts_from_the_phone_page(served: Any, browser: A
     assert sent[1].detail.startswith("khe-coc: Thôn Khe Cốc: đội xung kích")
     wait_until(lambda: len(loud.records) == 3, "the second message played", 90)
 
+    from tests.browser import logged_in_page
+
+    desk = logged_in_page(browser, base, "trucban", PASSWORD, 1280, 800)
+    desk.wait_for_load_state()
+    desk.goto(f"{base}/duty")  # the duty audit names the broadcast in Vietnamese, with the alarm
+    audit = desk.inner_text("#duty-audit")
+    assert "Phát loa" in audit and "Loa đã phát" in audit and alert_id in audit and "(qua điện thoại)" in audit
+    desk.context.close()
+
 
 def test_a_role_that_may_not_broadcast_and_a_bad_link_are_refused(served: Any) -> None:
     import requests
