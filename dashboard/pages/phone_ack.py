@@ -31,6 +31,7 @@ REFUSED = {
     LinkState.EXPIRED: (410, "Liên kết đã hết hạn", "This link has expired"),
     LinkState.USED: (410, "Liên kết đã được dùng để tiếp nhận", "This link has been used already"),
 }
+RESEND_S = 60  # the same broadcast through the same link within this many seconds is a repeat, not sent again
 COLORS = {"critical": "#c62828", "major": "#ef6c00", "warning": "#f9a825", "info": "#1565c0"}
 
 _PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
@@ -216,6 +217,13 @@ def acknowledge(code: str) -> Response:
     return _show(link, code)
 
 
+def _just_sent(desk: Any, link: PhoneLink, detail: str, now: datetime) -> bool:
+    """The same text to the same hamlets through this person's link less than a minute ago (a double tap, or the
+    phone's browser sending the form again on reload) is not spoken twice."""
+    return any(e.action == "broadcast_message" and e.actor == link.username and e.detail == detail
+               and (now - e.at).total_seconds() < RESEND_S for e in desk.store.audit(link.alert_id, limit=50))
+
+
 @blueprint.post("/p/<code>/loa")
 def broadcast(code: str) -> Response:
     """'Phát loa': the link's person, when their role may broadcast, speaks a text on chosen hamlets' loudspeakers
@@ -248,6 +256,9 @@ def broadcast(code: str) -> Response:
     if not (text or audio) or chosen is None:
         return _show(link, code, "Chọn thôn và nhập nội dung / choose hamlets and type a message", True, 400,
                      loud_text=text, loud_chosen=kept)
+    if not audio and _just_sent(desk, link, f"{', '.join(chosen)}: {text} (qua điện thoại)", now):
+        return _show(link, code, "Tin này vừa được phát, không phát lại / already sent a moment ago", True, 409,
+                     loud_text=text, loud_chosen=chosen)
     try:
         send(ctx, service, link.username, text, chosen, link.alert_id, " (qua điện thoại)", audio)
     except RecordingError as exc:
