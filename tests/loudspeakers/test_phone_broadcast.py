@@ -168,10 +168,11 @@ def test_a_role_that_may_not_broadcast_and_a_bad_link_are_refused(served: Any) -
     assert any(actor == "trucban" and detail.startswith("expired") for actor, detail in refusals)
 
 
-def test_the_loudspeaker_page_preselects_the_hamlets_of_the_open_alarms(served: Any, browser: Any) -> None:
+def test_the_loudspeaker_page_preselects_the_hamlets_of_the_open_alarms(served: Any, browser: Any,
+                                                                         tmp_path: Path) -> None:
     from tests.browser import logged_in_page
 
-    service, _, _, base = served
+    service, loud, _, base = served
     _flood(service, "flood-02")  # the Bến đò gauge: Thôn Bến Đò
     page = logged_in_page(browser, base, "trucban", PASSWORD, 1280, 800)
     page.wait_for_load_state()
@@ -182,7 +183,14 @@ def test_the_loudspeaker_page_preselects_the_hamlets_of_the_open_alarms(served: 
     page.goto(f"{base}/loudspeakers?alert={first}")  # one alarm's hamlets and its spoken text
     assert page.is_checked("input[value=khe-coc]") and not page.is_checked("input[value=ben-do]")
     assert "Cầu Phò Nam" in page.input_value("textarea[name=text]")
+    seconds = phone_recording(tmp_path / "ghi-am.m4a", "Thôn Khe Cốc chú ý.", tmp_path)  # a recording from here too
+    page.set_input_files("#loud-audio", str(tmp_path / "ghi-am.m4a"))
+    page.click("#loud-send")
+    assert "Đã gửi tới khe-coc" in page.inner_text("#loud-note")
     page.context.close()
+    wait_until(lambda: loud.records, "the recording played", 90)
+    assert [(r.cluster, r.label, r.completed) for r in loud.records] == [("khe-coc", "Ghi âm của trucban", True)]
+    assert _audit(service, "broadcast_message")[0].detail == f"khe-coc: ghi âm {seconds:.0f} giây"
 
 
 def test_a_recording_from_the_phone_is_played_and_a_file_that_is_no_audio_is_refused(
