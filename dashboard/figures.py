@@ -184,7 +184,7 @@ def label_positions(markers: Sequence[dict[str, Any]], font_px: int, bounds: Box
     out: list[str | None] = []
     for m in markers:
         w = len(m.get("label") or "") * 0.62 * font_px * per_x
-        h = 1.25 * font_px * per_y
+        h = 1.4 * font_px * per_y  # the text box with Vietnamese diacritics above and below
         boxes = {side: _label_box(side, m, w, h, gap_x, gap_y) for side in LABEL_SIDES}
         costs = {side: sum(_area(box, other) for other in taken) + _outside(box, (x0, y0, width, height))
                  for side, box in boxes.items()}
@@ -219,16 +219,20 @@ def map_figure(
     # sensors and the former communes' old headquarters ("unit") place their labels first, then evacuation points
     # and hamlets, so that all avoid each other and every marker; camera labels go where room is left
     order = ("sensor", "unit", "evacuation", "hamlet")
-    markers = [*markers, *(base.points if base else ())]
-    bounds = map_bounds(markers)
+    bounds = map_bounds(markers)  # the devices, and the commune's (or the former commune's) boundary if known
     if base and base.area:
         x0, y0, w, h = base.area
         pad = max(w, h) * 0.03
         bx0, by0 = min(bounds[0], x0 - pad), min(bounds[1], y0 - pad)
         bx1, by1 = max(bounds[0] + bounds[2], x0 + w + pad), max(bounds[1] + bounds[3], y0 + h + pad)
         bounds = fit_aspect((bx0, by0, bx1 - bx0, by1 - by0), PANEL_FONTS[0] / PANEL_FONTS[1], (by0 + by1) / 2)
+    if base:  # hamlets and evacuation points within the map
+        markers = [*markers, *(p for p in base.points if bounds[0] <= p["lon"] <= bounds[0] + bounds[2]
+                               and bounds[1] <= p["lat"] <= bounds[1] + bounds[3])]
     labelled = sorted((m for m in markers if m["group"] in order), key=lambda m: order.index(m["group"]))
     others = [m for m in markers if m["group"] not in order]
+    if centre:  # the commune office's star: no label on it
+        others.append({"lat": centre[0], "lon": centre[1]})
     sides = dict(zip(map(id, labelled), label_positions(labelled, font_px, bounds, others), strict=True))
     if base:
         fig["data"].extend(base.lines)

@@ -25,8 +25,7 @@ LINE_STYLES: dict[str, tuple[str, float, str, str | None]] = {
     "river": ("#4dabf7", 0.45, "solid", None),
     "road": ("#8d8f94", 0.24, "solid", None),
 }
-LEGEND_MARKS = {"boundary": "▭", "former_boundary": "┅", "river": "━", "road": "━", "hamlet": "●",
-                "evacuation": "▲"}
+LEGEND_MARKS = {"river": "━", "hamlet": "●", "evacuation": "▲"}  # roads and boundaries read without one
 POINT_STYLES: dict[str, tuple[str, str, float]] = {  # colour, symbol, size in font sizes
     "hamlet": ("#adb5bd", "circle", 0.6),
     "evacuation": ("#38d9a9", "triangle-up", 1.1),

@@ -47,6 +47,8 @@ def test_the_wall_map_draws_the_base_layer_and_tiles_without_error(browser, serv
     wait_js(page, f"performance.getEntriesByType('resource').filter(e => e.name.includes('/tiles/')).length "
                   f">= {len(sources)}", timeout=WAIT_MS)
     page.wait_for_timeout(3_000)  # three more refreshes of every panel
+    if os.environ.get("COC_MAP_SCREENSHOT"):  # where to keep a picture of the wall, for the README
+        page.screenshot(path=os.environ["COC_MAP_SCREENSHOT"])
     assert tiles and set(tiles) == {200}, tiles
     assert console.problems == []
     labels, overlaps = page.evaluate(MAP_LABELS)
@@ -54,6 +56,4 @@ def test_the_wall_map_draws_the_base_layer_and_tiles_without_error(browser, serv
     texts = page.evaluate("Array.from(document.querySelectorAll('.graph-map .textpoint text')).map(t => t.textContent)")
     assert labels >= 4 and "Trung tâm xã" in texts, texts  # a device's name and the base layer's names
     assert {"La Vân Thượng", "Phước Yên", "Đông Xuyên", "Trường THCS Quảng Thọ"} & set(texts), texts
-    if os.environ.get("COC_MAP_SCREENSHOT"):  # where to keep a picture of the wall, for the README
-        page.screenshot(path=os.environ["COC_MAP_SCREENSHOT"])
     page.context.close()
