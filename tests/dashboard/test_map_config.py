@@ -97,3 +97,26 @@ def test_a_layer_file_that_breaks_later_draws_nothing_instead_of_failing(environ
     assert base.lines == () and base.points == ()
     fig = map_figure([{"group": "sensor", "lat": 16.57, "lon": 107.53, "label": "A", "colour": "#fff"}], None, 20, base)
     assert [d["text"] for d in fig["data"] if "text" in d] == [["A"]]
+
+
+def test_a_former_communes_wall_shows_that_commune_and_only_its_places(tmp_path: Path) -> None:
+    from dashboard.figures import map_figure
+    from dashboard.map_layers import tile_images, tile_of
+    from tests.dashboard.map_fixtures import png, write_mbtiles
+
+    config = load_config(ROOT / "config/demo.yaml", environ=DEMO_ENV)
+    whole, north = base_map(config.map, None, 20).area, base_map(config.map, "quang-phuoc", 20).area
+    assert north[1] > whole[1] and north[3] < whole[3] * 0.6  # the northern former commune: the upper part
+    sensors = [{"group": "sensor", "lat": s.location.lat, "lon": s.location.lon, "label": s.name, "colour": "#fff"}
+               for s in config.sensors if s.former_unit == "quang-phuoc"]
+    fig = map_figure(sensors, None, 20, base_map(config.map, "quang-phuoc", 20))
+    y0, y1 = fig["layout"]["yaxis"]["range"]
+    hamlets = [n for d in fig["data"] if d.get("marker", {}).get("size") == 12 for n in d["hovertext"]]
+    assert hamlets and all(y0 <= y <= y1 for d in fig["data"] if d.get("mode") == "markers+text" for y in d["y"])
+    assert "Thôn: Phước Yên" not in hamlets  # the far south of the commune is not on the northern wall
+    # tiles: only those the set holds are asked for
+    x, y = tile_of(107.53, 16.57, 14)
+    source = write_mbtiles(tmp_path / "one.mbtiles", {(14, x, y): png((1, 2, 3), 8)})
+    images = tile_images((107.50, 16.55, 0.06, 0.04), 14, source)
+    assert [i["source"] for i in images] == [f"/tiles/14/{x}/{y}.png"]
+    assert len(tile_images((107.50, 16.55, 0.06, 0.04), 14)) > 1
