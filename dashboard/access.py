@@ -135,7 +135,10 @@ def callback_screen(body: Mapping[str, Any], screen_id: str) -> str | None:
 
 
 def callback_allowed(families: set[str], role: Role | None, public_screen: bool) -> bool:
-    """May this role (None: not logged in) run a callback with outputs in these families?"""
-    if role is None:  # the router ("app") checks the path itself; wall callbacks only for a public screen
-        return families <= {"app"} or (public_screen and families <= PUBLIC_FAMILIES)
+    """May this role (None: not logged in) run a callback with outputs in these families? A public screen's wall
+    callbacks run for anyone who may open it (a police officer too, logged in or not)."""
+    if public_screen and families <= PUBLIC_FAMILIES:
+        return True
+    if role is None:  # the router ("app") checks the path itself
+        return families <= {"app"}
     return all(role in CALLBACK_ROLES.get(f, frozenset()) for f in families)

@@ -62,7 +62,7 @@ CALLBACKS = {
             [_in("wall-tick", "n_intervals", 1)],
             [_in("wall-screen", "data", "street")],
         ),
-        {"admin", "operator", "leader", None},
+        {"admin", "operator", "leader", "police", None},  # a public screen: anyone who may open it, police too
     ),
     "wall ack": (
         body(
