@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import sqlite3
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from alerts.shared_db import SharedConnection
 from supervision.part import LoopThread
 
 log = logging.getLogger(__name__)
@@ -90,18 +89,11 @@ COLUMNS = ("id, alert_id, username, channel, address, status, attempts, reason, 
            " text")
 
 
-class DeliveryStore:
+class DeliveryStore(SharedConnection):
     """The deliveries table; thread-safe."""
 
     def __init__(self, path: str | Path) -> None:
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        super().__init__(path, SCHEMA)
 
     def add(self, m: PersonMessage, now: datetime) -> int:
         at = now.astimezone(UTC).isoformat()

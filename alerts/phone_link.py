@@ -8,13 +8,13 @@ import base64
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import string
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+
+from alerts.shared_db import SharedConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS phone_links (
@@ -58,19 +58,12 @@ def signature(secret: str, link_id: str, alert_id: str, username: str, expires_a
     return base64.b32encode(digest).decode().lower()[:SIG_CHARS]  # letters and digits: 50 bits
 
 
-class PhoneLinks:
+class PhoneLinks(SharedConnection):
     """Makes, checks and spends links; thread-safe."""
 
     def __init__(self, path: str | Path, secret: str) -> None:
+        super().__init__(path, SCHEMA)
         self._secret = secret
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
     def make(self, alert_id: str, username: str, now: datetime, ttl_min: float) -> str:
         """A new link's code for this person and alarm."""
