@@ -1,8 +1,8 @@
-"""Zero console errors and zero refused callbacks on every page for every role, on a wall screen (1920×1080) and a
-4K one (3840×2160), in a real headless Chromium (390×844 is walked by tests/dashboard/test_phone.py). The pages come
-from the app's own registry (dashboard.pages.LAYOUTS, access.page_exists), the roles from the configuration's users.
-One browser, one login per role; every console error, uncaught page error and answer of 400 or more (a refused
-/_dash-update-component) fails the test with its page and text."""
+"""Zero console errors and zero refused callbacks on every page for every role, on a wall screen (1920×1080), a
+4K one (3840×2160) and a phone (390×844; its layout is checked by tests/dashboard/test_phone.py), in a real
+headless Chromium. The pages come from the app's own registry (dashboard.pages.LAYOUTS, access.page_exists), the
+roles from the configuration's users. One browser, one login per role; every console error, uncaught page error
+and answer of 400 or more (a refused /_dash-update-component) fails the test with its page and text."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.dashboard.conftest import USERS, password_of
 from tests.dashboard.test_phone import role_pages
 from tests.dashboard.test_wall_console_browser import Console
 
-SIZES = ((1920, 1080), (3840, 2160))
+SIZES = ((1920, 1080), (3840, 2160), (390, 844))
 DASH_READY = ("document.querySelector('#app-page') && document.querySelector('#app-page').children.length > 0"
               " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
@@ -44,7 +44,7 @@ def test_a_public_screens_wall_callbacks_run_for_a_role_without_walls():
 
 
 @pytest.mark.parametrize("role", sorted(USERS))  # every role of the configuration (test_phone checks they match)
-def test_every_page_of_every_role_logs_no_error_on_a_wall_and_a_4k_screen(browser, served, config, role):
+def test_every_page_of_every_role_logs_no_error_on_a_wall_a_4k_screen_and_a_phone(browser, served, config, role):
     page = logged_in_page(browser, served.url, USERS[role], password_of(USERS[role]))
     console = Console(page)
     page.wait_for_url(lambda url: "/login" not in url)
