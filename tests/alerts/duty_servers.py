@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from tests.alerts.receivers import LocalHttpServer
 from tests.servers import free_port
 
 SMSDRC = """[gammu]
@@ -88,12 +88,11 @@ def _backup(path: Path) -> dict[str, str]:
     return {"number": number, "text": text, "file": path.name}
 
 
-class ZnsServer:
+class ZnsServer(LocalHttpServer):
     """The ZNS send API on a free port: records every call; a wrong access_token answers error -124."""
 
     def __init__(self, token: str) -> None:
         self.calls: list[dict[str, Any]] = []
-        self.port = free_port()
         calls = self.calls
 
         class Handler(BaseHTTPRequestHandler):
@@ -115,17 +114,8 @@ class ZnsServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(free_port(), Handler)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/message/template"
-
-    def __enter__(self) -> ZnsServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()

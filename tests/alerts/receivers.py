@@ -11,12 +11,28 @@ from typing import Any
 from tests.servers import free_port
 
 
-class WebhookReceiver:
+class LocalHttpServer:
+    """A threaded HTTP server on a free port, serving `handler` between `with` and its end."""
+
+    def __init__(self, port: int, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.port = port
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LocalHttpServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class WebhookReceiver(LocalHttpServer):
     """A tiny HTTP server on a free port that keeps every POSTed JSON body."""
 
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
-        self.port = free_port()
         bodies = self.bodies
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,20 +46,11 @@ class WebhookReceiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(free_port(), Handler)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hook"
-
-    def __enter__(self) -> WebhookReceiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class BlackHole:
