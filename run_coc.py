@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ class Runtime:
     cameras: Any = None  # camera.service.CameraService (the worker processes)
     indicators: Any = None  # indicators.service.IndicatorService
     devices: list[Any] = field(default_factory=list)  # the demo's simulated devices
-    web: Any = None  # WebServer
+    web: Any = None  # dashboard.server.WebServer
     supervisor: Any = None  # supervision.supervisor.Supervisor over every other part
     state_file: Any = None  # ingest.state_db.StateFileWatch: degraded while the state file cannot be written
     url: str = ""
@@ -60,36 +59,6 @@ class Runtime:
         from supervision.supervisor import stop_in_reverse
 
         stop_in_reverse(self.parts, progress)
-
-
-@dataclass
-class WebServer:
-    """The Flask/Dash app served by werkzeug's threaded server in a thread."""
-
-    app: Any
-    host: str
-    port: int
-    name: str = "web"
-    _server: Any = None
-    _thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        from werkzeug.serving import make_server
-
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="coc-web", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def health(self) -> Any:
-        from supervision.part import thread_health
-
-        return thread_health(self.name, self._thread)
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -120,6 +89,7 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
     `store` replaces the configured store (tests wrap a real one to inject faults); `web=False` leaves the web
     server out (the app context is still built, for tests that call the API through Flask's test client)."""
     from dashboard.context import AppContext
+    from dashboard.server import local_url
     from ingest.broker import EmbeddedBroker, broker_answers
     from ingest.live_state import LiveState
     from ingest.service import IngestService
@@ -162,10 +132,11 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
         rt.devices = demo_devices(config, ingest)
     if web:
         from dashboard.app import create_app
+        from dashboard.server import WebServer
 
         rt.web = WebServer(create_app(ctx).server, config.web.host, config.web.port)
     rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
-    rt.url = f"http://{'127.0.0.1' if config.web.host in ('0.0.0.0', '::') else config.web.host}:{config.web.port}/"
+    rt.url = local_url(config.web.host, config.web.port)
     return rt
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
+from dashboard.server import local_url
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
 from province.alerts import AckResender, MirroredAlerts, ProvinceAlerts
 from province.communes import commune_configs
@@ -151,12 +152,11 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
                          indicators=indicators)
     if web:
         from dashboard.app import create_app
-        from run_coc import WebServer
+        from dashboard.server import WebServer
 
         rt.web = WebServer(create_app(ctx).server, config.web.host, config.web.port)
     rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
-    host = "127.0.0.1" if config.web.host in ("0.0.0.0", "::") else config.web.host
-    rt.url = f"http://{host}:{config.web.port}/"
+    rt.url = local_url(config.web.host, config.web.port)
     return rt
 
 
