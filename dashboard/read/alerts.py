@@ -1,0 +1,386 @@
+"""The alarms as the screens and the API read them: frozen views of an alarm (with its timeline), the active list,
+the critical takeover of a wall, and the results of acknowledging, closing and shelving; `alert_reads(ctx)` gives
+the reader of a context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from alerts.book import AlertNotFoundError
+from alerts.lifecycle import AlertClosedError
+from alerts.models import Alert, AlertTransition, Severity, Source, Status
+from alerts.service import AlertService
+from alerts.settings import AlertsConfig, action_text
+from dashboard.settings import Role
+
+if TYPE_CHECKING:
+    from alerts.duty_desk import DutyDesk
+    from dashboard.context import AppContext
+
+Json = dict[str, object]
+AlertsReadSide = AlertService  # the commune's service or the province's mirror (alerts/read_side.py, H2)
+# Who may acknowledge, close or shelve which alarms: None means every source.
+ACT_SOURCES: dict[Role, frozenset[Source] | None] = {
+    Role.ADMIN: None,
+    Role.OPERATOR: None,
+    Role.POLICE: frozenset({Source.CAMERA}),
+}
+GROUPED_FIRST = ("open", "acknowledged", "cleared", "active", "unacknowledged")  # lists sorted waiting-first
+WAITING = (Status.OPEN, Status.CLEARED)  # unacknowledged: active, or returned to normal
+SHOWN = 3  # cards on the takeover; the rest are counted as "+N"
+_KEY = "alert_reads"
+
+
+class Refusal(StrEnum):
+    """Why an action on an alarm was not done (the API's error names)."""
+
+    UNAVAILABLE = "unavailable"  # the alerts service is not running
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"  # this role may not act on this alarm
+    CLOSED = "conflict"  # already closed
+    BAD = "bad_request"  # e.g. shelving minutes out of range
+
+
+@dataclass(frozen=True, slots=True)
+class ActResult:
+    """What acknowledging, closing or shelving an alarm did: the alarm after it, or why not."""
+
+    alert: Alert | None = None
+    refusal: Refusal | None = None
+    message: str = ""
+
+    @property
+    def error(self) -> str | None:
+        """The text a page shows when it was refused (None when done)."""
+        return None if self.refusal is None else self.message or self.refusal.value
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """One step of an alarm's timeline (an audited transition) with its local time ('HH:MM dd/mm')."""
+
+    step: AlertTransition
+    local: str
+
+    def to_json(self) -> Json:
+        return {**self.step.to_json(), "local": self.local}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """An alarm as a list shows it, with its local opening time ('dd/mm HH:MM')."""
+
+    alert: Alert
+    opened_local: str
+
+    def title(self, lang: str) -> str:
+        return alert_title(self.alert, lang)
+
+    def age_s(self, now: datetime) -> float:
+        return (now - self.alert.opened_at).total_seconds()
+
+    def to_json(self) -> Json:
+        return {**self.alert.to_json(), "opened_local": self.opened_local}
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmView:
+    """An alarm with its timeline, oldest step first (GET /api/alerts/<id>)."""
+
+    alert: Alert
+    history: tuple[StepView, ...]
+
+    def to_json(self) -> Json:
+        return {"alert": self.alert.to_json(), "history": [s.step.to_json() for s in self.history]}
+
+
+@dataclass(frozen=True, slots=True)
+class FloodStandIn:
+    """A flood point at báo động III, taking over a wall when the alerts service is not running."""
+
+    sensor_id: str
+    name: str
+    water_level_cm: float
+
+
+@dataclass(frozen=True, slots=True)
+class TakeoverCard:
+    """One alarm on the takeover: its title (the peak's), peak and current value, whether it returned to normal;
+    `ackable` is False for a stand-in made without the alerts service."""
+
+    id: str
+    rule: str
+    source: str
+    subject: str
+    severity: str
+    status: str
+    title_vi: str
+    title_en: str
+    detail: str
+    unit: str = ""
+    value: float | None = None
+    peak_value: float | None = None
+    peak_local: str | None = None
+    returned: bool = False
+    ackable: bool = True
+
+    def title(self, lang: str) -> str:
+        title = (self.title_en or self.title_vi) if lang == "en" else self.title_vi
+        return title or self.detail or self.rule or self.id
+
+    def to_json(self) -> Json:
+        return {"id": self.id, "rule": self.rule, "source": self.source, "subject": self.subject,
+                "severity": self.severity, "status": self.status, "title_vi": self.title_vi,
+                "title_en": self.title_en, "detail": self.detail, "unit": self.unit, "value": self.value,
+                "peak_value": self.peak_value, "peak_local": self.peak_local, "returned": self.returned,
+                "ackable": self.ackable}
+
+    @classmethod
+    def from_json(cls, doc: Json) -> TakeoverCard:
+        """A card back from the browser's store (the wall snapshot)."""
+        return cls(_text(doc, "id"), _text(doc, "rule"), _text(doc, "source"), _text(doc, "subject"),
+                   _text(doc, "severity"), _text(doc, "status"), _text(doc, "title_vi"), _text(doc, "title_en"),
+                   _text(doc, "detail"), _text(doc, "unit"), _number(doc, "value"), _number(doc, "peak_value"),
+                   _text(doc, "peak_local") or None, doc.get("returned") is True, doc.get("ackable") is not False)
+
+
+@dataclass(frozen=True, slots=True)
+class TakeoverView:
+    """The critical alarms taking over a wall: the cards shown, how many more, every id (newest first)."""
+
+    cards: tuple[TakeoverCard, ...]
+    more: int
+    ids: tuple[str, ...]
+
+    def ackable(self) -> list[str]:
+        """The ids a person may act on (not the stand-ins)."""
+        stand_ins = {c.id for c in self.cards if not c.ackable}
+        return [i for i in self.ids if i not in stand_ins]
+
+    def without(self, gone: set[str]) -> TakeoverView | None:
+        """The takeover less these alarms (None when none is left)."""
+        left = tuple(i for i in self.ids if i not in gone)
+        if not left:
+            return None
+        cards = tuple(c for c in self.cards if c.id not in gone)
+        return TakeoverView(cards, len(left) - len(cards), left)
+
+    def to_json(self) -> Json:
+        return {"alerts": [c.to_json() for c in self.cards], "more": self.more, "ids": list(self.ids)}
+
+    @classmethod
+    def from_json(cls, doc: object) -> TakeoverView | None:
+        """The takeover of a wall snapshot as the browser sends it back (None when there is none)."""
+        if not isinstance(doc, dict) or not isinstance(doc.get("alerts"), list):
+            return None
+        cards = tuple(TakeoverCard.from_json(c) for c in doc["alerts"] if isinstance(c, dict))
+        ids = doc.get("ids")
+        more = doc.get("more")
+        return cls(cards, more if isinstance(more, int) else 0,
+                   tuple(str(i) for i in ids) if isinstance(ids, list) else tuple(c.id for c in cards))
+
+
+def alert_title(alert: Alert, lang: str) -> str:
+    """An alarm's title in the language (Vietnamese when English is missing), else its detail or rule."""
+    title = (alert.title_en or alert.title_vi) if lang == "en" else alert.title_vi
+    return title or alert.detail or alert.rule or alert.id
+
+
+def needs_takeover(alert: Alert, now: datetime) -> bool:
+    """A critical alarm waiting for a person (active or returned to normal) and not shelved at `now`."""
+    return alert.severity is Severity.CRITICAL and alert.status in WAITING and not alert.shelved(now)
+
+
+def one_of_each_source_first(newest_first: Sequence[Alert], shown: int) -> list[Alert]:
+    """The cards to show: the newest alarm of each source (flood, air, camera …) before any second one of a source,
+    so a level-III flood alarm is never hidden behind a night of camera intrusions; newest first on screen."""
+    leaders: dict[str, Alert] = {}
+    for alert in newest_first:
+        leaders.setdefault(alert.source.value, alert)
+    first = {a.id for a in leaders.values()}
+    rest = [a for a in newest_first if a.id not in first]
+    chosen = {a.id for a in [*leaders.values(), *rest][:shown]}
+    return [a for a in newest_first if a.id in chosen]
+
+
+def takeover_of(alerts: Sequence[Alert], now: datetime, local: Callable[[datetime], datetime],
+                shown: int = SHOWN, ackable: bool = True) -> TakeoverView | None:
+    """Every critical alarm nobody has acknowledged or shelved, newest first: the newest `shown` as cards (one of
+    each source first), how many more, and every id (for "Tiếp nhận tất cả" and the mute). It stays until each is
+    acknowledged or shelved (ISA-18.2)."""
+    waiting = sorted((a for a in alerts if needs_takeover(a, now)), key=lambda a: a.opened_at, reverse=True)
+    if not waiting:
+        return None
+    cards = []
+    for alert in one_of_each_source_first(waiting, shown):
+        peak_at = alert.peak_at or alert.opened_at
+        cards.append(TakeoverCard(
+            alert.id, alert.rule, alert.source.value, alert.subject, alert.severity.value, alert.status.value,
+            alert.title_vi, alert.title_en, alert.detail, alert.unit, alert.value, alert.peak_value,
+            local(peak_at).strftime("%H:%M %d/%m"), alert.status is Status.CLEARED, ackable))
+    return TakeoverView(tuple(cards), len(waiting) - len(cards), tuple(a.id for a in waiting))
+
+
+def stand_in(point: FloodStandIn, now: datetime) -> Alert:
+    """The alarm a flood point at báo động III stands for while the alerts service is not running."""
+    return Alert(id=f"flood-{point.sensor_id}", rule="flood_level", source=Source.FLOOD, subject=point.sensor_id,
+                 severity=Severity.CRITICAL, status=Status.OPEN, title_vi=point.name, title_en="",
+                 detail=f"{point.name}: {point.water_level_cm:.0f} cm", opened_at=now, last_seen_at=now)
+
+
+def waiting_first(alerts: list[Alert], status: str) -> list[Alert]:
+    """Newest first; for the lists of alarms not closed, those waiting for a person (open, returned to normal)
+    first, most severe first."""
+    alerts = sorted(alerts, key=lambda a: a.opened_at, reverse=True)
+    if status in GROUPED_FIRST:
+        alerts.sort(key=lambda a: (a.status not in WAITING, -a.severity.rank))
+    return alerts
+
+
+class AlertReads:
+    """The alarms of one context (a commune's alert service, or the province's mirror of its communes')."""
+
+    def __init__(self, service: AlertsReadSide | None, settings: AlertsConfig, timezone: str,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.service = service
+        self.settings = settings
+        self._tz = ZoneInfo(timezone)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def running(self) -> bool:
+        return self.service is not None
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def local(self, ts: datetime) -> datetime:
+        return ts.astimezone(self._tz)
+
+    # -- reads ---------------------------------------------------------------------------------------------
+    def alerts(self, status: str = "open", limit: int = 500, unit: str | None = None) -> list[AlertView]:
+        """"active" (not closed, from memory), a status, a group or "all"; those waiting for a person first
+        (dashboard lists). `unit`: one former commune's alarms."""
+        if self.service is None:
+            return []
+        found = self.service.active() if status == "active" else self.service.list(status, limit=limit)
+        chosen = [a for a in found if unit is None or a.former_unit == unit]
+        return [self.view(a) for a in waiting_first(chosen, status)[:limit]]
+
+    def listed(self, status: str, source: str | None, severity: str | None, since: datetime | None, limit: int,
+               unit: str | None = None) -> list[Alert]:
+        """GET /api/alerts: newest first, filtered by the service's query."""
+        if self.service is None:
+            return []
+        if unit:
+            return self.service.list(status, source, severity, since, limit, former_unit=unit)
+        return self.service.list(status, source, severity, since, limit)
+
+    def active(self) -> list[Alert]:
+        """Every alarm not closed, newest first."""
+        return [] if self.service is None else self.service.active()
+
+    def view(self, alert: Alert) -> AlertView:
+        return AlertView(alert, self.local(alert.opened_at).strftime("%d/%m %H:%M"))
+
+    def find(self, alert_id: str) -> Alert | None:
+        detail = self.service.get(alert_id) if self.service is not None else None
+        return None if detail is None else detail.alert
+
+    def alarm(self, alert_id: str) -> AlarmView | None:
+        """An alarm with its timeline, each step with its local time."""
+        detail = self.service.get(alert_id) if self.service is not None else None
+        if detail is None:
+            return None
+        steps = tuple(StepView(s, self.local(s.at).strftime("%H:%M %d/%m")) for s in detail.history)
+        return AlarmView(detail.alert, steps)
+
+    def history(self, alert_id: str) -> tuple[StepView, ...]:
+        alarm = self.alarm(alert_id)
+        return () if alarm is None else alarm.history
+
+    def action_text(self, rule: str) -> tuple[str, str]:
+        """The configured action text (vi, en) of a rule."""
+        return action_text(self.settings.rules, rule)
+
+    def duty_desk(self) -> DutyDesk | None:
+        """The commune's duty desk (roster, chains, phone links); None at a province or without alerts."""
+        return self.service.duty if isinstance(self.service, AlertService) else None
+
+    def takeover(self, alerts: Sequence[AlertView], flooded: Sequence[FloodStandIn] = ()) -> TakeoverView | None:
+        """The critical alarms taking over a wall; without the alerts service a flood point at báo động III still
+        takes over (`flooded`, not ackable)."""
+        now = self.now()
+        if self.service is None:
+            return takeover_of([stand_in(p, now) for p in flooded], now, self.local, ackable=False)
+        return takeover_of([v.alert for v in alerts], now, self.local)
+
+    # -- actions -------------------------------------------------------------------------------------------
+    def acknowledge(self, alert_id: str, who: str, role: Role, note: str | None) -> ActResult:
+        return self._act(alert_id, role, lambda s: s.acknowledge(alert_id, who, role.value, note or None))
+
+    def resolve(self, alert_id: str, who: str, role: Role, note: str | None) -> ActResult:
+        """Close the alarm ("Hoàn thành xử lý")."""
+        return self._act(alert_id, role, lambda s: s.resolve(alert_id, who, role.value, note or None))
+
+    def shelve(self, alert_id: str, who: str, role: Role, minutes: float, reason: str) -> ActResult:
+        """Off the wall's takeover for `minutes`, with a reason (audited)."""
+        return self._act(alert_id, role, lambda s: s.shelve(alert_id, who, role.value, minutes, reason))
+
+    def _act(self, alert_id: str, role: Role, verb: Callable[[AlertsReadSide], Alert]) -> ActResult:
+        if self.service is None:
+            return ActResult(refusal=Refusal.UNAVAILABLE, message="alerts service not running")
+        alert = self.find(alert_id)
+        if alert is None:
+            return ActResult(refusal=Refusal.NOT_FOUND, message=f"no alert '{alert_id}'")
+        sources = ACT_SOURCES.get(role, frozenset())
+        if sources is not None and alert.source not in sources:  # police act on camera alarms only
+            return ActResult(refusal=Refusal.FORBIDDEN, message="not allowed for this role")
+        try:
+            return ActResult(alert=verb(self.service))
+        except AlertNotFoundError:
+            return ActResult(refusal=Refusal.NOT_FOUND, message=f"no alert '{alert_id}'")
+        except AlertClosedError as exc:
+            return ActResult(refusal=Refusal.CLOSED, message=str(exc) or "alert already closed")
+        except ValueError as exc:  # e.g. shelving minutes out of range
+            return ActResult(refusal=Refusal.BAD, message=str(exc) or type(exc).__name__)
+
+    def serves(self, service: object) -> bool:
+        return self.service is service
+
+
+def alert_reads(ctx: AppContext) -> AlertReads:
+    """The reader of this context's alarms, made once per context (a context seen through a narrower scope has
+    its own alert service: its reader is made for it)."""
+    cached = ctx.extras.get(_KEY)
+    if isinstance(cached, AlertReads) and cached.serves(ctx.alerts):
+        return cached
+    reads = AlertReads(ctx.alerts, ctx.config.alerts, ctx.config.commune.timezone)
+    if ctx.scope.whole:  # a narrower view shares the extras of the context it narrows
+        ctx.extras[_KEY] = reads
+    return reads
+
+
+def screen_alert_reads(ctx: AppContext, screen_id: str | None) -> AlertReads | None:
+    """The alarms a wall screen shows: `<commune>/<screen>` at a province is that commune's (None when the
+    province has no such commune), a plain screen id this context's."""
+    if not screen_id or "/" not in screen_id:
+        return alert_reads(ctx)
+    commune = screen_id.split("/", 1)[0]
+    chosen = ctx.province.contexts.get(commune) if ctx.province is not None else None
+    return alert_reads(chosen) if chosen is not None else None
+
+
+def _text(doc: Json, key: str) -> str:
+    value = doc.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _number(doc: Json, key: str) -> float | None:
+    value = doc.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
