@@ -206,6 +206,24 @@ class AlertTransition:
         return {k: _plain(v) for k, v in asdict(self).items()}
 
 
+@dataclass(frozen=True, slots=True)
+class AlertDetail:
+    """One alert with its audit history, oldest transition first."""
+
+    alert: Alert
+    history: list[AlertTransition]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonAction:
+    """Something a person did to an alarm (acknowledged, shelved, resolved, ...), with the alarm's title: a row of
+    the operations room's audit log."""
+
+    transition: AlertTransition
+    title_vi: str
+    title_en: str
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,20 @@ from alerts.deliveries import Driver
 from alerts.duty_desk import DutyDesk
 from alerts.lifecycle import AlertClosedError
 from alerts.messages import log_transition
-from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source, Status, statuses_for
+from alerts.models import (
+    Action,
+    Alert,
+    AlertDetail,
+    AlertTransition,
+    PersonAction,
+    Severity,
+    Signal,
+    Source,
+    Status,
+    statuses_for,
+)
 from alerts.notify import Channel, Fanout, MqttChannel, WebhookChannel
+from alerts.read_side import MetricValue
 from alerts.rules.air import AirIndex, AirRule
 from alerts.rules.camera import CameraRule
 from alerts.rules.device import BatteryRule, OfflineRule, StuckRule, is_offline
@@ -33,14 +46,6 @@ from supervision.part import LoopThread, PartHealth, PartState
 log = logging.getLogger(__name__)
 
 __all__ = ["AlertClosedError", "AlertNotFoundError", "AlertService", "AlertDetail"]
-
-
-@dataclass(frozen=True, slots=True)
-class AlertDetail:
-    """One alert with its audit history, oldest transition first."""
-
-    alert: Alert
-    history: list[AlertTransition]
 
 
 class AlertService:
@@ -161,7 +166,7 @@ class AlertService:
                 for signal in self._reading_signals(reading, now):
                     self._apply(signal)
 
-    def _reading_signals(self, reading: Reading, now: datetime) -> list[Signal | None]:
+    def _reading_signals(self, reading: Reading, now: datetime) -> list[Signal]:
         sensor = self._sensors.get(reading.device_id)
         if sensor is None:
             return []
@@ -217,7 +222,7 @@ class AlertService:
                 self._apply(signal)
         esc = self.cfg.escalation
         self.book.unshelve_due()
-        self.book.escalate_due(esc.after_min, esc.repeat_min)
+        self.book.escalate_due({str(k): v for k, v in esc.after_min.items()}, esc.repeat_min)
         self.duty.tick(self.book.active())  # escalation chains: the next person after each step's timeout
 
     def _offline_signals(self, now: datetime) -> list[Signal]:
@@ -257,7 +262,8 @@ class AlertService:
 
     # --- reads ---------------------------------------------------------------------------------------
     def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
-             since: datetime | None = None, limit: int = 500, former_unit: str | None = None) -> list[Alert]:
+             since: datetime | None = None, limit: int = 500,
+             former_unit: str | None = None) -> builtins.list[Alert]:
         """Alerts newest first; status is a status, a group (active, unacknowledged; resolved = closed) or
         None / "all" for every status; `former_unit` keeps the alerts about that former commune's devices."""
         query = AlertQuery(
@@ -272,11 +278,16 @@ class AlertService:
         alert = self.book.find(alert_id)
         return None if alert is None else AlertDetail(alert, self.store.history(alert_id))
 
-    def active(self) -> list[Alert]:
+    def active(self) -> builtins.list[Alert]:
         """Every alarm not closed (open, acknowledged, cleared), newest first (from memory: cheap for walls)."""
         return self.book.active()
 
-    def metrics(self) -> dict[str, Any]:
+    def person_actions(self, since: datetime | None = None, until: datetime | None = None,
+                       limit: int = 500) -> builtins.list[PersonAction]:
+        """What people did to alarms in [since, until), newest first (the alarms' part of the audit log)."""
+        return [PersonAction(t, vi, en) for t, vi, en in self.store.person_actions(since, until, limit)]
+
+    def metrics(self) -> dict[str, MetricValue]:
         """Samples for /metrics; see alerts.metrics.METRICS for names, types and help."""
         channels = self.fanout.stats()
         return {

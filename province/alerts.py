@@ -10,6 +10,7 @@ may be cut off for hours; a command repeated after it was applied is harmless)."
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import threading
@@ -21,8 +22,18 @@ from typing import Any
 
 from alerts.book import AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
-from alerts.models import Action, Alert, AlertTransition, Severity, Source, Status, statuses_for
-from alerts.service import AlertDetail
+from alerts.models import (
+    Action,
+    Alert,
+    AlertDetail,
+    AlertTransition,
+    PersonAction,
+    Severity,
+    Source,
+    Status,
+    statuses_for,
+)
+from alerts.read_side import ChannelStats, MetricValue
 from alerts.store import ENUM_FIELDS, TIME_FIELDS, AlertQuery, AlertStore
 from supervision.part import LoopThread
 
@@ -80,10 +91,11 @@ class PendingAck:
 class MirroredAlerts:
     """The alert service's read side for one commune at the province, fed by the feed's alert messages.
 
-    It answers what the dashboard asks an AlertService (`list`, `get`, `active`, `acknowledge`), so the commune's
-    wall and alert list work at the province unchanged."""
+    It is an `alerts.read_side.AlertsReadSide` like the commune's AlertService, so the commune's wall and alert
+    list work at the province unchanged."""
 
     name = "alerts"
+    duty = None  # the duty desk stays at the commune
 
     def __init__(self, commune: str, province_name: str, db_path: Path, send: Send,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -180,25 +192,33 @@ class MirroredAlerts:
     # -- reads (AlertService's) ------------------------------------------------------------------------------
 
     def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
-             since: datetime | None = None, limit: int = 500) -> list[Alert]:
+             since: datetime | None = None, limit: int = 500,
+             former_unit: str | None = None) -> builtins.list[Alert]:
         query = AlertQuery(statuses=statuses_for(status), source=Source(source) if source else None,
-                           severity=Severity(severity) if severity else None, since=since, limit=limit)
+                           severity=Severity(severity) if severity else None, since=since, limit=limit,
+                           former_unit=former_unit)
         return self.store.query(query)
 
     def get(self, alert_id: str) -> AlertDetail | None:
         alert = self.store.get(alert_id)
         return None if alert is None else AlertDetail(alert, self.store.history(alert_id))
 
-    def active(self) -> list[Alert]:
+    def active(self) -> builtins.list[Alert]:
         with self._lock:
-            found = list(self._active.values())
+            found = builtins.list(self._active.values())
         return sorted(found, key=lambda a: a.opened_at, reverse=True)
 
-    def metrics(self) -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for alert in self.active():
-            counts[alert.severity.value] = counts.get(alert.severity.value, 0) + 1
-        return {"coc_alerts_open": counts}
+    def person_actions(self, since: datetime | None = None, until: datetime | None = None,
+                       limit: int = 500) -> builtins.list[PersonAction]:
+        """What people did to this commune's alarms, as the commune's alert messages told it, newest first."""
+        return [PersonAction(t, vi, en) for t, vi, en in self.store.person_actions(since, until, limit)]
+
+    def metrics(self) -> dict[str, MetricValue]:
+        return {"coc_alerts_open": _open_by_severity(self.active())}
+
+    def channel_stats(self) -> ChannelStats:
+        """No notification channels at the province: the commune notifies from its own COC."""
+        return {}
 
     def median_ack_minutes(self, start: datetime, end: datetime) -> float | None:
         seconds = self.store.ack_median_s(start=start, end=end)
@@ -234,16 +254,19 @@ class ProvinceAlerts:
     province-wide alert list, the acknowledgement of an alarm of one of them. Reads and acts only on these."""
 
     name = "alerts"
+    duty = None  # the duty desks stay at the communes
 
     def __init__(self, mirrors: dict[str, MirroredAlerts]) -> None:
         self._mirrors = mirrors
 
     def list(self, status: str | None = None, source: str | None = None, severity: str | None = None,
-             since: datetime | None = None, limit: int = 500, **_unit: Any) -> list[Alert]:
-        found = [a for m in self._mirrors.values() for a in m.list(status, source, severity, since, limit)]
+             since: datetime | None = None, limit: int = 500,
+             former_unit: str | None = None) -> builtins.list[Alert]:
+        found = [a for m in self._mirrors.values()
+                 for a in m.list(status, source, severity, since, limit, former_unit)]
         return sorted(found, key=lambda a: a.opened_at, reverse=True)[:limit]
 
-    def active(self) -> list[Alert]:
+    def active(self) -> builtins.list[Alert]:
         found = [a for m in self._mirrors.values() for a in m.active()]
         return sorted(found, key=lambda a: a.opened_at, reverse=True)
 
@@ -265,12 +288,21 @@ class ProvinceAlerts:
     def shelve(self, alert_id: str, who: str, role: str | None, minutes: float, reason: str) -> Alert:
         return self._owner(alert_id).shelve(alert_id, who, role, minutes, reason)
 
-    def metrics(self) -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for alert in self.active():
-            counts[alert.severity.value] = counts.get(alert.severity.value, 0) + 1
-        return {"coc_alerts_open": counts}
+    def person_actions(self, since: datetime | None = None, until: datetime | None = None,
+                       limit: int = 500) -> builtins.list[PersonAction]:
+        found = [p for m in self._mirrors.values() for p in m.person_actions(since, until, limit)]
+        return sorted(found, key=lambda p: p.transition.at, reverse=True)[:limit]
 
-    def channel_stats(self) -> dict[str, Any]:
+    def metrics(self) -> dict[str, MetricValue]:
+        return {"coc_alerts_open": _open_by_severity(self.active())}
+
+    def channel_stats(self) -> ChannelStats:
         """No notification channels at the province: each commune notifies from its own COC."""
         return {}
+
+
+def _open_by_severity(active: list[Alert]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for alert in active:
+        counts[alert.severity.value] = counts.get(alert.severity.value, 0) + 1
+    return counts
