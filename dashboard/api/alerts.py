@@ -1,37 +1,38 @@
 """GET /api/alerts, GET /api/alerts/<id>, POST /api/alerts/<id>/ack, /resolve and /shelve, with roles enforced
-here."""
+here; the alarms are read and acted on through dashboard.read.alerts."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from alerts.book import AlertNotFoundError
-from alerts.lifecycle import AlertClosedError
 from alerts.models import STATUS_FILTERS, Severity, Source
 from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import current_principal, require_roles
 from dashboard.context import current_context
-from dashboard.settings import Role
+from dashboard.read.alerts import ACT_SOURCES, ActResult, AlertReads, Refusal, alert_reads
 
+__all__ = ["ACT_SOURCES", "blueprint"]
 blueprint = Blueprint("api_alerts", __name__, url_prefix="/api")
 MAX_NOTE = 2000
 MAX_LIMIT = 5000
-# Who may acknowledge or resolve which alerts: None means every source.
-ACT_SOURCES: dict[Role, frozenset[Source] | None] = {
-    Role.ADMIN: None,
-    Role.OPERATOR: None,
-    Role.POLICE: frozenset({Source.CAMERA}),
+Answer = Response | tuple[Response, int]
+REFUSED = {  # the API's status and message for each refusal (the read side's own message where None)
+    Refusal.UNAVAILABLE: (503, "alerts are not running"),
+    Refusal.NOT_FOUND: (404, None),
+    Refusal.FORBIDDEN: (403, "Vai trò này chỉ xử lý cảnh báo camera / this role acts on camera alerts only"),
+    Refusal.CLOSED: (409, "Cảnh báo đã đóng / alert already closed"),
+    Refusal.BAD: (400, None),
 }
 
 
-def _service() -> Any:
-    return current_context().alerts
+def _reads() -> AlertReads:
+    return alert_reads(current_context())
 
 
-def _error(status: int, error: str, message: str) -> Any:
+def _error(status: int, error: str, message: str) -> tuple[Response, int]:
     return jsonify(error=error, message=message), status
 
 
@@ -44,55 +45,54 @@ def _choice(name: str, allowed: list[str]) -> str | None:
 
 @blueprint.get("/alerts")
 @require_roles()
-def list_alerts() -> Any:
-    service = _service()
-    if service is None:
+def list_alerts() -> Answer:
+    reads = _reads()
+    if not reads.running:
         return _error(503, "unavailable", "alerts are not running")
     try:
         status = _choice("status", list(STATUS_FILTERS)) or "all"
         source = _choice("source", list(Source))
         severity = _choice("severity", list(Severity))
-        since = parse_time(request.args.get("since"), "since", None) if request.args.get("since") else None
+        raw_since = request.args.get("since")
+        since = parse_time(raw_since, "since", datetime.now(UTC)) if raw_since else None  # no default used
         text = request.args.get("limit", "500").strip()
         if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_LIMIT):
             raise BadParameter(f"limit must be a whole number 1..{MAX_LIMIT}")
-        limit = int(text)
         commune = current_context().config.commune
         unit = parse_unit(request.args.get("unit"), [u.id for u in commune.former_units])
     except (BadParameter, ValueError) as exc:
         return _error(400, "bad_request", str(exc))
-    by_unit = {"former_unit": unit} if unit else {}
-    found = service.list(status, source, severity, since, limit, **by_unit)
+    found = reads.listed(status, source, severity, since, int(text), unit)
     return jsonify(alerts=[a.to_json() for a in found], count=len(found))
 
 
 @blueprint.get("/alerts/<alert_id>")
 @require_roles()
-def get_alert(alert_id: str) -> Any:
-    service = _service()
-    if service is None:
+def get_alert(alert_id: str) -> Answer:
+    reads = _reads()
+    if not reads.running:
         return _error(503, "unavailable", "alerts are not running")
-    detail = service.get(alert_id)
-    if detail is None:
+    alarm = reads.alarm(alert_id)
+    if alarm is None:
         return _error(404, "not_found", f"no alert '{alert_id}'")
-    return jsonify(alert=detail.alert.to_json(), history=[t.to_json() for t in detail.history])
+    return jsonify(alarm.to_json())
 
 
 @blueprint.post("/alerts/<alert_id>/ack")
 @require_roles(*ACT_SOURCES)
-def ack_alert(alert_id: str) -> Any:
+def ack_alert(alert_id: str) -> Answer:
     return _act(alert_id, "acknowledge")
 
 
 @blueprint.post("/alerts/<alert_id>/resolve")
 @require_roles(*ACT_SOURCES)
-def resolve_alert(alert_id: str) -> Any:
+def resolve_alert(alert_id: str) -> Answer:
     return _act(alert_id, "resolve")
 
 
 @blueprint.post("/alerts/<alert_id>/shelve")
 @require_roles(*ACT_SOURCES)
-def shelve_alert(alert_id: str) -> Any:
+def shelve_alert(alert_id: str) -> Answer:
     """Body {"minutes": 30, "reason": "..."}: off the wall's takeover for that long (audited)."""
     body = request.get_json(silent=True)
     minutes, reason = (body.get("minutes"), body.get("reason")) if isinstance(body, dict) else (None, None)
@@ -100,34 +100,30 @@ def shelve_alert(alert_id: str) -> Any:
             or not reason.strip():
         return _error(400, "bad_request", "minutes (a number) and reason (text) are required")
     minutes = minutes if isinstance(minutes, float) or abs(minutes) < 10**9 else math.inf  # the service refuses inf
-    return _act(alert_id, "shelve", minutes=float(minutes), reason=reason[:MAX_NOTE])
+    return _act(alert_id, "shelve", float(minutes), reason[:MAX_NOTE])
 
 
-def _act(alert_id: str, verb: str, **shelving: Any) -> Any:
-    service = _service()
-    if service is None:
+def _act(alert_id: str, verb: str, minutes: float = 0.0, reason: str = "") -> Answer:
+    reads = _reads()
+    if not reads.running:
         return _error(503, "unavailable", "alerts are not running")
     body = request.get_json(silent=True) or {}
     note = body.get("note") if isinstance(body, dict) else None
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
         return _error(400, "bad_request", f"note must be text of at most {MAX_NOTE} characters")
-    detail = service.get(alert_id)
-    if detail is None:
-        return _error(404, "not_found", f"no alert '{alert_id}'")
     principal = current_principal()
-    sources = ACT_SOURCES[principal.role]
-    if sources is not None and detail.alert.source not in sources:
-        return _error(403, "forbidden", "Vai trò này chỉ xử lý cảnh báo camera / this role acts on camera "
-                                        "alerts only")
-    try:
-        if verb == "shelve":
-            alert = service.shelve(alert_id, principal.name, principal.role.value, **shelving)
-        else:
-            alert = getattr(service, verb)(alert_id, principal.name, principal.role.value, note or None)
-    except AlertNotFoundError:
-        return _error(404, "not_found", f"no alert '{alert_id}'")
-    except AlertClosedError:
-        return _error(409, "conflict", "Cảnh báo đã đóng / alert already closed")
-    except ValueError as exc:
-        return _error(400, "bad_request", str(exc))
-    return jsonify(alert=alert.to_json())
+    if principal is None:  # require_roles let nobody anonymous through
+        return _error(401, "unauthorized", "login required")
+    who, role = principal.name, principal.role
+    result: ActResult
+    if verb == "shelve":
+        result = reads.shelve(alert_id, who, role, minutes, reason)
+    elif verb == "resolve":
+        result = reads.resolve(alert_id, who, role, note)
+    else:
+        result = reads.acknowledge(alert_id, who, role, note)
+    if result.refusal is not None or result.alert is None:
+        refusal = result.refusal or Refusal.NOT_FOUND
+        status, message = REFUSED[refusal]
+        return _error(status, refusal.value, message or result.message)
+    return jsonify(alert=result.alert.to_json())
