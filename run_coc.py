@@ -7,58 +7,83 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import paho.mqtt.client as mqtt_client
+
+    from alerts.service import AlertService
+    from camera.hub import CameraHub
+    from camera.models import MqttLink
+    from camera.service import CameraService
+    from config.schema import CocConfig
+    from dashboard.context import AppContext
+    from dashboard.server import WebServer
+    from indicators.service import IndicatorService
+    from ingest.broker import EmbeddedBroker
+    from ingest.live_state import LiveState
+    from ingest.service import IngestService
+    from ingest.settings import MqttConfig
+    from ingest.state_db import StateDb, StateFileWatch
+    from ingest.store import Store
+    from ingest.workers import WorkerPool
+    from ingest.writer import BatchWriter
+    from province.runtime import ProvinceRuntime
+    from sensors.models import SimDevice
+    from supervision.part import Part, PartHealth
+    from supervision.shell import Shell
+    from supervision.signals import StopRequest
+    from supervision.supervisor import Supervisor
 
 ROOT = Path(__file__).resolve().parent
 DEMO_CONFIG = ROOT / "config" / "demo.yaml"
 log = logging.getLogger("coc")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Runtime:
-    """The running parts, typed: what `build_runtime` made, in boot order. Tests and benchmarks use it as it is."""
+    """The running parts, typed: what `build_runtime` made, and its shell (the parts in boot order). Tests and
+    benchmarks use it as it is."""
 
-    config: Any
-    store: Any  # ingest.store.Store
-    state_db: Any  # ingest.state_db.StateDb
-    writer: Any  # ingest.writer.BatchWriter
-    live: Any  # ingest.live_state.LiveState
-    ingest: Any  # ingest.service.IngestService
-    context: Any  # dashboard.context.AppContext
-    broker: Any = None  # ingest.broker.EmbeddedBroker when COC runs its own
-    workers: Any = None  # ingest.workers.WorkerPool with mqtt.workers > 1
-    alerts: Any = None  # alerts.service.AlertService
-    cameras: Any = None  # camera.service.CameraService (the worker processes)
-    indicators: Any = None  # indicators.service.IndicatorService
-    devices: list[Any] = field(default_factory=list)  # the demo's simulated devices
-    web: Any = None  # dashboard.server.WebServer
-    supervisor: Any = None  # supervision.supervisor.Supervisor over every other part
-    state_file: Any = None  # ingest.state_db.StateFileWatch: degraded while the state file cannot be written
+    config: CocConfig
+    store: Store
+    state_db: StateDb
+    writer: BatchWriter
+    live: LiveState
+    ingest: IngestService
+    alerts: AlertService
+    context: AppContext
+    shell: Shell
+    broker: EmbeddedBroker | None = None  # when COC runs its own
+    workers: WorkerPool | None = None  # with mqtt.workers > 1
+    cameras: CameraService | None = None  # the worker processes (none when no camera is enabled)
+    indicators: IndicatorService | None = None
+    devices: tuple[Part, ...] = ()  # the demo's simulated devices
+    web: WebServer | None = None
+    state_file: StateFileWatch | None = None  # degraded while the state file cannot be written
     url: str = ""
 
     @property
-    def parts(self) -> list[Any]:
+    def supervisor(self) -> Supervisor:
+        return self.shell.supervisor
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
         """Boot order: state file, broker, writer, the parts ingest feeds, ingest, its workers, devices, web,
         supervisor."""
-        order = [self.state_file, self.broker, self.writer, self.alerts, self.cameras, self.indicators, self.ingest,
-                 self.workers, *self.devices, self.web, self.supervisor]
-        return [part for part in order if part is not None]
+        return self.shell.boot_order
 
     def start(self) -> None:
         """Start every part in order; if one fails, the ones started are stopped in reverse and the error raised."""
-        from supervision.supervisor import start_in_order
-
-        start_in_order(self.parts)
+        self.shell.start()
 
     def stop(self, progress: Callable[[str], None] | None = None) -> None:
         """Every part told that COC is stopping (no restarts, no alarms from the stop), then stopped in reverse boot
         order: web and ingest first (nothing more is acknowledged), the writer after them (what was acknowledged is
         durable), the embedded broker last. `progress` hears each part's name as it is stopped."""
-        from supervision.supervisor import stop_in_reverse
-
-        stop_in_reverse(self.parts, progress)
+        self.shell.stop(progress)
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -71,7 +96,7 @@ def setup_logging(verbose: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def load(path: Path) -> Any:
+def load(path: Path) -> CocConfig:
     from config.loader import ConfigError, load_config
 
     try:
@@ -84,10 +109,13 @@ def load(path: Path) -> Any:
         raise SystemExit(2) from None
 
 
-def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool = True) -> Runtime:
-    """Create every configured part in boot order: broker, stores, writer, ingest, domain services, web.
-    `store` replaces the configured store (tests wrap a real one to inject faults); `web=False` leaves the web
-    server out (the app context is still built, for tests that call the API through Flask's test client)."""
+def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = None, web: bool = True,
+                  config_path: Path | None = None) -> Runtime:
+    """Create every configured part in boot order: broker, stores, writer, the parts ingest feeds, ingest, web;
+    then the app context, once, over them. `store` replaces the configured store (tests wrap a real one to inject
+    faults); `web=False` leaves the web server out (the app context is still built, for tests that call the API
+    through Flask's test client); `config_path`: the file /admin checks again."""
+    from dashboard.api.air_flood import context_extras
     from dashboard.context import AppContext
     from dashboard.server import local_url
     from ingest.broker import EmbeddedBroker, broker_answers
@@ -99,7 +127,7 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
     from ingest.stores import make_store
     from ingest.workers import WorkerPool
     from ingest.writer import BatchWriter
-    from supervision.supervisor import Supervisor
+    from supervision.shell import Shell
 
     mqtt = config.mqtt
     broker = None
@@ -121,26 +149,33 @@ def build_runtime(config: Any, demo: bool = False, store: Any = None, web: bool 
     except StoreUnavailable:
         pass
     ingest = IngestService(config, writer, live, state_db)
-    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db, writer=writer)
-    rt = Runtime(config=config, store=store, state_db=state_db, writer=writer, live=live, ingest=ingest,
-                 context=ctx, broker=broker, state_file=state_file)
-    for wire in PART_WIRINGS:  # the parts ingest feeds start before it and stop after it
-        wire(config, ctx, rt, demo)
-    if mqtt.workers > 1:
-        rt.workers = ctx.ingest_workers = WorkerPool(config, ingest)
-    if demo:
-        rt.devices = demo_devices(config, ingest)
-    if web:
-        from dashboard.app import create_app
-        from dashboard.server import WebServer
+    alerts = alert_service(config, ingest)
+    cameras, hub = camera_parts(config)
+    indicators = indicator_service(config, store, hub, alerts)
+    workers = WorkerPool(config, ingest) if mqtt.workers > 1 else None
+    devices = demo_devices(config, ingest) if demo else ()
+    # the parts ingest feeds start before it and stop after it
+    shell = Shell.of([state_file, broker, writer, alerts, cameras, _DemoFigures(indicators) if demo else indicators,
+                      ingest, workers, *devices])
+    ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db, writer=writer,
+                     alerts=alerts, cameras=hub, indicators=indicators, ingest_workers=workers,
+                     supervisor=shell.supervisor, sensor_extras=context_extras, config_path=config_path)
+    server = web_server(ctx) if web else None
+    return Runtime(config=config, store=store, state_db=state_db, writer=writer, live=live, ingest=ingest,
+                   alerts=alerts, context=ctx, shell=shell.then(server), broker=broker, workers=workers,
+                   cameras=cameras, indicators=indicators, devices=devices, web=server, state_file=state_file,
+                   url=local_url(config.web.host, config.web.port))
 
-        rt.web = WebServer(create_app(ctx).server, config.web.host, config.web.port)
-    rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
-    rt.url = local_url(config.web.host, config.web.port)
-    return rt
+
+def web_server(ctx: AppContext) -> WebServer:
+    """The web app over the finished context, served where `web:` says."""
+    from dashboard.app import create_app
+    from dashboard.server import WebServer
+
+    return WebServer(create_app(ctx).server, ctx.config.web.host, ctx.config.web.port)
 
 
-def usable_state_file(config: Any) -> tuple[Any, Any]:
+def usable_state_file(config: CocConfig) -> tuple[CocConfig, StateFileWatch]:
     """The configuration COC runs with, and the state file's part: when the state file cannot be written (a
     read-only or failed disk), COC runs on a temporary copy instead of stopping, and the part says why and how to
     fix it (readings do not depend on it: they go to the store or the spool, or stay unacknowledged at the broker)."""
@@ -155,29 +190,22 @@ def usable_state_file(config: Any) -> tuple[Any, Any]:
     return config.model_copy(update={"storage": storage}), StateFileWatch(fallback)
 
 
-def wire_sensors(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
-    """AQI and flood status in /api/sensors."""
-    from dashboard.api.air_flood import context_extras
-
-    ctx.sensor_extras = context_extras
-
-
-def demo_devices(config: Any, ingest: Any) -> list[Any]:
+def demo_devices(config: CocConfig, ingest: IngestService) -> tuple[Part, ...]:
     """The demo's simulated PAM Air and flood devices: first the past 24 hours (as a device flushes its buffer,
     so the indices and charts have history), then live readings at each device's interval. The history waits for
     the ingester's subscription: a fresh broker keeps nothing for a subscriber that has not subscribed yet."""
     from ingest.mqtt_link import make_client
     from sensors.simulator import SimulatorPublisher, make_devices
 
-    def factory(client_id: str) -> Any:
+    def factory(client_id: str) -> mqtt_client.Client:
         return make_client(config.mqtt, client_id, persistent=False)
 
     devices = make_devices(config.sensors)
     live = SimulatorPublisher(config.mqtt.host, config.mqtt.port, config.mqtt.topic_prefix, devices,
                               "normal", None, 1, 1.0, factory)
     mqtt = config.mqtt
-    return [DemoHistory(mqtt.host, mqtt.port, mqtt.topic_prefix, devices, factory,
-                        ready=lambda: ingest.wait_subscribed(60)), live]
+    return (DemoHistory(mqtt.host, mqtt.port, mqtt.topic_prefix, devices, factory,
+                        ready=lambda: ingest.wait_subscribed(60)), live)
 
 
 @dataclass
@@ -187,8 +215,8 @@ class DemoHistory:
     host: str
     port: int
     prefix: str
-    devices: list[Any]
-    client_factory: Callable[[str], Any]
+    devices: list[SimDevice]
+    client_factory: Callable[[str], mqtt_client.Client]
     ready: Callable[[], bool] | None = None  # waits until the ingester can receive; False: it did not in time
     name: str = "demo-history"
 
@@ -215,42 +243,43 @@ class DemoHistory:
         pass
 
 
-def wire_alerts(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
+def alert_service(config: CocConfig, ingest: IngestService) -> AlertService:
     """Alert rules fed by the ingester's listeners; health of broker and store for the system rule."""
     from alerts.air_index import StoreAirIndex
     from alerts.remote import province_acknowledger
     from alerts.service import AlertService
     from sensors.flood import alarm_level
 
-    writer = rt.writer
+    writer = ingest.writer
     service = AlertService(
-        config, config.mqtt.topic_prefix, config.mqtt, config.storage.state_path, ctx.live,
-        air_index=StoreAirIndex(ctx.store),
+        config, config.mqtt.topic_prefix, config.mqtt, config.storage.state_path, ingest.live,
+        air_index=StoreAirIndex(writer.store),
         flood_level=lambda sensor, cm: alarm_level(cm, sensor.alarm_levels_cm or ()),
-        health=lambda: {"broker": ctx.ingest.link.connected, "store": writer.stats().store_ok},
+        health=lambda: {"broker": ingest.link.connected, "store": writer.stats().store_ok},
     )
-    ctx.ingest.add_reading_listener(service.on_readings)
-    ctx.ingest.add_event_listener(service.on_camera_event)
-    ctx.ingest.add_status_listener(service.on_status)
-    ctx.ingest.add_ack_listener(province_acknowledger(service))  # acknowledgements made at the province
-    ctx.alerts = rt.alerts = service
+    ingest.add_reading_listener(service.on_readings)
+    ingest.add_event_listener(service.on_camera_event)
+    ingest.add_status_listener(service.on_status)
+    ingest.add_ack_listener(province_acknowledger(service))  # acknowledgements made at the province
+    return service
 
 
-def wire_cameras(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
-    """Camera worker processes (analysis, events on MQTT) and the web side's hub of frames and status."""
+def camera_parts(config: CocConfig) -> tuple[CameraService | None, CameraHub | None]:
+    """Camera worker processes (analysis, events on MQTT; none when every camera is disabled) and the web side's
+    hub of frames and status (none without cameras)."""
     if not config.cameras:
-        return
+        return None, None
     from camera.hub import CameraHub
     from camera.service import CameraService
 
-    link = camera_link(config.mqtt)
-    if any(camera.enabled for camera in config.cameras):  # no worker process when every camera is disabled
-        rt.cameras = CameraService(config.cameras, config.camera, link, config.mqtt.topic_prefix,
-                                   config.commune.timezone)
-    ctx.cameras = CameraHub(config.cameras, config.camera, config.commune.timezone)
+    workers = None
+    if any(camera.enabled for camera in config.cameras):
+        workers = CameraService(config.cameras, config.camera, camera_link(config.mqtt), config.mqtt.topic_prefix,
+                                config.commune.timezone)
+    return workers, CameraHub(config.cameras, config.camera, config.commune.timezone)
 
 
-def camera_link(mqtt: Any) -> Any:
+def camera_link(mqtt: MqttConfig) -> MqttLink:
     """How camera workers reach the broker: the `mqtt:` section, TLS files included."""
     from camera.models import MqttLink
     from ingest.settings import TlsConfig
@@ -263,21 +292,19 @@ def camera_link(mqtt: Any) -> Any:
                     client_id=f"{mqtt.client_id}-camera", keepalive_s=mqtt.keepalive_s)
 
 
-def wire_indicators(config: Any, ctx: Any, rt: Runtime, demo: bool) -> None:
+def indicator_service(config: CocConfig, store: Store, hub: CameraHub | None, alerts: AlertService,
+                      ) -> IndicatorService:
     """The KPI engine on the store, the alerts' acknowledgement times and the cameras' availability."""
     from indicators.service import IndicatorService
 
-    service = IndicatorService(config, store=ctx.store, cameras=ctx.cameras, alerts=ctx.alerts,
-                               first_refresh_delay_s=30)
-    ctx.indicators = service
-    rt.indicators = _DemoFigures(service) if demo else service
+    return IndicatorService(config, store=store, cameras=hub, alerts=alerts, first_refresh_delay_s=30)
 
 
 @dataclass
 class _DemoFigures:
     """Starts the KPI engine, then loads the four seed communes' demo figures (idempotent)."""
 
-    service: Any
+    service: IndicatorService
     name: str = "indicators"
 
     def start(self) -> None:
@@ -287,15 +314,10 @@ class _DemoFigures:
     def stop(self) -> None:
         self.service.stop()
 
-    def health(self) -> Any:
+    def health(self) -> PartHealth:
         from supervision.part import health_of
 
         return health_of(self.service)
-
-
-PART_WIRINGS: list[Callable[[Any, Any, Runtime, bool], None]] = [wire_sensors, wire_alerts, wire_cameras,
-                                                                  wire_indicators]
-"""Each part's wiring, in boot order; a part added by a later issue adds its function here."""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -307,14 +329,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"Configuration {config_path} has {len(problems)} secret(s) a real installation must not run with "
               "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
         return 2
-    province = getattr(config, "province", None)  # config.schema.ProvinceCenterConfig
-    if province is not None:
+    from config.schema import ProvinceCenterConfig
+
+    runtime: Runtime | ProvinceRuntime
+    if isinstance(config, ProvinceCenterConfig):
         from province.runtime import build_province_runtime
 
-        runtime = build_province_runtime(config, config_path.parent)
+        runtime = build_province_runtime(config, config_path.parent, config_path=config_path)
     else:
-        runtime = build_runtime(config, demo=args.demo)
-    runtime.context.config_path = config_path  # /admin re-checks this file (check-config)
+        runtime = build_runtime(config, demo=args.demo, config_path=config_path)
     from supervision.signals import StopRequest
     from supervision.supervisor import PartFailedToStart
 
@@ -324,7 +347,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PartFailedToStart as exc:
         print(f"COC could not start: {exc}", file=sys.stderr)
         return 1
-    print(f"COC {province.name if province else config.commune.name}: {runtime.url}", flush=True)
+    name = config.province.name if isinstance(config, ProvinceCenterConfig) else config.commune.name
+    print(f"COC {name}: {runtime.url}", flush=True)
     if args.demo:
         print_demo_logins(config)
     request.wait()
@@ -335,7 +359,7 @@ STOP_BUDGET_S = 20.0
 """A stop that takes longer is ended at once (the systemd unit's TimeoutStopSec is longer, so COC says why)."""
 
 
-def stop_runtime(runtime: Any, request: Any) -> int:
+def stop_runtime(runtime: Runtime | ProvinceRuntime, request: StopRequest) -> int:
     """Stop every part (reverse boot order) under a deadline; exit status 0 for a requested stop."""
     import time
 
@@ -345,17 +369,14 @@ def stop_runtime(runtime: Any, request: Any) -> int:
     started, current = time.monotonic(), ["-"]
     guard = stop_deadline(STOP_BUDGET_S, lambda: current[0])
     try:
-        if isinstance(runtime, Runtime):
-            runtime.stop(progress=lambda name: current.__setitem__(0, name))
-        else:
-            runtime.stop()
+        runtime.stop(progress=lambda name: current.__setitem__(0, name))
     finally:
         guard.cancel()
     log.info("stopped in %.1f s", time.monotonic() - started)
     return 0
 
 
-def print_demo_logins(config: Any) -> None:
+def print_demo_logins(config: CocConfig) -> None:
     from dashboard.settings import Role
 
     homes = {Role.ADMIN: "admin", Role.OPERATOR: "wall/overview", Role.POLICE: "cameras", Role.LEADER: "kpi"}

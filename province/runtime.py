@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
@@ -19,6 +19,15 @@ from province.alerts import AckResender, MirroredAlerts, ProvinceAlerts
 from province.communes import commune_configs
 from province.settings import ProvinceCommune
 from province.view import CommuneSummary, summarise
+from supervision.shell import Shell
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dashboard.server import WebServer
+    from indicators.service import IndicatorService
+    from supervision.part import Part
+    from supervision.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -80,36 +89,48 @@ class ProvinceView:
         return summarise(commune, location, rm.sensors(), rm.alerts("active"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProvinceRuntime:
-    """The running parts of a province center, in boot order."""
+    """The running parts of a province center, and its shell (the parts in boot order)."""
 
     config: ProvinceCenterConfig
     feed: ProvinceFeed
     view: ProvinceView
     context: AppContext
     resender: AckResender
-    indicators: Any = None
-    web: Any = None
-    supervisor: Any = None
+    indicators: IndicatorService
+    shell: Shell
+    web: WebServer | None = None
     url: str = ""
 
     @property
-    def parts(self) -> list[Any]:
-        order = [self.indicators, self.feed, self.resender, self.web, self.supervisor]
-        return [part for part in order if part is not None]
+    def supervisor(self) -> Supervisor:
+        return self.shell.supervisor
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return self.shell.boot_order
 
     def start(self) -> None:
-        from supervision.supervisor import start_in_order
+        self.shell.start()
 
-        start_in_order(self.parts)
+    def stop(self, progress: Callable[[str], None] | None = None) -> None:
+        self.shell.stop(progress)
+
+
+@dataclass
+class _MirrorsClosing:
+    """First in the boot order, so stopped last: each commune's mirrored alarms closed once nothing reads them."""
+
+    mirrors: list[MirroredAlerts]
+    name: str = "alert-mirrors"
+
+    def start(self) -> None:
+        pass
 
     def stop(self) -> None:
-        from supervision.supervisor import stop_in_reverse
-
-        stop_in_reverse(self.parts)
-        for ctx in self.view.contexts.values():
-            ctx.alerts.close()
+        for mirror in self.mirrors:
+            mirror.close()
 
 
 def feed_settings(config: ProvinceCenterConfig) -> FeedSettings:
@@ -119,11 +140,13 @@ def feed_settings(config: ProvinceCenterConfig) -> FeedSettings:
                         ack_wait_s=cluster.ack_wait_s)
 
 
-def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: bool = True) -> ProvinceRuntime:
-    """Every part of a province center from its configuration (`config_dir`: where relative commune files are)."""
+def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: bool = True,
+                           config_path: Path | None = None) -> ProvinceRuntime:
+    """Every part of a province center from its configuration (`config_dir`: where relative commune files are;
+    `config_path`: the file /admin checks again), in boot order; the app context made once, over them."""
     from dashboard.api.air_flood import context_extras
     from indicators.service import IndicatorService
-    from supervision.supervisor import Supervisor
+    from ingest.state_db import StateDb
 
     province = config.province
     configs = commune_configs(config, config_dir)
@@ -143,21 +166,20 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
             sensor_extras=context_extras)
     feed.alert_listeners.append(lambda commune, alert_id, body: _mirror(mirrors, commune, alert_id, body))
     view = ProvinceView(list(province.communes), contexts)
-    from ingest.state_db import StateDb
-
+    resender = AckResender(list(mirrors.values()), province.cluster.command_retry_s)
+    shell = Shell.of([_MirrorsClosing(list(mirrors.values())), indicators, feed, resender])
     ctx = AppContext(config=config, indicators=indicators, province=view, alerts=view.alerts(),
-                     state_db=StateDb(config.storage.state_path))  # sessions, users added on /admin, audit
-    rt = ProvinceRuntime(config=config, feed=feed, view=view, context=ctx,
-                         resender=AckResender(list(mirrors.values()), province.cluster.command_retry_s),
-                         indicators=indicators)
+                     state_db=StateDb(config.storage.state_path),  # sessions, users added on /admin, audit
+                     supervisor=shell.supervisor, config_path=config_path)
+    server = None
     if web:
         from dashboard.app import create_app
         from dashboard.server import WebServer
 
-        rt.web = WebServer(create_app(ctx).server, config.web.host, config.web.port)
-    rt.supervisor = ctx.supervisor = Supervisor(rt.parts)
-    rt.url = local_url(config.web.host, config.web.port)
-    return rt
+        server = WebServer(create_app(ctx).server, config.web.host, config.web.port)
+    return ProvinceRuntime(config=config, feed=feed, view=view, context=ctx, resender=resender,
+                           indicators=indicators, shell=shell.then(server), web=server,
+                           url=local_url(config.web.host, config.web.port))
 
 
 def _mirror(mirrors: dict[str, MirroredAlerts], commune: str, alert_id: str, body: bytes) -> None:

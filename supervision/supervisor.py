@@ -74,6 +74,10 @@ class Supervisor(LoopThread):
         self.restarts: Counter[str] = Counter()
         self.last_restart_error: dict[str, str] = {}
 
+    def watch(self, part: Part) -> None:
+        """Watch one more part (one made after this supervisor, before it starts: the web server)."""
+        self.parts.append(part)
+
     def begin_stop(self) -> None:
         """COC is stopping: restart nothing from now on (a part that ends now was stopped, it did not die)."""
         self._stop_event.set()
