@@ -16,34 +16,24 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from config.problems import (
+    ENV_PATTERN,
+    ConfigCheck,
+    ConfigError,
+    ConfigProblem,
+    DuplicateKey,
+    Loc,
+    dotted,
+    line_of,
+    parse_dotted,
+    read_yaml,
+)
 from config.schema import CocConfig, ProvinceCenterConfig
 
-ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+__all__ = ["ENV_PATTERN", "ConfigCheck", "ConfigError", "ConfigProblem", "Loc", "dotted", "line_of", "load_config",
+           "parse_config", "parse_dotted", "read_yaml"]
+
 PLACEHOLDER = re.compile(r"COCENV(\d+)X")
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigProblem:
-    """One mistake in a configuration file."""
-
-    file: str
-    line: int | None
-    key: str
-    message: str
-    fix: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key or '(file)'}: {self.message}\n    fix: {self.fix}"
-
-
-class ConfigError(Exception):
-    """A configuration that cannot be used; `problems` lists every mistake found."""
-
-    def __init__(self, problems: list[ConfigProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> CocConfig:
@@ -70,7 +60,7 @@ def parse_config(text: str, filename: str = "<config>", environ: Mapping[str, st
         line = mark.line + 1 if mark else None
         raise ConfigError([ConfigProblem(filename, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}",
                                          "check indentation and quoting around this line")]) from None
-    except _DuplicateKey as dup:
+    except DuplicateKey as dup:
         raise ConfigError([ConfigProblem(filename, dup.line, dup.key, "this key appears twice",
                                          "keep only one of the two entries")]) from None
     if not isinstance(data, dict):
@@ -86,41 +76,6 @@ def parse_config(text: str, filename: str = "<config>", environ: Mapping[str, st
     if problems:
         raise ConfigError(problems)
     return config
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        self.key, self.line = key, line
-
-
-def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
-    """Parse YAML into plain data plus a map from key path to 1-based line number."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        lines: dict[Loc, int] = {}
-        data = _construct(loader, node, (), lines) if node is not None else None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            key_loc = (*loc, str(key))
-            if key in result:
-                raise _DuplicateKey(".".join(str(p) for p in key_loc), key_node.start_mark.line + 1)
-            lines[key_loc] = key_node.start_mark.line + 1
-            result[key] = _construct(loader, value_node, key_loc, lines)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,28 +110,7 @@ def _substitute(value: Any, loc: Loc, env: _Env, lines: dict[Loc, int],
     return PLACEHOLDER.sub(repl, value)
 
 
-def line_of(loc: Loc, lines: dict[Loc, int]) -> int | None:
-    """The line of a key path, or of its nearest parent that has one (a missing key: the section's line)."""
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
-
-
 _KEY_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.DOTALL)
-
-
-def parse_dotted(key: str) -> Loc:
-    """A key path as users write it back into its parts: `sensors[2].former_unit` → ('sensors', 2, 'former_unit')."""
-    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[a-z_]+|\d+", key))
-
-
-def dotted(loc: Loc) -> str:
-    """A key path as users write it: `sensors[2].alarm_levels_cm`."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from config.loader import ENV_PATTERN, ConfigError, ConfigProblem, dotted, line_of, parse_config, read_yaml
+from config.loader import load_config, parse_config
+from config.problems import ENV_PATTERN, ConfigCheck, ConfigError, ConfigProblem, dotted, line_of, read_yaml
 
 MIN_SECRET_CHARS = 32
 DEMO_CONFIG = Path(__file__).with_name("demo.yaml")
@@ -53,6 +55,24 @@ def weak_secrets(config: Any, path: str | Path, demo: frozenset[str] | None = No
                 f"user '{user.username}' has a demo password (its hash is in config/demo.yaml)",
                 "make a new hash with `.venv/bin/python run_coc.py hash-password` and put it here"))
     return problems
+
+
+def check_file(path: str | Path) -> ConfigCheck:
+    """`check-config` of the file at `path` as it is on disk now: its problems, or the secrets a real installation
+    must not run with (/admin's "check again" calls this through the wiring)."""
+    try:
+        config = load_config(path)
+        return ConfigCheck(str(path), notes=tuple(weak_secrets(config, path)))
+    except ConfigError as exc:
+        return ConfigCheck(str(path), problems=tuple(exc.problems))
+    except OSError as exc:
+        return ConfigCheck(str(path), unreadable=str(exc))
+
+
+def file_check(path: str | Path | None) -> Callable[[], ConfigCheck] | None:
+    """/admin's "check the configuration again", as the wiring hands it to the app context: `check_file` of the
+    running file (None: COC was not started from a file)."""
+    return None if path is None else partial(check_file, path)
 
 
 def _fix(source: list[str], line: int | None) -> str:

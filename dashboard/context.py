@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.problems import ConfigCheck
 from config.schema import CocConfig
 from dashboard.scope import EVERYTHING, Scope
 
@@ -25,7 +27,7 @@ class AppContext:
     ingest_workers: Any = None  # ingest.workers.WorkerPool when mqtt.workers > 1
     supervisor: Any = None     # supervision.supervisor.Supervisor: every part's health and restarts
     sensor_extras: Any = None  # (ctx, sensor, state) -> AQI / flood extras of /api/sensors
-    config_path: Any = None    # pathlib.Path of the running configuration file (/admin checks it again)
+    check_config: Callable[[], ConfigCheck] | None = None  # /admin's check of the running file, from the wiring
     province: Any = None       # province.runtime.ProvinceView at a province center: each commune's context
     extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)
     scope: Scope = EVERYTHING  # the communes a request reads through this context (dashboard.scoped)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from config.schema import CommuneConfig
+from config.commune import CommuneConfig
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,6 +144,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
                            config_path: Path | None = None) -> ProvinceRuntime:
     """Every part of a province center from its configuration (`config_dir`: where relative commune files are;
     `config_path`: the file /admin checks again), in boot order; the app context made once, over them."""
+    from config.secret_checks import file_check
     from dashboard.api.air_flood import context_extras
     from indicators.service import IndicatorService
     from ingest.state_db import StateDb
@@ -170,7 +171,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
     shell = Shell.of([_MirrorsClosing(list(mirrors.values())), indicators, feed, resender])
     ctx = AppContext(config=config, indicators=indicators, province=view, alerts=view.alerts(),
                      state_db=StateDb(config.storage.state_path),  # sessions, users added on /admin, audit
-                     supervisor=shell.supervisor, config_path=config_path)
+                     supervisor=shell.supervisor, check_config=file_check(config_path))
     server = None
     if web:
         from dashboard.app import create_app

@@ -5,7 +5,6 @@ rows of a table here, and a problem that matches no row keeps its words after th
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from dashboard.i18n import t
@@ -56,20 +55,16 @@ def problem_text(problem: Any, lang: str) -> str:
 
 
 def config_check(rm: ReadModel, lang: str) -> str:
-    """`check-config` of the file the running COC was started with (as it is on disk now)."""
-    path = rm.ctx.config_path
-    if path is None:
+    """`check-config` of the file the running COC was started with (as it is on disk now), through the check the
+    wiring handed to the context (none: COC was not started from a file)."""
+    check_config = rm.ctx.check_config
+    if check_config is None:
         return t("admin.config.ok", lang, path="—")
-    from config.loader import ConfigError, load_config
-    from config.secret_checks import weak_secrets
-
-    try:
-        config = load_config(Path(path))
-        notes = weak_secrets(config, Path(path))
-    except ConfigError as exc:
-        return "\n".join(problem_text(p, lang) for p in exc.problems)
-    except OSError as exc:
-        return str(exc)
-    lines = [t("admin.config.ok", lang, path=str(path))]
-    lines += [t("admin.config.secret", lang, problem=problem_text(n, lang)) for n in notes]
+    check = check_config()
+    if check.unreadable is not None:
+        return check.unreadable
+    if check.problems:
+        return "\n".join(problem_text(p, lang) for p in check.problems)
+    lines = [t("admin.config.ok", lang, path=check.path)]
+    lines += [t("admin.config.secret", lang, problem=problem_text(n, lang)) for n in check.notes]
     return "\n".join(lines)

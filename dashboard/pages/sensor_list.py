@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import dash
 from dash import Input, Output, State, dcc, html
 
-from config.schema import CommuneConfig
+from config.commune import CommuneConfig
 from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.formats import local_time, number

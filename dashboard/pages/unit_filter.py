@@ -9,7 +9,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
-from config.schema import CommuneConfig
+from config.commune import CommuneConfig
 from dashboard import ids
 from dashboard.former_units import unit_from_search
 from dashboard.i18n import t
