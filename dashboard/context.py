@@ -2,13 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from config.problems import ConfigCheck
+from alerts.read_side import AlertsReadSide
 from config.schema import CocConfig
 from dashboard.scope import EVERYTHING, Scope
+from dashboard.services import (
+    CameraReads,
+    CommuneSummaryView,
+    IndicatorReads,
+    IngestReads,
+    LiveReads,
+    ProvinceCommuneEntry,
+    StateReads,
+    StoreReads,
+    SupervisorReads,
+    WorkerPoolReads,
+    WriterReads,
+)
+from ingest.live_state import DeviceState
+from sensors.settings import SensorConfig
+
+
+class ProvinceReads(Protocol):
+    """A province center's view of its communes (province.runtime.ProvinceView): each commune's context, as its own
+    COC's pages read theirs, and the province wall's summaries; narrowed to a caller's communes by `within`."""
+
+    @property
+    def communes(self) -> Sequence[ProvinceCommuneEntry]: ...
+
+    @property
+    def contexts(self) -> Mapping[str, AppContext]: ...
+
+    def commune(self, commune_id: str) -> ProvinceCommuneEntry | None: ...
+
+    def within(self, allowed: frozenset[str]) -> ProvinceReads: ...
+
+    def alerts(self) -> AlertsReadSide:
+        """The alarms of this view's communes as one alert service."""
+        ...
+
+    def summaries(self, allowed: frozenset[str] | None = None) -> Sequence[CommuneSummaryView]: ...
+
+
+# (context, sensor, its live state) -> the AQI / flood extras of GET /api/sensors (dashboard.api.air_flood).
+SensorExtras = Callable[["AppContext", SensorConfig, DeviceState | None], dict[str, Any]]  # Any: JSON values
 
 
 @dataclass
@@ -16,19 +57,19 @@ class AppContext:
     """References to the running services; a part that is not running is None and its pages say so."""
 
     config: CocConfig
-    store: Any = None          # ingest.store.Store
-    live: Any = None           # ingest.live_state.LiveState
-    ingest: Any = None         # ingest.service.IngestService (stats, dead letters, health)
-    state_db: Any = None       # ingest.state_db.StateDb (SQLite app state)
-    alerts: Any = None         # alerts service (issue 4)
-    cameras: Any = None        # camera hub for the web process (issue 5)
-    indicators: Any = None     # KPI engine (issue 6)
-    writer: Any = None         # ingest.writer.BatchWriter (queued, spooled, faults, losses)
-    ingest_workers: Any = None  # ingest.workers.WorkerPool when mqtt.workers > 1
-    supervisor: Any = None     # supervision.supervisor.Supervisor: every part's health and restarts
-    sensor_extras: Any = None  # (ctx, sensor, state) -> AQI / flood extras of /api/sensors
-    check_config: Callable[[], ConfigCheck] | None = None  # /admin's check of the running file, from the wiring
-    province: Any = None       # province.runtime.ProvinceView at a province center: each commune's context
+    store: StoreReads | None = None
+    live: LiveReads | None = None
+    ingest: IngestReads | None = None  # stats, dead letters, unknown devices
+    state_db: StateReads | None = None  # the SQLite app state
+    alerts: AlertsReadSide | None = None
+    cameras: CameraReads | None = None  # the camera hub of the web process
+    indicators: IndicatorReads | None = None  # the KPI engine
+    writer: WriterReads | None = None  # queued, spooled, faults, losses
+    ingest_workers: WorkerPoolReads | None = None  # when mqtt.workers > 1
+    supervisor: SupervisorReads | None = None  # every part's health and restarts
+    sensor_extras: SensorExtras | None = None  # AQI / flood extras of /api/sensors
+    config_path: Path | None = None  # the running configuration file (/admin checks it again)
+    province: ProvinceReads | None = None  # at a province center: each commune's context
     extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)
     scope: Scope = EVERYTHING  # the communes a request reads through this context (dashboard.scoped)
 
@@ -49,7 +90,8 @@ def current_context() -> AppContext:
     if "coc_scoped_context" not in g:
         chosen = g.get("coc_context") or current_app.config["COC_CONTEXT"]
         g.coc_scoped_context = seen_through_scope(chosen)
-    return g.coc_scoped_context
+    scoped: AppContext = g.coc_scoped_context
+    return scoped
 
 
 def seen_through_scope(ctx: AppContext) -> AppContext:
