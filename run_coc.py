@@ -248,7 +248,7 @@ class DemoHistory:
 def alert_service(config: CocConfig, ingest: IngestService) -> AlertService:
     """Alert rules fed by the ingester's listeners; health of broker and store for the system rule."""
     from alerts.air_index import StoreAirIndex
-    from alerts.remote import province_acknowledger
+    from alerts.remote import listen_for_province_acks
     from alerts.service import AlertService
     from sensors.flood import alarm_level
 
@@ -262,7 +262,7 @@ def alert_service(config: CocConfig, ingest: IngestService) -> AlertService:
     ingest.add_reading_listener(service.on_readings)
     ingest.add_event_listener(service.on_camera_event)
     ingest.add_status_listener(service.on_status)
-    ingest.add_ack_listener(province_acknowledger(service))  # acknowledgements made at the province
+    listen_for_province_acks(ingest, service)  # acknowledgements made at the province
     return service
 
 

@@ -1,39 +1,43 @@
-"""Acknowledgements made at the province center, applied at the commune (which owns its alarms)."""
+"""Acknowledgements made at the province center, applied at the commune (which owns its alarms): the ingester's
+control handler for `<prefix>/acks/<alert id>` (alerts.commands.AckCommand)."""
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from alerts.book import AlertNotFoundError
+from alerts.commands import AckCommand, CommandError
 from alerts.lifecycle import AlertClosedError
+from alerts.service import AlertService
+from ingest.service import ControlHandler, IngestService
 
 log = logging.getLogger(__name__)
 
 
-def province_acknowledger(service: Any) -> Any:
-    """An ingest ack listener `(alert id, JSON body)` that acknowledges the alarm at this commune, in the name of
-    the person at the province (`<who> (<province>)`) with their note. Repeats (the province sends again until it
-    sees the acknowledgement) and alarms closed meanwhile change nothing."""
+def listen_for_province_acks(ingest: IngestService, service: AlertService) -> None:
+    """Have the ingester hand this commune's acknowledgement commands to the alert service."""
+    ingest.add_control_handler(AckCommand.topic_filter(ingest.prefix), province_acknowledger(service, ingest.prefix))
 
-    def apply(alert_id: str, payload: bytes) -> None:
+
+def province_acknowledger(service: AlertService, prefix: str) -> ControlHandler:
+    """A control handler that acknowledges the alarm at this commune, in the name of the person at the province
+    (`<who> (<province>)`) with their note. Repeats (the province sends again until it sees the acknowledgement) and
+    alarms closed meanwhile change nothing; a payload that is no acknowledgement is refused with the reason."""
+
+    def apply(topic: str, payload: bytes) -> str | None:
         try:
-            body = json.loads(payload)
-            who = str(body["who"])[:120]
-        except (ValueError, TypeError, KeyError):
-            log.warning("alerts: acknowledgement from the province for %s not understood", alert_id[:64])
-            return
-        where = str(body.get("from") or "tỉnh")[:120]
-        role = body.get("role") if isinstance(body.get("role"), str) else None
-        note = body.get("note") if isinstance(body.get("note"), str) else None
-        alert = service.book.find(alert_id)
+            command = AckCommand.decode(prefix, topic, payload)
+        except CommandError as exc:
+            log.warning("alerts: %s (%s)", exc, topic[:200])
+            return str(exc)
+        alert = service.book.find(command.alert_id)
         if alert is None or not alert.unacknowledged:
-            return  # applied before, closed, or not ours
+            return None  # applied before, closed, or not ours
         try:
-            service.acknowledge(alert_id, f"{who} ({where})", role, note)
+            service.acknowledge(command.alert_id, command.actor, command.role, command.note)
         except (AlertNotFoundError, AlertClosedError):
-            return
-        log.info("alerts: %s acknowledged from the province by %s", alert_id, who)
+            return None
+        log.info("alerts: %s acknowledged from the province by %s", command.alert_id, command.who)
+        return None
 
     return apply

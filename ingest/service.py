@@ -17,6 +17,7 @@ import paho.mqtt.client as mqtt
 from camera.models import CameraEvent
 from config.schema import CocConfig
 from ingest.decode import decode_event, decode_state, decode_status, parse_topic
+from ingest.fast_client import BufferedClient
 from ingest.live_state import LiveState
 from ingest.mqtt_link import LinkState, make_client
 from ingest.state_db import DeadLetter, StateDb, UnknownDevice
@@ -28,7 +29,9 @@ log = logging.getLogger(__name__)
 ReadingListener = Callable[[list[Reading]], None]
 EventListener = Callable[[CameraEvent], None]
 StatusListener = Callable[[str, str, str], None]  # kind, device id, status
-AckListener = Callable[[str, bytes], None]  # alert id, JSON body of an acknowledgement made at the province
+# A control topic's handler (topic, raw payload): None when it took the message, else why it refuses it (the
+# message then goes to the dead letters with that reason). Commands, not readings: e.g. alerts.remote's.
+ControlHandler = Callable[[str, bytes], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,14 @@ STALL_AFTER_S = 30.0
 MAX_REASON_KEYS = 64  # distinct refusal reasons counted by name; the rest count as "other"
 
 
-def subscriptions(prefix: str, workers: int, main: bool) -> tuple[list[str], list[str]]:
+def subscriptions(prefix: str, workers: int, main: bool,
+                  control: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """The topics to subscribe and to drop. With several workers the state topics are an MQTT shared
-    subscription (the broker hands each message to one member); status and events go to the main ingester."""
+    subscription (the broker hands each message to one member); status, events and the control topics (filters
+    of `add_control_handler`) go to the main ingester."""
     plain, shared = f"{prefix}/+/+/state", f"$share/{SHARE_GROUP}/{prefix}/+/+/state"
     state, other = (shared, plain) if workers > 1 else (plain, shared)
-    extra = [f"{prefix}/+/+/status", f"{prefix}/camera/+/event", f"{prefix}/acks/+"] if main else []
+    extra = [f"{prefix}/+/+/status", f"{prefix}/camera/+/event", *control] if main else []
     return [state, *extra], [other]
 
 
@@ -93,7 +98,6 @@ class IngestService:
         self.config = config
         self.worker = worker  # None: the main ingester; N: subscriber process N of mqtt.workers
         self.prefix = config.mqtt.topic_prefix
-        self._acks_prefix = f"{self.prefix}/acks/"
         self.writer = writer
         self.live = live
         self.state_db = state_db
@@ -104,7 +108,7 @@ class IngestService:
         self._reading_listeners: list[ReadingListener] = []
         self._event_listeners: list[EventListener] = []
         self._status_listeners: list[StatusListener] = []
-        self._ack_listeners: list[AckListener] = []
+        self._control: dict[str, ControlHandler] = {}  # topic filter → handler, in the order added
         self._lock = threading.Lock()
         self._messages = self._readings = self._rejected = 0
         self._reasons: Counter[str] = Counter()
@@ -112,7 +116,7 @@ class IngestService:
         self.link = LinkState("ingest")
         self._subscribed = threading.Event()  # the broker acknowledged this connection's SUBSCRIBE
         self._subscribe_mid: int | None = None
-        self._client: mqtt.Client | None = None
+        self._client: BufferedClient | None = None
         self._generation = 0  # counts connections: an acknowledgement is only sent on the connection it belongs to
         self._fault: str | None = None
         self._losses: Counter[str] = Counter()
@@ -129,10 +133,16 @@ class IngestService:
     def add_status_listener(self, listener: StatusListener) -> None:
         self._status_listeners.append(listener)
 
-    def add_ack_listener(self, listener: AckListener) -> None:
-        """Listener for `<prefix>/acks/<alert id>`: an acknowledgement made at the province, brought home by the
-        commune's bridge (alert id, JSON body)."""
-        self._ack_listeners.append(listener)
+    def add_control_handler(self, topic_filter: str, handler: ControlHandler) -> None:
+        """Hand the messages on `topic_filter` (an MQTT filter, e.g. `<prefix>/acks/+`) to `handler` instead of
+        reading them as a device's: the main ingester subscribes to it; the first filter added that matches a topic
+        takes it. A refusal goes to the dead letters with the handler's reason. Added while connected, it is
+        subscribed at once (`subscribed` is false until the broker has acknowledged it)."""
+        self._control[topic_filter] = handler
+        client = self._client
+        if client is not None and self.worker is None and self.link.connected:
+            self._subscribed.clear()
+            _rc, self._subscribe_mid = client.subscribe(topic_filter, 1)
 
     def start(self) -> None:
         settings = self.config.mqtt
@@ -186,7 +196,7 @@ class IngestService:
         client, generation = self._client, self._generation
         if client is None:
             return
-        mids = [mid for gen, mid in acks if gen == generation]  # type: ignore[misc]
+        mids = [ack[1] for ack in acks if isinstance(ack, tuple) and ack[0] == generation]  # (connection, mid)
         if mids:
             client.ack_many(mids)
 
@@ -216,7 +226,8 @@ class IngestService:
             return
         self._subscribed.clear()
         self._generation += 1  # unacknowledged messages of the old connection are delivered again on this one
-        wanted, unwanted = subscriptions(self.prefix, self.config.mqtt.workers, self.worker is None)
+        wanted, unwanted = subscriptions(self.prefix, self.config.mqtt.workers, self.worker is None,
+                                         list(self._control))
         _rc, self._subscribe_mid = client.subscribe([(topic, 1) for topic in [*wanted, *self._pamair_topics]])
         client.unsubscribe(unwanted)  # a persistent session remembers the other layout's subscription
         self.link.up(f"{self.config.mqtt.host}:{self.config.mqtt.port}")
@@ -243,7 +254,7 @@ class IngestService:
         except UnicodeDecodeError:
             topic = repr(message._topic)[:200]  # noqa: SLF001 - paho raises on a topic that is not UTF-8
         try:
-            self.handle(topic, message.payload, ack)
+            self.handle(topic, bytes(message.payload), ack)
         except Exception as exc:  # noqa: BLE001 - the ingester never stops on one message
             log.exception("ingest: unexpected error on topic %s", topic[:200])
             self._set_fault(f"{type(exc).__name__}: {exc}")
@@ -274,8 +285,9 @@ class IngestService:
         gateway = self._pamair_topics.get(topic)
         if gateway is not None:  # a PAM Air gateway's own topic: the device is known by its topic
             return self._state(topic, gateway.kind.value, gateway.id, payload, now, ack).count
-        if topic.startswith(self._acks_prefix):
-            self._province_ack(topic, payload)
+        handler = next((h for f, h in self._control.items() if mqtt.topic_matches_sub(f, topic)), None)
+        if handler is not None:
+            self._command(topic, payload, handler)
             return 0
         parsed = parse_topic(topic, self.prefix)
         if parsed is None:
@@ -327,13 +339,14 @@ class IngestService:
                 self._call(listener, decoded.readings)
         return Accepted(len(decoded.readings), decoded.rejects, ticket)
 
-    def _province_ack(self, topic: str, payload: bytes) -> None:
-        alert_id = topic[len(self._acks_prefix):]
-        if not self._ack_listeners or not alert_id or "/" in alert_id:
-            self._reject(topic, payload, "acknowledgement from the province not expected here")
-            return
-        for listener in self._ack_listeners:
-            self._call(listener, alert_id, payload)
+    def _command(self, topic: str, payload: bytes, handler: ControlHandler) -> None:
+        try:
+            refused = handler(topic, payload)
+        except Exception as exc:  # noqa: BLE001 - a handler's bug must not stop ingest; the message is kept
+            log.exception("ingest: control handler %r failed on %s", handler, topic[:200])
+            refused = f"control handler failed: {type(exc).__name__}"
+        if refused is not None:
+            self._reject(topic, payload, refused)
 
     def _status(self, topic: str, kind: str, device_id: str, payload: bytes) -> None:
         try:

@@ -3,10 +3,11 @@ to the cluster) kept in an alert store of their own, and acknowledgements sent b
 commune's own alert shows them.
 
 The commune stays the owner of its alarms: the province never changes an alarm's state itself. An acknowledgement
-made at the province becomes a command `coc/<commune>/acks/<alert id>` that the commune's bridge brings home; the
-commune's alert service applies it and publishes the acknowledged alarm, which arrives back here. Until it does, the
-province shows the alarm "acknowledgement sent" and sends the command again every `command_retry_s` (the commune
-may be cut off for hours; a command repeated after it was applied is harmless)."""
+made at the province becomes a command (alerts.commands.AckCommand) on `coc/<commune>/acks/<alert id>` that the
+commune's bridge brings home; the commune's alert service applies it and publishes the acknowledged alarm, which
+arrives back here. Until it does, the province shows the alarm "acknowledgement sent" and sends the command again
+every `command_retry_s` (the commune may be cut off for hours; a command repeated after it was applied is
+harmless)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alerts.book import AlertNotFoundError
+from alerts.commands import AckCommand
 from alerts.lifecycle import AlertClosedError
 from alerts.models import (
     Action,
@@ -78,13 +80,9 @@ def alert_from_message(doc: dict[str, Any]) -> tuple[Alert, AlertTransition | No
 
 @dataclass(frozen=True, slots=True)
 class PendingAck:
-    """An acknowledgement made at the province that the commune has not confirmed yet."""
+    """An acknowledgement made at the province that the commune has not confirmed yet, and how often it was sent."""
 
-    alert_id: str
-    who: str
-    role: str | None
-    note: str | None
-    at: datetime
+    command: AckCommand
     sent: int = 0
 
 
@@ -151,7 +149,8 @@ class MirroredAlerts:
         if not alert.unacknowledged:
             return alert
         with self._lock:
-            pending = self._pending.get(alert_id) or PendingAck(alert_id, who, role, note, self._clock())
+            pending = self._pending.get(alert_id) or PendingAck(
+                AckCommand(alert_id, who, self._clock(), self.province_name, role, note))
             self._pending[alert_id] = pending
         self._command(pending)
         return alert
@@ -176,18 +175,16 @@ class MirroredAlerts:
             return self._pending.get(alert_id)
 
     def _command(self, pending: PendingAck) -> None:
-        body = {"who": pending.who, "role": pending.role, "note": pending.note, "at": pending.at.isoformat(),
-                "from": self.province_name}
+        command = pending.command
         try:
-            self._send(f"coc/{self.commune}/acks/{pending.alert_id}", json.dumps(body, ensure_ascii=False).encode())
+            self._send(command.topic(f"coc/{self.commune}"), command.encode())
         except Exception as exc:  # noqa: BLE001 - the cluster is away: sent again on the next round
-            log.warning("province: acknowledgement of %s/%s not sent yet: %s", self.commune, pending.alert_id, exc)
+            log.warning("province: acknowledgement of %s/%s not sent yet: %s", self.commune, command.alert_id, exc)
             return
         with self._lock:
-            if pending.alert_id in self._pending:
-                current = self._pending[pending.alert_id]
-                self._pending[pending.alert_id] = PendingAck(current.alert_id, current.who, current.role,
-                                                             current.note, current.at, current.sent + 1)
+            current = self._pending.get(command.alert_id)
+            if current is not None:
+                self._pending[command.alert_id] = replace(current, sent=current.sent + 1)
 
     # -- reads (AlertService's) ------------------------------------------------------------------------------
 
@@ -229,8 +226,6 @@ class MirroredAlerts:
 
 
 def _closed(alert: Alert, now: datetime) -> Alert:
-    from dataclasses import replace
-
     return replace(alert, status=Status.CLOSED, resolved_at=alert.resolved_at or now)
 
 
