@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from alerts.read_side import AlertsReadSide
-from config.schema import CocConfig
+from config.problems import ConfigCheck
 from dashboard.scope import EVERYTHING, Scope
 from dashboard.services import (
     CameraReads,
@@ -23,6 +22,7 @@ from dashboard.services import (
     WorkerPoolReads,
     WriterReads,
 )
+from dashboard.site import SiteConfig
 from ingest.live_state import DeviceState
 from sensors.settings import SensorConfig
 
@@ -56,7 +56,7 @@ SensorExtras = Callable[["AppContext", SensorConfig, DeviceState | None], dict[s
 class AppContext:
     """References to the running services; a part that is not running is None and its pages say so."""
 
-    config: CocConfig
+    config: SiteConfig
     store: StoreReads | None = None
     live: LiveReads | None = None
     ingest: IngestReads | None = None  # stats, dead letters, unknown devices
@@ -68,7 +68,7 @@ class AppContext:
     ingest_workers: WorkerPoolReads | None = None  # when mqtt.workers > 1
     supervisor: SupervisorReads | None = None  # every part's health and restarts
     sensor_extras: SensorExtras | None = None  # AQI / flood extras of /api/sensors
-    config_path: Path | None = None  # the running configuration file (/admin checks it again)
+    check_config: Callable[[], ConfigCheck] | None = None  # /admin's check of the running file, from the wiring
     province: ProvinceReads | None = None  # at a province center: each commune's context
     extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)
     scope: Scope = EVERYTHING  # the communes a request reads through this context (dashboard.scoped)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sensors.models import Reading
+
+if TYPE_CHECKING:
+    from ingest.store_repair import StoreDiagnosis
 
 Aggregate = Literal["mean", "min", "max", "last", "count", "sum"]
 
@@ -59,3 +62,7 @@ class Store(Protocol):
 
     def count(self, kind: str, device_id: str | None = None) -> int:
         """How many readings (points) are stored for a kind, optionally for one device."""
+
+    def diagnose(self) -> StoreDiagnosis | None:
+        """Why the store does not come back (e.g. damaged files after a power cut); None: nothing found, or nothing
+        to look at."""

@@ -68,7 +68,8 @@ class ProvinceView:
 
     def alerts(self) -> ProvinceAlerts:
         """The alarms of this view's communes as one alert service (the province-wide /api/alerts)."""
-        return ProvinceAlerts({c: ctx.alerts for c, ctx in self.contexts.items() if ctx.alerts is not None})
+        return ProvinceAlerts({c: ctx.alerts for c, ctx in self.contexts.items()
+                               if isinstance(ctx.alerts, MirroredAlerts)})  # a commune's alarms at the province
 
     def summaries(self, allowed: frozenset[str] | None = None) -> list[CommuneSummary]:
         """The communes this caller may see (None: all), in the configuration's order. Computed for every commune
