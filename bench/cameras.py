@@ -1,10 +1,16 @@
-"""Camera benchmark: N RTSP streams (640x360 H.264, 15 fps) from the test RTSP server; decode-only CPU (the
-floor: PyAV decoding every frame, as the workers do) against the full camera service analysing each stream at
-2 fps with the object stage (zones with `objects: [person, vehicle]`) and the clip ring (packets of the last
-seconds kept for event clips); CPU per stream, ratio to the floor, analysis lag, the number of streams this
-machine can sustain, and the added cost of the HOG people check per candidate.
+"""Camera benchmark: N RTSP streams (640x360 H.264, 15 fps, a key frame every 2 s) from the test RTSP server;
+decode-only CPU (the floor: PyAV decoding every frame of the main stream, as the workers did before issue 22)
+against the full camera service analysing each stream at 2 fps with the object stage (zones with
+`objects: [person, vehicle]`) and the clip ring (packets of the last seconds kept for event clips); CPU per
+stream, ratio to the floor, analysis lag, the number of streams this machine can sustain, and the added cost of
+the HOG people check per candidate.
 
-    .venv/bin/python bench/cameras.py [--streams 31] [--seconds 30]
+Two scenes, each against its own floor: `still` (nothing moves, faint sensor noise: the cameras decode key frames
+only) and `moving` (a ball bouncing in every camera's zone all the time: every camera decodes every picture at
+once, the worst case). Each is run with the cameras analysing their sub-stream (320x180, `detect_url`; the main
+stream only copied into the clip ring) and with the main stream alone (a camera without a sub-stream).
+
+    .venv/bin/python bench/cameras.py [--streams 31] [--seconds 30] [--scenes still,moving] [--modes sub,main]
 """
 
 from __future__ import annotations
@@ -103,12 +109,13 @@ def run_floor(url: str, streams: int, seconds: float) -> tuple[int, float, float
     return opened, cores, fps
 
 
-def run_full(url: str, streams: int, seconds: float, work: Path, broker_port: int) -> dict:
+def run_full(url: str, detect_url: str | None, streams: int, seconds: float, work: Path, broker_port: int) -> dict:
     cameras = [
         CameraConfig(
             id=f"bench-{i:02d}",
             name=f"Bench {i}",
             url=url,
+            detect_url=detect_url,
             fps=2,
             zones=[ZoneConfig(name="phải", polygon=RIGHT_HALF, objects=["person", "vehicle"])],
         )
@@ -131,10 +138,8 @@ def run_full(url: str, streams: int, seconds: float, work: Path, broker_port: in
             (st := runtime.read_status(c.id)) and st.online and st.analysis_fps > 0 for c in cameras
         ):
             time.sleep(1)
-        print(
-            f"all connected after {time.monotonic() - deadline + 120:.0f} s"
-        )
-        time.sleep(3)
+        print(f"  all connected after {time.monotonic() - deadline + 120:.0f} s")
+        time.sleep(system.idle_after_s + 3)  # past the warm-up, when every picture is decoded
         pids = [p.pid for p in service._processes.values()]
         before = {c.id: runtime.read_status(c.id) for c in cameras}
         c0, t0 = cpu_of(pids), time.monotonic()
@@ -154,56 +159,82 @@ def run_full(url: str, streams: int, seconds: float, work: Path, broker_port: in
     return {
         "cores": cores,
         "online": len(ok),
+        "key_frames_only": sum(1 for s in ok if s.key_frames_only),
         "analysis_fps_min": min(rates, default=0),
         "lag_max": lags[-1] if lags else None,
         "lag_median": lags[len(lags) // 2] if lags else None,
     }
 
 
+SCENES = {"still": ("--scene", "still"), "moving": ("--scene", "bars")}
+
+
+def bench_scene(scene: str, args: argparse.Namespace, work: Path, broker_port: int) -> list[dict]:
+    """The floor and the camera service (each mode) on one scene; one row per mode."""
+    server = RtspServer(user="bench", password="bench-pw", extra=(*SCENES[scene], "--sub-mount", "/sub")).start()
+    rows = []
+    try:
+        opened, floor, decoded_fps = run_floor(server.url, args.streams, args.seconds)
+        print(
+            f"{scene}: decode only (floor): {opened} streams, {floor:.2f} cores, {floor / opened * 100:.2f} % of a "
+            f"core per stream, {decoded_fps:.1f} frames/s per stream (load average {os.getloadavg()[0]:.1f})"
+        )
+        for mode in args.modes.split(","):
+            detect = server.url.replace("/cam", "/sub") if mode == "sub" else None
+            full = run_full(server.url, detect, args.streams, args.seconds, work / f"{scene}-{mode}", broker_port)
+            full.update(scene=scene, mode=mode, floor=floor, load=os.getloadavg()[0])
+            report(full, args.streams)
+            rows.append(full)
+    finally:
+        server.stop()
+    return rows
+
+
+def report(full: dict, streams: int) -> None:
+    what = "sub-stream analysed, main stream copied" if full["mode"] == "sub" else "main stream only"
+    print(
+        f"{full['scene']}, {what}: {full['cores']:.2f} cores, {full['cores'] / streams * 100:.2f} % of a core per "
+        f"stream, ratio to floor {full['cores'] / full['floor']:.2f}x; key frames only on "
+        f"{full['key_frames_only']}/{streams}; online {full['online']}/{streams}, slowest analysis rate "
+        f"{full['analysis_fps_min']:.2f} fps, lag median {full['lag_median']} s, max {full['lag_max']} s "
+        f"(load average {full['load']:.1f})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--streams", type=int, default=31)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--scenes", default="still,moving", help="still, moving or both")
+    parser.add_argument("--modes", default="sub,main", help="sub (sub-stream analysed), main (main stream only)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="coc-bench-cameras-"))
-    server = RtspServer(user="bench", password="bench-pw").start()
     broker = Mosquitto(work / "mosquitto").start()
+    print(
+        f"{args.streams} RTSP streams 640x360 H.264 15 fps, sub-streams 320x180 (one shared encoder each), "
+        f"{args.seconds:.0f} s each phase, analysis at 2 fps"
+    )
     try:
-        print(
-            f"{args.streams} RTSP streams 640x360 H.264 15 fps (one shared encoder), "
-            f"{args.seconds:.0f} s each phase"
-        )
-        opened, floor, decoded_fps = run_floor(server.url, args.streams, args.seconds)
-        print(
-            f"decode only (floor): {opened} streams, {floor:.2f} cores, "
-            f"{floor / opened * 100:.1f} % of a core "
-            f"per stream, {decoded_fps:.1f} frames/s per stream"
-        )
-        full = run_full(server.url, args.streams, args.seconds, work, broker.port)
+        rows = [row for scene in args.scenes.split(",") for row in bench_scene(scene, args, work, broker.port)]
     finally:
         broker.stop()
-        server.stop()
-    per_stream = full["cores"] / args.streams
-    print(
-        f"full analysis at 2 fps with the object stage and the clip ring: {full['cores']:.2f} cores, "
-        f"{per_stream * 100:.1f} % of a core per stream, ratio to floor {full['cores'] / floor:.2f}x"
-    )
     print(f"HOG people check: {hog_cost_ms():.1f} ms of CPU per upright candidate in a zone that wants people")
-    print(
-        f"online {full['online']}/{args.streams}, slowest analysis rate {full['analysis_fps_min']:.2f} fps, "
-        f"lag median {full['lag_median']} s, max {full['lag_max']} s"
-    )
-    sustained = (
-        full["online"] == args.streams and full["analysis_fps_min"] >= 1.8 and (full["lag_max"] or 9) < 1.0
-    )
     budget = os.cpu_count() or 1
-    print(
-        f"{args.streams} streams sustained at 2 fps: {'yes' if sustained else 'NO'}; "
-        f"within one core: {'yes' if full['cores'] <= 1.0 else 'NO'}"
+    worst = max(rows, key=lambda r: r["cores"])
+    per_stream = worst["cores"] / args.streams
+    sustained = all(
+        r["online"] == args.streams
+        and (r["lag_max"] or 9) < 1.0
+        and (r["scene"] == "still" or r["analysis_fps_min"] >= 1.8)
+        for r in rows
     )
     print(
-        f"estimated maximum at 2 fps on this machine ({budget} cores, 85 % usable): "
-        f"{int(budget * 0.85 / per_stream)} streams; within one core: {int(1.0 / per_stream)} streams"
+        f"{args.streams} streams sustained (2 fps while moving): {'yes' if sustained else 'NO'}; "
+        f"worst case within one core: {'yes' if worst['cores'] <= 1.0 else 'NO'}"
+    )
+    print(
+        f"estimated maximum on this machine in the worst case ({worst['scene']}, {worst['mode']}; {budget} cores, "
+        f"85 % usable): {int(budget * 0.85 / per_stream)} streams"
     )
     return 0 if sustained else 1
 

@@ -1,10 +1,15 @@
 """RTSP through PyAV (FFmpeg inside its wheel): one connection both decodes the frames for analysis and hands
-the compressed H.264 packets to a ring, so that event clips are cut from the stream without re-encoding."""
+the compressed H.264 packets to a ring, so that event clips are cut from the stream without re-encoding. While
+`key_frames_only` is set (nothing moves), the decoder skips every other picture (FFmpeg `skip_frame=NONKEY`): the
+packets still all reach the ring, so a clip keeps its full pre-roll. Back to every picture at the next key frame
+(a picture between two key frames cannot be decoded without the ones before it)."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import av
 import cv2
@@ -35,9 +40,12 @@ class AvSource:
     def __init__(self, url: str, ring: PacketRing | None = None) -> None:
         self.url, self.ring = url, ring
         self.fps = 15.0
+        self.key_frames_only = False  # asked by the reader; applied at the next key frame when turned off
+        self.skipping = False  # what the decoder does now
+        self.packets = self.decoded = 0  # video packets read, pictures decoded (since this source opened)
         self._container: av.container.InputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
-        self._packets = None
+        self._demux: Iterator[av.Packet[Any]] | None = None
         self._frame: av.VideoFrame | None = None
 
     def open(self) -> bool:
@@ -54,28 +62,40 @@ class AvSource:
         rate = stream.average_rate or stream.guessed_rate
         self.fps = float(rate) if rate and 0 < float(rate) <= 120 else 15.0
         self._container, self._stream = container, stream
-        self._packets = container.demux(stream)
+        self._demux = container.demux(stream)
         if self.ring is not None:
             self.ring.start(stream)
         return True
 
     def grab(self) -> bool:
         """Read packets until one decodes into a picture; False when the stream ends or fails."""
-        if self._packets is None:
+        if self._demux is None or self._stream is None:
             return False
         try:
-            for packet in self._packets:
+            for packet in self._demux:
                 if packet.dts is None:
                     continue
+                self.packets += 1
                 if self.ring is not None:
                     self.ring.push(time.time(), packet)
+                self._choose_decoding(packet.is_keyframe)
                 frames = packet.decode()
                 if frames:
+                    self.decoded += len(frames)
                     self._frame = frames[-1]
                     return True
         except (av.FFmpegError, OSError) as exc:
             log.info("camera stream %s ended (%s)", mask_url(self.url), type(exc).__name__)
         return False
+
+    def _choose_decoding(self, key_frame: bool) -> None:
+        """Skip pictures at once when asked; decode them all again only from a key frame on."""
+        skip = self.key_frames_only
+        if skip == self.skipping or (not skip and not key_frame):
+            return
+        assert self._stream is not None
+        self._stream.codec_context.skip_frame = "NONKEY" if skip else "DEFAULT"
+        self.skipping = skip
 
     def retrieve(self) -> np.ndarray | None:
         """The picture as BGR; from the usual yuv420p OpenCV converts about 3 times faster than swscale."""
@@ -89,4 +109,5 @@ class AvSource:
     def close(self) -> None:
         if self._container is not None:
             self._container.close()
-        self._container = self._stream = self._packets = self._frame = None
+        self._container = self._stream = self._demux = self._frame = None
+        self.skipping = False

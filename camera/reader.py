@@ -1,5 +1,6 @@
-"""One camera's reader thread: opens its source, reconnects with backoff, decodes every frame, converts only
-the ones wanted, and keeps just the latest (a slot of one; frames never taken are counted as dropped)."""
+"""One camera's reader thread: opens its source, reconnects with backoff, decodes every frame (only the key frames
+while `idle` is set), converts only the ones wanted, and keeps just the latest (a slot of one; frames never taken
+are counted as dropped)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class Frame:
 class ReaderCounters:
     """What a reader has done since it started."""
 
-    grabbed: int = 0
+    grabbed: int = 0  # pictures decoded
+    packets: int = 0  # compressed packets read (RTSP), decoded or not
     retrieved: int = 0
     dropped: int = 0
     reconnects: int = 0
@@ -57,6 +59,8 @@ class CameraReader:
         self._lock = threading.Lock()
         self._latest: Frame | None = None
         self._taken_seq = 0
+        self.idle = False  # set by the analysis: nothing moves, key frames are enough
+        self._packets_before = 0
         self._thread = threading.Thread(target=self._run, name=f"camera-reader-{camera_id}", daemon=True)
 
     def start(self) -> CameraReader:
@@ -120,7 +124,11 @@ class CameraReader:
                 next_tick += 1.0 / source.fps
                 if self.stop.wait(max(0.0, next_tick - time.monotonic())):
                     break
-            if not source.grab():
+            source.key_frames_only = self.idle
+            ok = source.grab()
+            self.counters.packets = self._packets_before + source.packets
+            if not ok:
+                self._packets_before = self.counters.packets
                 return got_any
             now = time.time()
             got_any = True

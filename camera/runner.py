@@ -1,5 +1,10 @@
 """One camera inside a worker process: its reader, its analysis at the configured rate, the offline watchdog,
-snapshots of new events, and the latest frame and status left in the runtime directory for the web process."""
+snapshots of new events, and the latest frame and status left in the runtime directory for the web process.
+
+A camera with a sub-stream (`detect_url`) is read and analysed from it, while its main stream is only demuxed
+into the clip ring (camera/main_stream.py). While nothing moves and nobody watches it live, the reader decodes key
+frames only; motion (or an intrusion or motion event still open) brings every picture back from the next key
+frame, at the analysis rate."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import UTC, datetime
 
 from camera.analysis import CameraAnalyzer
 from camera.lifecycle import Timing
+from camera.main_stream import MainStreamTap
 from camera.models import CameraEvent, EventPhase, EventType
 from camera.publisher import EventPublisher
 from camera.reader import CameraReader, Frame
@@ -19,13 +25,14 @@ from camera.runtime import CameraStatus, RuntimeDir
 from camera.settings import CameraConfig, CameraSystemConfig
 from camera.snapshots import annotate, encode_jpeg, save_snapshot, snapshot_path
 from camera.sources import open_source
-from camera.urls import mask_url
+from camera.urls import SourceKind, mask_url, source_kind
 
 log = logging.getLogger(__name__)
 
 IDLE_LIVE_EVERY_S = 2.0  # latest.jpg refresh when nobody watches live
 STATUS_EVERY_S = 2.0
 CLIPPED = (EventType.INTRUSION, EventType.TAMPER, EventType.MOTION)
+BUSY = (EventType.INTRUSION, EventType.MOTION)  # while one of these is open, every picture is decoded
 OFFLINE = Timing(start_after_s=0.0, end_after_s=0.0, update_every_s=3600.0)
 
 
@@ -56,13 +63,18 @@ class CameraRunner:
             if system.clips
             else None
         )
+        keep_packets = bool(self.clips or camera.record)
+        sub_stream = camera.detect_url is not None
         self.reader = CameraReader(
             camera.id,
-            camera.url,
+            camera.detect_url or camera.url,
             self._want_fps,
             stop,
-            lambda url: open_source(url, self.packets if self.clips or camera.record else None),
+            lambda url: open_source(url, self.packets if keep_packets and not sub_stream else None),
         )
+        self.main: MainStreamTap | None = None
+        if sub_stream and keep_packets and source_kind(camera.url) is SourceKind.RTSP:
+            self.main = MainStreamTap(camera.id, camera.url, self.packets, stop)
         self.period_s = 1.0 / camera.fps
         self.online: bool | None = None
         self.started = time.time()
@@ -75,12 +87,22 @@ class CameraRunner:
         self.status_at = 0.0
         self._status_counts = (0, 0, self.started)
         self.size: tuple[int, int] | None = None
+        self.moved_at = self.started  # every picture is decoded for `idle_after_s` after start (the warm-up)
 
     def _want_fps(self) -> float:
         return self.camera.fps + (self.system.live_fps if self.watched else 1.0 / IDLE_LIVE_EVERY_S)
 
     def start(self) -> None:
         self.reader.start()
+        if self.main is not None:
+            self.main.start()
+
+    def join(self, timeout_s: float) -> None:
+        """Wait for the reader (and the main stream's tap) to end, once the stop event is set."""
+        deadline = time.monotonic() + timeout_s
+        self.reader.join(timeout_s)
+        if self.main is not None:
+            self.main.join(max(0.0, deadline - time.monotonic()))
 
     def close(self) -> None:
         """After the reader has stopped: finish the recording segment being written."""
@@ -98,6 +120,8 @@ class CameraRunner:
             self._write_live(now)
         if now - self.status_at >= STATUS_EVERY_S:
             self.watched = self.runtime.watched(self.camera.id)
+            if self.watched:
+                self.reader.idle = False  # a live view wants every picture now, not at the next analysis
             self._write_status(now)
 
     def _watchdog(self, now: float) -> None:
@@ -138,11 +162,21 @@ class CameraRunner:
             self.pictures.push(frame.ts, frame.image)
         for event in result.events:
             self._emit(event, frame, result.motion)
+        self._choose_decoding(now, bool(result.motion.blobs))
         self.analysed += 1
         self.lag_s = time.time() - frame.ts
         self.next_analysis += self.period_s
         if self.next_analysis < now:  # fell behind: skip ahead, never run faster than configured
             self.next_analysis = now + self.period_s
+
+    def _choose_decoding(self, now: float, moving: bool) -> None:
+        """Key frames only once nothing has moved for `idle_after_s`, nobody watches live and no intrusion or
+        motion event is open; every picture otherwise."""
+        if moving or any(e.type in BUSY for e in self.analyzer.tracker.active()):
+            self.moved_at = now
+        self.reader.idle = (
+            self.system.idle_key_frames and not self.watched and now - self.moved_at >= self.system.idle_after_s
+        )
 
     def _emit(self, event: CameraEvent, frame: Frame | None, motion=None) -> None:  # noqa: ANN001
         if event.phase is EventPhase.START and frame is not None:
@@ -194,5 +228,7 @@ class CameraRunner:
                 updated_ts=now,
                 frames_total=c.grabbed,
                 analysed_total=self.analysed,
+                packets_total=c.packets + (self.main.packets if self.main is not None else 0),
+                key_frames_only=self.reader.idle,
             )
         )

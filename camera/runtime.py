@@ -34,8 +34,10 @@ class CameraStatus:
     width: int | None
     height: int | None
     updated_ts: float
-    frames_total: int = 0
+    frames_total: int = 0  # pictures decoded
     analysed_total: int = 0
+    packets_total: int = 0  # compressed packets read (both streams of a camera with a sub-stream)
+    key_frames_only: bool = False  # nothing moves: only key frames are decoded
 
 
 def event_payload(event: CameraEvent) -> dict:

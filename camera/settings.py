@@ -72,6 +72,12 @@ class CameraConfig(Section):
         min_length=1,
         description="rtsp://, http(s):// MJPEG, a video file path, or synthetic:; credentials as ${NAME}.",
     )
+    detect_url: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The camera's sub-stream (e.g. rtsp://…/Streaming/Channels/102) to analyse instead of `url`; "
+        "`url` (the main stream) is then only copied into clips and recordings, never decoded.",
+    )
     fps: float = Field(default=2.0, gt=0, le=30, description="Analysis frames per second.")
     zones: list[ZoneConfig] = Field(default_factory=list, description="Watched zones with their schedules.")
     flood_point: str | None = Field(
@@ -142,6 +148,14 @@ class CameraSystemConfig(Section):
         ge=0,
         le=600,
         description="A covered, blurred or moved view must last this long to be tamper.",
+    )
+    idle_key_frames: bool = Field(
+        default=True,
+        description="While nothing moves, decode only the key frames of an RTSP camera (every picture again from "
+        "the next key frame once something moves); clips still hold every packet of their pre-roll.",
+    )
+    idle_after_s: float = Field(
+        default=10, ge=0, le=3600, description="Seconds without motion before a camera decodes key frames only."
     )
     live_fps: float = Field(default=4, gt=0, le=15, description="Frames per second of the live MJPEG view.")
     publish_motion: bool = Field(

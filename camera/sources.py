@@ -32,6 +32,8 @@ class FrameSource(Protocol):
 
     live: bool  # True: grab() waits for the camera; False: the reader paces it at `fps`
     fps: float
+    key_frames_only: bool  # a hint: decode only key frames (RTSP through PyAV follows it, the others ignore it)
+    packets: int  # compressed packets read since open (0 where the source does not see packets)
 
     def open(self) -> bool: ...
     def grab(self) -> bool: ...
@@ -46,6 +48,8 @@ class OpenCvSource:
         self.url, self.loop, self.threads = url, loop, threads
         self.live = not loop
         self.fps = 15.0
+        self.key_frames_only = False
+        self.packets = 0
         self._cap: cv2.VideoCapture | None = None
 
     def open(self) -> bool:
@@ -95,6 +99,8 @@ class SyntheticSource:
     """A synthetic scene; frames are drawn only when retrieved. Silent during its dropout episodes."""
 
     live = False
+    key_frames_only = False
+    packets = 0
 
     def __init__(self, url: str, clock: Callable[[], float] = time.time) -> None:
         self.params = SceneParams.from_query(synthetic_params(url))

@@ -85,7 +85,7 @@ def worker_main(plan: WorkerPlan, log_queue: Queue | None) -> None:
         thread_stop.set()
         deadline = time.monotonic() + READERS_JOIN_S
         for runner in runners:
-            runner.reader.join(max(0.0, deadline - time.monotonic()))
+            runner.join(max(0.0, deadline - time.monotonic()))
             runner.close()
         publisher.stop()
         log.info("camera worker %d: stopped", plan.index)
