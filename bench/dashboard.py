@@ -195,8 +195,8 @@ def main() -> None:
         live.apply(store.latest().values())
         alerts = AlertService(config, "coc/bench", None, Path(tmp) / "alerts.sqlite", live, channels=[])
         alerts.start(tick=False)
-        ctx = AppContext(config=config, store=store, live=live, alerts=alerts)
-        ctx.sensor_extras = context_extras
+        ctx = AppContext(config=config, store=store, live=live, alerts=alerts,
+                         sensor_extras=context_extras)
         app = create_app(ctx)
         rm = ctx.extras["read_model"]
         with app.server.test_request_context():

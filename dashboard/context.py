@@ -52,9 +52,10 @@ class ProvinceReads(Protocol):
 SensorExtras = Callable[["AppContext", SensorConfig, DeviceState | None], dict[str, Any]]  # Any: JSON values
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class AppContext:
-    """References to the running services; a part that is not running is None and its pages say so."""
+    """References to the running services; a part that is not running is None and its pages say so. Built once by
+    the wiring after every part exists, then never changed (a scoped view is a copy: dataclasses.replace)."""
 
     config: SiteConfig
     store: StoreReads | None = None

@@ -151,8 +151,8 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
         cameras=hub,
         indicators=indicators,
         state_db=state_db,
+        sensor_extras=context_extras,  # as run_coc.py installs it for GET /api/sensors
     )
-    context.sensor_extras = context_extras  # as run_coc.py installs it for GET /api/sensors
     yield context
     frames.stop()
     state_db.close()

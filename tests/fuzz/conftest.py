@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,8 @@ def fuzz_ctx(ctx: AppContext, tmp_path: Path) -> Iterator[AppContext]:  # noqa: 
     """The dashboard's services plus a real writer and ingester (no broker needed for HTTP ingest)."""
     writer = BatchWriter(ctx.store, Spool(tmp_path / "spool"), 500, 0.05)
     writer.start()
-    ctx.ingest = IngestService(ctx.config, writer, ctx.live, ctx.state_db)
-    ctx.writer = writer
-    yield ctx
+    ingest = IngestService(ctx.config, writer, ctx.live, ctx.state_db)
+    yield replace(ctx, ingest=ingest, writer=writer)  # the context is frozen: a new one with these two parts
     writer.stop()
 
 
