@@ -11,6 +11,7 @@ once, the worst case). Each is run with the cameras analysing their sub-stream (
 stream only copied into the clip ring) and with the main stream alone (a camera without a sub-stream).
 
     .venv/bin/python bench/cameras.py [--streams 31] [--seconds 30] [--scenes still,moving] [--modes sub,main]
+        [--width 640] [--sub-width 320]
 """
 
 from __future__ import annotations
@@ -171,7 +172,9 @@ SCENES = {"still": ("--scene", "still"), "moving": ("--scene", "bars")}
 
 def bench_scene(scene: str, args: argparse.Namespace, work: Path, broker_port: int) -> list[dict]:
     """The floor and the camera service (each mode) on one scene; one row per mode."""
-    server = RtspServer(user="bench", password="bench-pw", extra=(*SCENES[scene], "--sub-mount", "/sub")).start()
+    size = ("--width", str(args.width), "--height", str(args.width * 9 // 16), "--sub-width", str(args.sub_width))
+    server = RtspServer(user="bench", password="bench-pw", extra=(*SCENES[scene], "--sub-mount", "/sub", *size))
+    server.start()
     rows = []
     try:
         opened, floor, decoded_fps = run_floor(server.url, args.streams, args.seconds)
@@ -207,11 +210,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--scenes", default="still,moving", help="still, moving or both")
     parser.add_argument("--modes", default="sub,main", help="sub (sub-stream analysed), main (main stream only)")
+    parser.add_argument("--width", type=int, default=640, help="of the main stream (16:9)")
+    parser.add_argument("--sub-width", type=int, default=320, help="of the sub-stream (16:9)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="coc-bench-cameras-"))
     broker = Mosquitto(work / "mosquitto").start()
     print(
-        f"{args.streams} RTSP streams 640x360 H.264 15 fps, sub-streams 320x180 (one shared encoder each), "
+        f"{args.streams} RTSP streams {args.width}x{args.width * 9 // 16} H.264 15 fps, sub-streams "
+        f"{args.sub_width}x{args.sub_width * 9 // 16} (one shared encoder each), "
         f"{args.seconds:.0f} s each phase, analysis at 2 fps"
     )
     try:

@@ -7,6 +7,7 @@ packets still all reach the ring, so a clip keeps its full pre-roll. Back to eve
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -37,8 +38,8 @@ class AvSource:
 
     live = True
 
-    def __init__(self, url: str, ring: PacketRing | None = None) -> None:
-        self.url, self.ring = url, ring
+    def __init__(self, url: str, ring: PacketRing | None = None, stop: threading.Event | None = None) -> None:
+        self.url, self.ring, self.stop = url, ring, stop
         self.fps = 15.0
         self.key_frames_only = False  # asked by the reader; applied at the next key frame when turned off
         self.skipping = False  # what the decoder does now
@@ -73,12 +74,16 @@ class AvSource:
             return False
         try:
             for packet in self._demux:
+                if self.stop is not None and self.stop.is_set():  # while skipping, a picture can be a GOP away
+                    return False
                 if packet.dts is None:
                     continue
                 self.packets += 1
                 if self.ring is not None:
                     self.ring.push(time.time(), packet)
                 self._choose_decoding(packet.is_keyframe)
+                if self.skipping and not packet.is_keyframe:
+                    continue  # the decoder would drop it (skip_frame): not even handed to it
                 frames = packet.decode()
                 if frames:
                     self.decoded += len(frames)

@@ -70,7 +70,7 @@ class CameraRunner:
             camera.detect_url or camera.url,
             self._want_fps,
             stop,
-            lambda url: open_source(url, self.packets if keep_packets and not sub_stream else None),
+            lambda url: open_source(url, self.packets if keep_packets and not sub_stream else None, stop),
         )
         self.main: MainStreamTap | None = None
         if sub_stream and keep_packets and source_kind(camera.url) is SourceKind.RTSP:

@@ -123,14 +123,14 @@ class SyntheticSource:
         pass
 
 
-def open_source(url: str, ring: PacketRing | None = None) -> FrameSource:
+def open_source(url: str, ring: PacketRing | None = None, stop: threading.Event | None = None) -> FrameSource:
     """The source for a camera URL (not yet opened); RTSP goes through PyAV, which also fills the packet ring
-    that event clips are cut from."""
+    that event clips are cut from (and stops reading within a packet once `stop` is set)."""
     kind = source_kind(url)
     if kind is SourceKind.RTSP:
         from camera.av_source import AvSource
 
-        return AvSource(url, ring)
+        return AvSource(url, ring, stop)
     if kind is SourceKind.SYNTHETIC:
         return SyntheticSource(url)
     if kind is SourceKind.FILE:
