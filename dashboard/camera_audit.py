@@ -8,14 +8,17 @@ import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+
+AccessDetail = str | list[str] | None  # what an access adds: the clip, a note, the ZIP's SHA-256, its files, the IP
+AccessRow = dict[str, object]  # one line of the file as JSON: at, action, who, role, event_id, camera, the details
 
 _lock = threading.Lock()
 
 
-def record_access(path: Path, action: str, who: str, role: str, event_id: str, camera: str, **detail: Any) -> dict:
+def record_access(path: Path, action: str, who: str, role: str, event_id: str, camera: str,
+                  **detail: AccessDetail) -> AccessRow:
     """Append one access (action: `clip_view`, `export`, `false_alarm`, `false_alarm_undo`) and return it."""
-    row = {
+    row: AccessRow = {
         "at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "action": action,
         "who": who,
@@ -33,18 +36,20 @@ def record_access(path: Path, action: str, who: str, role: str, event_id: str, c
     return row
 
 
-def read_access(path: Path, limit: int = 500) -> list[dict]:
-    """The newest accesses first."""
+def read_access(path: Path, limit: int = 500) -> list[AccessRow]:
+    """The newest accesses first (lines that are no JSON object skipped)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         return []
-    rows = []
+    rows: list[AccessRow] = []
     for line in reversed(lines):
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except ValueError:
             continue
+        if isinstance(row, dict):
+            rows.append(row)
         if len(rows) >= limit:
             break
     return rows

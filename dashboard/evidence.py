@@ -7,9 +7,9 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 MANIFEST = "manifest.sha256"
 
@@ -28,16 +28,18 @@ def manifest(contents: dict[str, bytes]) -> str:
 def verify(archive: bytes) -> list[str]:
     """Names whose bytes do not match the manifest, or that the manifest misses ([] means it verifies)."""
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
-        listed = dict(reversed(line.split("  ", 1)) for line in z.read(MANIFEST).decode().splitlines())
+        lines = [line.split("  ", 1) for line in z.read(MANIFEST).decode().splitlines()]
+        listed = {parts[1]: parts[0] for parts in lines if len(parts) == 2}
         names = [n for n in z.namelist() if n != MANIFEST]
         bad = [n for n in names if listed.get(n) != hashlib.sha256(z.read(n)).hexdigest()]
         return bad + [n for n in listed if n not in names]
 
 
 def evidence_zip(
-    event: dict[str, Any], files: dict[str, Path], exported_by: dict[str, str], commune: str
+    event: Mapping[str, object], files: Mapping[str, Path], exported_by: Mapping[str, str], commune: str
 ) -> tuple[bytes, str]:
-    """The ZIP and its own SHA-256 (recorded in the audit)."""
+    """The ZIP and its own SHA-256 (recorded in the audit); `event` is the episode as the review API shows it
+    (its addresses left out of the metadata)."""
     contents = {name: path.read_bytes() for name, path in files.items()}
     meta = {
         "commune": commune,
