@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import multiprocessing as mp
 import statistics
 import subprocess
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -182,7 +184,21 @@ def bench_coc(broker: Mosquitto, total: int, publishers: int, backend: str, infl
     return total / elapsed
 
 
-def bench_latency(broker: Mosquitto, probes: int = 60) -> tuple[float, float]:
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """Where the time of publish → /api/sensors goes, per probe (milliseconds from the publish call)."""
+
+    puback: list[float]  # the broker acknowledged the probe to the device (with NATS: once it was on its disk)
+    live: list[float]  # COC's ingester had it in the live state (delivered by the broker, decoded, validated)
+    api: list[float]  # a GET /api/sensors answered with it
+    get: list[float]  # how long each GET /api/sensors took (whatever it returned)
+
+
+def p50_p95(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), statistics.quantiles(values, n=20)[18]
+
+
+def bench_latency(broker: Mosquitto, probes: int = 60) -> Latency:
     from config.loader import parse_config
     from run_coc import build_runtime
 
@@ -191,10 +207,20 @@ def bench_latency(broker: Mosquitto, probes: int = 60) -> tuple[float, float]:
     text = config_text(broker.port, web_port, directory, "sqlite", "http://127.0.0.1:1")
     config = parse_config(text, "bench.yaml", {})
     runtime = build_runtime(config)
+    seen: dict[float, float] = {}  # probe value -> when the live state had it
+
+    def listener(readings: list[Any]) -> None:
+        for reading in readings:
+            if reading.device_id == "pam-000":
+                seen.setdefault(reading.fields.get("pm25"), time.perf_counter())
+
+    runtime.context.ingest.add_reading_listener(listener)  # called right after the live state took the readings
     runtime.start()
     runtime.context.ingest.wait_subscribed(10)
     stop = threading.Event()
+    acked: dict[int, float] = {}
     client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+    client.on_publish = lambda _c, _u, mid, _rc, _p: acked.__setitem__(mid, time.perf_counter())
     client.connect("127.0.0.1", broker.port)
     client.loop_start()
 
@@ -209,23 +235,37 @@ def bench_latency(broker: Mosquitto, probes: int = 60) -> tuple[float, float]:
     session = requests.Session()
     session.headers["Authorization"] = "Bearer bench-token-0123456789"
     url = f"http://127.0.0.1:{web_port}/api/sensors"
-    latencies = []
+    out = Latency([], [], [], [])
     for i in range(probes):
         value = 100 + i
         sent = time.perf_counter()
-        client.publish(f"{PREFIX}/air/pam-000/state", json.dumps({"pm25": value}), qos=1)
+        mid = client.publish(f"{PREFIX}/air/pam-000/state", json.dumps({"pm25": value}), qos=1).mid
         while True:
+            asked = time.perf_counter()
             doc = session.get(url, timeout=5).json()
+            out.get.append((time.perf_counter() - asked) * 1000)
             if doc["sensors"][0]["values"].get("pm25") == value:
                 break
-        latencies.append((time.perf_counter() - sent) * 1000)
+        out.api.append((time.perf_counter() - sent) * 1000)
         time.sleep(0.05)
+        out.puback.append((acked.get(mid, math.nan) - sent) * 1000)
+        out.live.append((seen.get(value, math.nan) - sent) * 1000)
     stop.set()
     client.disconnect()
     client.loop_stop()
     runtime.stop()
-    q = statistics.quantiles(latencies, n=20)
-    return statistics.median(latencies), q[18]
+    return out
+
+
+def print_latency(lat: Latency) -> None:
+    import os
+
+    print(f"publish → /api/sensors      p50 {p50_p95(lat.api)[0]:6.1f} ms   p95 {p50_p95(lat.api)[1]:6.1f} ms  "
+          f"(100 readings/s background; load average {os.getloadavg()[0]:.1f})")
+    for name, values in (("  publish → PUBACK", lat.puback), ("  publish → live state", lat.live),
+                         ("  one GET /api/sensors", lat.get)):
+        p50, p95 = p50_p95(values)
+        print(f"{name:28s}p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 
 
 def main() -> None:
@@ -236,6 +276,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="mqtt.workers for COC (subscriber processes)")
     parser.add_argument("--broker", choices=("nats", "mosquitto"), default="nats",
                         help="nats: the shipped commune broker; mosquitto: the one before issue 18")
+    parser.add_argument("--latency-only", action="store_true", help="only publish → /api/sensors, with its parts")
     args = parser.parse_args()
     if args.broker == "nats" and args.workers > 1:  # NATS' MQTT listener has no $share subscriptions
         print("NATS has no MQTT shared subscriptions: COC runs one ingest process on it (mqtt.workers 1)")
@@ -247,8 +288,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="coc-bench-"))
     broker = (NatsBroker if args.broker == "nats" else Mosquitto)(work / args.broker).start()
     print(f"broker: {args.broker}")
-    influx = None if args.skip_influx else InfluxDB(work / "influxdb").start()
+    influx = None if args.skip_influx or args.latency_only else InfluxDB(work / "influxdb").start()
     try:
+        if args.latency_only:
+            print_latency(bench_latency(broker))
+            return
         raw = bench_mosquitto_sub(broker, args.readings, args.publishers)
         print(f"mosquitto_sub alone drains  {raw:10,.0f} readings/s  (QoS 1, {args.readings:,} readings)")
         print(f"publishing at QoS 1 (PUBACKs) {published_rate(broker, args.publishers):8,.0f} readings/s  "
@@ -260,8 +304,7 @@ def main() -> None:
             rate = bench_coc(broker, args.readings, args.publishers, "influxdb", influx.url, args.workers)
             print(f"COC ingest → InfluxDB w={args.workers}  {rate:10,.0f} readings/s  ratio {rate / raw:.2f}"
                   "  (zero loss)")
-        p50, p95 = bench_latency(broker)
-        print(f"publish → /api/sensors      p50 {p50:6.1f} ms   p95 {p95:6.1f} ms  (100 readings/s background)")
+        print_latency(bench_latency(broker))
         print(f"broker peak memory          {peak_rss_mb(broker.process.pid):10.0f} MB")
     finally:
         broker.stop()

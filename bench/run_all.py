@@ -2,7 +2,7 @@
 """Every benchmark in one command, one after another (each prints its ratios against a raw limit measured in the
 same run). Not part of the test suite or CI's pass/fail.
 
-    .venv/bin/python bench/run_all.py [--only ingest,cameras] [--quick]
+    .venv/bin/python bench/run_all.py [--only ingest,cameras,memory] [--quick]
 
 `--quick` runs each on a smaller load (for a first look; quote only full runs)."""
 
@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "cameras": ("cameras.py", [], ["--streams", "8", "--seconds", "10"]),
     "dashboard": ("dashboard.py", [], ["--days", "14", "--rounds", "10"]),
     "province": ("province.py", [], ["--communes", "20", "--minutes", "2"]),
+    "memory": ("memory.py", [], ["--minutes", "3"]),
 }
 
 
