@@ -13,15 +13,14 @@ from zoneinfo import ZoneInfo
 from camera.hub import merge_events
 from camera.models import CameraEvent
 from camera.runtime import event_payload
-from dashboard.sources import call_first
 
 
 def merged_events(
     ctx: Any, camera: str | None = None, type_: str | None = None, since: datetime | None = None, limit: int = 200
 ) -> list[CameraEvent]:
     """Events of one camera (or all), newest first, from the camera hub and the recorded MQTT events."""
-    local = call_first(ctx.cameras, ("events",), camera, type_, since, limit) or []
-    recorded = call_first(ctx.state_db, ("camera_events",), camera, type_, since, limit) or []
+    local = ctx.cameras.events(camera, type_, since, limit) if ctx.cameras is not None else []
+    recorded = ctx.state_db.camera_events(camera, type_, since, limit) if ctx.state_db is not None else []
     return merge_events(list(local), list(recorded), limit)
 
 

@@ -74,29 +74,3 @@ class AppContext:
     extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)
     scope: Scope = EVERYTHING  # the communes a request reads through this context (dashboard.scoped)
 
-
-def current_scope() -> Scope:
-    """The scope the guard decided for this request (every commune outside a request, and at a commune's COC)."""
-    from flask import g, has_request_context
-
-    return g.get("coc_scope", EVERYTHING) if has_request_context() else EVERYTHING
-
-
-def current_context() -> AppContext:
-    """The context this request reads: a commune's at a province center when the request names one the caller may
-    see (the guard chose it: `?commune=` on the API), otherwise the app's own; either seen through the request's
-    scope (dashboard.scoped), made once per request."""
-    from flask import current_app, g
-
-    if "coc_scoped_context" not in g:
-        chosen = g.get("coc_context") or current_app.config["COC_CONTEXT"]
-        g.coc_scoped_context = seen_through_scope(chosen)
-    scoped: AppContext = g.coc_scoped_context
-    return scoped
-
-
-def seen_through_scope(ctx: AppContext) -> AppContext:
-    """`ctx` as this request may read it (outside a request: as it is)."""
-    from dashboard.scoped import scoped_context
-
-    return scoped_context(ctx, current_scope())

@@ -5,26 +5,28 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
 from dashboard.api.air_flood import announce_risk, context_extras, risk_board
 from dashboard.api.alerts import ACT_SOURCES
-from dashboard.api.health import health_of
 from dashboard.api.sensors import sensor_document
-from dashboard.context import AppContext, seen_through_scope
+from dashboard.context import AppContext
+from dashboard.read.system import system_reads
+from dashboard.scoped import seen_through_scope
 from dashboard.settings import Role
-from dashboard.sources import alert_rows, call_first, camera_rows, kpi_rows
+from dashboard.sources import alert_rows, camera_rows, kpi_rows
 from dashboard.takeover import takeover as critical_takeover
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
 EXTRAS_TTL_S = 15.0
 CACHE_MAX = 2000
+R = TypeVar("R")
 
 
 class ReadModel:
@@ -41,6 +43,11 @@ class ReadModel:
     def ctx(self) -> AppContext:
         """The context as the current request may read it (at a province: narrowed to the caller's communes)."""
         return seen_through_scope(self._ctx)
+
+    def reads(self, reader: Callable[[AppContext], R]) -> R:
+        """A domain's reader of the context this request reads, e.g. `rm.reads(system_reads)`: pages and panels
+        get their typed reader this way, never the context itself."""
+        return reader(self.ctx)
 
     def now(self) -> datetime:
         return self._clock()
@@ -123,19 +130,14 @@ class ReadModel:
     # -- alerts, cameras, KPIs -----------------------------------------------------------------------------
     def alerts(self, status: str = "open", limit: int = 500) -> list[dict[str, Any]]:
         """Alerts as GET /api/alerts shows them; open ones most severe first, then newest first."""
-        rows = alert_rows(self.ctx.alerts, status, limit)
-        for row in rows:
-            opened = alert_time(row)
-            row["opened_local"] = self.local(opened).strftime("%d/%m %H:%M") if opened else None
-        return rows
+        return [{**a.to_json(), "opened_local": self.local(a.opened_at).strftime("%d/%m %H:%M")}
+                for a in alert_rows(self.ctx.alerts, status, limit)]
 
     def alert_history(self, alert_id: str) -> list[dict[str, Any]]:
         """An alarm's audit trail, oldest first, each step with its local time (HH:MM dd/mm)."""
-        detail = call_first(self.ctx.alerts, ("get",), alert_id)
-        rows = []
-        for step in getattr(detail, "history", None) or []:
-            rows.append({**step.to_json(), "local": self.local(step.at).strftime("%H:%M %d/%m")})
-        return rows
+        detail = self.ctx.alerts.get(alert_id) if self.ctx.alerts is not None else None
+        steps = detail.history if detail is not None else []
+        return [{**step.to_json(), "local": self.local(step.at).strftime("%H:%M %d/%m")} for step in steps]
 
     def acknowledge(self, alert_id: str, who: str, role: str, note: str) -> str | None:
         """Acknowledge an alert; returns an error text or None."""
@@ -164,8 +166,9 @@ class ReadModel:
             alert = next((a for a in self.alerts("all") if a.get("id") == alert_id), None)
             if alert is None or alert.get("source") not in allowed:
                 return "not allowed for this role"
+        act = self.ctx.alerts.acknowledge if verb == "acknowledge" else self.ctx.alerts.resolve
         try:
-            getattr(self.ctx.alerts, verb)(alert_id, who, role, note or None)
+            act(alert_id, who, role, note or None)
         except Exception as exc:  # not found, already resolved
             return str(exc) or type(exc).__name__
         return None
@@ -183,7 +186,7 @@ class ReadModel:
         """The newest month with this commune's figures (the newest month may hold only sensor figures)."""
 
         def build() -> str | None:
-            latest = call_first(self.ctx.indicators, ("latest_month",))
+            latest = self.ctx.indicators.latest_month() if self.ctx.indicators is not None else None
             if not latest:
                 return None
             from indicators.periods import shift
@@ -219,7 +222,7 @@ class ReadModel:
 
     def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
         """A camera's events, newest first, each with its snapshot URL when it has one."""
-        events = call_first(self.ctx.cameras, ("events",), camera_id, limit=limit) or []
+        events = self.ctx.cameras.events(camera_id, limit=limit) if self.ctx.cameras is not None else []
         rows = [sv.jsonable(e) for e in events]
         for event, row in zip(events, rows, strict=True):
             row["local_time"] = self.local(event.ts).strftime("%d/%m/%Y %H:%M:%S")
@@ -236,16 +239,16 @@ class ReadModel:
         announce_risk(self.ctx, level, note, who, "lũ, ngập lụt")
         return self.risk_level()
 
-    def health(self) -> dict[str, Any]:
-        return {**health_of(self.ctx), "missing": self.missing()}
+    def health(self) -> dict[str, Any]:  # Any: JSON values (GET /api/health's document)
+        return {**system_reads(self.ctx).health().to_json(), "missing": self.missing()}
 
     def dead_letters(self, limit: int = 50) -> list[dict[str, Any]]:
         source = self.ctx.ingest or self.ctx.state_db
-        return [sv.jsonable(d) for d in (call_first(source, ("dead_letters",), limit) or [])]
+        return [sv.jsonable(d) for d in (source.dead_letters(limit) if source is not None else [])]
 
     def unknown_devices(self) -> list[dict[str, Any]]:
         source = self.ctx.ingest or self.ctx.state_db
-        return [sv.jsonable(d) for d in (call_first(source, ("unknown_devices",)) or [])]
+        return [sv.jsonable(d) for d in (source.unknown_devices() if source is not None else [])]
 
     # -- critical alerts that take over a wall ------------------------------------------------------------
     def takeover(
@@ -273,14 +276,9 @@ class ReadModel:
         return critical_takeover(candidates, self.now(), self.local)
 
 
-def alert_time(alert: dict[str, Any]) -> datetime | None:
-    """When an alert opened, whatever the alerts service calls the field."""
-    for key in ("opened_at", "created_at", "started_at", "ts", "first_seen"):
-        value = alert.get(key)
-        if value:
-            try:
-                ts = datetime.fromisoformat(str(value))
-            except ValueError:
-                continue
-            return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
-    return None
+
+def alert_time(alert: Mapping[str, object]) -> datetime | None:
+    """When an alarm (a row of `ReadModel.alerts`) opened: its `opened_at`. For dashboard.wall_snapshot until it
+    reads dashboard.read.alerts' AlertView.age_s."""
+    value = alert.get("opened_at")
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None

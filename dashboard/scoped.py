@@ -11,8 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import current_app, g, has_request_context
+
 from dashboard.context import AppContext
-from dashboard.scope import Scope
+from dashboard.scope import EVERYTHING, Scope
 from dashboard.services import IndicatorReads, IndicatorsSite, KpiRow
 from indicators.catalogue import Catalogue
 from indicators.merger import FormerCommune, Merger
@@ -146,3 +148,31 @@ def scoped_context(ctx: AppContext, scope: Scope) -> AppContext:
         return replace(ctx, indicators=indicators, scope=scope)
     view = ctx.province.within(scope.communes or frozenset())
     return replace(ctx, indicators=indicators, alerts=view.alerts(), province=view, scope=scope)
+
+
+def app_context() -> AppContext:
+    """The app's own context (at a province center: the province's, holding every commune's), as the app factory
+    stored it; requests read `current_context()` instead, which applies their scope."""
+    ctx: AppContext = current_app.config["COC_CONTEXT"]
+    return ctx
+
+
+def current_scope() -> Scope:
+    """The scope the guard decided for this request (every commune outside a request, and at a commune's COC)."""
+    return g.get("coc_scope", EVERYTHING) if has_request_context() else EVERYTHING
+
+
+def current_context() -> AppContext:
+    """The context this request reads: a commune's at a province center when the request names one the caller may
+    see (the guard chose it: `?commune=` on the API), otherwise the app's own; either seen through the request's
+    scope, made once per request."""
+    if "coc_scoped_context" not in g:
+        chosen = g.get("coc_context") or app_context()
+        g.coc_scoped_context = seen_through_scope(chosen)
+    scoped: AppContext = g.coc_scoped_context
+    return scoped
+
+
+def seen_through_scope(ctx: AppContext) -> AppContext:
+    """`ctx` as this request may read it (outside a request: as it is)."""
+    return scoped_context(ctx, current_scope())

@@ -16,7 +16,8 @@ from flask import Blueprint, jsonify, request
 
 from dashboard.api.params import BadParameter, iso, window
 from dashboard.auth import current_principal, require_roles
-from dashboard.context import AppContext, current_context
+from dashboard.context import AppContext
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 from ingest.store import StoreUnavailable
 from sensors.aqi import DailyInputs, daily_aqi, daily_inputs, hour_end, hourly_aqi, last_hours, provisional

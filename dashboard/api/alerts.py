@@ -11,8 +11,8 @@ from flask import Blueprint, Response, jsonify, request
 from alerts.models import STATUS_FILTERS, Severity, Source
 from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import current_principal, require_roles
-from dashboard.context import current_context
 from dashboard.read.alerts import ACT_SOURCES, ActResult, AlertReads, Refusal, alert_reads
+from dashboard.scoped import current_context
 
 __all__ = ["ACT_SOURCES", "blueprint"]
 blueprint = Blueprint("api_alerts", __name__, url_prefix="/api")

@@ -17,8 +17,8 @@ from dashboard.api.params import BadParameter, parse_time
 from dashboard.auth import current_principal, require_roles
 from dashboard.camera_audit import read_access, record_access
 from dashboard.camera_events import ReviewFilter, review_rows, safe_file
-from dashboard.context import current_context
 from dashboard.evidence import evidence_name, evidence_zip
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 
 blueprint = Blueprint("camera_media", __name__, url_prefix="/api")

@@ -12,7 +12,7 @@ from camera.mjpeg import BOUNDARY
 from camera.runtime import event_payload
 from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import require_roles
-from dashboard.context import current_context
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 
 blueprint = Blueprint("cameras", __name__, url_prefix="/api")

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from dashboard.auth import require_roles
-from dashboard.context import current_context
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 
 blueprint = Blueprint("api_duty", __name__, url_prefix="/api")

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, make_response, request, send_from_directory
 
 from dashboard.auth import current_principal, require_roles
-from dashboard.context import current_context
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 from indicators.export import record, report_csv, to_csv, to_xlsx
 from indicators.models import OLD_PILLARS, PeriodKind, Pillar

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from dashboard.auth import current_principal, require_roles
-from dashboard.context import current_context
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 
 blueprint = Blueprint("api_loudspeakers", __name__, url_prefix="/api")

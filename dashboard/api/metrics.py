@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from flask import Blueprint, Response, current_app
 
-from dashboard.api.health import losses_of
 from dashboard.auth import require_roles
-from dashboard.context import AppContext, seen_through_scope
+from dashboard.read.system import SystemReads, system_reads
+from dashboard.scoped import seen_through_scope
 
 blueprint = Blueprint("metrics", __name__)
 Sample = tuple[str, str, str, Mapping[str, str], float]  # name, type, help, labels, value
@@ -35,10 +34,10 @@ def render(samples: Iterable[Sample]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ingest_samples(ctx: AppContext) -> list[Sample]:
+def ingest_samples(reads: SystemReads) -> list[Sample]:
     out: list[Sample] = []
-    if ctx.ingest is not None:
-        s = ctx.ingest.stats()
+    s = reads.ingest_stats()
+    if s is not None:
         out += [
             ("coc_mqtt_connected", "gauge", "1 when the ingester is connected to the broker", {}, s.connected),
             ("coc_mqtt_messages_total", "counter", "MQTT messages received by the ingester", {}, s.messages),
@@ -47,10 +46,9 @@ def ingest_samples(ctx: AppContext) -> list[Sample]:
         ]
         out += [("coc_rejects_by_reason_total", "counter", "Refusals by reason", {"reason": r}, n)
                 for r, n in sorted(s.reject_reasons.items())]
-    writer = ctx.writer
-    if writer is not None:
-        w = writer.stats()
-        backend = {"backend": ctx.config.storage.backend}
+    w = reads.writer_stats()
+    if w is not None:
+        backend = {"backend": reads.backend}
         out += [
             ("coc_store_writes_total", "counter", "Readings written to the store", backend, w.written),
             ("coc_store_batches_total", "counter", "Batches written to the store", backend, w.batches),
@@ -62,20 +60,18 @@ def ingest_samples(ctx: AppContext) -> list[Sample]:
              w.fault is not None),
         ]
     out += [("coc_lost_total", "counter", "Readings or messages known lost or set aside, by reason", {"reason": r}, n)
-            for r, n in sorted(losses_of(ctx).items())]
-    if ctx.supervisor is not None:
-        for part in ctx.supervisor.report():
-            out += [("coc_part_up", "gauge", "1 when the part is running normally", {"part": part.name}, part.ok),
-                    ("coc_part_restarts_total", "counter", "Restarts of a part after it died", {"part": part.name},
-                     part.restarts)]
+            for r, n in sorted(reads.losses().items())]
+    for part in reads.parts():
+        out += [("coc_part_up", "gauge", "1 when the part is running normally", {"part": part.name}, part.ok),
+                ("coc_part_restarts_total", "counter", "Restarts of a part after it died", {"part": part.name},
+                 part.restarts)]
     return out
 
 
-def service_samples(ctx: AppContext) -> list[Sample]:
+def service_samples(reads: SystemReads) -> list[Sample]:
     """Samples the alerts and camera services report as {name: value} or {name: {label: value}}."""
     out: list[Sample] = []
-    for part, label in ((ctx.alerts, "severity"), (ctx.cameras, "camera")):
-        metrics: dict[str, Any] = part.metrics() if part is not None and hasattr(part, "metrics") else {}
+    for label, metrics in reads.service_metrics():
         for name, value in metrics.items():
             kind = "counter" if name.endswith("_total") else "gauge"
             if isinstance(value, Mapping):
@@ -88,6 +84,6 @@ def service_samples(ctx: AppContext) -> list[Sample]:
 @blueprint.get("/metrics")
 @require_roles()
 def metrics() -> Response:
-    ctx: AppContext = seen_through_scope(current_app.config["COC_CONTEXT"])  # a province's: the caller's communes
-    body = render([*ingest_samples(ctx), *service_samples(ctx)])
+    reads = system_reads(seen_through_scope(current_app.config["COC_CONTEXT"]))  # a province's: the caller's communes
+    body = render([*ingest_samples(reads), *service_samples(reads)])
     return Response(body, mimetype="text/plain; version=0.0.4; charset=utf-8")

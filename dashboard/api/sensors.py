@@ -9,7 +9,8 @@ from flask import Blueprint, jsonify, request
 
 from dashboard.api.params import BadParameter, iso, parse_duration_s, parse_unit, window
 from dashboard.auth import require_roles
-from dashboard.context import AppContext, current_context
+from dashboard.context import AppContext
+from dashboard.scoped import current_context
 from ingest.store import Aggregate, StoreUnavailable
 from sensors.fields import field_specs
 from sensors.settings import SensorConfig
