@@ -1,41 +1,71 @@
 """The commune's former units (communes merged into it) on the pages: which unit a row belongs to, `?unit=` in the
-address, and rows grouped by unit in the order of commune.former_units (rows of no unit last)."""
+address, and rows grouped by unit in the order of commune.former_units (rows of no unit last). A row is a view with
+a `former_unit` or an API row (a mapping with the key "former_unit")."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
 
-from config.commune import CommuneConfig
+
+class InUnit(Protocol):
+    """A row that knows its former unit (a view of the read layer)."""
+
+    @property
+    def former_unit(self) -> str | None: ...
+
+
+class UnitName(Protocol):
+    """A former unit as the configuration names it (config.commune.FormerUnit)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class MergedCommune(Protocol):
+    """The part of the commune's configuration read here (config.commune.CommuneConfig)."""
+
+    @property
+    def former_units(self) -> Sequence[UnitName]: ...
+
+
+Row = TypeVar("Row", bound=InUnit | Mapping[str, object])
 
 
 @dataclass(frozen=True, slots=True)
-class UnitGroup:
+class UnitGroup(Generic[Row]):
     """The rows of one former unit (`unit` None: the rows that belong to none)."""
 
     unit: str | None
     name: str
-    rows: list[dict[str, Any]]
+    rows: list[Row]
 
 
-def unit_from_search(search: str | None, commune: CommuneConfig) -> str | None:
+def unit_of(row: InUnit | Mapping[str, object]) -> object:
+    """The former unit a row belongs to (None: none)."""
+    return row.get("former_unit") if isinstance(row, Mapping) else row.former_unit
+
+
+def unit_from_search(search: str | None, commune: MergedCommune) -> str | None:
     """The former unit named by `?unit=<id>` when the commune has it; None otherwise."""
     values = parse_qs((search or "").lstrip("?")).get("unit") or []
-    return values[0] if values and commune.former_unit(values[0]) is not None else None
+    return values[0] if values and any(u.id == values[0] for u in commune.former_units) else None
 
 
-def of_unit(rows: Sequence[dict[str, Any]], unit: str | None) -> list[dict[str, Any]]:
+def of_unit(rows: Sequence[Row], unit: str | None) -> list[Row]:
     """The rows of one former unit (by their `former_unit`); every row when `unit` is None."""
-    return [r for r in rows if unit is None or r.get("former_unit") == unit]
+    return [r for r in rows if unit is None or unit_of(r) == unit]
 
 
-def group_by_unit(rows: Sequence[dict[str, Any]], commune: CommuneConfig, none_name: str) -> list[UnitGroup]:
+def group_by_unit(rows: Sequence[Row], commune: MergedCommune, none_name: str) -> list[UnitGroup[Row]]:
     """Rows grouped by former unit, in the order of commune.former_units, then those of no unit (named
     `none_name`); empty groups are left out and each group keeps the rows' order."""
     known = {u.id for u in commune.former_units}
-    groups = [UnitGroup(u.id, u.name, [r for r in rows if r.get("former_unit") == u.id])
-              for u in commune.former_units]
-    groups.append(UnitGroup(None, none_name, [r for r in rows if r.get("former_unit") not in known]))
+    groups = [UnitGroup(u.id, u.name, [r for r in rows if unit_of(r) == u.id]) for u in commune.former_units]
+    groups.append(UnitGroup(None, none_name, [r for r in rows if unit_of(r) not in known]))
     return [g for g in groups if g.rows]

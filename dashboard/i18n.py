@@ -144,6 +144,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.export_csv": ("Bảng CSV", "Table CSV"),
     "kpi.export_xlsx": ("Số liệu các xã XLSX", "All communes XLSX"),
     "kpi.compare": ("So sánh giữa các xã", "Compared across communes"),
+    "kpi.chart.open": ("Xem biểu đồ chi tiết", "Detailed chart"),
     "kpi.unit": ("Địa bàn", "Area"),
     "kpi.unit.all": ("Toàn xã", "Whole commune"),
     "kpi.merger.line": ("Sáp nhập {date}", "Merger {date}"),

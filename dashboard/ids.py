@@ -79,6 +79,7 @@ KPI_UNIT = "kpi-unit-filter"  # dropdown: the whole commune or one former commun
 KPI_UNIT_BODY = "kpi-unit-body"  # a former commune's view, shown in place of the commune's
 KPI_BODY_WRAP = "kpi-body-wrap"
 KPI_LATEST = "kpi-latest"
+KPI_SHOWN = "kpi-shown"  # [period, pillar, unit] the body shows: a selector set to it redraws nothing
 KPI_URL = "kpi-url"  # the page's own view of the address: its callbacks read no component of other pages
 KPI_SUMMARY = "kpi-summary"
 KPI_REPORT_PDF = "kpi-report-pdf"

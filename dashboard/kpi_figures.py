@@ -1,8 +1,8 @@
-"""Plotly figures of the leaders' view, as plain dicts: a KPI's trend against its plan and the comparison across
-communes. Period labels are categories ('9/2026', 'Q.III/2026', '2026'), never dates or decimals; numbers use the
-reader's separators; a commune without a figure is written 'chưa có số liệu', never drawn as an empty bar; a
-merged commune's trend has a vertical line at the merger, and its points before it (sums of the former communes,
-open circles) say so on hover."""
+"""The Plotly figure of the leaders' view, as a plain dict: a KPI's detailed trend against its plan (drawn when a
+leader asks for it; the comparison across communes is HTML bars, pages/kpi_body). Period labels are categories
+('9/2026', 'Q.III/2026', '2026'), never dates or decimals; numbers use the reader's separators; a merged commune's
+trend has a vertical line at the merger, and its points before it (sums of the former communes, open circles) say
+so on hover."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from dashboard.i18n import t
+from dashboard.read.kpis import MergerView, TrendPointView
 from indicators.merger import before_merger, day_text
 from indicators.numbers import format_value
 
@@ -19,11 +20,10 @@ MUTED = "#93a4c3"
 GRID = "rgba(230,237,247,0.12)"
 SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark, then thousands separator
 MAX_TICKS = 5
-NO_DATA = {"vi": "chưa có số liệu", "en": "no data"}
-Figure = dict[str, Any]
+Figure = dict[str, Any]  # Any: Plotly's figure schema (nested dicts and lists of numbers, strings, None)
 
 
-def _layout(lang: str, height: int) -> dict[str, Any]:
+def _layout(lang: str, height: int) -> Figure:
     axis = {"gridcolor": GRID, "zeroline": False}
     return {
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -91,7 +91,7 @@ def merger_line(fig: Figure, index: int, count: int, merged_on: date, lang: str)
     )
 
 
-def _hover(value: Any, combined: Sequence[str], names: dict[str, str], unit: str, lang: str) -> str:
+def _hover(value: float | None, combined: Sequence[str], names: dict[str, str], unit: str, lang: str) -> str:
     text = format_value(value, unit, lang)
     if combined:
         listed = "".join(f"<br>{names.get(u, u)}" for u in combined)  # one per line: the card is narrow
@@ -99,15 +99,14 @@ def _hover(value: Any, combined: Sequence[str], names: dict[str, str], unit: str
     return text
 
 
-def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: str, unit: str,
-                 lang: str = "vi", merger: dict[str, Any] | None = None) -> Figure:
-    """The KPI in each period (label, value or None[, former units summed, period key]): a line with gaps where a
-    period has no figure; with `merger` ({date, units: [[id, name]]}) the break line and the summed points' hover
-    text."""
-    labels = [str(p[0]) for p in points]
-    values = [p[1] for p in points]
-    combined = [list(p[2]) if len(p) > 2 and p[2] else [] for p in points]
-    names = {u: n for u, n in (merger or {}).get("units", [])}
+def trend_figure(points: Sequence[TrendPointView], plan: float | None, colour: str, unit: str,
+                 lang: str = "vi", merger: MergerView | None = None) -> Figure:
+    """The KPI in each period: a line with gaps where a period has no figure; with `merger` the break line and the
+    summed points' hover text."""
+    labels = [p.label for p in points]
+    values = [p.value for p in points]
+    combined = [list(p.combined_from) for p in points]
+    names = dict(merger.units) if merger else {}
     layout = _layout(lang, 200)
     layout["xaxis"].update(type="category", categoryorder="array", categoryarray=labels, tickvals=ticks(labels),
                            tickangle=0)
@@ -131,49 +130,8 @@ def trend_figure(points: Sequence[Sequence[Any]], plan: float | None, colour: st
     if plan is not None:
         plan_line(fig, plan, "y", lang, unit)
     if merger:
-        merged_on = date.fromisoformat(merger["date"])
-        index = break_index([p[3] if len(p) > 3 else None for p in points], merged_on)
+        merged_on = merger.date
+        index = break_index([p.period for p in points], merged_on)
         if index is not None:
             merger_line(fig, index, len(points), merged_on, lang)
-    return fig
-
-
-def compare_figure(rows: Sequence[Sequence[Any]], highlight: str, plan: float | None, unit: str,
-                   lang: str = "vi") -> Figure:
-    """Bars of one KPI across communes (name, value or None), this commune highlighted; a commune without a
-    figure keeps its row (the category stays on the axis) with the words 'chưa có số liệu' and no bar; a zero
-    shows '0' beside the axis."""
-    ordered = sorted(rows, key=lambda r: (r[1] is None, -(r[1] or 0)))[::-1]
-    names = [str(r[0]) for r in ordered]
-    values = [r[1] for r in ordered]
-    layout = _layout(lang, max(140, 34 * len(rows) + 40))
-    layout["margin"] = {"l": 130, "r": 16, "t": 8, "b": 28}
-    layout["yaxis"] = {"type": "category", "categoryorder": "array", "categoryarray": names, "gridcolor": GRID}
-    layout["xaxis"].update(rangemode="tozero")
-    fig: Figure = {
-        "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [n for n, v in zip(names, values, strict=True) if v is not None],
-                "x": [v for v in values if v is not None],
-                "marker": {"color": ["#2f7cf6" if n == highlight else "#55627a"
-                                     for n, v in zip(names, values, strict=True) if v is not None]},
-                "text": [format_value(v, unit, lang) for v in values if v is not None],
-                # a zero has no bar to write in: its figure stands outside, so it never looks like 'no figure'
-                "textposition": ["outside" if v == 0 else "auto" for v in values if v is not None],
-                "cliponaxis": False,
-                "hoverinfo": "skip",
-            }
-        ],
-        "layout": layout,
-    }
-    for name, value in zip(names, values, strict=True):
-        if value is None:
-            layout["annotations"].append(
-                {"xref": "paper", "x": 0, "y": name, "xanchor": "left", "text": NO_DATA.get(lang, NO_DATA["vi"]),
-                 "showarrow": False, "font": {"color": MUTED, "size": 12}}
-            )
-    if plan is not None:
-        plan_line(fig, plan, "x", lang, unit)
     return fig

@@ -4,18 +4,23 @@ whose figures were added up."""
 
 from __future__ import annotations
 
-from datetime import UTC
-from typing import Any
+from dataclasses import asdict
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, jsonify, make_response, request, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from dashboard.auth import current_principal, require_roles
+from dashboard.kpi_view import summary_counts
+from dashboard.read.kpis import KpiReads, KpiRowView, ReportRowView, kpi_reads
 from dashboard.scoped import current_context
+from dashboard.services import KpiRow
 from dashboard.settings import Role
-from indicators.export import record, report_csv, to_csv, to_xlsx
-from indicators.models import OLD_PILLARS, PeriodKind, Pillar
+from indicators.export import report_csv, to_csv, to_xlsx
+from indicators.models import OLD_PILLARS, PILLAR_LABELS, STATUS_LABELS, PeriodKind, Pillar
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.service import MAX_API_ROWS
+from indicators.units import unit_label
 
 blueprint = Blueprint("kpis", __name__, url_prefix="/api")
 READ = (Role.ADMIN, Role.OPERATOR, Role.LEADER)
@@ -27,14 +32,69 @@ class BadRequest(ValueError):
     """A query parameter or body that cannot be used; answered with 400 and the reason."""
 
 
-def _service() -> Any:
-    return current_context().indicators
+def _reads() -> KpiReads:
+    return kpi_reads(current_context())
 
 
 def _unavailable() -> tuple[Response, int]:
     return jsonify(
         error="unavailable", message="Chưa chạy dịch vụ chỉ tiêu / indicators service not running"
     ), 503
+
+
+def kpi_json(view: KpiRowView) -> dict[str, object]:
+    """A KPI's figure as GET /api/kpis gives it: the value's fields, the definition's names and labels, times in
+    ISO 8601 UTC (the records of the CSV / XLSX exports too)."""
+    value, kpi = view.value, view.kpi
+    data = asdict(value)
+    data.pop("kpi_id")
+    data.update(
+        id=kpi.id,
+        name_vi=kpi.name_vi,
+        name_en=kpi.name_en,
+        pillar=kpi.pillar.value,
+        pillar_vi=PILLAR_LABELS[kpi.pillar][0],
+        pillar_en=PILLAR_LABELS[kpi.pillar][1],
+        direction=kpi.direction.value,
+        period_kind=kpi.period.value,
+        source=kpi.source.value,
+        target_basis=value.target_basis,
+        commune_name=view.commune_name,
+        status=value.status.value,
+        status_vi=STATUS_LABELS[value.status][0],
+        status_en=STATUS_LABELS[value.status][1],
+        unit_vi=unit_label(value.unit, "vi"),
+        unit_en=unit_label(value.unit, "en"),
+        updated_at=_utc(value.updated_at),
+    )
+    return data
+
+
+def report_row_json(view: ReportRowView) -> dict[str, object]:
+    """A report row as GET /api/kpis/report gives it: the row's fields with the KPI's names, pillar, unit and status
+    labels."""
+    row = view.row
+    data = asdict(row)
+    data.update(
+        id=row.kpi_id,
+        name_vi=view.name_vi,
+        name_en=view.name_en,
+        pillar=row.pillar.value,
+        pillar_vi=PILLAR_LABELS[row.pillar][0],
+        pillar_en=PILLAR_LABELS[row.pillar][1],
+        unit_vi=view.unit_text("vi"),
+        unit_en=view.unit_text("en"),
+        status=row.status.value,
+        status_vi=view.status_text("vi"),
+        status_en=view.status_text("en"),
+        direction=row.direction.value,
+        aggregate=row.aggregate.value,
+    )
+    return data
+
+
+def _utc(ts: datetime | None) -> str | None:
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z") if ts else None
 
 
 def _month(name: str, default: str | None) -> str:
@@ -64,35 +124,36 @@ def _pillar() -> Pillar | None:
         ) from None
 
 
-def _unit(service: Any) -> str | None:
+def _unit(reads: KpiReads) -> str | None:
     """?unit=<former unit id>: that former commune's own figures instead of the commune's."""
     unit = request.args.get("unit")
-    known = [u.id for u in service.former_units()]
+    known = [u.id for u in reads.former_units()]
     if unit and unit not in known:
         raise BadRequest(f"unknown former unit '{unit}'; known: {', '.join(known) or 'none (not a merged commune)'}")
     return unit or None
 
 
-def _commune(service: Any, required: bool = False) -> str | None:
-    unit = _unit(service)
+def _commune(reads: KpiReads, required: bool = False) -> str | None:
+    unit = _unit(reads)
     if unit is not None:
         return unit
-    commune = request.args.get("commune") or (service.config.commune.id if required else None)
-    if commune in {u.id for u in service.former_units()}:
+    commune = request.args.get("commune") or (reads.commune_id if required else None)
+    if commune in {u.id for u in reads.former_units()}:
         return commune  # ?commune=<former unit>, as callers wrote it before former units: the same as ?unit=
-    if commune is not None and commune not in service.communes():
-        raise BadRequest(f"unknown commune '{commune}'; known: {', '.join(service.communes())}")
+    known = [c.id for c in reads.communes()]
+    if commune is not None and commune not in known:
+        raise BadRequest(f"unknown commune '{commune}'; known: {', '.join(known)}")
     return commune
 
 
-def _former_units(service: Any) -> list[dict[str, Any]]:
-    return [{"id": u.id, "name": u.name, "merged_on": u.merged_on.isoformat()} for u in service.former_units()]
+def _former_units(reads: KpiReads) -> list[dict[str, str]]:
+    return [{"id": u.id, "name": u.name, "merged_on": u.merged_on.isoformat()} for u in reads.former_units()]
 
 
-def _records(service: Any) -> tuple[str, list[dict[str, Any]]]:
-    month = _month("period", service.latest_month())
-    values = service.results(month, _commune(service), _pillar())
-    return month, [record(v, service.catalogue, service.commune_name(v.commune)) for v in values]
+def _records(reads: KpiReads) -> tuple[str, list[dict[str, object]]]:
+    month = _month("period", reads.latest_month())
+    rows = reads.rows(month, _commune(reads), _pillar(), own=False)
+    return month, [kpi_json(v) for v in rows]
 
 
 @blueprint.errorhandler(BadRequest)
@@ -102,47 +163,44 @@ def _bad_request(exc: BadRequest) -> tuple[Response, int]:
 
 @blueprint.get("/kpis")
 @require_roles(*READ)
-def kpis() -> Any:
-    service = _service()
-    if service is None:
+def kpis() -> ResponseReturnValue:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
-    month, records = _records(service)
-    communes = [{"id": c, "name": service.commune_name(c)} for c in service.communes()]
-    return jsonify(period=month, communes=communes, former_units=_former_units(service), unit=_unit(service),
+    month, records = _records(reads)
+    communes = [{"id": c.id, "name": c.name} for c in reads.communes()]
+    return jsonify(period=month, communes=communes, former_units=_former_units(reads), unit=_unit(reads),
                    kpis=records)
 
 
 @blueprint.get("/kpis/<kpi_id>/history")
 @require_roles(*READ)
-def history(kpi_id: str) -> Any:
-    service = _service()
-    if service is None:
+def history(kpi_id: str) -> ResponseReturnValue:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
-    if kpi_id not in service.catalogue.kpis:
+    if not reads.has_kpi(kpi_id):
         return jsonify(error="not_found", message=f"Không có chỉ tiêu / unknown KPI '{kpi_id}'"), 404
-    commune = _commune(service, required=True)
-    end = _month("to", service.latest_month() or service.clock().strftime("%Y-%m"))
+    commune = _commune(reads, required=True) or reads.commune_id
+    end = _month("to", reads.latest_month() or reads.this_month())
     start = _month("from", shift(end, 1 - HISTORY_MONTHS))
     if start > end:
         raise BadRequest("'from' is after 'to'")
-    points = [
-        record(v, service.catalogue, service.commune_name(commune))
-        for v in service.history(kpi_id, commune, start, end)
-    ]
-    return jsonify(kpi=kpi_id, commune=commune, **{"from": start, "to": end}, former_units=_former_units(service),
+    points = [kpi_json(v) for v in reads.history(kpi_id, commune, start, end)]
+    return jsonify(kpi=kpi_id, commune=commune, **{"from": start, "to": end}, former_units=_former_units(reads),
                    points=points)
 
 
 @blueprint.get("/kpis/export")
 @require_roles(*READ)
-def export() -> Any:
-    service = _service()
-    if service is None:
+def export() -> ResponseReturnValue:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         raise BadRequest("format must be csv or xlsx")
-    month, records = _records(service)
+    month, records = _records(reads)
     name = f"chi-tieu-{request.args.get('commune') or 'cac-xa'}-{month}.{fmt}"
     if fmt == "csv":
         body, mime = to_csv(records), "text/csv; charset=utf-8"
@@ -151,8 +209,8 @@ def export() -> Any:
     return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _report_period(service: Any) -> str:
-    text = request.args.get("period") or service.latest_month()
+def _report_period(reads: KpiReads) -> str:
+    text = request.args.get("period") or reads.latest_month()
     if not text:
         raise BadRequest("'period' is required: 2026-09, 2026-Q3, 2026-6M, 2026-9M or 2026")
     try:
@@ -171,56 +229,53 @@ REPORT_MIME = {
 
 @blueprint.get("/kpis/report")
 @require_roles(*READ)
-def report() -> Any:
+def report() -> ResponseReturnValue:
     """The report of a month, quarter, 6 or 9 months or year: JSON rows, or the PDF / XLSX / CSV file."""
-    service = _service()
-    if service is None:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
-    period, pillar, fmt = _report_period(service), _pillar(), request.args.get("format", "json")
+    period, pillar, fmt = _report_period(reads), _pillar(), request.args.get("format", "json")
     if fmt == "json":
-        from dashboard.kpi_view import row_record, summary
-
-        rows = [row_record(r, service) for r in service.report(period, None, pillar).rows]
-        return jsonify(period=period, summary=summary(rows), rows=rows)
+        views = reads.report_rows(period, pillar)
+        rows = [report_row_json(v) for v in views]
+        return jsonify(period=period, summary=summary_counts([v.row.status.value for v in views]), rows=rows)
     if fmt not in REPORT_MIME:
         raise BadRequest("format must be json, pdf, docx, xlsx or csv")
     if fmt == "csv":
-        from dashboard.kpi_view import row_record
-
-        body = report_csv([row_record(r, service) for r in service.report(period, None, pillar).rows])
+        body = report_csv([report_row_json(v) for v in reads.report_rows(period, pillar)])
     else:
-        body = service.report_bytes(period, fmt, pillar)
-    name = f"bao-cao-{service.config.commune.id}-{period}.{fmt}"
+        body = reads.report_bytes(period, fmt, pillar)
+    name = f"bao-cao-{reads.commune_id}-{period}.{fmt}"
     return Response(body, mimetype=REPORT_MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @blueprint.get("/kpis/reports")
 @require_roles(*READ)
-def reports() -> Any:
+def reports() -> ResponseReturnValue:
     """The reports generated on schedule, newest first."""
-    service = _service()
-    if service is None:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
     files = [
         {"name": f.name, "period": f.period, "format": f.fmt, "size": f.size, "url": f"/api/kpis/reports/{f.name}",
-         "made_at": f.made_at.astimezone(UTC).isoformat().replace("+00:00", "Z")}
-        for f in service.report_files()
+         "made_at": _utc(f.made_at_local)}
+        for f in reads.report_files()
     ]
     return jsonify(reports=files)
 
 
 @blueprint.get("/kpis/reports/<name>")
 @require_roles(*READ)
-def report_file(name: str) -> Any:
-    service = _service()
-    if service is None:
+def report_file(name: str) -> ResponseReturnValue:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
-    if name not in {f.name for f in service.report_files()}:
+    if name not in {f.name for f in reads.report_files()}:
         abort(404)
-    return send_from_directory(service.report_folder(), name, as_attachment=True)
+    return send_from_directory(reads.report_folder(), name, as_attachment=True)
 
 
-def _rows(body: Any) -> list[dict[str, Any]]:
+def _rows(body: object) -> list[KpiRow]:
     rows = body.get("rows") if isinstance(body, dict) else body
     if not isinstance(rows, list) or not rows:
         raise BadRequest(
@@ -238,10 +293,10 @@ def _rows(body: Any) -> list[dict[str, Any]]:
 
 @blueprint.post("/kpis/plan")
 @require_roles(*WRITE)
-def post_plan() -> Any:
+def post_plan() -> ResponseReturnValue:
     """Year-plan targets as JSON: {"year": 2026, "rows": [{"kpi": "budget_revenue", "value": 2800}, ...]}."""
-    service = _service()
-    if service is None:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
     body = request.get_json(silent=True)
     year = body.get("year") if isinstance(body, dict) else None
@@ -249,7 +304,7 @@ def post_plan() -> Any:
         raise BadRequest("year must be a whole number such as 2026")
     rows = _rows(body)
     principal = current_principal()
-    report = service.add_plan_rows(rows, year, f"Kế hoạch năm (API: {principal.name if principal else '?'})")
+    report = reads.add_plan_rows(rows, year, f"Kế hoạch năm (API: {principal.name if principal else '?'})")
     problems = [{"row": p.line, "reason": p.reason} for p in report.problems]
     return jsonify(received=report.rows_read, kept=report.kept, inserted=report.inserted, updated=report.updated,
                    problems=problems), 422 if problems else 200
@@ -257,13 +312,13 @@ def post_plan() -> Any:
 
 @blueprint.post("/kpis/data")
 @require_roles(*WRITE)
-def post_data() -> Any:
-    service = _service()
-    if service is None:
+def post_data() -> ResponseReturnValue:
+    reads = _reads()
+    if not reads.available:
         return _unavailable()
     rows = _rows(request.get_json(silent=True))
     principal = current_principal()
-    report = service.add_rows(rows, f"api:{principal.name if principal else 'unknown'}")
+    report = reads.add_rows(rows, f"api:{principal.name if principal else 'unknown'}")
     body = {
         "received": report.rows_read,
         "inserted": report.inserted,

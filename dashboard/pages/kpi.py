@@ -2,36 +2,50 @@
 the summary line, the administrative table, charts of what is behind, the reports to download, hamlet
 criteria, and (admin, operator) the year-plan form. The period, pillar and former commune live in the URL
 (?period=&pillar=&unit=); a merged commune's trends mark the merger and say which figures are sums of its former
-communes."""
+communes.
+
+Speed (issue 20: first render ≤ 1 s, a report switch ≤ 0,5 s on the commune PC): the default report is drawn in the
+page's layout, so a leader's landing costs the router's answer and one small callback (the address); one callback
+follows the address and the selectors and redraws the body only when the report shown changes (a switch is one
+round trip); the cards draw no Plotly figure until a detailed chart is asked for (kpi_body)."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
+import threading
 from urllib.parse import parse_qs, urlencode
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import MATCH, Input, Output, State, dcc, html
+from dash.dcc import Graph
+from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.i18n import current_lang, t
-from dashboard.kpi_figures import compare_figure, trend_figure
+from dashboard.kpi_figures import trend_figure
+from dashboard.pages.kpi_body import CHART, CHART_OPEN, STATUS_COLOURS, body
 from dashboard.pages.kpi_parts import hamlet_section, plan_form, register_plan_form, report_list
-from dashboard.pages.kpi_units import merger_caption, row_notes, scoped, unit_filter, unit_of_search
+from dashboard.pages.kpi_units import scoped, unit_filter, unit_of_search
 from dashboard.pages.shell import missing_note
+from dashboard.read.kpis import KpiReads, kpi_reads
 from dashboard.read_model import ReadModel
-from indicators.models import PILLAR_LABELS, Pillar
-from indicators.numbers import decimals_for, format_number, format_pct, format_value
+from dashboard.settings import Role
+from indicators.models import PILLAR_LABELS, Aggregate, Pillar
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.report import period_label
 
-STATUS_COLOURS = {"met": "#2e9d4f", "near": "#f0c419", "behind": "#e03131", "no_target": "#8fb8ff",
-                  "no_value": "#6b7280"}
 KINDS = ("month", "quarter", "6M", "9M", "year")
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+GRAPH_CONFIG: Graph.Config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+Option = dict[str, str]  # a dropdown's {"label", "value"}
+Shown = list[str]  # [period, pillar, unit] of the body on screen
+NO = dash.no_update
+LOADING_DELAY_MS = 300  # the spinner only for a slow answer: a quick switch redraws without blanking the body
 
 
-def period_options(kind: str, latest: str, lang: str) -> list[dict[str, str]]:
+def _reads(rm: ReadModel) -> KpiReads:
+    return kpi_reads(rm.ctx)
+
+
+def period_options(kind: str, latest: str, lang: str) -> list[Option]:
     """The periods of a kind up to the latest month with figures, newest first, with their labels."""
     year = int(latest[:4])
     if kind == "month":
@@ -69,22 +83,53 @@ def parse_search(search: str | None) -> tuple[str | None, str | None]:
     return period, pillar
 
 
-def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
-    latest = rm.kpi_period() or rm.local(rm.now()).strftime("%Y-%m")
-    extras = rm.kpi_extras()
+def report_links(period: str, pillar: str, latest: str) -> tuple[str, str, str, str, str]:
+    """The report files of the view (PDF, DOCX, XLSX, CSV) and the month's export."""
+    query = urlencode({"period": period, **({"pillar": pillar} if pillar else {})})
+    month = period if kind_of(period).value == "month" else None
+    return (
+        f"/api/kpis/report?format=pdf&{query}",
+        f"/api/kpis/report?format=docx&{query}",
+        f"/api/kpis/report?format=xlsx&{query}",
+        f"/api/kpis/report?format=csv&{query}",
+        f"/api/kpis/export?format=xlsx&period={month or latest}",
+    )
+
+
+def report_body(reads: KpiReads, period: str, pillar: str, unit: str, lang: str) -> Component | list[Component]:
+    """The body of a report view (a former commune's own view with its ids prefixed 'unit-')."""
+    if not reads.available:
+        return missing_note(lang, "indicators")
+    chosen = Pillar(pillar) if pillar else None
+    view = reads.report(period, chosen, unit or None)
+    if view is None or not view.rows:
+        return html.Div(t("kpis.none", lang), className="missing")
+    if unit:
+        return scoped(body(view, lang, chosen, "unit"), "unit-")
+    return body(view, lang, chosen)
+
+
+def layout(_rest: str, rm: ReadModel, lang: str, role: Role | None) -> html.Div:
+    """The page with the default report (the newest month with figures, every pillar) already drawn."""
+    reads = _reads(rm)
+    latest = reads.default_period()
+    extras = reads.extras()
     pillars = [{"label": t("kpi.all_pillars", lang), "value": ""}] + [
         {"label": PILLAR_LABELS[p][0 if lang == "vi" else 1], "value": p.value} for p in Pillar
     ]
+    hrefs = report_links(latest, "", latest)
     links = [
-        html.A(t(key, lang), id=element, className="btn", href="#", target="_blank")
-        for key, element in (("kpi.report_pdf", ids.KPI_REPORT_PDF), ("kpi.report_docx", ids.KPI_REPORT_DOCX),
-                             ("kpi.report_xlsx", ids.KPI_REPORT_XLSX), ("kpi.export_csv", ids.KPI_EXPORT_CSV),
-                             ("kpi.export_xlsx", ids.KPI_EXPORT_XLSX))
+        html.A(t(key, lang), id=element, className="btn", href=href, target="_blank")
+        for (key, element), href in zip(
+            (("kpi.report_pdf", ids.KPI_REPORT_PDF), ("kpi.report_docx", ids.KPI_REPORT_DOCX),
+             ("kpi.report_xlsx", ids.KPI_REPORT_XLSX), ("kpi.export_csv", ids.KPI_EXPORT_CSV),
+             ("kpi.export_xlsx", ids.KPI_EXPORT_XLSX)), hrefs, strict=True)
     ]
     return html.Div(
         [
             html.H1(t("kpi.title", lang)),
             dcc.Store(id=ids.KPI_LATEST, data=latest),
+            dcc.Store(id=ids.KPI_SHOWN, data=[latest, "", ""]),
             dcc.Location(id=ids.KPI_URL, refresh=False),  # ids.URL is on every page; a callback mixing it with
             # this page's selectors raises "nonexistent object … kpi-kind" in the browser on every other page
             html.Div(
@@ -99,149 +144,41 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                     html.Label(t("kpi.pillar", lang)),
                     dcc.Dropdown(id=ids.KPI_PILLAR, options=pillars, value="", clearable=False,
                                  className="period pillar"),
-                    unit_filter(rm, lang),
+                    unit_filter(reads.former_units(), lang),
                     *links,
                 ],
                 className="toolbar",
             ),
-            html.Div(dcc.Loading(html.Div(id=ids.KPI_BODY)), id=ids.KPI_BODY_WRAP),
-            dcc.Loading(html.Div(id=ids.KPI_UNIT_BODY)),
+            html.Div(dcc.Loading(html.Div(report_body(reads, latest, "", "", lang), id=ids.KPI_BODY),
+                                 delay_show=LOADING_DELAY_MS), id=ids.KPI_BODY_WRAP),
+            dcc.Loading(html.Div(id=ids.KPI_UNIT_BODY), delay_show=LOADING_DELAY_MS),
             report_list(extras, lang),
             hamlet_section(extras, lang),
-            plan_form(rm, lang, role),
+            plan_form(reads, lang, role),
         ],
         className="kpi-page",
     )
 
 
-def summary_line(data: dict[str, Any], lang: str) -> html.Div:
-    """'18/28 chỉ tiêu đạt kế hoạch' and the other counts, with the period and the rule of the statuses."""
-    s = data["summary"]
-    label = data.get(f"label_{lang}") or data["period"]
-    through = data.get("through")
-    if through:  # 'Quý IV/2026 (chưa đủ kỳ, số liệu đến tháng 10/2026)'
-        label += " " + t("kpi.partial", lang, month=f"{int(through[5:7])}/{through[:4]}")
-    rest = ", ".join(
-        t(f"kpi.sum.{k}", lang, n=s[k]) for k in ("near", "behind", "no_target", "no_value") if s.get(k)
-    )
-    return html.Div(
-        [
-            html.Div(
-                [html.Strong(t("kpi.sum.met", lang, met=s["met"], judged=s["judged"]), id="kpi-summary-met"),
-                 html.Span(f" · {rest}" if rest else ""), html.Span(f" · {label}", className="kpi-sum-period")],
-                className="kpi-summary-line",
-            ),
-            html.Div(t("kpi.rule", lang), className="kpi-rule"),
-        ],
-        id=ids.KPI_SUMMARY,
-        className="card kpi-summary",
-    )
-
-
-def _cell(value: float | None, unit: str, lang: str) -> Any:
-    if value is None:
-        return html.Span(t("kpi.no_data", lang), className="kpi-nodata")
-    return format_value(value, unit, lang)
-
-
-def table(rows: list[dict[str, Any]], lang: str, cumulative: bool) -> html.Table:
-    """The administrative table: Chỉ tiêu | Đơn vị | Kế hoạch | Thực hiện | (Lũy kế) | % KH | Cùng kỳ | So cùng kỳ
-    | Đánh giá."""
-    heads = ["kpi.col.name", "kpi.col.unit", "kpi.col.plan", "kpi.col.value"]
-    heads += [] if cumulative else ["kpi.col.ytd"]
-    heads += ["kpi.col.pct", "kpi.col.last", "kpi.col.change", "kpi.col.status"]
-    body = []
-    for r in rows:
-        unit = r["unit"]
-        name = [html.Div(r[f"name_{lang}"])] + [html.Div(n, className="kpi-note") for n in row_notes(r, lang)]
-        cells = [name, r[f"unit_{lang}"], format_value(r["plan"], unit, lang) if r["plan"] is not None else "—",
-                 _cell(r["value"], unit, lang)]
-        cells += [] if cumulative else [_cell(r["year_to_date"], unit, lang)]
-        cells += [
-            format_pct(r["pct_of_plan"], lang),
-            _cell(r["last_year"], unit, lang) if r["last_year"] is not None or r["value"] is None else "—",
-            format_pct(r["change_pct"], lang, signed=True),
-            html.Span(r[f"status_{lang}"], className="kpi-status", title=rule_text(r["rule"], lang),
-                      style={"background": STATUS_COLOURS.get(r["status"], "#8fb8ff")}),
-        ]
-        labels = [""] + [t(h, lang) for h in heads[1:]]  # a phone stacks the row, each cell with its column name
-        body.append(html.Tr([html.Td(c, **{"data-label": k}) for c, k in zip(cells, labels, strict=True)],
-                            id=f"kpi-row-{r['id']}"))
-    return html.Table([html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
-                      className="data-table kpi-table stack-table")
-
-
-RULE_EN = (  # indicators.report.judge writes a status's rule in Vietnamese (the report files' language)
-    (re.compile(r"Đạt khi lũy kế ([≥≤]) (\d+)/12 kế hoạch năm"),
-     r"Met when the year to date is \1 \2/12 of the year plan"),
-    (re.compile(r"Đạt khi thực hiện ([≥≤]) kế hoạch"), r"Met when the result is \1 the plan"),
-    (re.compile(r"; gần đạt khi lệch không quá "), "; near when within "),
-)
-
-
-def rule_text(rule: str, lang: str) -> str:
-    """A status's rule in the page's language."""
-    if lang == "vi":
-        return rule
-    for pattern, english in RULE_EN:
-        rule = pattern.sub(english, rule)
-    return rule
-
-
-def chart_card(row: dict[str, Any], data: dict[str, Any], highlight: str, lang: str) -> html.Div:
-    """One KPI's trend and its comparison across communes."""
-    colour = STATUS_COLOURS.get(row["status"], "#8fb8ff")
-    rate = row["aggregate"] != "sum"  # a year plan line on monthly sums would mislead
-    plan = row["plan"] if rate else None
-    compare = data["compare"].get(row["id"], [])
-    return html.Div(
-        [
-            html.Div(row[f"name_{lang}"], className="kpi-card-name"),
-            html.Div(
-                [html.Span(t("kpi.col.ytd", lang) + ": ", className="kpi-note"),
-                 html.Span(format_number(row["year_to_date"], decimals_for(row["unit"]), lang),
-                           className="kpi-card-value", style={"color": colour}),
-                 html.Span(f" {row[f'unit_{lang}']}"),
-                 html.Span(row[f"status_{lang}"], className="kpi-status", style={"background": colour})]
-            ),
-            dcc.Graph(figure=trend_figure(data["history"].get(row["id"], []), plan, colour, row["unit"], lang,
-                                          data.get("merger")),
-                      config=GRAPH_CONFIG, className="kpi-graph kpi-trend"),
-            html.Div(t("kpi.compare", lang), className="chart-label") if len(compare) > 1 else None,
-            dcc.Graph(figure=compare_figure(compare, highlight, plan, row["unit"], lang), config=GRAPH_CONFIG,
-                      className="kpi-graph kpi-compare") if len(compare) > 1 else None,
-        ],
-        className="card kpi-card",
-        id=f"kpi-card-{row['id']}",
-    )
-
-
-def body(data: dict[str, Any], rm: ReadModel, lang: str, pillar: str | None) -> list[Any]:
-    rows = data["rows"]
-    cumulative = kind_of(data["period"]).value in ("to_date", "year")
-    sections: list[Any] = [summary_line(data, lang)]
-    merger = data.get("merger") or {}
-    own_view = bool(merger.get("unit")) and merger.get("unit") == data.get("shown")  # a former commune's figures
-    for p in Pillar:
-        mine = [r for r in rows if r["pillar"] == p.value]
-        if mine:
-            sections.append(html.Section([html.H2(PILLAR_LABELS[p][0 if lang == "vi" else 1]),
-                                          table(mine, lang, cumulative)], id=f"kpi-pillar-{p.value}"))
-    by_id = {r["id"]: r for r in rows}
-    charted = [by_id[k] for k in data.get("charted", [])]
-    caption = merger_caption(data, lang)  # on top for a former commune's view, else above the charts it explains
-    if charted:
-        title = t("kpi.charts" if pillar else "kpi.charts_behind", lang)
-        cards = [chart_card(r, data, rm.ctx.config.commune.name, lang) for r in charted]
-        head = [html.H2(title)] + ([] if own_view else [caption])
-        sections.append(html.Section([*head, html.Div(cards, className="kpi-grid")], id="kpi-charts"))
-    if own_view or not charted:
-        sections.insert(1, caption)
-    return sections
+def chosen_view(search: str | None, kind: str, period: str, pillar: str, unit: str, latest: str,
+                unit_ids: set[str]) -> tuple[str, str, str, str]:
+    """(kind, period, pillar, unit) after the change that fired: the address (or the page just drawn: several at
+    once), a report kind (its newest period), or a selector."""
+    triggered = {key.split(".")[0] for key in dash.callback_context.triggered_prop_ids}
+    trigger = next(iter(triggered)) if len(triggered) == 1 else None
+    if trigger in (ids.KPI_URL, None):
+        found, found_pillar = parse_search(search)
+        period = found or latest
+        return kind_of_period(period), period, found_pillar or "", unit_of_search(search, unit_ids) or ""
+    if trigger == ids.KPI_KIND:
+        period = period_options(kind, latest, current_lang())[0]["value"]
+    return kind, period, pillar or "", unit or ""
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
-    unit_ids = {u.id for u in rm.ctx.config.commune.former_units}
+    reads = _reads(rm)
+    unit_ids = {u.id for u in reads.former_units()}
+    threading.Thread(target=reads.warm, name="kpi-warm", daemon=True).start()  # the first leader finds it built
 
     @app.callback(
         Output(ids.KPI_URL, "search"),
@@ -250,6 +187,15 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Output(ids.KPI_PERIOD, "value"),
         Output(ids.KPI_PILLAR, "value"),
         Output(ids.KPI_UNIT, "value"),
+        Output(ids.KPI_SHOWN, "data"),
+        Output(ids.KPI_BODY, "children"),
+        Output(ids.KPI_REPORT_PDF, "href"),
+        Output(ids.KPI_REPORT_DOCX, "href"),
+        Output(ids.KPI_REPORT_XLSX, "href"),
+        Output(ids.KPI_EXPORT_CSV, "href"),
+        Output(ids.KPI_EXPORT_XLSX, "href"),
+        Output(ids.KPI_UNIT_BODY, "children"),
+        Output(ids.KPI_BODY_WRAP, "style"),
         Input(ids.KPI_URL, "search"),
         Input(ids.KPI_KIND, "value"),
         Input(ids.KPI_PERIOD, "value"),
@@ -257,72 +203,62 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Input(ids.KPI_UNIT, "value"),
         State(ids.KPI_LATEST, "data"),
         State(ids.KPI_URL, "pathname"),
+        State(ids.KPI_PERIOD, "options"),
+        State(ids.KPI_SHOWN, "data"),
     )
-    def sync(search: str | None, kind: str, period: str, pillar: str, unit: str, latest: str,
-             path: str | None) -> Any:
-        """The URL and the selectors follow each other: a bookmarked ?period= opens that view."""
-        lang = current_lang()
+    def show(search: str | None, kind: str, period: str, pillar: str | None, unit: str | None, latest: str,
+             path: str | None, options: list[Option] | None, shown: Shown | None) -> tuple[object, ...]:
+        """The address, the selectors and the body follow each other in one answer: a bookmarked ?period= opens
+        that view, a report kind its newest period; what is already on screen is not sent again."""
         if not (path or "").startswith("/kpi"):
             raise dash.exceptions.PreventUpdate
-        triggered = {key.split(".")[0] for key in dash.callback_context.triggered_prop_ids}
-        trigger = next(iter(triggered)) if len(triggered) == 1 else None  # several: the page was just drawn
-        if trigger in (ids.KPI_URL, None):
-            period, pillar = parse_search(search)
-            unit = unit_of_search(search, unit_ids) or ""
-            period = period or latest
-            kind = kind_of_period(period)
-        elif trigger == ids.KPI_KIND:
-            period = period_options(kind, latest, lang)[0]["value"]
-        options = period_options(kind, latest, lang)
-        if period not in {o["value"] for o in options}:
-            options = [{"label": period_label(period, lang), "value": period}] + options
-        query = "?" + urlencode({"period": period, **({"pillar": pillar} if pillar else {}),
-                                 **({"unit": unit} if unit else {})})
-        return (query if query != search else dash.no_update), kind, options, period, pillar or "", unit or ""
-
-    @app.callback(
-        Output(ids.KPI_BODY, "children"),
-        Output(ids.KPI_REPORT_PDF, "href"),
-        Output(ids.KPI_REPORT_DOCX, "href"),
-        Output(ids.KPI_REPORT_XLSX, "href"),
-        Output(ids.KPI_EXPORT_CSV, "href"),
-        Output(ids.KPI_EXPORT_XLSX, "href"),
-        Input(ids.KPI_PERIOD, "value"),
-        Input(ids.KPI_PILLAR, "value"),
-    )
-    def show(period: str, pillar: str) -> Any:
         lang = current_lang()
-        query = urlencode({"period": period, **({"pillar": pillar} if pillar else {})})
-        month = period if kind_of(period).value == "month" else None
-        links = (
-            f"/api/kpis/report?format=pdf&{query}",
-            f"/api/kpis/report?format=docx&{query}",
-            f"/api/kpis/report?format=xlsx&{query}",
-            f"/api/kpis/report?format=csv&{query}",
-            f"/api/kpis/export?format=xlsx&period={month or rm.kpi_period() or ''}",
+        new_kind, new_period, new_pillar, new_unit = chosen_view(search, kind, period, pillar or "", unit or "",
+                                                                 latest, unit_ids)
+        new_options = period_options(new_kind, latest, lang)
+        if new_period not in {o["value"] for o in new_options}:
+            new_options = [{"label": period_label(new_period, lang), "value": new_period}] + new_options
+        query = "?" + urlencode({"period": new_period, **({"pillar": new_pillar} if new_pillar else {}),
+                                 **({"unit": new_unit} if new_unit else {})})
+        selectors = (
+            query if query != search else NO,
+            new_kind if new_kind != kind else NO,
+            new_options if new_options != options else NO,
+            new_period if new_period != period else NO,
+            new_pillar if new_pillar != (pillar or "") else NO,
+            new_unit if new_unit != (unit or "") else NO,
         )
-        if rm.ctx.indicators is None:
-            return (missing_note(lang, "indicators"), *links)
-        data = rm.kpi_report(period, pillar or None)
-        if not data["rows"]:
-            return (html.Div(t("kpis.none", lang), className="missing"), *links)
-        return (body(data, rm, lang, pillar or None), *links)
+        now = [new_period, new_pillar, new_unit]
+        if now == shown:
+            return (*selectors, *([NO] * 9))
+        main = [new_period, new_pillar, ""] != (shown or [])[:2] + [""]
+        commune_body = report_body(reads, new_period, new_pillar, "", lang) if main else NO
+        links = report_links(new_period, new_pillar, latest)
+        if not new_unit or new_unit not in unit_ids:
+            return (*selectors, now, commune_body, *links, [], None)
+        return (*selectors, now, commune_body, *links, report_body(reads, new_period, new_pillar, new_unit, lang),
+                {"display": "none"})
 
     @app.callback(
-        Output(ids.KPI_UNIT_BODY, "children"),
-        Output(ids.KPI_BODY_WRAP, "style"),
-        Input(ids.KPI_PERIOD, "value"),
-        Input(ids.KPI_PILLAR, "value"),
-        Input(ids.KPI_UNIT, "value"),
+        Output({"type": CHART, "kpi": MATCH, "view": MATCH}, "children"),
+        Input({"type": CHART_OPEN, "kpi": MATCH, "view": MATCH}, "n_clicks"),
+        State(ids.KPI_SHOWN, "data"),
+        prevent_initial_call=True,
     )
-    def show_unit(period: str, pillar: str, unit: str | None) -> Any:
-        """A former commune's own figures in place of the commune's view (which stays, hidden)."""
-        if not unit or unit not in unit_ids or rm.ctx.indicators is None:
-            return [], None
-        lang = current_lang()
-        data = rm.kpi_report(period, pillar or None, unit)
-        if not data["rows"]:
-            return html.Div(t("kpis.none", lang), className="missing"), {"display": "none"}
-        return scoped(body(data, rm, lang, pillar or None), "unit-"), {"display": "none"}
+    def detailed_chart(clicks: int | None, shown: Shown | None) -> Component | None:
+        """The KPI's detailed trend (Plotly) under its card, drawn on the first press, hidden on the next."""
+        if not clicks or clicks % 2 == 0 or not shown:
+            return None
+        key = dash.callback_context.triggered_id
+        kpi, scope = (key["kpi"], key["view"]) if isinstance(key, dict) else ("", "")
+        period, pillar, unit = shown
+        view = reads.report(period, Pillar(pillar) if pillar else None, unit if scope == "unit" else None)
+        row = next((r for r in view.rows if r.id == kpi), None) if view else None
+        if view is None or row is None:
+            return None
+        colour = STATUS_COLOURS.get(row.row.status.value, "#8fb8ff")
+        plan = row.row.plan if row.row.aggregate is not Aggregate.SUM else None
+        figure = trend_figure(view.history.get(kpi, ()), plan, colour, row.row.unit, current_lang(), view.merger)
+        return dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="kpi-graph kpi-trend")
 
-    register_plan_form(app, rm)
+    register_plan_form(app, reads)

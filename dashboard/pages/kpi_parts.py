@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -16,63 +15,60 @@ from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages import kpi_plan_check as plan_check
-from dashboard.read_model import ReadModel
+from dashboard.read.kpis import KpiExtrasView, KpiReads
 from dashboard.settings import Role
-from indicators.importer import ImportFileError
 from indicators.numbers import format_number, parse_vi_number
-from indicators.upload_limits import WEB_LIMITS, LimitExceeded
+from indicators.upload_limits import WEB_LIMITS, ImportFileError, LimitExceeded
 
 PLAN_ROLES = (Role.ADMIN, Role.OPERATOR)
 MAX_PLAN_BYTES = WEB_LIMITS.max_bytes  # the browser's courtesy check; the server checks again (upload_limits)
 
 
-def report_list(extras: dict[str, Any], lang: str) -> html.Section:
-    """Links to the reports generated on schedule, newest first."""
+def report_list(extras: KpiExtrasView, lang: str) -> html.Section:
+    """Links to the reports generated on schedule, newest first (made at: the commune's local time)."""
     items = [
-        html.Li(html.A(f"{r['label']} – {r['format'].upper()} ({format_number(r['size'] / 1024, 0, lang)} KB, "
-                       f"{r['made_at'][:16].replace('T', ' ')})", href=f"/api/kpis/reports/{r['name']}"))
-        for r in extras["reports"]
+        html.Li(html.A(f"{r.label} – {r.fmt.upper()} ({format_number(r.size / 1024, 0, lang)} KB, "
+                       f"{r.made_at_local:%Y-%m-%d %H:%M})", href=f"/api/kpis/reports/{r.name}"))
+        for r in extras.reports
     ]
     content = html.Ul(items) if items else html.Div(t("kpi.reports.none", lang), className="missing")
     return html.Section([html.H2(t("kpi.reports", lang)), content], id=ids.KPI_REPORTS, className="card")
 
 
-def hamlet_section(extras: dict[str, Any], lang: str) -> html.Section | None:
+def hamlet_section(extras: KpiExtrasView, lang: str) -> html.Section | None:
     """Each hamlet's checklist: criteria met of the set, with evidence, and its progress over assessments."""
-    hamlets = extras["hamlets"]
-    if not hamlets:
+    if not extras.hamlets:
         return None
-    total = extras["criteria"]
     rows = []
-    for h in hamlets:
+    for h in extras.hamlets:
         checks = [
             html.Li(
-                [html.Span("✔ " if c["met"] else "✘ ", className="ok" if c["met"] else "bad"),
-                 c["name_vi" if lang == "vi" else "name_en"],
-                 html.Span(f" – {c['evidence']}", className="kpi-note") if c["evidence"] else None]
+                [html.Span("✔ " if c.met else "✘ ", className="ok" if c.met else "bad"),
+                 c.name_vi if lang == "vi" else c.name_en,
+                 html.Span(f" – {c.evidence}", className="kpi-note") if c.evidence else None]
             )
-            for c in h["checks"]
+            for c in h.checks
         ]
-        progress = " → ".join(f"{p[5:]}/{p[:4]}: {n}" for p, n in h["progress"])
+        progress = " → ".join(f"{p[5:]}/{p[:4]}: {n}" for p, n in h.progress)
+        met = t("kpi.hamlet.met", lang, met=h.met, total=extras.criteria)
         rows.append(
             html.Details(
-                [html.Summary([html.Strong(h["name"]), f" – {t('kpi.hamlet.met', lang, met=h['met'], total=total)}",
+                [html.Summary([html.Strong(h.name), f" – {met}",
                                html.Span(f" ({progress})" if progress else "", className="kpi-note")]),
                  html.Ul(checks, className="hamlet-checks")],
-                id=f"hamlet-{h['hamlet_id']}",
+                id=f"hamlet-{h.hamlet_id}",
                 className="hamlet",
             )
         )
-    return html.Section([html.H2(extras["criteria_set"]), *rows], id=ids.KPI_HAMLETS, className="card")
+    return html.Section([html.H2(extras.criteria_set), *rows], id=ids.KPI_HAMLETS, className="card")
 
 
-def plan_form(rm: ReadModel, lang: str, role: Any) -> html.Section | None:
+def plan_form(reads: KpiReads, lang: str, role: Role | None) -> html.Section | None:
     """Import the year plan (CSV / XLSX: Chỉ tiêu | Đơn vị | Kế hoạch năm 2026) or type one target."""
-    if role not in PLAN_ROLES or rm.ctx.indicators is None or rm.ctx.indicators.catalogue is None:
+    if role not in PLAN_ROLES or not reads.running:
         return None
-    catalogue = rm.ctx.indicators.catalogue
-    year = rm.local(rm.now()).year
-    options = [{"label": k.name_vi if lang == "vi" else k.name_en, "value": k.id} for k in catalogue.kpis.values()]
+    year = reads.local_now().year
+    options = [{"label": k.name_vi if lang == "vi" else k.name_en, "value": k.id} for k in reads.plan_choices()]
     return html.Section(
         [
             html.H2(t("kpi.plan", lang)),
@@ -98,7 +94,8 @@ def plan_form(rm: ReadModel, lang: str, role: Any) -> html.Section | None:
     )
 
 
-def _import(service: Any, contents: str, filename: str, year: int | None, lang: str, partial: bool = False) -> Any:
+def _import(reads: KpiReads, contents: str, filename: str, year: int | None, lang: str,
+            partial: bool = False) -> str | html.Div:
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         return t("kpi.plan.type", lang)
@@ -118,10 +115,10 @@ def _import(service: Any, contents: str, filename: str, year: int | None, lang: 
         path = Path(folder) / name  # the office's own file name in messages (when it is a plain name)
         path.write_bytes(data)
         try:
-            plans, checked = plan_check.check(service, path, year)  # all or nothing: see kpi_plan_check
+            plans, checked = reads.check_plan(path, year)  # all or nothing: see kpi_plan_check
             if checked.problems and not partial:
-                return plan_check.refusal(plans, checked, service.catalogue, lang)
-            report = service.import_plan(path, year)
+                return plan_check.refusal(plans, checked, reads.plan_choices(), lang)
+            report = reads.import_plan(path, year)
         except (ImportFileError, OSError, UnicodeDecodeError) as exc:  # not a plan table or over a limit: say why
             return f"{t('kpi.plan.unreadable', lang)} {plan_check.reason_text(str(exc), lang)}"
     text = t("kpi.plan.imported", lang, kept=report.kept, new=report.inserted, changed=report.updated)
@@ -130,7 +127,7 @@ def _import(service: Any, contents: str, filename: str, year: int | None, lang: 
     return f"{text} {t('kpi.plan.skipped', lang)} {bad}".strip() if bad else text
 
 
-def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
+def register_plan_form(app: dash.Dash, reads: KpiReads) -> None:
     @app.callback(
         Output(ids.KPI_PLAN_RESULT, "children"),
         Input(ids.KPI_PLAN_UPLOAD, "contents"),
@@ -142,21 +139,20 @@ def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
         prevent_initial_call=True,
     )
     def save(contents: str | None, _clicks: int | None, filename: str | None, kpi: str | None, year: int | None,
-             value: str | None) -> Any:
+             value: str | None) -> str | html.Div:
         lang = current_lang()
         principal = current_principal()
-        service = rm.ctx.indicators
-        if principal is None or principal.role not in PLAN_ROLES or service is None:
+        if principal is None or principal.role not in PLAN_ROLES or not reads.running:
             return t("forbidden.text", lang)  # enforced here, on the server, not by hiding the form
         if dash.callback_context.triggered_id == ids.KPI_PLAN_UPLOAD and contents:
-            return _import(service, contents, filename or "", year, lang)
+            return _import(reads, contents, filename or "", year, lang)
         if not kpi or not year:
             return t("kpi.plan.missing", lang)
         try:
             number = parse_vi_number(str(value or ""))
         except ValueError:
             return t("kpi.plan.nan", lang, value=value or "")
-        service.set_plan(kpi, int(year), number, f"Kế hoạch năm {year} (nhập trên /kpi: {principal.name})")
+        reads.set_plan(kpi, int(year), number, f"Kế hoạch năm {year} (nhập trên /kpi: {principal.name})")
         return t("kpi.plan.saved", lang, value=format_number(number, 2, lang), year=year)
 
     @app.callback(
@@ -167,11 +163,12 @@ def register_plan_form(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.KPI_PLAN_YEAR, "value"),
         prevent_initial_call=True,
     )
-    def apply_valid(n: int | None, contents: str | None, filename: str | None, year: int | None) -> Any:
+    def apply_valid(n: int | None, contents: str | None, filename: str | None,
+                    year: int | None) -> str | html.Div:
         """After a refusal, a person chose to apply the valid lines of the file they uploaded."""
-        lang, principal, service = current_lang(), current_principal(), rm.ctx.indicators
-        if principal is None or principal.role not in PLAN_ROLES or service is None:
+        lang, principal = current_lang(), current_principal()
+        if principal is None or principal.role not in PLAN_ROLES or not reads.running:
             return t("forbidden.text", lang)
         if not n or not contents:
-            return dash.no_update
-        return _import(service, contents, filename or "", year, lang, partial=True)
+            raise dash.exceptions.PreventUpdate
+        return _import(reads, contents, filename or "", year, lang, partial=True)

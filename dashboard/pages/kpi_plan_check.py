@@ -6,14 +6,13 @@ import's messages (written in English for the command line) are said in Vietname
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 from dash import html
 
 from dashboard import ids
 from dashboard.i18n import t
-from indicators.figures_db import UpsertCounts
+from dashboard.read.kpis import PlanChoiceView
 from indicators.models import ImportReport, PlanTarget
 
 VI_REASONS: tuple[tuple[str, str], ...] = (
@@ -44,29 +43,10 @@ def reason_text(reason: str, lang: str) -> str:
     return reason
 
 
-class DryRun:
-    """Stands where the figures database is during a check: takes the targets a file would set, stores nothing."""
-
-    def __init__(self) -> None:
-        self.plans: list[PlanTarget] = []
-
-    def upsert_plans(self, plans: Any) -> UpsertCounts:
-        self.plans = list(plans)
-        return UpsertCounts(0, 0, 0)
-
-
-def check(service: Any, path: Path, year: int | None) -> tuple[list[PlanTarget], ImportReport]:
-    """What the file would set, and its refused lines, without changing anything."""
-    from indicators.plan_import import import_plan
-
-    dry = DryRun()
-    report = import_plan(path, dry, service.catalogue, service.config.commune.id, year)  # type: ignore[arg-type]
-    return dry.plans, report
-
-
-def refusal(plans: list[PlanTarget], report: ImportReport, catalogue: Any, lang: str) -> html.Div:
+def refusal(plans: list[PlanTarget], report: ImportReport, choices: Sequence[PlanChoiceView],
+            lang: str) -> html.Div:
     """The answer to a file with refused lines: nothing applied, the valid lines, the refused ones, what to do."""
-    names = {k: (v.name_vi if lang == "vi" else v.name_en) for k, v in catalogue.kpis.items()}
+    names = {k.id: (k.name_vi if lang == "vi" else k.name_en) for k in choices}
     return html.Div(
         [
             html.Strong(t("kpi.plan.refused", lang, bad=len(report.problems), good=len(plans))),

@@ -4,15 +4,16 @@ view (it sits in the page beside the commune's, hidden)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 from urllib.parse import parse_qs
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.i18n import t
-from dashboard.read_model import ReadModel
-from indicators.merger import is_merger_reason
+from dashboard.read.kpis import ReportPageView, ReportRowView
+from indicators.merger import FormerCommune, is_merger_reason
 
 
 def unit_of_search(search: str | None, unit_ids: set[str]) -> str | None:
@@ -21,10 +22,9 @@ def unit_of_search(search: str | None, unit_ids: set[str]) -> str | None:
     return text if text in unit_ids else None
 
 
-def unit_filter(rm: ReadModel, lang: str) -> html.Div:
+def unit_filter(units: Sequence[FormerCommune], lang: str) -> html.Div:
     """'Địa bàn': the whole commune or one former commune's own figures; hidden when the commune is no merger (the
     dropdown stays so that the callbacks always have their input)."""
-    units = rm.ctx.config.commune.former_units
     options = [{"label": t("kpi.unit.all", lang), "value": ""}] + [{"label": u.name, "value": u.id} for u in units]
     return html.Div(
         [html.Label(t("kpi.unit", lang)),
@@ -34,41 +34,52 @@ def unit_filter(rm: ReadModel, lang: str) -> html.Div:
     )
 
 
-def row_notes(row: dict[str, Any], lang: str) -> list[str]:
+def row_notes(view: ReportRowView, lang: str) -> list[str]:
     """Under an indicator's name: why it has no figure before the merger (rather than 'no figures'), that its
     figures are sums of the former communes, or the months without figures."""
-    if is_merger_reason(row.get("reason")):
+    row = view.row
+    if is_merger_reason(row.reason):
         return [t("kpi.merger.row_none", lang)]
     shown = {"value", "year_to_date", "last_year"}  # the page's figures (lũy kế cùng kỳ is in the report files only)
-    notes = [t("kpi.merger.row_summed", lang)] if shown & set(row.get("summed") or ()) else []
-    missing = row.get("months_missing") or []
+    notes = [t("kpi.merger.row_summed", lang)] if shown & set(row.summed) else []
+    missing = row.months_missing
     if missing:
         notes.append(t("kpi.missing_months", lang, months=", ".join(f"{int(m[5:])}/{m[:4]}" for m in missing)))
     return notes
 
 
-def scoped(node: Any, prefix: str) -> Any:
+def scoped(nodes: list[Component], prefix: str) -> list[Component]:
     """The same components with `prefix` before every id, so that a former commune's view and the commune's
-    (hidden, still in the page) never share an id."""
+    (hidden, still in the page) never share an id (pattern-matching ids carry their own "view" key)."""
+    for node in nodes:
+        _prefix(node, prefix)
+    return nodes
+
+
+def _prefix(node: object, prefix: str) -> None:
     if isinstance(node, list | tuple):
-        return [scoped(n, prefix) for n in node]
-    if isinstance(getattr(node, "id", None), str):
-        node.id = prefix + node.id
+        for child in node:
+            _prefix(child, prefix)
+        return
+    if not isinstance(node, Component):
+        return
+    ident = getattr(node, "id", None)
+    if isinstance(ident, str):
+        node.id = prefix + ident  # type: ignore[attr-defined]  # Dash's stubs declare no props on Component
     children = getattr(node, "children", None)
     if children is not None and not isinstance(children, str):
-        node.children = scoped(children, prefix)
-    return node
+        _prefix(children, prefix)
 
 
-def merger_caption(data: dict[str, Any], lang: str) -> html.Div | None:
+def merger_caption(view: ReportPageView, lang: str) -> html.Div | None:
     """How to read the break: the merger's date and the former communes, or whose own figures are shown."""
-    merger = data.get("merger")
-    if not merger:
+    merger = view.merger
+    if merger is None:
         return None
-    day = "/".join(reversed(merger["date"].split("-")))
-    names = ", ".join(name for _id, name in merger["units"])
-    if merger.get("unit") and data.get("shown") == merger["unit"]:
-        text = t("kpi.merger.unit_view", lang, name=data.get("shown_name", ""), date=day)
+    day = merger.date.strftime("%d/%m/%Y")
+    names = ", ".join(name for _id, name in merger.units)
+    if view.own_unit_view:
+        text = t("kpi.merger.unit_view", lang, name=view.shown_name, date=day)
     else:
         text = t("kpi.merger.caption", lang, date=day, names=names)
     return html.Div(text, id="kpi-merger-note", className="kpi-note kpi-merger-note")

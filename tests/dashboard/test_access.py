@@ -94,13 +94,21 @@ CALLBACKS = {
     ),
     "kpi body": (
         {
-            "output": "..kpi-body.children...kpi-report-pdf.href...kpi-report-docx.href...kpi-report-xlsx.href"
-            "...kpi-export-csv.href...kpi-export-xlsx.href..",
-            "outputs": [_out("kpi-body", "children")]
+            "output": "..kpi-url.search...kpi-kind.value...kpi-period.options...kpi-period.value"
+            "...kpi-pillar-filter.value...kpi-unit-filter.value...kpi-shown.data...kpi-body.children"
+            "...kpi-report-pdf.href...kpi-report-docx.href...kpi-report-xlsx.href...kpi-export-csv.href"
+            "...kpi-export-xlsx.href...kpi-unit-body.children...kpi-body-wrap.style..",
+            "outputs": [_out("kpi-url", "search"), _out("kpi-kind", "value"), _out("kpi-period", "options"),
+                        _out("kpi-period", "value"), _out("kpi-pillar-filter", "value"),
+                        _out("kpi-unit-filter", "value"), _out("kpi-shown", "data"), _out("kpi-body", "children")]
             + [_out(f"kpi-{name}", "href") for name in ("report-pdf", "report-docx", "report-xlsx", "export-csv",
-                                                         "export-xlsx")],
-            "inputs": [_in("kpi-period", "value", "2026-10"), _in("kpi-pillar-filter", "value", "")],
-            "state": [],
+                                                         "export-xlsx")]
+            + [_out("kpi-unit-body", "children"), _out("kpi-body-wrap", "style")],
+            "inputs": [_in("kpi-url", "search", ""), _in("kpi-kind", "value", "month"),
+                       _in("kpi-period", "value", "2026-10"), _in("kpi-pillar-filter", "value", ""),
+                       _in("kpi-unit-filter", "value", "")],
+            "state": [_in("kpi-latest", "data", "2026-10"), _in("kpi-url", "pathname", "/kpi"),
+                      _in("kpi-period", "options", []), _in("kpi-shown", "data", ["2026-09", "", ""])],
             "changedPropIds": ["kpi-period.value"],
         },
         {"admin", "operator", "leader"},

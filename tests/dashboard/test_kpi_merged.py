@@ -14,14 +14,16 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, expect
+from plotly.utils import PlotlyJSONEncoder
 
 from config.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from dashboard.kpi_figures import trend_figure
-from dashboard.kpi_view import report_page
+from dashboard.pages.kpi_body import body
 from dashboard.pages.kpi_units import row_notes
+from dashboard.read.kpis import KpiReads, ReportPageView
 from indicators.models import Pillar
 from indicators.service import IndicatorService
 from tests.browser import logged_in_page
@@ -123,12 +125,12 @@ def test_unit_gives_a_former_communes_own_figures_and_history_shows_the_break(cl
 
 
 def test_the_trend_figure_has_the_merger_line_and_hover_text(service: IndicatorService) -> None:
-    data = report_page(service, "quang-tho", "2026-10", Pillar.DIGITAL_TRANSFORMATION)
-    points = data["history"]["cashless_households_rate"]
-    assert points[0][3] == "2025-04" and points[-1][3] == "2026-10"  # reaches back to 3 months before the merger
+    data = report(service, "2026-10", Pillar.DIGITAL_TRANSFORMATION)
+    points = data.history["cashless_households_rate"]
+    assert points[0].period == "2025-04" and points[-1].period == "2026-10"  # back to 3 months before the merger
     for lang, line, summed in (("vi", "Sáp nhập 01/07/2025", "cộng từ các xã cũ: <br>Xã Quảng Thọ (cũ)<br>Xã Quảng "
                                 "Phước (cũ)"), ("en", "Merger 01/07/2025", "summed from former communes: <br>Xã")):
-        fig = trend_figure(points, None, "#e03131", "%", lang, data["merger"])
+        fig = trend_figure(points, None, "#e03131", "%", lang, data.merger)
         [note] = [a for a in fig["layout"]["annotations"] if a.get("name") == "merger"]
         assert note["text"] == line and note["x"] == 2.5  # between 6/2025 (index 2) and 7/2025 (index 3)
         assert fig["layout"]["xaxis"]["range"] == [-0.5, len(points) - 0.5]  # the label does not widen the axis
@@ -150,6 +152,10 @@ def page(browser: Browser, served: Served) -> Iterator[Page]:
 def test_the_kpi_page_draws_the_break_and_filters_by_former_commune(page: Page, served: Served) -> None:
     page.goto(f"{served.url}/kpi?period=2026-10&pillar=digital_transformation")
     expect(page.locator("#kpi-merger-note")).to_contain_text("Sáp nhập 01/07/2025", timeout=45_000)
+    spark = page.locator("#kpi-card-cashless_households_rate .kpi-spark")  # the card's light trend marks it too
+    expect(spark.locator(".kpi-spark-merger")).to_contain_text("Sáp nhập 01/07/2025")
+    assert spark.locator(".kpi-spark-col.summed").count() == 3  # 4, 5 and 6/2025: sums of the former communes
+    page.click("#kpi-card-cashless_households_rate .kpi-chart-open")  # the detailed trend, drawn on demand
     card = page.locator("#kpi-card-cashless_households_rate .kpi-trend")
     expect(card.locator("text=Sáp nhập 01/07/2025")).to_be_visible(timeout=30_000)
     dashed = card.locator("path[style*='stroke-dasharray']")
@@ -173,16 +179,23 @@ def test_the_kpi_page_draws_the_break_and_filters_by_former_commune(page: Page, 
 
 
 def test_the_report_page_data_of_a_quarter_before_the_merger(service: IndicatorService) -> None:
-    data = report_page(service, "quang-tho", "2025-Q2", Pillar.ADMINISTRATIVE_REFORM)
-    assert data["merger"]["units"] == [["quang-tho-cu", "Xã Quảng Thọ (cũ)"], ["quang-phuoc", "Xã Quảng Phước (cũ)"]]
-    rows = {r["id"]: r for r in data["rows"]}
-    assert list(rows["tthc_received"]["combined_from"]) == UNITS  # a tuple until the page's JSON
-    assert "cộng từ các xã cũ Xã Quảng Thọ (cũ), Xã Quảng Phước (cũ)" in rows["tthc_received"]["merger_note"]
+    data = report(service, "2025-Q2", Pillar.ADMINISTRATIVE_REFORM)
+    assert data.merger is not None
+    assert data.merger.units == (("quang-tho-cu", "Xã Quảng Thọ (cũ)"), ("quang-phuoc", "Xã Quảng Phước (cũ)"))
+    rows = {r.id: r for r in data.rows}
+    assert list(rows["tthc_received"].row.combined_from) == UNITS
+    assert "cộng từ các xã cũ Xã Quảng Thọ (cũ), Xã Quảng Phước (cũ)" in (rows["tthc_received"].row.merger_note or "")
     assert row_notes(rows["tthc_received"], "vi") == ["cộng từ các xã cũ (trước sáp nhập)"]
-    camera = report_page(service, "quang-tho", "2025-Q2", Pillar.DEFENCE_SECURITY)["rows"]
-    [availability] = [r for r in camera if r["id"] == "camera_availability_rate"]
-    assert availability["months_missing"] and row_notes(availability, "en") == [  # not 'no figures for 4/2025 …'
+    camera = report(service, "2025-Q2", Pillar.DEFENCE_SECURITY).rows
+    [availability] = [r for r in camera if r.id == "camera_availability_rate"]
+    assert availability.row.months_missing and row_notes(availability, "en") == [  # not 'no figures for 4/2025 …'
         "before the merger: cannot be added up from the former communes; see each one (Area)"]
-    names = {name for bars in data["compare"].values() for name, _value in bars}
+    names = {bar.name for bars in data.compare.values() for bar in bars}
     assert names == {"Xã Quảng Thọ", "Xã Yên Hòa", "Xã La Bằng", "Xã Sảng Mộc"}  # former units are not compared
-    json.dumps(data)  # what the page's store receives
+    json.dumps(body(data, "vi", Pillar.ADMINISTRATIVE_REFORM), cls=PlotlyJSONEncoder)  # what the page receives
+
+
+def report(service: IndicatorService, period: str, pillar: Pillar) -> ReportPageView:
+    view = KpiReads(service).report(period, pillar)
+    assert view is not None
+    return view

@@ -84,11 +84,24 @@ def test_police_cannot_acknowledge_a_flood_alert_through_the_camera_callback(cli
 def test_kpi_report_view_and_its_links_follow_the_period(client):
     login(client, "leader")
     names = ("kpi-report-pdf", "kpi-report-docx", "kpi-report-xlsx", "kpi-export-csv", "kpi-export-xlsx")
-    out = call(
+    out = call(  # /kpi's one callback: the address, the selectors and the body follow each other
         client,
-        [{"id": "kpi-body", "property": "children"}] + [{"id": n, "property": "href"} for n in names],
-        [{"id": "kpi-period", "property": "value", "value": "2026-Q3"},
-         {"id": "kpi-pillar-filter", "property": "value", "value": "administrative_reform"}],
+        [{"id": i, "property": p} for i, p in (("kpi-url", "search"), ("kpi-kind", "value"), ("kpi-period", "options"),
+                                                ("kpi-period", "value"), ("kpi-pillar-filter", "value"),
+                                                ("kpi-unit-filter", "value"), ("kpi-shown", "data"),
+                                                ("kpi-body", "children"))]
+        + [{"id": n, "property": "href"} for n in names]
+        + [{"id": "kpi-unit-body", "property": "children"}, {"id": "kpi-body-wrap", "property": "style"}],
+        [{"id": "kpi-url", "property": "search", "value": "?period=2026-10"},
+         {"id": "kpi-kind", "property": "value", "value": "quarter"},
+         {"id": "kpi-period", "property": "value", "value": "2026-Q3"},
+         {"id": "kpi-pillar-filter", "property": "value", "value": "administrative_reform"},
+         {"id": "kpi-unit-filter", "property": "value", "value": ""}],
+        [{"id": "kpi-latest", "property": "data", "value": "2026-10"},
+         {"id": "kpi-url", "property": "pathname", "value": "/kpi"},
+         {"id": "kpi-period", "property": "options", "value": []},
+         {"id": "kpi-shown", "property": "data", "value": ["2026-10", "", ""]}],
+        changed="kpi-period.value",
     )
     assert out["kpi-report-pdf"]["href"] == "/api/kpis/report?format=pdf&period=2026-Q3&pillar=administrative_reform"
     text = json.dumps(out["kpi-body"]["children"], ensure_ascii=False)

@@ -97,10 +97,10 @@ def test_a_bookmarked_quarter_view_of_one_pillar(page: Page, served: Served) -> 
     assert page.locator("#kpi-pillar-digital_transformation").count() == 0
     expect(page.locator("#kpi-kind input[value='quarter']")).to_be_checked()
     # Sảng Mộc has no socio-economic figures: its row says so and has no bar
-    compare = page.locator("#kpi-card-budget_revenue .kpi-compare")
+    compare = page.locator("#kpi-card-budget_revenue .kpi-compare")  # HTML bars, not a Plotly figure
     expect(compare).to_contain_text("chưa có số liệu", timeout=30_000)
-    expect(compare).to_contain_text("Xã Sảng Mộc")
-    bars = compare.locator("g.point path")
+    expect(compare.locator(".kpi-bar-row", has_text="Xã Sảng Mộc")).to_contain_text("chưa có số liệu")
+    bars = compare.locator(".kpi-bar-fill")
     widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
     assert len(widths) == 3 and min(widths) > 5  # three communes with figures, each a visible bar
     page.wait_for_timeout(800)
