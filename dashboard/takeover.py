@@ -1,17 +1,17 @@
-"""Which critical alarms take over a wall: every critical alarm nobody has acknowledged (active or returned to
-normal) and nobody has shelved, newest first; it stays until each is acknowledged or shelved (ISA-18.2)."""
+"""The takeover of ReadModel.takeover (rows as dicts), kept until dashboard/read_model.py drops it: the typed
+takeover is dashboard.read.alerts (`AlertReads.takeover`, `takeover_of`), which the wall's pages use."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 SHOWN = 3  # cards on the takeover; the rest are counted as "+N"
 WAITING = ("open", "cleared")  # unacknowledged: active, or returned to normal
+Row = dict[str, object]
 
 
-def _time(value: Any) -> datetime | None:
+def _time(value: object) -> datetime | None:
     if not value:
         return None
     try:
@@ -21,7 +21,7 @@ def _time(value: Any) -> datetime | None:
     return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
-def needs_takeover(alert: dict[str, Any], now: datetime) -> bool:
+def needs_takeover(alert: Row, now: datetime) -> bool:
     """A critical alarm waiting for a person and not shelved at `now`."""
     shelved_until = _time(alert.get("shelved_until"))
     return (
@@ -31,10 +31,9 @@ def needs_takeover(alert: dict[str, Any], now: datetime) -> bool:
     )
 
 
-def one_of_each_source_first(newest_first: list[dict[str, Any]], shown: int) -> list[dict[str, Any]]:
-    """The cards to show: the newest alarm of each source (flood, air, camera …) before any second one of a source,
-    so a level-III flood alarm is never hidden behind a night of camera intrusions; newest first on screen."""
-    leaders: dict[Any, dict[str, Any]] = {}
+def one_of_each_source_first(newest_first: Sequence[Row], shown: int) -> list[Row]:
+    """The newest alarm of each source before any second one of a source; newest first on screen."""
+    leaders: dict[object, Row] = {}
     for alert in newest_first:
         leaders.setdefault(alert.get("source"), alert)
     first = {id(a) for a in leaders.values()}
@@ -43,14 +42,14 @@ def one_of_each_source_first(newest_first: list[dict[str, Any]], shown: int) -> 
     return [a for a in newest_first if id(a) in chosen]
 
 
-def takeover(alerts: list[dict[str, Any]], now: datetime, local: Callable[[datetime], datetime],
-             shown: int = SHOWN) -> dict[str, Any] | None:
-    """The takeover of a wall: the newest `shown` alarms (with peak and current value, local peak time, whether
-    it returned to normal), how many more, and every id (for "Tiếp nhận tất cả" and the mute)."""
-    waiting = [a for a in alerts if needs_takeover(a, now)]
+def takeover(alerts: Sequence[Row], now: datetime, local: Callable[[datetime], datetime],
+             shown: int = SHOWN) -> Row | None:
+    """The newest `shown` waiting critical alarms (with their local peak time, whether they returned to normal),
+    how many more, and every id."""
+    waiting = sorted((a for a in alerts if needs_takeover(a, now)), key=lambda a: str(a.get("opened_at") or ""),
+                     reverse=True)
     if not waiting:
         return None
-    waiting.sort(key=lambda a: str(a.get("opened_at") or ""), reverse=True)
     cards = []
     for alert in one_of_each_source_first(waiting, shown):
         peak_at = _time(alert.get("peak_at")) or _time(alert.get("opened_at"))

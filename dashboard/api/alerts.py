@@ -11,8 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 from alerts.models import STATUS_FILTERS, Severity, Source
 from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import current_principal, require_roles
-from dashboard.read.alerts import ACT_SOURCES, ActResult, AlertReads, Refusal, alert_reads
-from dashboard.scoped import current_context
+from dashboard.read.alerts import ACT_SOURCES, ActResult, AlertReads, Refusal, current_alert_reads
 
 __all__ = ["ACT_SOURCES", "blueprint"]
 blueprint = Blueprint("api_alerts", __name__, url_prefix="/api")
@@ -29,7 +28,7 @@ REFUSED = {  # the API's status and message for each refusal (the read side's ow
 
 
 def _reads() -> AlertReads:
-    return alert_reads(current_context())
+    return current_alert_reads()
 
 
 def _error(status: int, error: str, message: str) -> tuple[Response, int]:
@@ -58,8 +57,7 @@ def list_alerts() -> Answer:
         text = request.args.get("limit", "500").strip()
         if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_LIMIT):
             raise BadParameter(f"limit must be a whole number 1..{MAX_LIMIT}")
-        commune = current_context().config.commune
-        unit = parse_unit(request.args.get("unit"), [u.id for u in commune.former_units])
+        unit = parse_unit(request.args.get("unit"), [u.id for u in reads.commune.former_units])
     except (BadParameter, ValueError) as exc:
         return _error(400, "bad_request", str(exc))
     found = reads.listed(status, source, severity, since, int(text), unit)

@@ -18,6 +18,7 @@ from dashboard.i18n import age_text, current_lang, has_label, t
 from dashboard.pages import admin_audit, admin_users
 from dashboard.pages.admin_config import config_check
 from dashboard.pages.admin_deliveries import section as deliveries_section
+from dashboard.read.alerts import alert_reads
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
 from dashboard.sensor_view import state_of
@@ -35,7 +36,7 @@ def layout(_rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
             html.Div(id=ids.ADMIN_BODY, children=body(rm, lang)),
             admin_audit.audit_section(rm, lang),
             admin_audit.session_section(lang, _tz(rm)),
-            deliveries_section(rm, lang),  # SMS, ZNS, Telegram, e-mail to people on duty (issue 21)
+            deliveries_section(rm.reads(alert_reads), lang),  # SMS, ZNS, Telegram, e-mail to people on duty (issue 21)
             html.H2(t("admin.users", lang)),
             admin_users.forms(lang),
             html.Div(admin_users.users_table(book, lang), id=ids.USER_TABLE),

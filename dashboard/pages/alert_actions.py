@@ -1,17 +1,34 @@
-"""Alert-row helpers of the police view: who acted on an alert (state, person, note) and running the clicked button."""
+"""Alert-row helpers of the police view: who acted on an alert (state, person, note), running the clicked button,
+and the answer naming the alarm acted on."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import dash
+from dash import html
 
+from alerts.models import Alert, Status
+from dashboard.auth import Principal
 from dashboard.i18n import current_lang, t
-from dashboard.read_model import ReadModel
+from dashboard.read.alerts import AlertReads
+
+if TYPE_CHECKING:
+    from dashboard.read_model import ReadModel
 
 
-def who_acted(alert: dict[str, Any], lang: str) -> str:
+def who_acted_on(alert: Alert, lang: str) -> str:
     """The state, with who acknowledged or resolved it and their note."""
+    closed_by_person = alert.status is Status.CLOSED and alert.resolved_by
+    who = alert.resolved_by if closed_by_person else alert.acknowledged_by
+    note = alert.resolved_note if closed_by_person else alert.acknowledged_note
+    text = t("status." + alert.status.value, lang) + (f" ({who})" if who else "")
+    return text + (f": {note}" if note else "")
+
+
+def who_acted(alert: Mapping[str, object], lang: str) -> str:
+    """`who_acted_on` for an alert's JSON (the police desk until it reads AlertViews)."""
     status = str(alert.get("status", "open")).lower()
     status = "closed" if status == "resolved" else status  # the name of earlier versions
     closed_by_person = status == "closed" and alert.get("resolved_by")
@@ -21,7 +38,14 @@ def who_acted(alert: dict[str, Any], lang: str) -> str:
     return text + (f": {note}" if note else "")
 
 
-def act_on_alert(rm: ReadModel, principal: Any, notes: list[str | None], ack_type: str) -> str:
+def act_on_alert(rm: ReadModel, principal: Principal | None, _notes: list[str | None], ack_type: str) -> str:
+    """`act_on_clicked` through the read model (the police desk until it reads dashboard.read.alerts)."""
+    from dashboard.read.alerts import alert_reads
+
+    return act_on_clicked(rm.reads(alert_reads), principal, ack_type)
+
+
+def act_on_clicked(reads: AlertReads, principal: Principal | None, ack_type: str) -> str:
     """Run the acknowledge or resolve that was clicked, with the note typed beside it."""
     trigger = dash.callback_context.triggered_id
     if principal is None or not isinstance(trigger, dict):
@@ -31,14 +55,23 @@ def act_on_alert(rm: ReadModel, principal: Any, notes: list[str | None], ack_typ
     clicked = next((v for v in dash.callback_context.triggered if v.get("value")), None)
     if clicked is None:
         return ""
-    verb = rm.acknowledge if trigger["type"] == ack_type else rm.resolve
-    error = verb(trigger["alert"], principal.name, principal.role.value, note.strip()[:500])
-    return f"⚠ {error}" if error else done_text(rm, str(trigger["alert"]), current_lang())
+    alert_id = str(trigger["alert"])
+    verb = reads.acknowledge if trigger["type"] == ack_type else reads.resolve
+    result = verb(alert_id, principal.name, principal.role, note.strip()[:500])
+    return f"⚠ {result.error}" if result.error else done_text(reads, alert_id, current_lang())
 
 
-def done_text(rm: ReadModel, alert_id: str, lang: str) -> str:
+def done_text(reads: AlertReads, alert_id: str, lang: str) -> str:
     """'Đã lưu: Báo động III tại Cầu Phò Nam' — the alarm a person acted on by its title, never its internal id."""
-    detail = rm.ctx.alerts.get(alert_id) if rm.ctx.alerts is not None else None
-    alert = getattr(detail, "alert", None)
-    title = (alert.title_en or alert.title_vi) if alert is not None and lang == "en" else getattr(alert, "title_vi", "")
+    alert = reads.find(alert_id)
+    title = "" if alert is None else (alert.title_en or alert.title_vi) if lang == "en" else alert.title_vi
     return f"{t('done', lang)}: {title}" if title else t("done", lang)
+
+
+def data_span(text: str, **data: str) -> html.Span:
+    """A span carrying `data-*` attributes (`data_span(t, alert=id)` → data-alert): Dash takes them as keyword
+    arguments its type stubs do not list."""
+    span = html.Span(text)
+    for name, value in data.items():
+        setattr(span, f"data-{name}", value)
+    return span

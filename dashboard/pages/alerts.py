@@ -8,20 +8,20 @@ children change, which would wipe the note and its focus)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
+from dash.development.base_component import Component
 
 from dashboard import ids
-from dashboard.auth import current_principal
-from dashboard.former_units import group_by_unit, of_unit
+from dashboard.auth import Principal, current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages import alerts_table as tbl
-from dashboard.pages.alert_actions import done_text
+from dashboard.pages.alert_actions import data_span, done_text
 from dashboard.pages.shell import missing_note
 from dashboard.pages.unit_filter import register_unit_picker, unit_picker
+from dashboard.read.alerts import ActResult, AlertReads, AlertView, alert_reads
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 
@@ -31,11 +31,15 @@ SLOTS = 150  # rows and place headers on the page
 HISTORY_ROWS = 60  # rows that carry their timeline (the first, most urgent ones)
 ROW_IDS = {"note": ids.ALERT_NOTE, "ack": ids.ALERT_ACK, "resolve": ids.ALERT_RESOLVE, "shelve": ids.ALERT_SHELVE}
 HIDDEN = {"display": "none"}
+Item = dict[str, str | Component | None]  # a slot's content: cls, sig, ctl_sig (text), body, ctl (components)
+Shown = dict[str, list[str | int]]  # slot -> [key, sig, ctl_sig, order, cls], kept in the browser
+Answer = str | dict[str, object] | None  # a "done" span as the browser sends it back (a Dash component's JSON)
 
 
-def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
+def layout(_rest: str, rm: ReadModel, lang: str, role: Role | None) -> html.Div:
+    reads = rm.reads(alert_reads)
     note = [] if role in ACT_ROLES else [html.Span(t("readonly", lang), className="readonly")]
-    choices = rm.ctx.config.alerts.shelving.choices_min
+    choices = reads.settings.shelving.choices_min
     shelving = [
         dcc.Dropdown(id=ids.ALERTS_SHELVE_MIN, value=choices[0], clearable=False, searchable=False,
                      className="alerts-shelve-min",
@@ -64,7 +68,7 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
                     ),
                     dcc.Input(id=ids.ALERTS_KIND, placeholder=t("alerts.kind", lang), className="note",
                               debounce=True),
-                    unit_picker(ids.ALERTS_UNIT, ids.ALERTS_UNIT_URL, rm.ctx.config.commune, lang),
+                    unit_picker(ids.ALERTS_UNIT, ids.ALERTS_UNIT_URL, reads.commune, lang),
                     *shelving,
                 ],
                 className="toolbar",
@@ -77,36 +81,37 @@ def layout(_rest: str, rm: ReadModel, lang: str, role: Any) -> Any:
     )
 
 
-def matches(alert: dict[str, Any], text: str | None) -> bool:
+def matches(view: AlertView, text: str | None) -> bool:
     if not text:
         return True
-    keys = ("kind", "rule", "title_vi", "title_en", "title", "message", "source", "severity", "place", "detail")
-    hay = " ".join(str(alert.get(k, "")) for k in keys)
+    a = view.alert
+    hay = " ".join((a.rule, a.title_vi, a.title_en, a.source.value, a.severity.value, a.place, a.detail))
     return text.lower() in hay.lower()
 
 
-def items(rm: ReadModel, status: str, kind: str | None, lang: str, can_act: bool,
-          slots: int = SLOTS, unit: str | None = None) -> dict[str, dict[str, Any]]:
+def items(reads: AlertReads, status: str, kind: str | None, lang: str, can_act: bool,
+          slots: int = SLOTS, unit: str | None = None) -> dict[str, Item]:
     """Every former-commune header (when the commune has former communes), place header and alarm row in screen
     order: key → class, body, controls and their signatures. `unit` keeps one former commune's alarms."""
-    rows = tbl.once_per_chatter([a for a in of_unit(rm.alerts(status or "active"), unit) if matches(a, kind)])
-    when = tbl.local_text(rm.local)
-    window = t("takeover.minutes", lang, n=f"{rm.ctx.config.alerts.chattering.window_min:g}")
-    out: dict[str, dict[str, Any]] = {}
+    rows = tbl.once_per_chatter([a for a in reads.alerts(status or "active", unit=unit) if matches(a, kind)])
+    when = tbl.local_text(reads.local)
+    window = t("takeover.minutes", lang, n=f"{reads.settings.chattering.window_min:g}")
+    out: dict[str, Item] = {}
     index = 0
-    for prefix, members_of_unit in _sections(rm, rows, lang, out):
+    for prefix, members_of_unit in _sections(reads, rows, lang, out):
         for place, members in tbl.by_place(members_of_unit).items():
             out[f"g:{prefix}{place}"] = {"cls": "alert-slot alert-group-slot", "sig": str(len(members)),
                                          "ctl_sig": "", "body": tbl.group_header(place, len(members), lang),
                                          "ctl": None}
-            for alert in members:
-                steps = rm.alert_history(str(alert.get("id"))) if index < HISTORY_ROWS else []
+            for view in members:
+                alert = view.alert
+                steps = reads.history(alert.id) if index < HISTORY_ROWS else ()
                 index += 1
-                status = str(alert.get("status", "open"))
-                out[f"r:{alert.get('id')}"] = {
-                    "cls": f"alert-slot alert-row sev-{str(alert.get('severity', '')).lower()} st-{status}",
+                status_name = alert.status.value
+                out[f"r:{alert.id}"] = {
+                    "cls": f"alert-slot alert-row sev-{alert.severity.value} st-{status_name}",
                     "sig": tbl.signature(alert, len(steps)) + lang,
-                    "ctl_sig": f"{status}|{can_act}|{lang}",
+                    "ctl_sig": f"{status_name}|{can_act}|{lang}",
                     "body": tbl.body(alert, lang, steps, when, window),
                     "ctl": tbl.controls(alert, lang, ROW_IDS) if can_act else None,
                 }
@@ -115,26 +120,31 @@ def items(rm: ReadModel, status: str, kind: str | None, lang: str, can_act: bool
     return out
 
 
-def _sections(rm: ReadModel, rows: list[dict[str, Any]], lang: str,
-              out: dict[str, dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def _sections(reads: AlertReads, rows: Sequence[AlertView], lang: str,
+              out: dict[str, Item]) -> Iterator[tuple[str, list[AlertView]]]:
     """The rows of each former commune in turn, its header put into `out` just before them (all rows in one
     section when the commune has none), each with the prefix that keeps its place headers apart from another
-    unit's."""
-    commune = rm.ctx.config.commune
-    if not commune.former_units:
-        yield "", rows
+    unit's; the rows of no former commune last."""
+    units = reads.commune.former_units
+    if not units:
+        yield "", list(rows)
         return
-    for group in group_by_unit(rows, commune, t("unit.none", lang)):
-        prefix = f"{group.unit or ''}:"
-        out[f"u:{prefix}"] = {"cls": "alert-slot alert-unit-slot", "sig": f"{len(group.rows)}{lang}",
-                              "ctl_sig": "", "body": tbl.unit_header(group.name, len(group.rows), lang),
-                              "ctl": None}
-        yield prefix, group.rows
+    known = {u.id for u in units}
+    groups: list[tuple[str | None, str, list[AlertView]]] = [
+        (u.id, u.name, [r for r in rows if r.alert.former_unit == u.id]) for u in units]
+    groups.append((None, t("unit.none", lang), [r for r in rows if r.alert.former_unit not in known]))
+    for unit, name, members in groups:
+        if not members:
+            continue
+        prefix = f"{unit or ''}:"
+        out[f"u:{prefix}"] = {"cls": "alert-slot alert-unit-slot", "sig": f"{len(members)}{lang}",
+                              "ctl_sig": "", "body": tbl.unit_header(name, len(members), lang), "ctl": None}
+        yield prefix, members
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     slot_all = {"slot": ALL}
-    register_unit_picker(app, ids.ALERTS_UNIT, ids.ALERTS_UNIT_URL, rm.ctx.config.commune, "/alerts")
+    register_unit_picker(app, ids.ALERTS_UNIT, ids.ALERTS_UNIT_URL, rm.reads(alert_reads).commune, "/alerts")
 
     @app.callback(
         Output({"type": ids.ALERTS_SLOT, **slot_all}, "style"),
@@ -152,17 +162,18 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
         State(ids.ALERTS_SHOWN, "data"),
     )
-    def table(status: str, kind: str | None, unit: str | None, _n: int, done: Any, shelved: Any, _notes: list,
-              shown: dict | None) -> tuple[Any, ...]:
+    def table(status: str, kind: str | None, unit: str | None, _n: int | None, done: Answer, shelved: Answer,
+              _notes: list[str | None], shown: Shown | None) -> tuple[object, ...]:
         lang = current_lang()
         slots = len(dash.callback_context.outputs_list[0])  # as many as the page has
-        if rm.ctx.alerts is None:
+        reads = rm.reads(alert_reads)
+        if not reads.running:
             return ([HIDDEN] * slots, ["alert-slot"] * slots, [None] * slots, [None] * slots, {},
                     missing_note(lang, "alerts"))
         principal = current_principal()
         can_act = principal is not None and principal.role in ACT_ROLES
-        chosen = unit if unit and rm.ctx.config.commune.former_unit(unit) else None
-        wanted = items(rm, status, kind, lang, can_act, slots, chosen)
+        chosen = unit if unit and reads.commune.former_unit(unit) else None
+        wanted = items(reads, status, kind, lang, can_act, slots, chosen)
         trigger = dash.callback_context.triggered_id
         acted = _acted({ids.ALERT_ACK_DONE: done, ids.ALERT_SHELVE_DONE: shelved}.get(trigger))
         none = None if wanted else html.Div(t("alerts.none", lang), className="calm")
@@ -175,13 +186,14 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State({"type": ids.ALERT_NOTE, "alert": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def act(_acks: list, _resolves: list, _notes: list) -> Any:
+    def act(_acks: list[int | None], _resolves: list[int | None], _notes: list[str | None]) -> html.Span | None:
         clicked = _clicked()
         if clicked is None:
-            return dash.no_update
+            raise dash.exceptions.PreventUpdate
         alert_id, kind, note, principal = clicked
-        verb = rm.acknowledge if kind == ids.ALERT_ACK else rm.resolve
-        return _done(rm, alert_id, verb(alert_id, principal.name, principal.role.value, note[:500]))
+        reads = rm.reads(alert_reads)
+        verb = reads.acknowledge if kind == ids.ALERT_ACK else reads.resolve
+        return _done(reads, alert_id, verb(alert_id, principal.name, principal.role, note[:500]))
 
     @app.callback(
         Output(ids.ALERT_SHELVE_DONE, "children"),
@@ -190,48 +202,52 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.ALERTS_SHELVE_MIN, "value"),
         prevent_initial_call=True,
     )
-    def shelve(_shelves: list, _notes: list, minutes: float | None) -> Any:
+    def shelve(_shelves: list[int | None], _notes: list[str | None], minutes: float | None) -> html.Span:
         clicked = _clicked()
         if clicked is None:
-            return dash.no_update
+            raise dash.exceptions.PreventUpdate
         alert_id, _kind, reason, principal = clicked
         if not reason:
             return html.Span("⚠ " + t("takeover.need_reason", current_lang()) + f" ({t('note', current_lang())})")
-        minutes = float(minutes or rm.ctx.config.alerts.shelving.choices_min[0])
-        return _done(rm, alert_id, rm.shelve(alert_id, principal.name, principal.role.value, minutes, reason[:300]))
+        reads = rm.reads(alert_reads)
+        chosen = float(minutes or reads.settings.shelving.choices_min[0])
+        return _done(reads, alert_id, reads.shelve(alert_id, principal.name, principal.role, chosen, reason[:300]))
 
 
-def fill(wanted: dict[str, dict[str, Any]], shown: dict[str, list], editing: set[str],
-         redraw: str | None = None, slots: int = SLOTS) -> tuple[Any, ...]:
+def fill(wanted: dict[str, Item], shown: Shown, editing: set[str], redraw: str | None = None,
+         slots: int = SLOTS) -> tuple[list[object], list[object], list[object], list[object], Shown]:
     """Per slot: style, class, body and controls (dash.no_update where nothing changed; the controls of a row
     being edited stay as they are; `redraw`'s are redrawn, its note sent), and what the slots now show:
     {slot: [key, sig, ctl_sig, order, cls]}."""
-    previous = {int(slot): entry[0] for slot, entry in shown.items()}
+    previous = {int(slot): str(entry[0]) for slot, entry in shown.items()}
     placed = tbl.assign(previous, list(wanted), slots)
     order = {key: n for n, key in enumerate(wanted)}
     nothing = dash.no_update
-    style, cls, body, ctl = [nothing] * slots, [nothing] * slots, [nothing] * slots, [nothing] * slots
-    now: dict[str, list] = {}
+    style: list[object] = [nothing] * slots
+    cls: list[object] = [nothing] * slots
+    body: list[object] = [nothing] * slots
+    ctl: list[object] = [nothing] * slots
+    now: Shown = {}
     for slot in range(slots):
-        old = shown.get(str(slot)) or shown.get(slot)
+        old = shown.get(str(slot)) or []
         key = placed.get(slot)
         if key is None:
             if old:
                 style[slot], cls[slot], body[slot], ctl[slot] = HIDDEN, "alert-slot", None, None
             continue
         item, same = wanted[key], bool(old) and old[0] == key
+        item_cls, sig, ctl_sig = str(item["cls"]), str(item["sig"]), str(item["ctl_sig"])
         if not same or old[3] != order[key]:
             style[slot] = {"order": order[key]}
-        if not same or old[4] != item["cls"]:
-            cls[slot] = item["cls"]
-        if not same or old[1] != item["sig"]:
+        if not same or old[4] != item_cls:
+            cls[slot] = item_cls
+        if not same or old[1] != sig:
             body[slot] = item["body"]
-        ctl_sig = item["ctl_sig"]
         if not same or key == redraw or (old[2] != ctl_sig and key not in editing):
             ctl[slot] = item["ctl"]
         elif old[2] != ctl_sig:
-            ctl_sig = old[2]  # redrawn once the note is sent or cleared
-        now[str(slot)] = [key, item["sig"], ctl_sig, order[key], item["cls"]]
+            ctl_sig = str(old[2])  # redrawn once the note is sent or cleared
+        now[str(slot)] = [key, sig, ctl_sig, order[key], item_cls]
     return style, cls, body, ctl, now
 
 
@@ -242,15 +258,16 @@ def _editing() -> set[str]:
     return {f"r:{s['id']['alert']}" for s in notes if (s.get("value") or "").strip()}
 
 
-def _acted(done: Any) -> str | None:
+def _acted(done: Answer) -> str | None:
     """The row an action just ran on (its note went with it: the refresh the action triggers redraws its
     controls with an empty note)."""
-    if isinstance(done, dict) and isinstance(done.get("props"), dict) and done["props"].get("data-alert"):
-        return f"r:{done['props']['data-alert']}"
+    props = done.get("props") if isinstance(done, dict) else None
+    if isinstance(props, dict) and props.get("data-alert"):
+        return f"r:{props['data-alert']}"
     return None
 
 
-def _clicked() -> tuple[str, str, str, Any] | None:
+def _clicked() -> tuple[str, str, str, Principal] | None:
     """The row whose button was clicked: (alert id, button type, the note typed beside it, the person)."""
     trigger = dash.callback_context.triggered_id
     principal = current_principal()
@@ -263,6 +280,6 @@ def _clicked() -> tuple[str, str, str, Any] | None:
     return str(trigger["alert"]), str(trigger["type"]), note.strip(), principal
 
 
-def _done(rm: ReadModel, alert_id: str, error: str | None) -> html.Span:
-    text = f"⚠ {error}" if error else done_text(rm, alert_id, current_lang())
-    return html.Span(text, **{"data-alert": alert_id})
+def _done(reads: AlertReads, alert_id: str, result: ActResult) -> html.Span:
+    text = f"⚠ {result.error}" if result.error else done_text(reads, alert_id, current_lang())
+    return data_span(text, alert=alert_id)

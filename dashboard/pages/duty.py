@@ -4,19 +4,24 @@ delivery, the shift handover (the outgoing shift writes, the incoming shift conf
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, current_app, redirect, render_template_string, request
+from flask import Blueprint, Flask, Response, redirect, render_template_string, request
+from werkzeug.wrappers import Response as BaseResponse
 
-from alerts.duty import slot
+from alerts.duty import ShiftSlot, slot
+from alerts.duty_desk import DutyDesk
 from alerts.duty_store import HandoverError
 from alerts.messages import SEVERITY_WORDS, local_time
-from dashboard.auth import current_principal
+from dashboard.auth import Principal, current_principal
 from dashboard.csrf import csrf_ok, csrf_token
+from dashboard.pages.duty_frame import PAGE
+from dashboard.read.alerts import AlertReads, current_alert_reads
 from dashboard.settings import Role
 
 blueprint = Blueprint("duty", __name__)
+Page = tuple[str, int] | BaseResponse
 ROSTER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 HANDOVER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.POLICE})
 STATUS_VI = {"open": "Chưa tiếp nhận", "acknowledged": "Đã tiếp nhận",
@@ -25,19 +30,6 @@ ACTION_VI = {"roster_set": "Phân công", "handover_written": "Bàn giao ca", "h
              "chain_step": "Gọi theo chuỗi", "link_opened": "Mở liên kết", "link_ack": "Tiếp nhận qua điện thoại",
              "link_refused": "Từ chối liên kết", "delivery_skipped": "Không gửi được",
              "broadcast_message": "Phát loa", "broadcast_played": "Loa đã phát", "chain_stopped": "Dừng chuỗi gọi"}
-
-_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sổ trực ban – COC</title><style>
-body{margin:0;background:#0b1220;color:#e6edf7;font:16px/1.4 "Noto Sans",Roboto,Arial,sans-serif}
-main{max-width:1100px;margin:0 auto;padding:16px} h1{margin:0 0 4px} h2{font-size:20px;margin:22px 0 8px}
-.muted,.en{color:#93a4c3;font-size:14px} table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #24324f;padding:6px 8px;text-align:left;vertical-align:top}
-.box{background:#131d31;border:1px solid #24324f;border-radius:10px;padding:12px 14px;margin:8px 0}
-input,textarea{box-sizing:border-box;font-size:15px;border-radius:6px;border:1px solid #33466d;background:#0b1220;
-color:#e6edf7;padding:6px} textarea{width:100%;min-height:60px} button{padding:8px 14px;font-size:15px;border:0;
-border-radius:6px;background:#2f7cf6;color:#fff} .err{background:#5b1a1a;border:1px solid #a33;padding:8px;
-border-radius:6px} .ok{color:#81c784} .bad{color:#ef9a9a} a{color:#8fb8ff}
-</style></head><body><main>{{ body|safe }}</main></body></html>"""
 
 _BODY = """<h1>Sổ trực ban <span class="en">/ Duty roster</span></h1>
 <div class="muted">{{ commune }} · {{ now }} · {{ who }} · <a href="/loudspeakers">Loa truyền thanh</a> ·
@@ -96,83 +88,89 @@ def register_duty_pages(server: Flask) -> None:
     server.register_blueprint(loudspeakers)
 
 
-def _ctx() -> Any:
-    return current_app.config["COC_CONTEXT"]
-
-
-def _render(error: str = "", status: int = 200) -> tuple[str, int]:
-    ctx = _ctx()
-    desk, tz, cfg = ctx.alerts.duty, ctx.config.commune.timezone, ctx.config.duty
-    principal = current_principal()
+def _render(reads: AlertReads, desk: DutyDesk, principal: Principal, error: str = "",
+            status: int = 200) -> tuple[str, int]:
+    tz, cfg = reads.commune.timezone, desk.cfg
     now = desk.now()
     assigned = desk.store.assignments()
-    today = now.astimezone(desk_tz(tz)).date()
+    today = now.astimezone(ZoneInfo(tz)).date()
     slots = [slot(s, d, tz) for d in (today, today + timedelta(days=1)) for s in cfg.shifts]
     people = {p.username: p for p in cfg.people}
-    active = ctx.alerts.active()
+    active = reads.active()
+
+    def names(usernames: list[str]) -> str:
+        return ", ".join(f"{people[n].name} ({n})" if n in people else n for n in usernames) or "–"
+
+    def post(post_id: str) -> str:
+        found = cfg.post(post_id)
+        return found.name_vi if found is not None else post_id
+
+    def day(s: ShiftSlot) -> str:
+        return s.day.strftime("%d/%m/%Y")
+
+    def lt(at: datetime | None) -> str:
+        return local_time(at, tz) if at else ""
+
+    def sev(s: str) -> str:
+        words = {k.value: v for k, v in SEVERITY_WORDS.items()}
+        return words[s][0] if s in words else s
+
     body = render_template_string(
-        _BODY, commune=ctx.config.commune.name, now=local_time(now, tz), who=principal.name, error=error,
+        _BODY, commune=reads.commune.name, now=local_time(now, tz), who=principal.name, error=error,
         on=desk.on_duty(now), slots=[(s, assigned.get(s.key, s.shift.holders)) for s in slots],
-        day=lambda s: s.day.strftime("%d/%m/%Y"), lt=lambda at: local_time(at, tz) if at else "",
-        names=lambda ns: ", ".join(f"{people[n].name} ({n})" if n in people else n for n in ns) or "–",
-        people=", ".join(people) or "–", chains=cfg.chains, post=lambda pid: getattr(cfg.post(pid), "name_vi", pid),
-        sev=lambda s: SEVERITY_WORDS[s][0] if s in SEVERITY_WORDS else s,
+        day=day, lt=lt, names=names, people=", ".join(people) or "–", chains=cfg.chains, post=post, sev=sev,
         alarms=[(a, desk.deliveries.list(alert_id=a.id, limit=20)) for a in active],
         handovers=desk.store.handovers(10), open_ids=[a.id for a in active], audit=desk.store.audit(limit=40),
         status_vi=STATUS_VI, action_vi=ACTION_VI,
         can_roster=principal.role in ROSTER_ROLES, can_handover=principal.role in HANDOVER_ROLES, csrf=csrf_token())
-    return render_template_string(_PAGE, body=body), status
+    return render_template_string(PAGE, body=body), status
 
 
-def desk_tz(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
-def _no_desk() -> Any:
+def no_desk() -> tuple[str, int]:
     """A COC without a duty desk (a province center, alerts not running): no roster here."""
-    if getattr(_ctx().alerts, "duty", None) is None:
-        body = "<h1>Sổ trực ban</h1><p>Không có sổ trực ban ở đây / no duty roster here.</p>"
-        return render_template_string(_PAGE, body=body), 404
-    return None
+    body = "<h1>Sổ trực ban</h1><p>Không có sổ trực ban ở đây / no duty roster here.</p>"
+    return render_template_string(PAGE, body=body), 404
 
 
 @blueprint.get("/duty")
-def page() -> Any:
-    if current_principal() is None:
-        return redirect("/login?next=/duty")
-    return _no_desk() or _render()
-
-
-@blueprint.post("/duty")
-def change() -> Any:
+def page() -> Page:
     principal = current_principal()
     if principal is None:
         return redirect("/login?next=/duty")
-    if (missing := _no_desk()) is not None:
-        return missing
+    reads = current_alert_reads()
+    desk = reads.duty_desk()
+    return no_desk() if desk is None else _render(reads, desk, principal)
+
+
+@blueprint.post("/duty")
+def change() -> Page:
+    principal = current_principal()
+    if principal is None:
+        return redirect("/login?next=/duty")
+    reads = current_alert_reads()
+    desk = reads.duty_desk()
+    if desk is None:
+        return no_desk()
     if not csrf_ok():
-        return _render("Thiếu mã CSRF, tải lại trang / CSRF token missing", 403)
-    ctx = _ctx()
-    desk, form = ctx.alerts.duty, request.form
+        return _render(reads, desk, principal, "Thiếu mã CSRF, tải lại trang / CSRF token missing", 403)
+    form = request.form
     now, action = desk.now(), form.get("do")
     try:
         if action == "assign" and principal.role in ROSTER_ROLES:
             names = [n.strip() for n in form.get("holders", "").split(",") if n.strip()]
-            unknown = [n for n in names if ctx.config.duty.person(n) is None]
+            unknown = [n for n in names if desk.cfg.person(n) is None]
             if unknown:
-                return _render(f"Không có trong duty.people: {', '.join(unknown)}", 400)
+                return _render(reads, desk, principal, f"Không có trong duty.people: {', '.join(unknown)}", 400)
             desk.store.assign(now, principal.name, form.get("slot", "")[:40], names)
         elif action == "handover" and principal.role in HANDOVER_ROLES:
             on = desk.on_duty(now)
             desk.store.write_handover(now, principal.name, on.slot.key if on.slot else "-",
                                       on.next_slot.key if on.next_slot else None, form.get("happened", "")[:2000],
-                                      form.get("open_items", "")[:2000], [a.id for a in ctx.alerts.active()])
+                                      form.get("open_items", "")[:2000], [a.id for a in reads.active()])
         elif action == "confirm" and principal.role in HANDOVER_ROLES:
             desk.store.confirm_handover(now, principal.name, int(form.get("id", "0")), form.get("note", "")[:300])
         else:
-            return _render("Không đủ quyền / not allowed", 403)
+            return _render(reads, desk, principal, "Không đủ quyền / not allowed", 403)
     except (HandoverError, ValueError) as exc:
-        return _render(str(exc), 400)
+        return _render(reads, desk, principal, str(exc), 400)
     return Response(status=303, headers={"Location": "/duty"})

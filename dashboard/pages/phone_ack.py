@@ -6,16 +6,24 @@ acknowledgement, broadcast and refusal is audited; nothing else is reachable thr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template_string, request
+from flask import Blueprint, Response, render_template_string, request
 
+from alerts.duty_desk import DutyDesk
 from alerts.messages import SEVERITY_WORDS, local_time, value_line
+from alerts.models import Alert
 from alerts.phone_link import LinkState, PhoneLink
-from alerts.settings import action_text
 from dashboard.access import PAGE_ROLES
+from dashboard.broadcast import broadcast as send
+from dashboard.broadcast import chosen_clusters, loud_service, may_speak, uploaded_audio
+from dashboard.read.alerts import AlertReads, current_alert_reads
+from dashboard.read.cameras import camera_reads
+from dashboard.scoped import current_context
 from dashboard.users import user_book
+from loudspeakers.service import LoudspeakerService
+from loudspeakers.settings import ClusterConfig
 
 blueprint = Blueprint("phone_ack", __name__)
 
@@ -33,6 +41,30 @@ REFUSED = {
 }
 RESEND_S = 60  # the same broadcast through the same link within this many seconds is a repeat, not sent again
 COLORS = {"critical": "#c62828", "major": "#ef6c00", "warning": "#f9a825", "info": "#1565c0"}
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What a phone page works with: the alarms, the duty desk (links, audit) and the time now."""
+
+    reads: AlertReads
+    duty: DutyDesk
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoudForm:
+    """The 'Phát loa' form: every cluster, the chosen ones, the text, and the answer to the last send."""
+
+    service: LoudspeakerService
+    chosen: frozenset[str]
+    text: str
+    note: str = ""
+    bad: bool = False
+
+    @property
+    def clusters(self) -> list[ClusterConfig]:
+        return list(self.service.cfg.clusters)
 
 _PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
@@ -90,163 +122,154 @@ def _page(title: str, body: str, status: int = 200) -> Response:
     return Response(html, status=status, headers=HEADERS, mimetype="text/html")
 
 
-def _ctx() -> Any:
-    return current_app.config["COC_CONTEXT"]
+def _desk() -> Desk | None:
+    """The duty desk of this COC (None at a province center or with alerts not running: no phone pages)."""
+    reads = current_alert_reads()
+    duty = reads.duty_desk()
+    return None if duty is None else Desk(reads, duty, duty.now())
 
 
-def _refused(state: LinkState, link: PhoneLink | None, now: datetime) -> Response:
+def _not_here() -> Response:
+    return _page("Không có / not found", render_template_string(_REFUSED, vi="Không có trang này", en="No such page"),
+                 404)
+
+
+def _refused(desk: Desk, state: LinkState, link: PhoneLink | None) -> Response:
     status, vi, en = REFUSED[state]
-    desk = _ctx().alerts.duty
-    desk.store.record(now, link.username if link else "anonymous", "link_refused",
-                      link.alert_id if link else None, f"{state.value} {request.method} {request.path[:3]}…")
+    desk.duty.store.record(desk.now, link.username if link else "anonymous", "link_refused",
+                           link.alert_id if link else None, f"{state.value} {request.method} {request.path[:3]}…")
     return _page(vi, render_template_string(_REFUSED, vi=vi, en=en), status)
 
 
 def _role(username: str) -> str | None:
-    entry = next((u for u in user_book(_ctx()).all() if u.username == username), None)
+    entry = next((u for u in user_book(current_context()).all() if u.username == username), None)
     return None if entry is None or entry.disabled else str(entry.role)
 
 
-def _cameras(ctx: Any, subject: str, role: str | None) -> list[str]:
-    """The cameras showing this alarm's subject (itself or linked by flood_point) when the role may see them."""
-    if ctx.cameras is None or role not in {r.value for r in PAGE_ROLES["cameras"]}:
+def _cameras(reads: AlertReads, subject: str, role: str | None) -> list[str]:
+    """The cameras showing this alarm's subject (itself or linked by flood_point) when the role may see them and
+    the camera hub runs."""
+    if not camera_reads(current_context()).running or role not in {r.value for r in PAGE_ROLES["cameras"]}:
         return []
-    return [c.id for c in ctx.config.cameras if subject in (c.id, getattr(c, "flood_point", None))]
+    return [c.id for c in reads.cameras_at([subject])]
 
 
-def _open(code: str, now: datetime, for_ack: bool) -> tuple[PhoneLink | None, Response | None]:
-    desk = _ctx().alerts.duty
-    link = desk.links.find(code)
+def _open(desk: Desk, code: str, for_ack: bool) -> tuple[PhoneLink | None, Response | None]:
+    link = desk.duty.links.find(code)
     if link is None:
-        return None, _refused(LinkState.UNKNOWN, None, now)
-    state = link.state(now)
+        return None, _refused(desk, LinkState.UNKNOWN, None)
+    state = link.state(desk.now)
     if state is LinkState.EXPIRED or (state is LinkState.USED and for_ack):
-        return link, _refused(state, link, now)
+        return link, _refused(desk, state, link)
     if _role(link.username) is None:
-        return link, _refused(LinkState.UNKNOWN, link, now)
+        return link, _refused(desk, LinkState.UNKNOWN, link)
     return link, None
 
 
-def _loud_form(ctx: Any, alert: Any, role: str | None, note: str = "", bad: bool = False,
-               text: str | None = None, chosen: list[str] | None = None) -> dict[str, Any] | None:
+def _loud_form(reads: AlertReads, alert: Alert, role: str | None, note: str = "", bad: bool = False,
+               text: str | None = None, chosen: list[str] | None = None) -> LoudForm | None:
     """The 'Phát loa' form for a person whose role may broadcast, when the loudspeakers run: every cluster, those of
     this alarm's hamlets checked, the alarm's spoken text to edit."""
-    from dashboard.pages.loudspeakers import loud_service, may_speak
     from loudspeakers.speech import alarm_speech
 
-    service = loud_service(ctx)
+    service = loud_service(reads)
     if service is None or not may_speak(role):
         return None
     if text is None:
-        action_vi, _ = action_text(ctx.config.alerts.rules, alert.rule)
-        text = alarm_speech(alert, ctx.config.commune.name, action_vi, 1)
+        action_vi, _ = reads.action_text(alert.rule)
+        text = alarm_speech(alert, reads.commune.name, action_vi, 1)
     chosen = service.clusters_for(alert.subject) if chosen is None else chosen
-    return {"clusters": service.cfg.clusters, "chosen": set(chosen), "text": text, "note": note, "bad": bad}
+    return LoudForm(service, frozenset(chosen), text, note, bad)
 
 
-def _show(link: PhoneLink, code: str, loud_note: str = "", loud_bad: bool = False, status: int = 200,
+def _show(desk: Desk, link: PhoneLink, code: str, loud_note: str = "", loud_bad: bool = False, status: int = 200,
           loud_text: str | None = None, loud_chosen: list[str] | None = None) -> Response:
-    ctx = _ctx()
-    detail = ctx.alerts.get(link.alert_id)
-    if detail is None:
-        return _refused(LinkState.UNKNOWN, link, ctx.alerts.duty.now())
-    alert, tz = detail.alert, ctx.config.commune.timezone
-    person = ctx.alerts.duty.person(link.username)
+    reads = desk.reads
+    alert = reads.find(link.alert_id)
+    if alert is None:
+        return _refused(desk, LinkState.UNKNOWN, link)
+    tz = reads.commune.timezone
+    person = desk.duty.person(link.username)
     sev_vi, sev_en = SEVERITY_WORDS[alert.severity]
-    action_vi, action_en = action_text(ctx.config.alerts.rules, alert.rule)
-    cams = _cameras(ctx, alert.subject, _role(link.username))
+    action_vi, action_en = reads.action_text(alert.rule)
+    role = _role(link.username)
+    cams = _cameras(reads, alert.subject, role)
     body = render_template_string(
         _ALARM, a=alert, color=COLORS[alert.severity.value], sev_vi=sev_vi, sev_en=sev_en,
-        commune=ctx.config.commune.name, opened=local_time(alert.opened_at, tz), values=value_line(alert, "vi"),
+        commune=reads.commune.name, opened=local_time(alert.opened_at, tz), values=value_line(alert, "vi"),
         values_en=value_line(alert, "en"), action_vi=action_vi, action_en=action_en,
         snapshot=f"/p/{code}/snapshot.jpg" if cams else None,
         acked_at=local_time(alert.acknowledged_at, tz) if alert.acknowledged_at else "",
         person=person.name if person else link.username, expires=local_time(link.expires_at, tz), code=code,
-        loud=_loud_form(ctx, alert, _role(link.username), loud_note, loud_bad, loud_text, loud_chosen))
+        loud=_loud_form(reads, alert, role, loud_note, loud_bad, loud_text, loud_chosen))
     return _page(alert.title_vi, body, status)
-
-
-def _no_desk() -> Response | None:
-    """A COC without a duty desk (a province center, alerts not running) has no phone pages."""
-    if getattr(_ctx().alerts, "duty", None) is None:
-        return _page("Không có / not found", render_template_string(_REFUSED, vi="Không có trang này",
-                                                                     en="No such page"), 404)
-    return None
 
 
 @blueprint.get("/p/<code>")
 def view(code: str) -> Response:
-    if (missing := _no_desk()) is not None:
-        return missing
-    now = _ctx().alerts.duty.now()
-    link, refused = _open(code, now, for_ack=False)
+    desk = _desk()
+    if desk is None:
+        return _not_here()
+    link, refused = _open(desk, code, for_ack=False)
     if refused is not None or link is None:
-        return refused
-    if link.state(now) is LinkState.USED:
-        return _refused(LinkState.USED, link, now)
-    _ctx().alerts.duty.store.record(now, link.username, "link_opened", link.alert_id, "")
-    return _show(link, code)
+        return refused or _not_here()
+    if link.state(desk.now) is LinkState.USED:
+        return _refused(desk, LinkState.USED, link)
+    desk.duty.store.record(desk.now, link.username, "link_opened", link.alert_id, "")
+    return _show(desk, link, code)
 
 
 @blueprint.post("/p/<code>")
 def acknowledge(code: str) -> Response:
-    if (missing := _no_desk()) is not None:
-        return missing
-    ctx = _ctx()
-    now = ctx.alerts.duty.now()
-    link, refused = _open(code, now, for_ack=True)
+    desk = _desk()
+    if desk is None:
+        return _not_here()
+    link, refused = _open(desk, code, for_ack=True)
     if refused is not None or link is None:
-        return refused
+        return refused or _not_here()
     note = (request.form.get("note") or "").strip()[:300]
-    current = ctx.alerts.get(link.alert_id)
-    if current is not None and current.alert.acknowledged_by:  # someone was first: the link stays unspent
-        ctx.alerts.duty.store.record(now, link.username, "link_ack", link.alert_id,
-                                     f"already acknowledged by {current.alert.acknowledged_by}")
-        return _show(link, code)
-    if not ctx.alerts.duty.links.spend(link, now, note):
-        return _refused(LinkState.USED, link, now)
-    from alerts.service import AlertClosedError
-
-    try:
-        ctx.alerts.acknowledge(link.alert_id, link.username, _role(link.username),
-                               f"{note} (qua điện thoại)".strip() if note else "Tiếp nhận qua điện thoại")
-        outcome = "acknowledged"
-    except AlertClosedError:
-        outcome = "already closed"
-    ctx.alerts.duty.store.record(now, link.username, "link_ack", link.alert_id, f"{outcome}; {note}".rstrip("; "))
-    return _show(link, code)
+    current = desk.reads.find(link.alert_id)
+    if current is not None and current.acknowledged_by:  # someone was first: the link stays unspent
+        desk.duty.store.record(desk.now, link.username, "link_ack", link.alert_id,
+                               f"already acknowledged by {current.acknowledged_by}")
+        return _show(desk, link, code)
+    if not desk.duty.links.spend(link, desk.now, note):
+        return _refused(desk, LinkState.USED, link)
+    result = desk.reads.acknowledge_by_link(link.alert_id, link.username, _role(link.username),
+                                            f"{note} (qua điện thoại)".strip() if note else "Tiếp nhận qua điện thoại")
+    outcome = "acknowledged" if result.error is None else "already closed"
+    desk.duty.store.record(desk.now, link.username, "link_ack", link.alert_id, f"{outcome}; {note}".rstrip("; "))
+    return _show(desk, link, code)
 
 
-def _just_sent(desk: Any, link: PhoneLink, detail: str, now: datetime) -> bool:
+def _just_sent(desk: Desk, link: PhoneLink, detail: str) -> bool:
     """The same text to the same hamlets through this person's link less than a minute ago (a double tap, or the
     phone's browser sending the form again on reload) is not spoken twice."""
     return any(e.action == "broadcast_message" and e.actor == link.username and e.detail == detail
-               and (now - e.at).total_seconds() < RESEND_S for e in desk.store.audit(link.alert_id, limit=50))
+               and (desk.now - e.at).total_seconds() < RESEND_S
+               for e in desk.duty.store.audit(link.alert_id, limit=50))
 
 
 @blueprint.post("/p/<code>/loa")
 def broadcast(code: str) -> Response:
     """'Phát loa': the link's person, when their role may broadcast, speaks a text on chosen hamlets' loudspeakers
     (this alarm's hamlets preselected). Allowed until the link expires, also after it acknowledged; audited."""
-    from dashboard.pages.loudspeakers import broadcast as send
-    from dashboard.pages.loudspeakers import chosen_clusters, loud_service, may_speak, uploaded_audio
     from loudspeakers.speech import RecordingError
 
-    if (missing := _no_desk()) is not None:
-        return missing
-    ctx = _ctx()
-    desk = ctx.alerts.duty
-    now = desk.now()
-    link = desk.links.find(code)
+    desk = _desk()
+    if desk is None:
+        return _not_here()
+    link = desk.duty.links.find(code)
     if link is None:
-        return _refused(LinkState.UNKNOWN, None, now)
-    if link.state(now) is LinkState.EXPIRED:
-        return _refused(LinkState.EXPIRED, link, now)
-    role, service, detail = _role(link.username), loud_service(ctx), ctx.alerts.get(link.alert_id)
-    if role is None or detail is None:
-        return _refused(LinkState.UNKNOWN, link, now)
+        return _refused(desk, LinkState.UNKNOWN, None)
+    if link.state(desk.now) is LinkState.EXPIRED:
+        return _refused(desk, LinkState.EXPIRED, link)
+    role, service = _role(link.username), loud_service(desk.reads)
+    if role is None or desk.reads.find(link.alert_id) is None:
+        return _refused(desk, LinkState.UNKNOWN, link)
     if service is None or not may_speak(role):
-        desk.store.record(now, link.username, "link_refused", link.alert_id, f"broadcast: role {role} may not")
+        desk.duty.store.record(desk.now, link.username, "link_refused", link.alert_id,
+                               f"broadcast: role {role} may not")
         body = render_template_string(_REFUSED, vi="Vai trò của bạn không được phát loa",
                                       en="Your role may not broadcast on the loudspeakers")
         return _page("Không đủ quyền / not allowed", body, 403)
@@ -254,32 +277,31 @@ def broadcast(code: str) -> Response:
     chosen = chosen_clusters(service, request.form.getlist("clusters"))
     kept = [c for c in request.form.getlist("clusters") if c in service.players]
     if not (text or audio) or chosen is None:
-        return _show(link, code, "Chọn thôn và nhập nội dung / choose hamlets and type a message", True, 400,
+        return _show(desk, link, code, "Chọn thôn và nhập nội dung / choose hamlets and type a message", True, 400,
                      loud_text=text, loud_chosen=kept)
-    if not audio and _just_sent(desk, link, f"{', '.join(chosen)}: {text} (qua điện thoại)", now):
-        return _show(link, code, "Tin này vừa được phát, không phát lại / already sent a moment ago", True, 409,
-                     loud_text=text, loud_chosen=chosen)
+    if not audio and _just_sent(desk, link, f"{', '.join(chosen)}: {text} (qua điện thoại)"):
+        return _show(desk, link, code, "Tin này vừa được phát, không phát lại / already sent a moment ago", True,
+                     409, loud_text=text, loud_chosen=chosen)
     try:
-        send(ctx, service, link.username, text, chosen, link.alert_id, " (qua điện thoại)", audio)
+        send(desk.reads, service, link.username, text, chosen, link.alert_id, " (qua điện thoại)", audio)
     except RecordingError as exc:
-        return _show(link, code, f"Không phát được bản ghi âm / recording refused: {exc}", True, 400,
+        return _show(desk, link, code, f"Không phát được bản ghi âm / recording refused: {exc}", True, 400,
                      loud_text=text, loud_chosen=kept)
     hamlets = ", ".join(c.hamlet for c in service.cfg.clusters if c.id in chosen)
-    return _show(link, code, f"Đã gửi tới {hamlets} / sent", loud_text=text, loud_chosen=chosen)
+    return _show(desk, link, code, f"Đã gửi tới {hamlets} / sent", loud_text=text, loud_chosen=chosen)
 
 
 @blueprint.get("/p/<code>/snapshot.jpg")
 def snapshot(code: str) -> Response:
-    if _no_desk() is not None:
+    desk = _desk()
+    if desk is None:
         return Response(status=404)
-    ctx = _ctx()
-    now = ctx.alerts.duty.now()
-    link = ctx.alerts.duty.links.find(code)
-    if link is None or link.state(now) is LinkState.EXPIRED:
+    link = desk.duty.links.find(code)
+    if link is None or link.state(desk.now) is LinkState.EXPIRED:
         return Response(status=404)
-    detail = ctx.alerts.get(link.alert_id)
-    cams = _cameras(ctx, detail.alert.subject, _role(link.username)) if detail else []
-    jpeg = ctx.cameras.latest_jpeg(cams[0]) if cams else None
+    alert = desk.reads.find(link.alert_id)
+    cams = _cameras(desk.reads, alert.subject, _role(link.username)) if alert else []
+    jpeg = camera_reads(current_context()).latest_jpeg(cams[0]) if cams else None
     if jpeg is None:
         return Response(status=404)
     return Response(jpeg, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
@@ -287,6 +309,5 @@ def snapshot(code: str) -> Response:
 
 @blueprint.route("/p/<path:_rest>", methods=["GET", "POST"])
 def elsewhere(_rest: str) -> Response:
-    """Any other address under /p/ (open to anonymous callers for the page above) is nothing."""
-    return _page("Không có / not found", render_template_string(_REFUSED, vi="Không có trang này",
-                                                                 en="No such page"), 404)
+    """Every other address under /p/ (open to anonymous callers for the page above) is nothing."""
+    return _not_here()

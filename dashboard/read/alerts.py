@@ -14,16 +14,17 @@ from zoneinfo import ZoneInfo
 from alerts.book import AlertNotFoundError
 from alerts.lifecycle import AlertClosedError
 from alerts.models import Alert, AlertTransition, Severity, Source, Status
-from alerts.service import AlertService
+from alerts.read_side import AlertsReadSide
 from alerts.settings import AlertsConfig, action_text
+from camera.settings import CameraConfig
 from dashboard.settings import Role
 
 if TYPE_CHECKING:
     from alerts.duty_desk import DutyDesk
+    from config.commune import CommuneConfig
     from dashboard.context import AppContext
 
 Json = dict[str, object]
-AlertsReadSide = AlertService  # the commune's service or the province's mirror (alerts/read_side.py, H2)
 # Who may acknowledge, close or shelve which alarms: None means every source.
 ACT_SOURCES: dict[Role, frozenset[Source] | None] = {
     Role.ADMIN: None,
@@ -245,11 +246,13 @@ def waiting_first(alerts: list[Alert], status: str) -> list[Alert]:
 class AlertReads:
     """The alarms of one context (a commune's alert service, or the province's mirror of its communes')."""
 
-    def __init__(self, service: AlertsReadSide | None, settings: AlertsConfig, timezone: str,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, service: AlertsReadSide | None, settings: AlertsConfig, commune: CommuneConfig,
+                 cameras: Sequence[CameraConfig] = (), clock: Callable[[], datetime] | None = None) -> None:
         self.service = service
-        self.settings = settings
-        self._tz = ZoneInfo(timezone)
+        self._cameras = tuple(cameras)
+        self.settings = settings  # shelving choices, chattering window, the rules' action texts
+        self.commune = commune  # its name, time zone and former communes
+        self._tz = ZoneInfo(commune.timezone)
         self._clock = clock or (lambda: datetime.now(UTC))
 
     @property
@@ -308,9 +311,15 @@ class AlertReads:
         """The configured action text (vi, en) of a rule."""
         return action_text(self.settings.rules, rule)
 
+    def cameras_at(self, subjects: Sequence[str]) -> list[CameraConfig]:
+        """The cameras showing these alarms' subjects: a camera the alarm is about (first), or one linked to the
+        flood point (flood_point)."""
+        found = [c for c in self._cameras if c.id in subjects or c.flood_point in subjects]
+        return sorted(found, key=lambda c: c.id not in subjects)  # stable: the alarm's own camera first
+
     def duty_desk(self) -> DutyDesk | None:
         """The commune's duty desk (roster, chains, phone links); None at a province or without alerts."""
-        return self.service.duty if isinstance(self.service, AlertService) else None
+        return None if self.service is None else self.service.duty
 
     def takeover(self, alerts: Sequence[AlertView], flooded: Sequence[FloodStandIn] = ()) -> TakeoverView | None:
         """The critical alarms taking over a wall; without the alerts service a flood point at báo động III still
@@ -332,13 +341,17 @@ class AlertReads:
         """Off the wall's takeover for `minutes`, with a reason (audited)."""
         return self._act(alert_id, role, lambda s: s.shelve(alert_id, who, role.value, minutes, reason))
 
-    def _act(self, alert_id: str, role: Role, verb: Callable[[AlertsReadSide], Alert]) -> ActResult:
+    def acknowledge_by_link(self, alert_id: str, who: str, role: str | None, note: str) -> ActResult:
+        """Acknowledge through a person's signed phone link (the link, not the role, is the permission)."""
+        return self._act(alert_id, None, lambda s: s.acknowledge(alert_id, who, role, note))
+
+    def _act(self, alert_id: str, role: Role | None, verb: Callable[[AlertsReadSide], Alert]) -> ActResult:
         if self.service is None:
             return ActResult(refusal=Refusal.UNAVAILABLE, message="alerts service not running")
         alert = self.find(alert_id)
         if alert is None:
             return ActResult(refusal=Refusal.NOT_FOUND, message=f"no alert '{alert_id}'")
-        sources = ACT_SOURCES.get(role, frozenset())
+        sources = None if role is None else ACT_SOURCES.get(role, frozenset())
         if sources is not None and alert.source not in sources:  # police act on camera alarms only
             return ActResult(refusal=Refusal.FORBIDDEN, message="not allowed for this role")
         try:
@@ -360,18 +373,27 @@ def alert_reads(ctx: AppContext) -> AlertReads:
     cached = ctx.extras.get(_KEY)
     if isinstance(cached, AlertReads) and cached.serves(ctx.alerts):
         return cached
-    reads = AlertReads(ctx.alerts, ctx.config.alerts, ctx.config.commune.timezone)
+    reads = AlertReads(ctx.alerts, ctx.config.alerts, ctx.config.commune, ctx.config.cameras)
     if ctx.scope.whole:  # a narrower view shares the extras of the context it narrows
         ctx.extras[_KEY] = reads
     return reads
 
 
+def current_alert_reads() -> AlertReads:
+    """The alarms this request reads (dashboard.context.current_context: its scope, its commune at a province)."""
+    from dashboard.scoped import current_context
+
+    return alert_reads(current_context())
+
+
 def screen_alert_reads(ctx: AppContext, screen_id: str | None) -> AlertReads | None:
     """The alarms a wall screen shows: `<commune>/<screen>` at a province is that commune's (None when the
-    province has no such commune), a plain screen id this context's."""
+    province has no such commune or the request's scope does not hold it), a plain screen id this context's."""
     if not screen_id or "/" not in screen_id:
         return alert_reads(ctx)
     commune = screen_id.split("/", 1)[0]
+    if not ctx.scope.sees(commune):  # a commune the caller may not see (the id comes back from the browser)
+        return None
     chosen = ctx.province.contexts.get(commune) if ctx.province is not None else None
     return alert_reads(chosen) if chosen is not None else None
 

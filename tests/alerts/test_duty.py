@@ -184,13 +184,13 @@ def test_the_phone_page_refuses_a_disabled_person_and_sets_no_cookie(app_for: An
 def test_admin_lists_failed_deliveries(app_for: Any) -> None:
     from alerts.deliveries import DeliveryStatus, Outcome, PersonMessage
     from dashboard.pages.admin_deliveries import section
+    from dashboard.read.alerts import alert_reads
 
     _, service = app_for
     store = service.duty.deliveries
     failed = store.add(PersonMessage("a1", "congan", "zns", "0987654321", "…"), datetime.now(UTC))
     store.update(failed, Outcome(DeliveryStatus.FAILED, "ZNS error -124: Access token is invalid"), datetime.now(UTC))
-    rm = type("RM", (), {"ctx": AppContext(config=service.config, alerts=service)})()
-    text = str(section(rm, "vi"))
+    text = str(section(alert_reads(AppContext(config=service.config, alerts=service)), "vi"))
     assert "ZNS error -124" in text and "Zalo ZNS" in text and "congan" in text
 
 

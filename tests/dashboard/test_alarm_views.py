@@ -8,17 +8,28 @@ from datetime import UTC, datetime, timedelta
 
 import dash
 
+from alerts.models import Alert, Severity, Source, Status
 from dashboard.pages import alerts as page
 from dashboard.pages import alerts_table as tbl
 from dashboard.pages.wall_takeover import notice, without_handled
-from dashboard.takeover import takeover
+from dashboard.read.alerts import AlertView, TakeoverView, takeover_of
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 
 
-def alarm(aid: str, minutes_ago: int, severity: str = "critical", status: str = "open", **extra) -> dict:
-    opened = (NOW - timedelta(minutes=minutes_ago)).isoformat()
-    return {"id": aid, "severity": severity, "status": status, "opened_at": opened, "peak_at": opened, **extra}
+def alarm(aid: str, minutes_ago: int, severity: str = "critical", status: str = "open", source: str = "flood",
+          **extra) -> Alert:
+    opened = NOW - timedelta(minutes=minutes_ago)
+    rule, subject = extra.pop("rule", "flood_level"), extra.pop("subject", aid)
+    return Alert(id=aid, rule=rule, source=Source(source), subject=subject,
+                 severity=Severity(severity), status=Status(status), title_vi=aid, title_en="", detail="",
+                 opened_at=opened, last_seen_at=opened, peak_at=opened, **extra)
+
+
+def takeover(alerts: list[Alert], now: datetime, local) -> dict | None:
+    """The takeover as the wall snapshot carries it (JSON)."""
+    taken = takeover_of(alerts, now, local)
+    return None if taken is None else taken.to_json()
 
 
 def local(ts: datetime) -> datetime:
@@ -28,8 +39,8 @@ def local(ts: datetime) -> datetime:
 def test_takeover_holds_every_unacknowledged_unshelved_critical_alarm_newest_first() -> None:
     alerts = [
         alarm("a", 30), alarm("b", 5, status="cleared"), alarm("c", 1, severity="major"),
-        alarm("d", 2, status="acknowledged"), alarm("e", 3, shelved_until=(NOW + timedelta(minutes=5)).isoformat()),
-        alarm("f", 4, shelved_until=(NOW - timedelta(minutes=1)).isoformat()), alarm("g", 10), alarm("h", 20),
+        alarm("d", 2, status="acknowledged"), alarm("e", 3, shelved_until=NOW + timedelta(minutes=5)),
+        alarm("f", 4, shelved_until=NOW - timedelta(minutes=1)), alarm("g", 10), alarm("h", 20),
     ]
     taken = takeover(alerts, NOW, local)
     assert taken["ids"] == ["f", "b", "g", "h", "a"] and taken["more"] == 2
@@ -47,13 +58,13 @@ def test_a_flood_alarm_is_shown_even_behind_a_night_of_newer_camera_intrusions()
 
 
 def test_the_takeover_leaves_at_once_after_acknowledgement_but_a_later_snapshot_wins() -> None:
-    taken = takeover([alarm("a", 3), alarm("b", 2)], NOW, local)
+    taken = TakeoverView.from_json(takeover([alarm("a", 3), alarm("b", 2)], NOW, local))
     answer = {"props": {"data-ids": "a b", "data-at": (NOW + timedelta(seconds=1)).isoformat()}}
     assert without_handled(taken, NOW.isoformat(), answer) is None
     later = (NOW + timedelta(seconds=5)).isoformat()
     assert without_handled(taken, later, answer) == taken  # e.g. the alarm rose again after it
     half = {"props": {"data-ids": "b", "data-at": (NOW + timedelta(seconds=1)).isoformat()}}
-    assert without_handled(taken, NOW.isoformat(), half)["ids"] == ["a"]
+    assert without_handled(taken, NOW.isoformat(), half).ids == ("a",)
 
 
 def test_an_answer_shows_for_ten_seconds() -> None:
@@ -95,11 +106,12 @@ def test_a_row_that_went_empties_its_slot() -> None:
 
 
 def test_a_chattering_alarm_is_listed_once_and_rows_group_by_place() -> None:
-    rows = [alarm("n", 1, rule="battery_low", subject="f1", chattering=True, place="Cầu"),
-            alarm("o", 20, rule="battery_low", subject="f1", place="Cầu"),
-            alarm("p", 30, rule="flood_level", subject="f2", place="Bến đò"),
-            alarm("q", 40, rule="flood_level", subject="f1", place="Cầu")]
+    rows = [AlertView(a, "") for a in (
+        alarm("n", 1, rule="battery_low", subject="f1", chattering=True, place="Cầu"),
+        alarm("o", 20, rule="battery_low", subject="f1", place="Cầu"),
+        alarm("p", 30, rule="flood_level", subject="f2", place="Bến đò"),
+        alarm("q", 40, rule="flood_level", subject="f1", place="Cầu"))]
     once = tbl.once_per_chatter(rows)
-    assert [r["id"] for r in once] == ["n", "p", "q"]
-    assert {place: [r["id"] for r in members] for place, members in tbl.by_place(once).items()} == {
+    assert [r.alert.id for r in once] == ["n", "p", "q"]
+    assert {place: [r.alert.id for r in members] for place, members in tbl.by_place(once).items()} == {
         "Cầu": ["n", "q"], "Bến đò": ["p"]}
