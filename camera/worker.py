@@ -61,7 +61,7 @@ def limit_malloc() -> None:
     libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
 
-def worker_main(plan: WorkerPlan, log_queue: Queue | None) -> None:
+def worker_main(plan: WorkerPlan, log_queue: Queue[logging.LogRecord] | None) -> None:
     """Entry point of a worker process; returns (exit status 0) once SIGTERM asked it to stop."""
     limit_malloc()
     # Ctrl+C in a terminal reaches the whole process group; the parent stops its workers with SIGTERM.
