@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from dashboard import audit_log, sessions
 from dashboard.camera_audit import record_access
+from dashboard.read.alerts import alert_reads
+from dashboard.settings import Role
 from tests.dashboard.conftest import USERS, login
 from tests.dashboard.test_browser import camera_intrusion
 from tests.dashboard.test_pages import call
@@ -34,10 +36,10 @@ def test_the_record_holds_what_people_did_and_an_admin_ends_a_session_from_the_p
     login(client, "police")  # the officer, in their own browser
     assert client.get("/api/cameras").status_code == 200
     alert_id = camera_intrusion(ctx)
-    rm = ctx.extras["read_model"]
-    assert rm.acknowledge(alert_id, USERS["police"], "police", "Đã cử tổ tuần tra") is None
+    reads = alert_reads(ctx)
+    assert reads.acknowledge(alert_id, USERS["police"], Role.POLICE, "Đã cử tổ tuần tra").error is None
     flood = next(a.id for a in ctx.alerts.list("open") if a.source != "camera")
-    assert rm.shelve(flood, USERS["operator"], "operator", 30, "Đang sửa cảm biến") is None
+    assert reads.shelve(flood, USERS["operator"], Role.OPERATOR, 30, "Đang sửa cảm biến").error is None
     access = ctx.cameras.system.access_log
     record_access(access, "false_alarm", USERS["police"], "police", "cam-01-1", "cam-01")
     record_access(access, "export", USERS["police"], "police", "cam-01-1", "cam-01")
