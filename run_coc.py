@@ -120,14 +120,8 @@ def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = N
     from dashboard.context import AppContext
     from dashboard.server import local_url
     from ingest.broker import EmbeddedBroker, broker_answers
-    from ingest.live_state import LiveState
-    from ingest.service import IngestService
-    from ingest.spool import Spool
-    from ingest.state_db import StateDb
-    from ingest.store import StoreUnavailable
-    from ingest.stores import make_store
+    from ingest.pipeline import PipelineSettings, build_pipeline
     from ingest.workers import WorkerPool
-    from ingest.writer import BatchWriter
     from supervision.shell import Shell
 
     mqtt = config.mqtt
@@ -135,25 +129,14 @@ def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = N
     if mqtt.embedded == "always" or (mqtt.embedded == "auto" and not broker_answers(mqtt.host, mqtt.port)):
         broker = EmbeddedBroker(mqtt.host, mqtt.port)
     config, state_file = usable_state_file(config)
-    state_db = StateDb(config.storage.state_path)
-    store = store if store is not None else make_store(config)
-    try:
-        store.open()
-    except StoreUnavailable as exc:
-        log.error("store not usable at start (%s); readings are spooled to %s until it is", exc,
-                  config.storage.spool_dir)
-    writer = BatchWriter(store, Spool(config.storage.spool_dir), config.storage.batch_size,
-                         config.storage.flush_interval_s, config.storage.queue_size)
-    live = LiveState(config.sensors)
-    try:
-        live.seed(store.latest().values())
-    except StoreUnavailable:
-        pass
-    ingest = IngestService(config, writer, live, state_db)
+    settings = PipelineSettings.of(config)
+    pipeline = build_pipeline(settings, store=store, seed_live=True)
+    store, state_db, writer, live, ingest = (pipeline.store, pipeline.state_db, pipeline.writer, pipeline.live,
+                                             pipeline.ingest)
     alerts = alert_service(config, ingest)
     cameras, hub = camera_parts(config)
     indicators = indicator_service(config, store, hub, alerts)
-    workers = WorkerPool(config, ingest) if mqtt.workers > 1 else None
+    workers = WorkerPool(settings, ingest) if mqtt.workers > 1 else None
     devices = demo_devices(config, ingest) if demo else ()
     # the parts ingest feeds start before it and stop after it
     shell = Shell.of([state_file, broker, writer, alerts, cameras, _DemoFigures(indicators) if demo else indicators,
@@ -460,6 +443,14 @@ def cmd_repair_store(args: argparse.Namespace) -> int:
     return repair_store(config.storage, None if args.no_service else args.service)
 
 
+def cmd_province_feed(args: argparse.Namespace) -> int:
+    """One province ingest process for the communes whose files are named (ingest/province_feed.py)."""
+    from ingest.province_feed import serve
+
+    serve(args.nats, args.user, [load(Path(path)) for path in args.commune_config])
+    return 0
+
+
 def add_extra_commands(sub: Any) -> None:
     sim = sub.add_parser("simulate", help="publish simulated sensor readings to the configured broker")
     sim.add_argument("--rate", type=float, help="messages per second in total (default: each device's interval)")
@@ -476,12 +467,19 @@ def add_extra_commands(sub: Any) -> None:
     rep.add_argument("--service", default="influxdb", help="systemd unit of a local InfluxDB, stopped and started "
                                                            "around the mend (default influxdb)")
     rep.add_argument("--no-service", action="store_true", help="leave InfluxDB alone (stop it yourself first)")
+    feed = sub.add_parser("province-feed", help="one province ingest process: the communes' readings from the "
+                                                "province's NATS cluster into the province's store")
+    feed.add_argument("--nats", action="append", required=True, help="a cluster node's URL (repeat for each)")
+    feed.add_argument("--user", default="coc-province-ingest", help="NATS user (password: COC_NATS_PASSWORD)")
+    feed.add_argument("--commune-config", action="append", required=True,
+                      help="a commune's COC configuration (repeat for each commune this process serves)")
 
 
 EXTRA_COMMANDS: list[Callable[[Any], None]] = [add_extra_commands]
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run, "check-config": cmd_check_config, "hash-password": cmd_hash_password,
     "simulate": cmd_simulate, "import-kpi": cmd_import_kpi, "repair-store": cmd_repair_store,
+    "province-feed": cmd_province_feed,
 }
 
 

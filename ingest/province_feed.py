@@ -25,23 +25,16 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
-from config.schema import CocConfig
-from ingest.live_state import LiveState
+from ingest.pipeline import CommuneSections, Pipeline, PipelineSettings, build_pipeline
 from ingest.service import IngestService
-from ingest.spool import Spool
-from ingest.state_db import StateDb
-from ingest.store import StoreUnavailable
-from ingest.stores import make_store
-from ingest.writer import BatchWriter
 from supervision.part import PartHealth, PartState
 
 log = logging.getLogger(__name__)
@@ -94,21 +87,18 @@ def commune_of(subject: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def build_services(configs: Iterable[CocConfig]) -> dict[str, IngestService]:
-    """One COC ingester per commune (commune.id), each with its writer, spool, state and store, as run_coc builds
-    them for the commune itself, without the MQTT connection."""
-    services: dict[str, IngestService] = {}
+def build_pipelines(configs: Iterable[CommuneSections]) -> dict[str, Pipeline]:
+    """One COC data path per commune (commune.id), each with its writer, spool, state and store, as the commune's
+    own COC builds it, without the MQTT connection (the feed hands its ingester the messages)."""
+    pipelines: dict[str, Pipeline] = {}
     for config in configs:
-        store = make_store(config)
-        try:
-            store.open()
-        except StoreUnavailable as exc:
-            log.error("province store not usable at start (%s); spooling to %s", exc, config.storage.spool_dir)
-        writer = BatchWriter(store, Spool(config.storage.spool_dir), config.storage.batch_size,
-                             config.storage.flush_interval_s, config.storage.queue_size)
-        services[config.commune.id] = IngestService(config, writer, LiveState(config.sensors),
-                                                    StateDb(config.storage.state_path))
-    return services
+        pipelines[config.commune.id] = build_pipeline(PipelineSettings.of(config))
+    return pipelines
+
+
+def build_services(configs: Iterable[CommuneSections]) -> dict[str, IngestService]:
+    """The ingester of each commune's data path (`build_pipelines`): what a province ingest process feeds."""
+    return {commune: pipeline.ingest for commune, pipeline in build_pipelines(configs).items()}
 
 
 async def ensure_stream(js: Any, settings: FeedSettings) -> None:
@@ -310,34 +300,21 @@ class ProvinceFeed:
                 self.counters.errors = [*self.counters.errors[-9:], f"ack: {exc}"[:200]]
 
 
-def main(argv: list[str] | None = None) -> None:
-    """`python -m ingest.province_feed --nats nats://10.20.0.11:4222 ... --config xa-1.yaml --config xa-2.yaml`:
-    one province ingest process for these communes (run two or more on different hosts with the same arguments;
-    they share the consumer). The password is read from COC_NATS_PASSWORD, never from the command line."""
-    import argparse
+def serve(servers: Sequence[str], user: str, communes: Iterable[CommuneSections]) -> None:
+    """One province ingest process for these communes (`run_coc.py province-feed`; run two or more on different
+    hosts with the same arguments: they share the consumer) until SIGTERM or Ctrl+C. The password is read from
+    COC_NATS_PASSWORD, never from the command line."""
     import os
     import signal
 
-    from config.loader import load_config
-
-    parser = argparse.ArgumentParser(description="One province ingest process (ingest/province_feed.py).")
-    parser.add_argument("--nats", action="append", required=True, help="a cluster node's URL (repeat for each)")
-    parser.add_argument("--user", default="coc-province-ingest")
-    parser.add_argument("--config", action="append", required=True, type=Path,
-                        help="a commune's COC configuration (repeat for each commune this process serves)")
-    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    feed = ProvinceFeed(FeedSettings(tuple(args.nats), args.user, os.environ.get("COC_NATS_PASSWORD")),
-                        build_services(load_config(path) for path in args.config))
+    feed = ProvinceFeed(FeedSettings(tuple(servers), user, os.environ.get("COC_NATS_PASSWORD")),
+                        build_services(communes))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     feed.start()
     if not feed.wait_ready(60):
-        log.error("province cluster not reachable at %s: %s", ", ".join(args.nats), feed.counters.errors)
+        log.error("province cluster not reachable at %s: %s", ", ".join(servers), feed.counters.errors)
     stop.wait()
     feed.stop()
-
-
-if __name__ == "__main__":
-    main()

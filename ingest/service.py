@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,14 +15,15 @@ import orjson
 import paho.mqtt.client as mqtt
 
 from camera.models import CameraEvent
-from config.schema import CocConfig
 from ingest.decode import decode_event, decode_state, decode_status, parse_topic
 from ingest.fast_client import BufferedClient
 from ingest.live_state import LiveState
 from ingest.mqtt_link import LinkState, make_client
+from ingest.settings import MqttConfig
 from ingest.state_db import DeadLetter, StateDb, UnknownDevice
 from ingest.writer import BatchWriter
 from sensors.models import Reading
+from sensors.settings import SensorConfig
 from supervision.part import PartHealth, PartState
 
 log = logging.getLogger(__name__)
@@ -93,18 +94,20 @@ class IngestService:
 
     name = "ingest"
 
-    def __init__(self, config: CocConfig, writer: BatchWriter, live: LiveState, state_db: StateDb,
+    def __init__(self, mqtt_config: MqttConfig, sensors: Sequence[SensorConfig], camera_ids: Iterable[str],
+                 writer: BatchWriter, live: LiveState, state_db: StateDb, *,
                  clock: Callable[[], datetime] | None = None, worker: int | None = None) -> None:
-        self.config = config
+        """`sensors` and `camera_ids`: the devices whose messages are accepted (the others are dead letters)."""
+        self.mqtt = mqtt_config
         self.worker = worker  # None: the main ingester; N: subscriber process N of mqtt.workers
-        self.prefix = config.mqtt.topic_prefix
+        self.prefix = mqtt_config.topic_prefix
         self.writer = writer
         self.live = live
         self.state_db = state_db
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._sensors = {s.id: s for s in config.sensors}
-        self._cameras = {c.id for c in config.cameras}
-        self._pamair_topics = {s.pamair_topic: s for s in config.sensors if s.pamair_topic}
+        self._sensors = {s.id: s for s in sensors}
+        self._cameras = set(camera_ids)
+        self._pamair_topics = {s.pamair_topic: s for s in sensors if s.pamair_topic}
         self._reading_listeners: list[ReadingListener] = []
         self._event_listeners: list[EventListener] = []
         self._status_listeners: list[StatusListener] = []
@@ -145,7 +148,7 @@ class IngestService:
             _rc, self._subscribe_mid = client.subscribe(topic_filter, 1)
 
     def start(self) -> None:
-        settings = self.config.mqtt
+        settings = self.mqtt
         client_id = settings.client_id if self.worker is None else f"{settings.client_id}-w{self.worker}"
         client = make_client(settings, client_id, persistent=True, manual_ack=True)
         client.read_paused = lambda: self.writer.full
@@ -226,11 +229,11 @@ class IngestService:
             return
         self._subscribed.clear()
         self._generation += 1  # unacknowledged messages of the old connection are delivered again on this one
-        wanted, unwanted = subscriptions(self.prefix, self.config.mqtt.workers, self.worker is None,
+        wanted, unwanted = subscriptions(self.prefix, self.mqtt.workers, self.worker is None,
                                          list(self._control))
         _rc, self._subscribe_mid = client.subscribe([(topic, 1) for topic in [*wanted, *self._pamair_topics]])
         client.unsubscribe(unwanted)  # a persistent session remembers the other layout's subscription
-        self.link.up(f"{self.config.mqtt.host}:{self.config.mqtt.port}")
+        self.link.up(f"{self.mqtt.host}:{self.mqtt.port}")
 
     def _on_subscribe(self, _client: mqtt.Client, _userdata: object, mid: int, reasons: object,
                       _props: object = None) -> None:

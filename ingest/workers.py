@@ -10,16 +10,11 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from config.schema import CocConfig
-from ingest.live_state import LiveState
+from ingest.pipeline import PipelineSettings, build_pipeline
 from ingest.service import IngestService
-from ingest.spool import Spool
-from ingest.state_db import StateDb
-from ingest.store import StoreUnavailable
-from ingest.stores import make_store
-from ingest.writer import BatchWriter
 from sensors.models import Reading
 from supervision.part import LoopThread, PartHealth, PartState
 
@@ -49,23 +44,23 @@ class WorkerPool(LoopThread):
     name = "ingest-workers"
     interval_s = 0.0
 
-    def __init__(self, config: CocConfig, main: IngestService) -> None:
+    def __init__(self, settings: PipelineSettings, main: IngestService) -> None:
         super().__init__()
-        self.config = config
+        self.settings = settings
         self.losses: dict[int, dict[str, int]] = {}  # per worker: readings or messages it knows it lost
         self.faults: dict[int, str] = {}  # per worker: why it cannot make readings durable now
         self.main = main
         self._ctx = mp.get_context("spawn")
         self._queue: Any = self._ctx.Queue(maxsize=1000)
         self._stop = self._ctx.Event()
-        self._subscribed: Any = self._ctx.Array("b", max(1, config.mqtt.workers))  # flag per subscriber process
+        self._subscribed: Any = self._ctx.Array("b", max(1, settings.mqtt.workers))  # flag per subscriber process
         self._procs: list[Any] = []
 
     def start(self) -> None:
         self._stop.clear()
-        for index in range(1, self.config.mqtt.workers):
+        for index in range(1, self.settings.mqtt.workers):
             proc = self._ctx.Process(target=run_worker,
-                                     args=(self.config, index, self._queue, self._stop, self._subscribed),
+                                     args=(self.settings, index, self._queue, self._stop, self._subscribed),
                                      name=f"coc-ingest-w{index}", daemon=True)
             proc.start()
             self._procs.append(proc)
@@ -159,7 +154,7 @@ class _Forwarder:
             self._reported = (losses, fault)
 
 
-def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: Any) -> None:
+def run_worker(settings: PipelineSettings, index: int, out: Any, stop: Any, subscribed: Any) -> None:
     """The body of subscriber process `index`: its own MQTT client, writer and spool on the shared store. SIGTERM or
     SIGINT (a service manager or Ctrl+C reaching the whole process group) stops it the same quiet way as `stop`."""
     from ingest.redact import RedactingFormatter
@@ -170,15 +165,8 @@ def run_worker(config: CocConfig, index: int, out: Any, stop: Any, subscribed: A
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(f"%(asctime)s %(levelname)s worker-{index} %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
-    store = make_store(config)
-    try:
-        store.open()
-    except StoreUnavailable as exc:
-        log.warning("store not reachable at start (%s); spooling", exc)
-    storage = config.storage
-    writer = BatchWriter(store, Spool(storage.spool_dir / f"worker-{index}"), storage.batch_size,
-                         storage.flush_interval_s, storage.queue_size)
-    ingest = IngestService(config, writer, LiveState(config.sensors), StateDb(storage.state_path), worker=index)
+    pipeline = build_pipeline(settings, spool_dir=Path(settings.storage.spool_dir) / f"worker-{index}", worker=index)
+    writer, ingest = pipeline.writer, pipeline.ingest
     forwarder = _Forwarder(ingest, out, index)
     ingest.add_reading_listener(forwarder.collect)
     writer.start()

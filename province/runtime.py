@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
 from dashboard.server import local_url
-from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
+from ingest.province_feed import FeedSettings, ProvinceFeed, build_pipelines
 from province.alerts import AckResender, MirroredAlerts, ProvinceAlerts
 from province.communes import commune_configs
 from province.settings import ProvinceCommune
@@ -152,19 +152,19 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
 
     province = config.province
     configs = commune_configs(config, config_dir)
-    services = build_services(configs.values())
-    feed = ProvinceFeed(feed_settings(config), services)
+    pipelines = build_pipelines(configs.values())
+    feed = ProvinceFeed(feed_settings(config), {commune: p.ingest for commune, p in pipelines.items()})
     indicators = IndicatorService(config, first_refresh_delay_s=30)
     mirrors: dict[str, MirroredAlerts] = {}
     contexts: dict[str, AppContext] = {}
     for commune_id, commune_config in configs.items():
-        service = services[commune_id]
+        pipeline = pipelines[commune_id]
         state_path = Path(commune_config.storage.state_path)
         mirrors[commune_id] = MirroredAlerts(commune_id, province.name,
                                              state_path.with_name(f"{state_path.stem}-alerts.sqlite"), feed.publish)
         contexts[commune_id] = AppContext(
-            config=commune_config, store=service.writer.store, live=service.live, ingest=service,
-            state_db=service.state_db, writer=service.writer, alerts=mirrors[commune_id], indicators=indicators,
+            config=commune_config, store=pipeline.store, live=pipeline.live, ingest=pipeline.ingest,
+            state_db=pipeline.state_db, writer=pipeline.writer, alerts=mirrors[commune_id], indicators=indicators,
             sensor_extras=context_extras)
     feed.alert_listeners.append(lambda commune, alert_id, body: _mirror(mirrors, commune, alert_id, body))
     view = ProvinceView(list(province.communes), contexts)

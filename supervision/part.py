@@ -55,7 +55,8 @@ def health_of(part: object) -> PartHealth:
     name = str(getattr(part, "name", type(part).__name__))
     try:
         if callable(report):
-            return report()
+            own: PartHealth = report()  # a part's health() returns its PartHealth
+            return own
         if callable(alive) and alive() is False:  # (a count of live processes is not this yes/no answer)
             return PartHealth(name, PartState.DEAD, "its thread or process ended")
     except Exception as exc:  # noqa: BLE001 - a broken health report is itself a finding

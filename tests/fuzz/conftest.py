@@ -24,7 +24,8 @@ def fuzz_ctx(ctx: AppContext, tmp_path: Path) -> Iterator[AppContext]:  # noqa: 
     """The dashboard's services plus a real writer and ingester (no broker needed for HTTP ingest)."""
     writer = BatchWriter(ctx.store, Spool(tmp_path / "spool"), 500, 0.05)
     writer.start()
-    ingest = IngestService(ctx.config, writer, ctx.live, ctx.state_db)
+    site = ctx.config
+    ingest = IngestService(site.mqtt, site.sensors, [c.id for c in site.cameras], writer, ctx.live, ctx.state_db)
     yield replace(ctx, ingest=ingest, writer=writer)  # the context is frozen: a new one with these two parts
     writer.stop()
 

@@ -72,7 +72,7 @@ def test_published_readings_reach_influxdb_with_the_units_of_the_configuration(
            "INFLUX_DB": fresh_db(), "CLIENT": "coc-unit-test"}
     config = parse_config(text, "test.yaml", environ=env)
     assert config.sensor_units() == UNITS
-    store = make_store(config)
+    store = make_store(config.storage, config.commune.id, config.sensor_units())
     assert isinstance(store, InfluxStore) and store.units == UNITS
     pipe = start_pipeline(config, store)
     try:
