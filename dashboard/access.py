@@ -4,7 +4,6 @@ the router."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from dashboard.settings import Role
 
@@ -103,17 +102,17 @@ def home_path(role: Role, walls: Iterable[str], province: bool = False) -> str:
     return HOME[role].format(wall=wall)
 
 
-def id_family(component_id: Any) -> str:
+def id_family(component_id: object) -> str:
     """The family of a component id: "wall-air" -> "wall"; a pattern id {"type": "camack-btn"} -> "camack"."""
-    name = component_id.get("type", "") if isinstance(component_id, Mapping) else str(component_id)
+    name = str(component_id.get("type", "")) if isinstance(component_id, Mapping) else str(component_id)
     return name.split("-", 1)[0]
 
 
-def callback_families(body: Mapping[str, Any]) -> set[str]:
+def callback_families(body: Mapping[str, object]) -> set[str]:
     """The id families of every output of a Dash callback request body."""
     outputs = body.get("outputs")
     items = outputs if isinstance(outputs, list) else [outputs]
-    families = set()
+    families: set[str] = set()
     for item in items:
         if isinstance(item, list):  # ALL / ALLSMALLER outputs come as a list per output
             families.update(id_family(x.get("id")) for x in item if isinstance(x, Mapping))
@@ -124,10 +123,11 @@ def callback_families(body: Mapping[str, Any]) -> set[str]:
     return families
 
 
-def callback_screen(body: Mapping[str, Any], screen_id: str) -> str | None:
+def callback_screen(body: Mapping[str, object], screen_id: str) -> str | None:
     """The wall screen a callback request names through its `screen_id` store (input or state)."""
     for group in ("inputs", "state"):
-        for item in body.get(group) or []:
+        items = body.get(group)
+        for item in items if isinstance(items, list) else []:
             if isinstance(item, Mapping) and item.get("id") == screen_id:
                 value = item.get("value")
                 return value if isinstance(value, str) else None

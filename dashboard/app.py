@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import dash
 from dash.exceptions import DependencyException
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from flask_login import LoginManager
 
 from dashboard import guard, headers, request_limits, sessions
@@ -38,7 +38,7 @@ def create_server(ctx: AppContext) -> Flask:
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     login = LoginManager(server)
     login.session_protection = "basic"
-    state_path = getattr(ctx.state_db, "path", None)  # no app-state file (some tests): sessions in memory
+    state_path = ctx.state_db.path if ctx.state_db is not None else None  # none (some tests): sessions in memory
     users = ActiveUsers(user_book(ctx))  # the file's users and those added on /admin, minus disabled ones
     sessions.install(server, login, users, state_path, timedelta(hours=web.session_hours))
     server.extensions["coc_login_throttle"] = LoginThrottle(
@@ -60,11 +60,11 @@ def create_app(ctx: AppContext) -> dash.Dash:
     server = create_server(ctx)
     app = dash.Dash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash's hints say bool | Callable; its code takes a Flask app
         use_pages=False,
         suppress_callback_exceptions=True,
         title=f"COC – {ctx.config.commune.name}",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None: no "Updating..." title (Dash's documented value)
         serve_locally=True,
     )
     from dashboard.pages import register_pages
@@ -76,7 +76,7 @@ def create_app(ctx: AppContext) -> dash.Dash:
     return app
 
 
-def _no_such_asset(_exc: DependencyException) -> tuple[object, int]:
+def _no_such_asset(_exc: DependencyException) -> tuple[Response, int]:
     """`/_dash-component-suites/<package>/<file>` naming no file Dash serves: 404 (Dash's message lists every
     registered file, so it is not repeated)."""
     return jsonify(error="not_found", message="Không có tệp này / no such file"), 404

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from alerts.read_side import AlertsReadSide
 from dashboard.camera_audit import read_access
+from dashboard.context import AppContext
 from dashboard.users import user_book
 
 # action -> (kind, Vietnamese, English). The kinds are the "Loại" filter of the page.
@@ -90,15 +91,13 @@ def _utc(text: str) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def alarm_records(alerts: Any, flt: AuditFilter, limit: int) -> list[AuditRecord]:
+def alarm_records(alerts: AlertsReadSide | None, flt: AuditFilter, limit: int) -> list[AuditRecord]:
     """Acknowledgements, shelving, notes and closings people made, from the alert store's audit."""
-    store = getattr(alerts, "store", None)
-    if store is None:
+    if alerts is None:
         return []
-    rows = store.person_actions(flt.since, flt.until, limit)
-    return [AuditRecord(tr.at.astimezone(UTC), tr.actor or "", tr.role or "", tr.action.value, title_vi,
-                        tr.note or "", title_en)
-            for tr, title_vi, title_en in rows]
+    return [AuditRecord(p.transition.at.astimezone(UTC), p.transition.actor or "", p.transition.role or "",
+                        p.transition.action.value, p.title_vi, p.transition.note or "", p.title_en)
+            for p in alerts.person_actions(flt.since, flt.until, limit)]
 
 
 def camera_records(access_log: Path | None, limit: int) -> list[AuditRecord]:
@@ -117,18 +116,18 @@ def camera_records(access_log: Path | None, limit: int) -> list[AuditRecord]:
     return out
 
 
-def book_records(ctx: Any, limit: int) -> list[AuditRecord]:
+def book_records(ctx: AppContext, limit: int) -> list[AuditRecord]:
     """Logins, logouts, sessions ended, user changes and risk levels from the user book's audit."""
     return [AuditRecord(a.at.astimezone(UTC), a.actor, "", a.action, a.target, a.detail)
             for a in user_book(ctx).audit(limit)]
 
 
-def access_log_of(ctx: Any) -> Path | None:
-    system = ctx.cameras.system if ctx.cameras is not None else getattr(ctx.config, "camera", None)
-    return getattr(system, "access_log", None)
+def access_log_of(ctx: AppContext) -> Path:
+    """The camera evidence access log (the hub's settings while it runs, else the configuration's)."""
+    return (ctx.cameras.system if ctx.cameras is not None else ctx.config.camera).access_log
 
 
-def records(ctx: Any, flt: AuditFilter = AuditFilter(), limit: int = 300) -> list[AuditRecord]:
+def records(ctx: AppContext, flt: AuditFilter = AuditFilter(), limit: int = 300) -> list[AuditRecord]:
     """The newest `limit` records of every log that pass the filter, newest first."""
     scan = max(limit * 4, 2000)  # each log read deep enough that the filter still finds `limit` rows
     merged = [r for r in (*alarm_records(ctx.alerts, flt, scan), *camera_records(access_log_of(ctx), scan),

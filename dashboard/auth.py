@@ -6,15 +6,34 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, Protocol
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboard.settings import Role
+from dashboard.scoped import app_context
+from dashboard.settings import ApiTokenConfig, Role
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+View = Callable[P, ResponseReturnValue]
+
+
+class Account(Protocol):
+    """A person who may log in (dashboard.users.UserEntry, or auth.users[] of the configuration)."""
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def password_hash(self) -> str: ...
+
+    @property
+    def display_name(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +48,12 @@ class Principal:
 def offers_token(header: str | None) -> bool:
     """True when an `Authorization` header uses the Bearer scheme (case-insensitive, RFC 7235): COC's tokens.
     Other schemes (Basic from a reverse proxy) are not COC credentials and are ignored."""
-    return bool(header) and header.split(" ", 1)[0].lower() == "bearer"
+    return header is not None and header.split(" ", 1)[0].lower() == "bearer"
 
 
-def principal_from_token(header: str | None, tokens: Iterable[Any]) -> Principal | None:
+def principal_from_token(header: str | None, tokens: Iterable[ApiTokenConfig]) -> Principal | None:
     """Match `Authorization: Bearer <token>` against the configured tokens in constant time."""
-    if not offers_token(header):
+    if header is None or not offers_token(header):
         return None
     offered = header.split(" ", 1)[1].strip().encode() if " " in header else b""
     if not offered:
@@ -49,8 +68,9 @@ def principal_from_token(header: str | None, tokens: Iterable[Any]) -> Principal
 def current_principal() -> Principal | None:
     """The caller of this request, from its bearer token or its login session."""
     if "principal" in g:
-        return g.principal
-    ctx = current_app.config["COC_CONTEXT"]
+        known: Principal | None = g.principal
+        return known
+    ctx = app_context()
     header = request.headers.get("Authorization")
     principal = None
     if offers_token(header):  # a wrong token is a wrong token: never a fall back to the login session
@@ -61,13 +81,13 @@ def current_principal() -> Principal | None:
     return principal
 
 
-def require_roles(*roles: Role) -> Callable[[F], F]:
+def require_roles(*roles: Role) -> Callable[[View[P]], View[P]]:
     """Decorate an API view: 401 without credentials, 403 when the caller's role is not listed."""
     allowed = set(roles) or set(Role)
 
-    def decorate(view: F) -> F:
+    def decorate(view: View[P]) -> View[P]:
         @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
             principal = current_principal()
             if principal is None:
                 return jsonify(error="unauthorized", message="Cần đăng nhập hoặc token / login or token required"), 401
@@ -75,7 +95,7 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
                 return jsonify(error="forbidden", message="Không đủ quyền / role not allowed"), 403
             return view(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorate
 
@@ -91,7 +111,7 @@ def hash_password(plain: str) -> str:
     return generate_password_hash(plain, method="scrypt")
 
 
-class SessionUser(UserMixin):
+class SessionUser(UserMixin):  # type: ignore[misc]  # flask_login ships no types (UserMixin untyped)
     """A person logged in to the pages (Flask-Login's user object); `id` is the user name."""
 
     def __init__(self, username: str, role: Role, display_name: str | None = None) -> None:
@@ -100,7 +120,7 @@ class SessionUser(UserMixin):
         self.display_name = display_name or username
 
 
-def find_user(users: Iterable[Any], username: str) -> SessionUser | None:
+def find_user(users: Iterable[Account], username: str) -> SessionUser | None:
     """The configured user with this name, as a session user."""
     for item in users:
         if item.username == username:
@@ -108,7 +128,7 @@ def find_user(users: Iterable[Any], username: str) -> SessionUser | None:
     return None
 
 
-def check_login(users: Iterable[Any], username: str, password: str) -> SessionUser | None:
+def check_login(users: Iterable[Account], username: str, password: str) -> SessionUser | None:
     """The user when the password matches its hash; None otherwise (same work for unknown names)."""
     entry = next((u for u in users if u.username == username), None)
     try:

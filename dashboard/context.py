@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from alerts.read_side import AlertsReadSide
 from config.problems import ConfigCheck
+from dashboard.json_types import JsonObject
 from dashboard.scope import EVERYTHING, Scope
 from dashboard.services import (
     CameraReads,
@@ -49,7 +50,7 @@ class ProvinceReads(Protocol):
 
 
 # (context, sensor, its live state) -> the AQI / flood extras of GET /api/sensors (dashboard.api.air_flood).
-SensorExtras = Callable[["AppContext", SensorConfig, DeviceState | None], dict[str, Any]]  # Any: JSON values
+SensorExtras = Callable[["AppContext", SensorConfig, DeviceState | None], JsonObject]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,6 @@ class AppContext:
     sensor_extras: SensorExtras | None = None  # AQI / flood extras of /api/sensors
     check_config: Callable[[], ConfigCheck] | None = None  # /admin's check of the running file, from the wiring
     province: ProvinceReads | None = None  # at a province center: each commune's context
-    extras: dict[str, Any] = field(default_factory=dict)  # the dashboard's own caches (read model, users)
+    extras: dict[str, Any] = field(default_factory=dict)  # Any: the dashboard's caches, each of its own type
     scope: Scope = EVERYTHING  # the communes a request reads through this context (dashboard.scoped)
 

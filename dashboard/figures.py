@@ -4,8 +4,8 @@ charts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from dashboard.json_types import JsonObject, Point
 from dashboard.map_layers import BaseMap, fit_aspect, tile_images
 from dashboard.sensor_view import FLOOD_COLOURS
 
@@ -22,14 +22,12 @@ KPI_STATUS_COLOURS = {
 EXPORT_BAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-Figure = dict[
-    str, Any
-]  # a Plotly figure as a plain dict: dcc.Graph takes it as is, without go.Figure's checks
+Figure = JsonObject  # a Plotly figure as a plain dict: dcc.Graph takes it as is, without go.Figure's checks
 
 
 def _base(font_px: int = 14, height: int | None = None) -> Figure:
     axis = {"gridcolor": GRID, "zeroline": False, "nticks": 5}
-    layout: dict[str, Any] = {
+    layout: JsonObject = {
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": TEXT, "size": font_px},
@@ -75,7 +73,7 @@ def _hline(
         )
 
 
-def trend_figure(points: Sequence[Sequence[Any]], colour: str, unit: str, font_px: int = 14) -> Figure:
+def trend_figure(points: Sequence[Point], colour: str, unit: str, font_px: int = 14) -> Figure:
     """A filled line of [[time, value], ...]."""
     fig = _base(font_px)
     fig["data"].append(
@@ -94,7 +92,7 @@ def trend_figure(points: Sequence[Sequence[Any]], colour: str, unit: str, font_p
     return fig
 
 
-def flood_figure(points: Sequence[Sequence[Any]], levels_cm: Sequence[float], font_px: int = 14,
+def flood_figure(points: Sequence[Point], levels_cm: Sequence[float], font_px: int = 14,
                  names: Sequence[str] | None = None) -> Figure:
     """Water level over time against the three alarm lines, named on the point's scale ("BĐ I" … "BĐ III" at
     river gauges, "Ngập 1" … "Ngập 3" at local depth points)."""
@@ -122,7 +120,7 @@ def lines_by_period(fig: Figure, periods: Sequence[tuple[str, str, Sequence[floa
     return fig
 
 
-def band_figure(points: Sequence[Sequence[Any]], bands: Sequence[tuple[float, float, str, str]], label: str,
+def band_figure(points: Sequence[Point], bands: Sequence[tuple[float, float, str, str]], label: str,
                 unit: str, colour: str = "#8fb8ff") -> Figure:
     """A history line over coloured horizontal bands (low, high, colour, name), e.g. the VN_AQI categories;
     only the bands up to just above the highest value are drawn, so the line keeps its scale."""
@@ -151,7 +149,7 @@ LABEL_SIDES = ("top center", "bottom center", "middle right", "middle left", "to
                "bottom right", "bottom left")
 
 
-def map_bounds(markers: Sequence[dict[str, Any]]) -> Box:
+def map_bounds(markers: Sequence[JsonObject]) -> Box:
     """The plotted area around the markers (x: longitude, y: latitude), with room for labels at the edges."""
     lats = [m["lat"] for m in markers] or [0.0]
     lons = [m["lon"] for m in markers] or [0.0]
@@ -161,7 +159,7 @@ def map_bounds(markers: Sequence[dict[str, Any]]) -> Box:
     return x0, y0, max(lons) + pad_lon - x0, max(lats) + pad_lat - y0
 
 
-def _label_box(side: str, m: dict[str, Any], w: float, h: float, gap_x: float, gap_y: float) -> Box:
+def _label_box(side: str, m: JsonObject, w: float, h: float, gap_x: float, gap_y: float) -> Box:
     vertical, horizontal = side.split()
     y = {"top": m["lat"] + gap_y / 2, "bottom": m["lat"] - gap_y / 2 - h, "middle": m["lat"] - h / 2}[vertical]
     centred = vertical == "middle" and horizontal != "center"
@@ -170,8 +168,8 @@ def _label_box(side: str, m: dict[str, Any], w: float, h: float, gap_x: float, g
     return x, y, w, h
 
 
-def label_positions(markers: Sequence[dict[str, Any]], font_px: int, bounds: Box | None = None,
-                    obstacles: Sequence[dict[str, Any]] = ()) -> list[str | None]:
+def label_positions(markers: Sequence[JsonObject], font_px: int, bounds: Box | None = None,
+                    obstacles: Sequence[JsonObject] = ()) -> list[str | None]:
     """Where each marker's label goes (above, below, beside, at a corner) so that no two labels overlap, none
     covers a marker and none leaves the plotted area; None when no side is free (the label is left off and the
     marker keeps its name on hover). Boxes are estimated in data units from the panel's size in font sizes."""
@@ -209,7 +207,7 @@ def _area(a: Box, b: Box) -> float:
 
 
 def map_figure(
-    markers: Sequence[dict[str, Any]], centre: tuple[float, float] | None, font_px: int = 14,
+    markers: Sequence[JsonObject], centre: tuple[float, float] | None, font_px: int = 14,
     base: BaseMap | None = None,
 ) -> Figure:
     """An offline map: markers on a longitude/latitude plane, coloured by state, over the commune's own base layer
@@ -290,7 +288,7 @@ def localise(fig: Figure, lang: str) -> Figure:
     return fig
 
 
-def amount_figure(points: Sequence[Sequence[Any]], label: str, unit: str, colour: str = "#74c0fc") -> Figure:
+def amount_figure(points: Sequence[Point], label: str, unit: str, colour: str = "#74c0fc") -> Figure:
     """An amount per time bucket (rain: the millimetres that fell in each bucket, summed, not averaged) as bars."""
     fig = _base()
     fig["data"].append({"type": "bar", "x": [p[0] for p in points], "y": [p[1] for p in points],
@@ -302,7 +300,7 @@ def amount_figure(points: Sequence[Sequence[Any]], label: str, unit: str, colour
     return fig
 
 
-def history_figure(points: Sequence[Sequence[Any]], label: str, unit: str, colour: str = "#8fb8ff") -> Figure:
+def history_figure(points: Sequence[Point], label: str, unit: str, colour: str = "#8fb8ff") -> Figure:
     """One field's history on the sensor page."""
     fig = trend_figure(points, colour, unit)
     fig["layout"].update(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
-from typing import Any
 
 DASH = "—"
 
 
-def number(value: Any, decimals: int = 0, lang: str = "vi") -> str:
+def number(value: object, decimals: int = 0, lang: str = "vi") -> str:
     """1297 → "1.297", 54.43 → "54,4" (decimals=1) in Vietnamese; "1,297", "54.4" in English; "—" for no value.
     Negative zero after rounding reads as 0."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
@@ -22,12 +21,12 @@ def number(value: Any, decimals: int = 0, lang: str = "vi") -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def count(value: Any, lang: str = "vi") -> str:
+def count(value: object, lang: str = "vi") -> str:
     """A count: no decimals, thousands grouped."""
     return number(value, 0, lang)
 
 
-def percent(value: Any, decimals: int = 1, lang: str = "vi") -> str:
+def percent(value: object, decimals: int = 1, lang: str = "vi") -> str:
     """54.43 → "54,4 %" (Vietnamese writes a space before %), "54.4%" in English."""
     text = number(value, decimals, lang)
     if text == DASH:
@@ -35,7 +34,7 @@ def percent(value: Any, decimals: int = 1, lang: str = "vi") -> str:
     return f"{text} %" if lang != "en" else f"{text}%"
 
 
-def signed(value: Any, decimals: int = 0, lang: str = "vi") -> str | None:
+def signed(value: object, decimals: int = 0, lang: str = "vi") -> str | None:
     """+12 / −3 for a change; None when it rounds to zero (never "+0" or "-0")."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return None
@@ -45,7 +44,7 @@ def signed(value: Any, decimals: int = 0, lang: str = "vi") -> str | None:
     return ("+" if rounded > 0 else "−") + number(abs(rounded), decimals, lang)
 
 
-def as_datetime(value: Any) -> datetime | None:
+def as_datetime(value: object) -> datetime | None:
     """An aware datetime from a datetime or ISO 8601 text (naive means UTC); None otherwise."""
     if isinstance(value, datetime):
         ts = value
@@ -59,13 +58,13 @@ def as_datetime(value: Any) -> datetime | None:
     return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
-def local_time(value: Any, tz: tzinfo, pattern: str = "%d/%m/%Y %H:%M") -> str:
+def local_time(value: object, tz: tzinfo, pattern: str = "%d/%m/%Y %H:%M") -> str:
     """A UTC time (datetime or ISO text) as local clock text, e.g. "23/11/2026 17:30"; "—" for no time."""
     ts = as_datetime(value)
     return ts.astimezone(tz).strftime(pattern) if ts else DASH
 
 
-def size_bytes(value: Any, lang: str = "vi") -> str:
+def size_bytes(value: object, lang: str = "vi") -> str:
     """A size in bytes as B, KB, MB or GB with one decimal (decimal comma in Vietnamese)."""
     if not isinstance(value, int | float):
         return DASH

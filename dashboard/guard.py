@@ -3,7 +3,8 @@ callbacks, CSRF."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, redirect, request
+from flask import Flask, Response, g, redirect, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from dashboard import access, scope, tiles
@@ -12,7 +13,9 @@ from dashboard.csrf import csrf_ok, set_csrf_cookie
 from dashboard.i18n import current_lang, t
 from dashboard.ids import URL, WALL_SCREEN
 from dashboard.plain_pages import message_page
+from dashboard.scoped import app_context
 from dashboard.screens import province_walls
+from dashboard.settings import Role
 
 OPEN_PREFIXES = (
     "/_dash-component-suites/",
@@ -33,41 +36,37 @@ CALLBACK_PATH = "/_dash-update-component"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _config():
-    return current_app.config["COC_CONTEXT"].config
-
-
-def _role():
+def _role() -> Role | None:
     principal = current_principal()
     return principal.role if principal else None
 
 
 def forbidden() -> tuple[str, int]:
-    lang = current_lang(_config().web.language)
+    lang = current_lang(app_context().config.web.language)
     return message_page(lang, "forbidden.title", t("forbidden.text", lang)), 403
 
 
-def _guard_callback() -> Response | tuple[object, int] | None:
+def _guard_callback() -> ResponseReturnValue | None:
     if getattr(current_user, "is_authenticated", False) and not csrf_ok():
         return {"error": "csrf", "message": "Thiếu mã CSRF / CSRF token missing"}, 403
     body = request.get_json(silent=True) or {}
     families = access.callback_families(body)
     screen = access.callback_screen(body, WALL_SCREEN)
-    public = screen is not None and screen in _config().web.public_screens
+    public = screen is not None and screen in app_context().config.web.public_screens
     if access.callback_allowed(families, _role(), public):
         return None
     status = 401 if _role() is None else 403
     return {"error": "forbidden", "message": "Không đủ quyền / not allowed"}, status
 
 
-def _guard_page() -> Response | tuple[str, int] | None:
+def _guard_page() -> ResponseReturnValue | None:
     path = request.path
     role = _role()
-    config = _config()
+    config = app_context().config
     if path == "/":
         if role is None:
             return redirect("/login")
-        province = current_app.config["COC_CONTEXT"].province is not None
+        province = app_context().province is not None
         return redirect(access.home_path(role, [w.id for w in config.walls], province))
     if access.page_allowed(path, role, config.web.public_screens):
         return None
@@ -76,7 +75,7 @@ def _guard_page() -> Response | tuple[str, int] | None:
     return forbidden()
 
 
-def guard() -> Response | tuple[object, int] | None:
+def guard() -> ResponseReturnValue | None:
     """Flask before_request: None lets the request through, anything else answers it."""
     path = request.path
     principal = current_principal()
@@ -100,7 +99,7 @@ def guard() -> Response | tuple[object, int] | None:
     if path.startswith(OPEN_PREFIXES) or path == "/logout":
         return None
     if path.startswith(tiles.PREFIX):  # the map's tiles: public only when a public screen shows a map
-        if _role() is None and not tiles.tiles_public(_config()):
+        if _role() is None and not tiles.tiles_public(app_context().config):
             return {"error": "unauthorized", "message": "Cần đăng nhập / login required"}, 401
         return None
     return _guard_page()
@@ -130,19 +129,19 @@ def _province_wide_only(path: str) -> bool:
     return path.startswith(PROVINCE_WIDE_API) or access.page_family(path) in access.PROVINCE_WIDE_FAMILIES
 
 
-def _refuse(path: str, message: str) -> tuple[object, int]:
+def _refuse(path: str, message: str) -> ResponseReturnValue:
     if path.startswith(API_PREFIXES) or path == CALLBACK_PATH:
         return {"error": "forbidden", "message": message}, 403
     return forbidden()
 
 
-def _province_scope(path: str) -> tuple[object, int] | None:  # noqa: PLR0911 - one answer per case
+def _province_scope(path: str) -> ResponseReturnValue | None:  # noqa: PLR0911 - one answer per case
     """At a province center, the one place that decides what a request may read and write: its scope (the caller's
     communes, narrowed to the commune the request names; dashboard.scope.Scope) on `g.coc_scope`, and the context
     of the commune it names, if the caller may see it (403; 404 for an unknown commune). Every read and write then
     goes through that scope (dashboard.context.current_context, dashboard.scoped). Anonymous callers get an empty
     scope (or a public wall screen's commune) and are left to the login and role checks that follow."""
-    ctx = current_app.config["COC_CONTEXT"]
+    ctx = app_context()
     view = ctx.province
     if view is None:
         return None
@@ -152,7 +151,7 @@ def _province_scope(path: str) -> tuple[object, int] | None:  # noqa: PLR0911 - 
     if principal is None:
         public = commune is not None and path == CALLBACK_PATH and access.callback_screen(
             request.get_json(silent=True) or {}, WALL_SCREEN) in ctx.config.web.public_screens
-        g.coc_scope = scope.Scope(frozenset({commune} if public else ()))
+        g.coc_scope = scope.Scope(frozenset({commune} if public and commune is not None else ()))
         return None
     if commune is not None and view.commune(commune) is None:
         return {"error": "not_found", "message": f"Không có xã '{commune[:64]}' / no such commune"}, 404
@@ -171,15 +170,15 @@ def not_found_status(response: Response) -> Response:
     path = request.path
     if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
             and not path.startswith((*OPEN_PREFIXES, *API_PREFIXES, CALLBACK_PATH))):
-        config = _config()
+        config = app_context().config
         if not access.page_exists(path, [w.id for w in config.walls], [s.id for s in config.sensors]):
-            view = current_app.config["COC_CONTEXT"].province
+            view = app_context().province
             if view is None or not access.province_page_exists(path, province_walls(view)):
                 response.status_code = 404
     return response
 
 
-def out_of_scope(exc: scope.OutOfScope) -> tuple[object, int]:
+def out_of_scope(exc: scope.OutOfScope) -> ResponseReturnValue:
     """A read or write outside the request's scope (dashboard.scoped raised it): 403, nothing changed."""
     if request.path.startswith(API_PREFIXES) or request.path == CALLBACK_PATH:
         return {"error": "forbidden", "message": str(exc)}, 403

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import dash
-from flask import Response
+from flask import Flask, Response
 
 STATIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -46,9 +46,11 @@ def install(app: dash.Dash) -> None:
             policy.append(content_security_policy(hashes()))
         return policy[0]
 
-    @app.server.after_request
     def add_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", current_policy())
         for name, value in STATIC_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    server: Flask = app.server
+    server.after_request(add_headers)

@@ -6,14 +6,17 @@ import logging
 import math
 from urllib.parse import urlparse
 
-from flask import Blueprint, Response, current_app, redirect, request, session
+from flask import Blueprint, current_app, redirect, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from dashboard import sessions
 from dashboard.auth import check_login
 from dashboard.csrf import csrf_ok, csrf_token
 from dashboard.i18n import LANG_COOKIE, LANG_COOKIE_MAX_AGE_S, LANGS, current_lang, t
 from dashboard.plain_pages import login_page, message_page
+from dashboard.scoped import app_context
 from dashboard.throttle import LoginThrottle
 from dashboard.users import user_book
 
@@ -31,19 +34,16 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _ctx():
-    return current_app.config["COC_CONTEXT"]
-
-
 def _throttle() -> LoginThrottle:
-    return current_app.extensions["coc_login_throttle"]
+    throttle: LoginThrottle = current_app.extensions["coc_login_throttle"]
+    return throttle
 
 
 def _form(error: str = "", status: int = 200) -> tuple[str, int]:
-    lang = current_lang(_ctx().config.web.language)
+    lang = current_lang(app_context().config.web.language)
     html = login_page(
         lang,
-        _ctx().config.commune.name,
+        app_context().config.commune.name,
         csrf_token(),
         error=error,
         username=request.form.get("username", ""),
@@ -58,8 +58,8 @@ def login_form() -> tuple[str, int]:
 
 
 @blueprint.post("/login")
-def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
-    lang = current_lang(_ctx().config.web.language)
+def login_submit() -> ResponseReturnValue:
+    lang = current_lang(app_context().config.web.language)
     if not csrf_ok():
         return _form(t("login.csrf", lang), 400)
     ip = request.remote_addr or "?"
@@ -69,7 +69,7 @@ def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str
         log.warning("login refused (rate limit per %s) for %r from %s", verdict.limit, username, ip)
         html, status = _form(t("login.throttled", lang), 429)
         return html, status, {"Retry-After": str(math.ceil(verdict.retry_after_s))}
-    user = check_login(user_book(_ctx()).active(), username, request.form.get("password", ""))
+    user = check_login(user_book(app_context()).active(), username, request.form.get("password", ""))
     if user is None:
         log.info("failed login for %r from %s", username, ip)
         return _form(t("login.failed", lang), 401)
@@ -85,7 +85,7 @@ def login_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str
 
 
 @blueprint.post("/logout")
-def logout() -> Response | tuple[str, int]:
+def logout() -> ResponseReturnValue:
     if not csrf_ok():
         return message_page(current_lang(), "forbidden.title", t("login.csrf", current_lang())), 400
     who = getattr(current_user, "id", None) or "?"

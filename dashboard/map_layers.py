@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from dashboard.json_types import JsonObject, JsonValue
 from dashboard.settings import MapConfig, MapLayerConfig
 
 Box = tuple[float, float, float, float]  # x, y, width, height in degrees
@@ -62,7 +62,7 @@ def load_layer(layer: MapLayerConfig) -> tuple[Feature, ...]:
     return _CACHE[key]
 
 
-def parse_features(data: Any, kind: str) -> Iterable[Feature]:
+def parse_features(data: JsonValue, kind: str) -> Iterable[Feature]:
     """GeoJSON (a FeatureCollection, a Feature or a bare geometry) as features of `kind`."""
     if not isinstance(data, dict):
         return
@@ -70,7 +70,7 @@ def parse_features(data: Any, kind: str) -> Iterable[Feature]:
         for item in data.get("features") or []:
             yield from parse_features(item, kind)
         return
-    props: dict[str, Any] = {}
+    props: JsonObject = {}
     geometry = data
     if data.get("type") == "Feature":
         props = data.get("properties") or {}
@@ -86,7 +86,8 @@ def parse_features(data: Any, kind: str) -> Iterable[Feature]:
         yield Feature(kind, name, unit, (), point)
 
 
-def _collect(geometry: Any, lines: list[tuple[tuple[float, float], ...]], points: list[tuple[float, float]]) -> None:
+def _collect(geometry: JsonValue, lines: list[tuple[tuple[float, float], ...]],
+             points: list[tuple[float, float]]) -> None:
     kind, coords = geometry.get("type"), geometry.get("coordinates")
     try:
         if kind == "Point":
@@ -127,7 +128,7 @@ def extent(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]], unit: str
     return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
 
 
-def point_markers(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]]) -> list[dict[str, Any]]:
+def point_markers(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]]) -> list[JsonObject]:
     """Hamlets and evacuation points as map markers (group = their kind) that take part in label placement."""
     out = []
     for layer, items in layers:
@@ -140,7 +141,7 @@ def point_markers(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]]) ->
     return out
 
 
-def line_traces(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]], font_px: int) -> list[dict[str, Any]]:
+def line_traces(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]], font_px: int) -> list[JsonObject]:
     """Boundaries, rivers and roads as line traces (one per layer, parts separated by gaps), drawn in the order
     boundary, former boundary, road, river so that water reads over the roads."""
     order = ("boundary", "former_boundary", "road", "river")
@@ -158,7 +159,7 @@ def line_traces(layers: Sequence[tuple[MapLayerConfig, Sequence[Feature]]], font
                     ys.extend([c[1] for c in line] + [None])
             if not xs:
                 continue
-            trace: dict[str, Any] = {
+            trace: JsonObject = {
                 "type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
                 "line": {"color": colour, "width": max(1.0, round(width * font_px, 1)), "dash": dash},
                 "name": layer.label,
@@ -184,7 +185,7 @@ def has_tiles(source: Path, wanted: Sequence[tuple[int, int, int]]) -> set[tuple
         return set()
 
 
-def tile_images(bounds: Box, zoom: int, source: Path | None = None) -> list[dict[str, Any]]:
+def tile_images(bounds: Box, zoom: int, source: Path | None = None) -> list[JsonObject]:
     """Plotly layout images for the Web Mercator tiles covering `bounds` (those `source` holds, when given), each
     stretched over its own lon/lat box (over a commune, a few km, latitude and Mercator y are proportional to far
     less than a pixel)."""
@@ -239,8 +240,8 @@ def fit_aspect(box: Box, aspect: float, lat: float) -> Box:
 class BaseMap:
     """What the map draws under the devices: line traces, labelled points, the area to show, the tiles' zoom."""
 
-    lines: tuple[dict[str, Any], ...]
-    points: tuple[dict[str, Any], ...]
+    lines: tuple[JsonObject, ...]
+    points: tuple[JsonObject, ...]
     area: Box | None
     tiles_zoom: int | None  # None: no tiles configured
     tiles: Path | None = None  # the MBTiles file or folder

@@ -8,25 +8,28 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
 from dashboard.api.air_flood import announce_risk, context_extras, risk_board
 from dashboard.api.alerts import ACT_SOURCES
 from dashboard.api.sensors import sensor_document
-from dashboard.context import AppContext
+from dashboard.context import AppContext, ProvinceReads
 from dashboard.read.system import system_reads
 from dashboard.scoped import seen_through_scope
 from dashboard.settings import Role
+from dashboard.site import SiteConfig
 from dashboard.sources import alert_rows, camera_rows, kpi_rows
 from dashboard.takeover import takeover as critical_takeover
+from ingest.store import Aggregate
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
 EXTRAS_TTL_S = 15.0
 CACHE_MAX = 2000
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class ReadModel:
@@ -36,13 +39,23 @@ class ReadModel:
         self._ctx = ctx
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tz = ZoneInfo(ctx.config.commune.timezone)
-        self._cache: dict[tuple, tuple[float, Any]] = {}
+        self._cache: dict[tuple[object, ...], tuple[float, object]] = {}
         self._lock = threading.Lock()
 
     @property
     def ctx(self) -> AppContext:
         """The context as the current request may read it (at a province: narrowed to the caller's communes)."""
         return seen_through_scope(self._ctx)
+
+    @property
+    def config(self) -> SiteConfig:
+        """The configuration the pages read (the same for every scope)."""
+        return self._ctx.config
+
+    @property
+    def province(self) -> ProvinceReads | None:
+        """At a province center, its communes as this request may see them (None at a commune's COC)."""
+        return self.ctx.province
 
     def reads(self, reader: Callable[[AppContext], R]) -> R:
         """A domain's reader of the context this request reads, e.g. `rm.reads(system_reads)`: pages and panels
@@ -66,7 +79,7 @@ class ReadModel:
 
     # -- time series -------------------------------------------------------------------------------------
     def series(
-        self, device_id: str, field: str, start: datetime, end: datetime, every_s: int, agg: str = "mean"
+        self, device_id: str, field: str, start: datetime, end: datetime, every_s: int, agg: Aggregate = "mean"
     ) -> list[tuple[datetime, float]]:
         sensor = self.ctx.config.sensor(device_id)
         if self.ctx.store is None or sensor is None:
@@ -78,12 +91,13 @@ class ReadModel:
             return []
         return [(p.ts, p.value) for p in points]
 
-    def _cached(self, key: tuple, build: Callable[[], Any], ttl_s: float = TREND_TTL_S) -> Any:
+    def _cached(self, key: tuple[object, ...], build: Callable[[], T], ttl_s: float = TREND_TTL_S) -> T:
+        """`build()`'s value, kept for `ttl_s` under `key` (each key is built by one caller, so of one type)."""
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
             if hit and now - hit[0] < ttl_s:
-                return hit[1]
+                return cast(T, hit[1])
         value = build()
         with self._lock:
             self._cache[key] = (now, value)
@@ -205,21 +219,6 @@ class ReadModel:
             lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count],
         )
 
-    def kpi_report(self, period: str, pillar: str | None, unit: str | None = None) -> dict[str, Any]:
-        """The leaders' view of a report period: rows, summary, trends and comparisons (dashboard.kpi_view); with
-        `unit`, a former commune's own figures."""
-        from dashboard.kpi_view import report_page
-        from indicators.models import Pillar
-
-        chosen = Pillar(pillar) if pillar else None
-        return report_page(self.ctx.indicators, self.ctx.config.commune.id, period, chosen, unit)
-
-    def kpi_extras(self) -> dict[str, Any]:
-        """The generated reports and the hamlets' criteria for /kpi (dashboard.kpi_view)."""
-        from dashboard.kpi_view import extras
-
-        return extras(self.ctx.indicators, self.kpi_period() or self.local(self.now()).strftime("%Y-%m"))
-
     def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
         """A camera's events, newest first, each with its snapshot URL when it has one."""
         events = self.ctx.cameras.events(camera_id, limit=limit) if self.ctx.cameras is not None else []
@@ -253,7 +252,7 @@ class ReadModel:
     # -- critical alerts that take over a wall ------------------------------------------------------------
     def takeover(
         self, alerts: list[dict[str, Any]], sensors: list[dict[str, Any]], takeover_s: int = 0
-    ) -> dict | None:
+    ) -> dict[str, Any] | None:  # Any: the takeover's JSON (dashboard.takeover)
         """The critical alarms taking over a wall (dashboard.takeover): until each is acknowledged or shelved;
         `takeover_s` no longer ends it (kept for older callers)."""
         candidates = alerts
@@ -275,6 +274,15 @@ class ReadModel:
             ]
         return critical_takeover(candidates, self.now(), self.local)
 
+
+
+
+def read_model_of(ctx: AppContext) -> ReadModel:
+    """The read model of a context (the app's, or a commune's at a province), made once: kept in ctx.extras."""
+    made = ctx.extras.get("read_model")
+    if not isinstance(made, ReadModel):
+        made = ctx.extras["read_model"] = ReadModel(ctx)
+    return made
 
 
 def alert_time(alert: Mapping[str, object]) -> datetime | None:

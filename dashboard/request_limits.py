@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
 
 import dash
 from flask import Flask, current_app, request
 
 from config.ids import ID_MAX, LONG_ID_MAX, BadId, check_id, check_label, is_relative_path
+from dashboard.json_types import JsonObject, JsonValue
 from ingest.decode import nested_too_deep
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def check_request() -> tuple[dict[str, str], int] | None:
     return None
 
 
-def _check_item(item: Any, spec: Mapping[str, Any], where: str) -> None:
+def _check_item(item: JsonValue, spec: Mapping[str, JsonValue], where: str) -> None:
     """One input, state or output of the request against its declaration (pattern ids: any dict id)."""
     pattern = str(spec.get("id", "")).startswith("{")
     items = item if pattern and isinstance(item, list) else [item]
@@ -115,7 +115,7 @@ def _check_item(item: Any, spec: Mapping[str, Any], where: str) -> None:
         _check_value(one, where)
 
 
-def _check_value(item: Mapping[str, Any], where: str) -> None:
+def _check_value(item: Mapping[str, JsonValue], where: str) -> None:
     allowed = PROPERTY_TYPES.get(item["property"])
     value = item.get("value")
     if allowed is None or value is None:
@@ -125,7 +125,7 @@ def _check_value(item: Mapping[str, Any], where: str) -> None:
         raise BadShape(f"{where}: {item['property']} must be {names} or null, not {type(value).__name__}")
 
 
-def _output_specs(callback: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _output_specs(callback: Mapping[str, JsonValue]) -> list[JsonObject]:
     """The declared outputs as {id, property} (none for a callback without outputs)."""
     output = callback.get("output")
     if callback.get("no_output") or output is None:
@@ -133,7 +133,7 @@ def _output_specs(callback: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [o.to_dict() for o in (output if isinstance(output, list | tuple) else [output])]
 
 
-def _check_outputs(outputs: Any, callback: Mapping[str, Any]) -> None:
+def _check_outputs(outputs: JsonValue, callback: Mapping[str, JsonValue]) -> None:
     specs = _output_specs(callback)
     if not specs:
         return
@@ -146,7 +146,7 @@ def _check_outputs(outputs: Any, callback: Mapping[str, Any]) -> None:
         _check_item(outputs, specs[0], "outputs")
 
 
-def check_callback_body(body: Any, callback_map: Mapping[str, Any]) -> None:
+def check_callback_body(body: JsonValue, callback_map: Mapping[str, JsonValue]) -> None:
     """Raise BadShape unless `body` names a registered callback with its declared inputs, state and outputs."""
     if not isinstance(body, Mapping):
         raise BadShape("the body must be a JSON object")
@@ -179,7 +179,7 @@ def install(server: Flask) -> None:
 INPUT_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, KeyError, AttributeError, IndexError)
 
 
-def callback_input_error(exc: Exception) -> Any:
+def callback_input_error(exc: Exception) -> tuple[dict[str, str], int]:
     """A callback that could not use the values a (hand-made) body gave it answers 400, not 500. The traceback is
     logged in full, so a real bug in a callback still shows in the service log; other routes keep Flask's 500."""
     if request.path != _callback_path():

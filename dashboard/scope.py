@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
+
+from dashboard.settings import ApiTokenConfig, AuthConfig, UserConfig
 
 
 class OutOfScope(PermissionError):
@@ -48,25 +50,45 @@ class Scope:
 EVERYTHING = Scope()
 
 
-def communes_of(config: Any, principal: Any) -> frozenset[str] | None:
+class Caller(Protocol):
+    """Who calls (dashboard.auth.Principal): a user's or an API token's name, and by which way ("token", "session")."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def via(self) -> str: ...
+
+
+class WithAuth(Protocol):
+    """The configuration's part that says who may see which commune (dashboard.site.SiteConfig has it)."""
+
+    @property
+    def auth(self) -> AuthConfig: ...
+
+
+def communes_of(config: WithAuth, principal: Caller | None) -> frozenset[str] | None:
     """The communes this caller may see; None: every commune (province staff, and users added on /admin, who
     have no commune list)."""
     if principal is None:
         return frozenset()
-    entries = config.auth.api_tokens if principal.via == "token" else config.auth.users
-    key = "name" if principal.via == "token" else "username"
-    entry = next((e for e in entries if getattr(e, key) == principal.name), None)
+    if principal.via == "token":
+        entry: ApiTokenConfig | UserConfig | None = next(
+            (e for e in config.auth.api_tokens if e.name == principal.name), None)
+    else:
+        entry = next((e for e in config.auth.users if e.username == principal.name), None)
     if entry is None or not entry.communes:
         return None
     return frozenset(entry.communes)
 
 
-def may_see(config: Any, principal: Any, commune: str) -> bool:
+def may_see(config: WithAuth, principal: Caller | None, commune: str) -> bool:
     allowed = communes_of(config, principal)
     return allowed is None or commune in allowed
 
 
-def decide(config: Any, principal: Any, named: str | None, former_units: dict[str, frozenset[str]]) -> Scope:
+def decide(config: WithAuth, principal: Caller | None, named: str | None,
+           former_units: dict[str, frozenset[str]]) -> Scope:
     """The scope of a request at a province: the caller's communes (with their former units, whose figures are
     kept under their own ids), narrowed to the one the request names (`named`, already checked visible)."""
     allowed = communes_of(config, principal)

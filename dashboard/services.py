@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from camera.models import CameraEvent
 from camera.settings import CameraConfig, CameraSystemConfig
 from config.section import Location
+from dashboard.json_types import JsonObject, JsonValue
 from indicators.catalogue import Catalogue
 from indicators.merger import FormerCommune, Merger
 from indicators.models import ImportReport, KpiValue, Pillar
@@ -34,9 +35,9 @@ from sensors.models import Reading
 from supervision.part import PartHealth
 
 # A camera as GET /api/cameras shows it (camera.hub.CameraHub.status): the hub's own JSON object.
-CameraStatus = dict[str, Any]  # Any: JSON values (str, float, bool, list of zone names, None)
+CameraStatus = JsonObject
 # A JSON row handed to the KPI engine (POST /api/kpis/rows, the plan upload): validated by indicators.rows.
-KpiRow = Mapping[str, Any]  # Any: JSON values, checked by indicators.rows.check_rows
+KpiRow = Mapping[str, JsonValue]  # checked by indicators.rows.check_rows
 
 
 class StoreReads(Protocol):
@@ -282,5 +283,5 @@ class CommuneSummaryView(Protocol):
     def web_url(self) -> str | None: ...
 
     @property
-    def critical(self) -> list[dict[str, Any]]:  # Any: the alarms' JSON objects (GET /api/alerts rows)
+    def critical(self) -> list[JsonObject]:  # the alarms as GET /api/alerts rows
         ...

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, session
 from flask_login import LoginManager
 
 from dashboard.auth import SessionUser, find_user
+from dashboard.users import ActiveUsers
 
 log = logging.getLogger(__name__)
 COOKIE_KEY = "sid"  # the session secret inside Flask's signed cookie
@@ -57,7 +57,7 @@ class WebSession:
     revoked_at: datetime | None
     revoked_by: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, str | None]:
         return {"id": self.id, "username": self.username, "role": self.role, "address": self.address,
                 "user_agent": self.user_agent, "created_at": self.created_at.isoformat(),
                 "last_seen": self.last_seen.isoformat(),
@@ -192,13 +192,15 @@ class SessionStore:
 
 
 def store(server: Flask) -> SessionStore:
-    return server.extensions["coc_sessions"]
+    sessions: SessionStore = server.extensions["coc_sessions"]
+    return sessions
 
 
-def install(server: Flask, login: LoginManager, users: Any, path: Path | None, idle: timedelta) -> SessionStore:
-    """Keep sessions in `path` and let Flask-Login accept a cookie only while its session is live."""
-    book = getattr(users, "book", None)  # ActiveUsers: its user book keeps the append-only audit
-    sessions = server.extensions["coc_sessions"] = SessionStore(path, idle, audit=getattr(book, "record", None))
+def install(server: Flask, login: LoginManager, users: ActiveUsers, path: Path | None,
+            idle: timedelta) -> SessionStore:
+    """Keep sessions in `path` and let Flask-Login accept a cookie only while its session is live; the user book
+    keeps the append-only audit of what happens to them."""
+    sessions = server.extensions["coc_sessions"] = SessionStore(path, idle, audit=users.book.record)
 
     def load_user(username: str) -> SessionUser | None:
         if not sessions.check(session.get(COOKIE_KEY), username):

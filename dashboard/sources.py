@@ -4,11 +4,11 @@ in the shapes of their REST API (GET /api/alerts, /api/cameras, /api/kpis)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from alerts.models import Alert, Status
 from alerts.read_side import AlertsReadSide
 from dashboard.context import AppContext
+from dashboard.json_types import JsonObject
 from dashboard.services import IndicatorReads
 
 WAITING = (Status.OPEN, Status.CLEARED)  # waiting for a person: first in a list of alarms not closed
@@ -27,7 +27,7 @@ def alert_rows(service: AlertsReadSide | None, status: str, limit: int) -> list[
     return found[:limit]
 
 
-def camera_rows(ctx: AppContext, now: datetime) -> list[dict[str, Any]]:  # Any: JSON values
+def camera_rows(ctx: AppContext, now: datetime) -> list[JsonObject]:
     """Every configured camera as GET /api/cameras shows it (status unknown while the hub is absent), with
     an `area` (its own, else the linked flood point's name, else the commune), a `location` for the map (its own,
     else the flood point's, else none) and `age_s` since its last frame."""
@@ -47,8 +47,7 @@ def camera_rows(ctx: AppContext, now: datetime) -> list[dict[str, Any]]:  # Any:
     return rows
 
 
-def kpi_rows(service: IndicatorReads | None, period: str | None,
-             commune: str | None) -> list[dict[str, Any]]:  # Any: JSON values
+def kpi_rows(service: IndicatorReads | None, period: str | None, commune: str | None) -> list[JsonObject]:
     """KPI records as GET /api/kpis returns them ([] while the KPI engine is absent or has no figures)."""
     if service is None or service.catalogue is None:
         return []

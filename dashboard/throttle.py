@@ -56,7 +56,7 @@ class LoginThrottle:
         """The wait after `failures` failures of one (user name, address): 0 while under `per_user`."""
         if failures < self.per_user:
             return 0.0
-        return min(self.window_s, self.base_delay_s * 2 ** min(failures - self.per_user, 30))
+        return min(self.window_s, self.base_delay_s * 2.0 ** min(failures - self.per_user, 30))
 
     def begin(self, ip: str, username: str) -> Verdict:
         """Count an attempt as failed before its password is checked (atomically with the check of the limits);

@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from dashboard.auth import hash_password
-from dashboard.settings import Role
+from dashboard.context import AppContext
+from dashboard.settings import Role, UserConfig
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_users (
@@ -82,7 +82,7 @@ def check_password(password: str) -> str:
 class UserBook:
     """Users from the file plus those made on /admin, in one SQLite file; thread-safe."""
 
-    def __init__(self, configured: Iterable[Any], path: Path | None) -> None:
+    def __init__(self, configured: Iterable[UserConfig], path: Path | None) -> None:
         self._configured = list(configured)
         self._lock = threading.Lock()
         self._memory = sqlite3.connect(":memory:", check_same_thread=False) if path is None else None
@@ -186,7 +186,8 @@ class UserBook:
             raise UserError("Người dùng trong tệp cấu hình chỉ sửa được trong tệp đó")
         return user
 
-    def _write(self, actor: str, action: str, target: str, detail: str, sql: str | None, args: tuple) -> None:
+    def _write(self, actor: str, action: str, target: str, detail: str, sql: str | None,
+               args: tuple[object, ...]) -> None:
         with self._lock, self._connect() as conn:
             if sql:
                 conn.execute(sql, args)
@@ -205,10 +206,10 @@ class ActiveUsers:
         return iter(self.book.active())
 
 
-def user_book(ctx: Any) -> UserBook:
+def user_book(ctx: AppContext) -> UserBook:
     """The one user book of this app (in ctx.extras; kept in the app-state file when there is one)."""
     book = ctx.extras.get("user_book")
-    if book is None:
-        book = UserBook(ctx.config.auth.users, getattr(ctx.state_db, "path", None))
+    if not isinstance(book, UserBook):
+        book = UserBook(ctx.config.auth.users, ctx.state_db.path if ctx.state_db is not None else None)
         ctx.extras["user_book"] = book
     return book

@@ -5,9 +5,10 @@ rows of a table here, and a problem that matches no row keeps its words after th
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from config.problems import ConfigProblem
 from dashboard.i18n import t
+from dashboard.read.system import system_reads
 from dashboard.read_model import ReadModel
 
 # (English pattern, Vietnamese replacement): the messages of config.secret_checks and the commonest of the loader.
@@ -45,9 +46,9 @@ def in_vietnamese(text: str) -> str:
     return text
 
 
-def problem_text(problem: Any, lang: str) -> str:
+def problem_text(problem: ConfigProblem, lang: str) -> str:
     """'config/demo.yaml:32: web.secret_key: <message>\\n    cách sửa: <fix>' in the page's language."""
-    if lang != "vi" or not hasattr(problem, "message"):
+    if lang != "vi":
         return str(problem)
     where = f"{problem.file}:{problem.line}" if problem.line else problem.file
     return (f"{where}: {problem.key or '(tệp)'}: {in_vietnamese(problem.message)}\n"
@@ -57,10 +58,9 @@ def problem_text(problem: Any, lang: str) -> str:
 def config_check(rm: ReadModel, lang: str) -> str:
     """`check-config` of the file the running COC was started with (as it is on disk now), through the check the
     wiring handed to the context (none: COC was not started from a file)."""
-    check_config = rm.ctx.check_config
-    if check_config is None:
+    check = rm.reads(system_reads).check_config()
+    if check is None:
         return t("admin.config.ok", lang, path="—")
-    check = check_config()
     if check.unreadable is not None:
         return check.unreadable
     if check.problems:

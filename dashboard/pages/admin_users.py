@@ -3,8 +3,6 @@ and changing a role; every change is audited (dashboard.users)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 from dash import Input, Output, State, dcc, html
 from dash import ctx as callback_ctx
@@ -74,7 +72,7 @@ def users_table(book: UserBook, lang: str) -> html.Table:
     return html.Table([html.Thead(head), html.Tbody(rows)], className="data-table users-table")
 
 
-def _act(book: UserBook, actor: str, trigger: str | None, values: dict[str, Any]) -> str:
+def _act(book: UserBook, actor: str, trigger: str | None, values: dict[str, str | None]) -> str:
     """Run the change the pressed button asks for; returns the changed user's name."""
     if trigger == ids.USER_ADD:
         return book.add(actor, values["new_name"] or "", values["new_role"] or "", values["new_password"] or "",
@@ -113,13 +111,15 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.USER_ROLE, "value"),
         prevent_initial_call=True,
     )
-    def change(*args: Any) -> tuple[Any, Any, Any]:
-        """The users table every tick, and a change when a button was pressed."""
-        new_name, new_display, new_role, new_password, pick, password, role = args[6:]
+    def change(*args: int | str | None) -> tuple[object, object, object]:  # the 6 buttons' clicks, the 7 fields
+        """The users table every tick, and a change when a button was pressed (each output: a component, the
+        options, or dash.no_update)."""
+        new_name, new_display, new_role, new_password, pick, password, role = (
+            str(a) if a is not None else None for a in args[6:])
         principal = current_principal()
         if principal is None or principal.role is not Role.ADMIN:  # the guard refuses it before this
             return dash.no_update, dash.no_update, dash.no_update
-        lang, book = current_lang(), user_book(rm.ctx)
+        lang, book = current_lang(), rm.reads(user_book)
         if callback_ctx.triggered_id in (None, ids.ADMIN_TICK):
             return dash.no_update, users_table(book, lang), pick_options(book)
         values = {"new_name": new_name, "new_display": new_display, "new_role": new_role,
@@ -131,7 +131,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
             return html.Span(str(exc), className="error"), dash.no_update, dash.no_update
         if trigger in (ids.USER_DISABLE, ids.USER_RESET, ids.USER_SETROLE):
             # a disabled user, or one whose password or role changed, must log in again
-            sessions.store(current_app._get_current_object()).revoke_user(name, principal.name)
+            sessions.store(current_app).revoke_user(name, principal.name)
         return t("users.done", lang, name=name), users_table(book, lang), pick_options(book)
 
 

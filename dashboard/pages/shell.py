@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import access
+from dashboard.auth import Principal
 from dashboard.csrf import csrf_token
 from dashboard.i18n import t
+from dashboard.settings import Role
+from dashboard.site import SiteConfig
 
 NAV = (
     ("nav.wall", "/wall/{wall}", "wall"),
@@ -26,29 +28,31 @@ OPEN_TO_STAFF = frozenset({"duty", "loudspeakers"})
 PROVINCE_NAV = (("nav.province", "/province", "province"), NAV[2], NAV[5])
 
 
-def nav_links(role: Any, config: Any, lang: str, class_name: str = "nav-link") -> list[html.A]:
+def nav_links(role: Role | None, config: SiteConfig, lang: str, class_name: str = "nav-link",
+              skip: str | None = None) -> list[html.A]:
     """The menu links this role may open (the same list in the page header and the wall's small menu)."""
     walls = [w.id for w in config.walls]
     wall = "overview" if "overview" in walls or not walls else walls[0]
+    # a province center's configuration (config.schema.ProvinceCenterConfig) is the one with a `province` section
     nav = PROVINCE_NAV if getattr(config, "province", None) is not None else NAV
-    loud = getattr(getattr(config, "loudspeakers", None), "enabled", False)
+    loud = config.loudspeakers.enabled
     return [
         html.A(t(key, lang), href=href.format(wall=wall), className=class_name, id=f"app-nav-{family}")
         for key, href, family in nav
-        if (role is not None and family in OPEN_TO_STAFF and (family != "loudspeakers" or loud))
-        or role in access.PAGE_ROLES.get(family, frozenset())
+        if family != skip and ((role is not None and family in OPEN_TO_STAFF and (family != "loudspeakers" or loud))
+                               or role in access.PAGE_ROLES.get(family, frozenset()))
     ]
 
 
-def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> html.Div:
+def frame(page: Component, pathname: str, lang: str, principal: Principal | None, config: SiteConfig) -> html.Div:
     """Header with the links this role may open, the user, the language switch and logout; then the page."""
     role = principal.role if principal else None
     links = nav_links(role, config, lang)
     other = "en" if lang == "vi" else "vi"
     user = (
-        [html.Span(f"{principal.name} · {t('role.' + role.value, lang)}", className="nav-user",
-                   title=f"{principal.name} · {t('role.' + role.value, lang)}")]  # whole on hover when cut (phones)
-        if role
+        [html.Span(f"{principal.name} · {t('role.' + principal.role.value, lang)}", className="nav-user",
+                   title=f"{principal.name} · {t('role.' + principal.role.value, lang)}")]  # whole on hover (phones)
+        if principal is not None
         else []
     )
     logout = (
@@ -61,7 +65,7 @@ def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> h
             action="/logout",
             className="nav-form",
         )
-        if role
+        if principal is not None
         else None
     )
     header = html.Div(
@@ -87,9 +91,9 @@ def frame(page: Any, pathname: str, lang: str, principal: Any, config: Any) -> h
     return html.Div([header, html.Div(page, className="page")], className="app")
 
 
-def wall_menu(role: Any, config: Any, lang: str) -> html.Details | None:
+def wall_menu(role: Role | None, config: SiteConfig, lang: str) -> html.Details | None:
     """A small, quiet menu in a wall's corner for logged-in staff: the other pages they may open."""
-    links = [a for a in nav_links(role, config, lang, "wall-menu-link") if a.id != "app-nav-wall"]
+    links = nav_links(role, config, lang, "wall-menu-link", skip="wall")
     if not links:
         return None
     return html.Details([html.Summary(t("wall.menu", lang)), html.Div(links, className="wall-menu-links")],

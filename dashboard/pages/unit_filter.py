@@ -4,8 +4,6 @@ stays, so the page's callbacks always have their input)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 from dash import Input, Output, State, dcc, html
 
@@ -52,10 +50,10 @@ def register_unit_picker(app: dash.Dash, component_id: str, address_id: str, com
     """`?unit=` chooses the unit when the page at `path` opens; a choice goes back into the address."""
 
     @app.callback(Output(component_id, "value"), Input(ids.URL, "search"), State(ids.URL, "pathname"))
-    def from_address(search: str | None, pathname: str | None) -> Any:
+    def from_address(search: str | None, pathname: str | None) -> str | None:
         if (pathname or "").rstrip("/") != path:
             raise dash.exceptions.PreventUpdate
         return unit_from_search(search, commune)
 
-    app.clientside_callback(ADDRESS_JS, Output(address_id, "data"), Input(component_id, "value"),
+    app.clientside_callback(ADDRESS_JS, Output(address_id, "data"), Input(component_id, "value"),  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
                             prevent_initial_call=True)

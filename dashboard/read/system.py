@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from alerts.read_side import MetricValue
+from alerts.read_side import ChannelStats, MetricValue
+from config.problems import ConfigCheck
 from ingest.service import IngestStats
 from ingest.store_repair import StoreDiagnosis
 from ingest.writer import WriterStats
@@ -291,6 +294,29 @@ class SystemReads:
         if ctx.cameras is not None:
             out.append(("camera", ctx.cameras.metrics()))
         return out
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The commune's time zone: what the admin page shows times in."""
+        return ZoneInfo(self._ctx.config.commune.timezone)
+
+    def folders(self) -> list[tuple[str, Path]]:
+        """(what, where) of the folders COC fills: data, spool, and while the camera hub runs, snapshots and clips."""
+        storage = self._ctx.config.storage
+        places = [("data", storage.sqlite.path.parent), ("spool", storage.spool_dir)]
+        if self._ctx.cameras is not None:
+            system = self._ctx.cameras.system
+            places += [("snapshots", system.snapshot_dir), ("clips", system.clip_dir)]
+        return places
+
+    def channel_stats(self) -> ChannelStats:
+        """The notification channels' counters (sent, failed, dropped); none while the alerts service is absent."""
+        return self._ctx.alerts.channel_stats() if self._ctx.alerts is not None else {}
+
+    def check_config(self) -> ConfigCheck | None:
+        """`check-config` of the running file as it is on disk now (None: COC was not started from a file)."""
+        check = self._ctx.check_config
+        return check() if check is not None else None
 
     def dead_letters(self, limit: int = 50) -> list[DeadLetterView]:
         """The newest refused messages (the ingester's, else the app-state file's)."""
