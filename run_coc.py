@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import paho.mqtt.client as mqtt_client
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from supervision.signals import StopRequest
     from supervision.supervisor import Supervisor
 
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]  # add_subparsers(): each command adds its own
 ROOT = Path(__file__).resolve().parent
 DEMO_CONFIG = ROOT / "config" / "demo.yaml"
 log = logging.getLogger("coc")
@@ -451,7 +452,7 @@ def cmd_province_feed(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_extra_commands(sub: Any) -> None:
+def add_extra_commands(sub: Subcommands) -> None:
     sim = sub.add_parser("simulate", help="publish simulated sensor readings to the configured broker")
     sim.add_argument("--rate", type=float, help="messages per second in total (default: each device's interval)")
     sim.add_argument("--devices", type=int, help="how many devices (default: every configured one)")
@@ -475,7 +476,7 @@ def add_extra_commands(sub: Any) -> None:
                       help="a commune's COC configuration (repeat for each commune this process serves)")
 
 
-EXTRA_COMMANDS: list[Callable[[Any], None]] = [add_extra_commands]
+EXTRA_COMMANDS: list[Callable[[Subcommands], None]] = [add_extra_commands]
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run, "check-config": cmd_check_config, "hash-password": cmd_hash_password,
     "simulate": cmd_simulate, "import-kpi": cmd_import_kpi, "repair-store": cmd_repair_store,

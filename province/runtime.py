@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
@@ -24,6 +24,7 @@ from supervision.shell import Shell
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from dashboard.read_model import ReadModel
     from dashboard.server import WebServer
     from indicators.service import IndicatorService
     from supervision.part import Part
@@ -40,7 +41,7 @@ class ProvinceView:
     communes: list[ProvinceCommune]
     contexts: dict[str, AppContext]
     ttl_s: float = 4.0  # every browser on the province wall shares one computation per interval
-    _read_models: dict[str, Any] = field(default_factory=dict)
+    _read_models: dict[str, ReadModel] = field(default_factory=dict)
     whole: ProvinceView | None = None  # the province's own view, when this one is narrowed to some communes
     _summaries: tuple[float, list[CommuneSummary]] = (0.0, [])
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,8 +49,8 @@ class ProvinceView:
     def commune(self, commune_id: str) -> ProvinceCommune | None:
         return next((c for c in self.communes if c.id == commune_id), None)
 
-    def read_model(self, commune_id: str) -> Any:
-        """The commune's read model (dashboard.read_model.ReadModel), made once."""
+    def read_model(self, commune_id: str) -> ReadModel:
+        """The commune's read model, made once."""
         from dashboard.read_model import ReadModel
 
         if commune_id not in self.contexts:
