@@ -6,48 +6,57 @@ with their snapshots and a sound on a new one (mutable), the live view of one ca
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qs, unquote
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
+from dash.development.base_component import Component
 
+from alerts.models import Source, Status
 from dashboard import ids
 from dashboard.auth import current_principal
-from dashboard.camera_events import ReviewFilter, event_row, merged_events
-from dashboard.former_units import group_by_unit, of_unit
 from dashboard.i18n import current_lang, t
 from dashboard.pages import camera_review
-from dashboard.pages.alert_actions import act_on_alert
+from dashboard.pages.alert_actions import act_on_clicked
 from dashboard.pages.camera_alerts import (
     NEEDS_A_PERSON,
     alert_signature,
     camera_alert_rows,
-    describe,
-    matching_event,
+    camera_alerts_of,
+    desk_alarms,
+    open_counts,
     register_opening,
 )
-from dashboard.pages.camera_review import event_list, review_layout, rows_for
+from dashboard.pages.camera_review import desk_reads, event_list, review_layout, with_data
 from dashboard.pages.shell import missing_note
 from dashboard.pages.unit_filter import register_unit_picker, unit_picker
+from dashboard.read.cameras import CameraReads, CameraView, ReviewFilter
 from dashboard.read_model import ReadModel
+from dashboard.settings import Role
 
 FILTERS = ("all", "online", "offline", "alerts")
 TICK_MS = 4000  # thumbnails and alerts refresh at least every 5 s
+KEEP: dict[str, Callable[[CameraView, int], bool]] = {  # (camera, its active alarms) -> shown under the filter
+    "all": lambda c, n: True,
+    "online": lambda c, n: c.online,
+    "offline": lambda c, n: not c.online,
+    "alerts": lambda c, n: n > 0,
+}
 
 
-def layout(rest: str, rm: ReadModel, lang: str, _role: Any) -> Any:
+def layout(rest: str, rm: ReadModel, lang: str, _role: Role | None) -> Component:
     if rest == "review":
         return review_layout(rm, lang)
     if rest.startswith("live/"):
-        return live_wall(rm, unquote(rest.removeprefix("live/")), lang)
+        return live_wall(desk_reads(rm), unquote(rest.removeprefix("live/")), lang)
     hamlet = unquote(rest.removeprefix("hamlet/")) if rest.startswith("hamlet/") else None
-    return desk_layout(rm, lang, hamlet)
+    return desk_layout(desk_reads(rm), lang, hamlet)
 
 
-def live_wall(rm: ReadModel, camera_id: str, lang: str) -> Any:
+def live_wall(cams: CameraReads, camera_id: str, lang: str) -> Component:
     """/cameras/live/<id>: one camera's live view filling the screen."""
-    cam = next((c for c in rm.ctx.config.cameras if c.id == camera_id), None)
+    cam = cams.camera(camera_id)
     if cam is None:
         return html.Div(t("cam.pick", lang), className="missing")
     return html.Div(
@@ -61,9 +70,9 @@ def live_wall(rm: ReadModel, camera_id: str, lang: str) -> Any:
     )
 
 
-def desk_layout(rm: ReadModel, lang: str, hamlet: str | None) -> Any:
+def desk_layout(cams: CameraReads, lang: str, hamlet: str | None) -> Component:
     """The desk; with a hamlet, a wall of that hamlet's cameras only (toolbar and side panel hidden)."""
-    areas = sorted({c["area"] for c in rm.cameras() if c.get("area")})
+    mute = html.Button(t("cam.mute", lang), id=ids.CAM_MUTE, className="btn cam-mute")
     toolbar = html.Div(
         [
             dcc.RadioItems(
@@ -74,17 +83,13 @@ def desk_layout(rm: ReadModel, lang: str, hamlet: str | None) -> Any:
                 options=[{"label": t(f"cam.filter.{f}", lang), "value": f} for f in FILTERS],
             ),
             dcc.Dropdown(
-                id=ids.CAM_AREA, options=areas, value=hamlet, placeholder=t("cam.area", lang), className="area-pick"
+                id=ids.CAM_AREA, options=cams.areas(), value=hamlet, placeholder=t("cam.area", lang),
+                className="area-pick",
             ),
-            unit_picker(ids.CAM_UNIT, ids.CAM_UNIT_URL, rm.ctx.config.commune, lang),
+            unit_picker(ids.CAM_UNIT, ids.CAM_UNIT_URL, cams.commune, lang),
             html.A(t("ev.title", lang), href="/cameras/review", className="btn"),
             html.Span(id=ids.CAM_OFFLINE, className="cam-offline-sum"),
-            html.Button(
-                t("cam.mute", lang),
-                id=ids.CAM_MUTE,
-                className="btn cam-mute",
-                **{"data-on": t("cam.mute", lang), "data-off": t("cam.unmute", lang)},
-            ),
+            with_data(mute, {"data-on": t("cam.mute", lang), "data-off": t("cam.unmute", lang)}),
         ],
         className="toolbar",
     )
@@ -119,29 +124,25 @@ def desk_layout(rm: ReadModel, lang: str, hamlet: str | None) -> Any:
     )
 
 
-def _tile(cam: dict[str, Any], lang: str, tick: int) -> html.Button:
-    state = t("cam.filter.online" if cam["online"] else "cam.filter.offline", lang)
+def _tile(cam: CameraView, alarms: int, lang: str, tick: int) -> html.Button:
+    state = t("cam.filter.online" if cam.online else "cam.filter.offline", lang)
     img = (
-        html.Img(src=f"/api/cameras/{cam['id']}/snapshot.jpg?t={tick}", className="cam-thumb")
-        if cam["online"]
+        html.Img(src=f"/api/cameras/{cam.id}/snapshot.jpg?t={tick}", className="cam-thumb")
+        if cam.online
         else html.Div("⌀", className="cam-thumb cam-none")
     )
-    badge = html.Span(str(cam["open_alerts"]), className="badge") if cam.get("open_alerts") else None
+    badge = html.Span(str(alarms), className="badge") if alarms else None
     return html.Button(
-        [img, html.Div([cam["name"], badge], className="cam-name"), html.Div(state, className="cam-state")],
-        id={"type": ids.CAM_TILE, "camera": cam["id"]},
-        className="cam-card" + ("" if cam["online"] else " cam-off"),
+        [img, html.Div([cam.name, badge], className="cam-name"), html.Div(state, className="cam-state")],
+        id={"type": ids.CAM_TILE, "camera": cam.id},
+        className="cam-card" + ("" if cam.online else " cam-off"),
     )
 
 
-def filtered(cams: list[dict[str, Any]], which: str, area: str | None) -> list[dict[str, Any]]:
-    keep = {
-        "all": lambda c: True,
-        "online": lambda c: c["online"],
-        "offline": lambda c: not c["online"],
-        "alerts": lambda c: c.get("open_alerts", 0) > 0,
-    }[which or "all"]
-    return [c for c in cams if keep(c) and (not area or c.get("area") == area)]
+def filtered(cams: Sequence[CameraView], which: str | None, area: str | None,
+             counts: dict[str, int]) -> list[CameraView]:
+    keep = KEEP[which or "all"]
+    return [c for c in cams if keep(c, counts.get(c.id, 0)) and (not area or c.area == area)]
 
 
 def camera_from_search(search: str | None) -> str | None:
@@ -150,24 +151,32 @@ def camera_from_search(search: str | None) -> str | None:
     return values[0] if values else None
 
 
-def tiles(cams: list[dict[str, Any]], rm: ReadModel, lang: str, tick: int) -> list[Any]:
-    """The camera tiles, under one heading per former commune when the commune has some."""
-    commune = rm.ctx.config.commune
-    if not commune.former_units:
-        return [_tile(c, lang, tick) for c in cams]
-    out: list[Any] = []
-    for group in group_by_unit(cams, commune, t("unit.none", lang)):
-        out.append(html.Div([group.name, html.Span(t("unit.count", lang, n=len(group.rows)), className="unit-count")],
-                            className="cam-unit-head", id=f"cam-unit-{group.unit or 'none'}",
+def tiles(shown: list[CameraView], cams: CameraReads, counts: dict[str, int], lang: str,
+          tick: int) -> list[Component]:
+    """The camera tiles, under one heading per former commune when the commune has some (in the order of
+    commune.former_units, cameras of none last)."""
+    units = cams.commune.former_units
+    if not units:
+        return [_tile(c, counts.get(c.id, 0), lang, tick) for c in shown]
+    known = {u.id for u in units}
+    groups: list[tuple[str | None, str, list[CameraView]]] = [
+        (u.id, u.name, [c for c in shown if c.former_unit == u.id]) for u in units]
+    groups.append((None, t("unit.none", lang), [c for c in shown if c.former_unit not in known]))
+    out: list[Component] = []
+    for unit, name, rows in groups:
+        if not rows:
+            continue
+        out.append(html.Div([name, html.Span(t("unit.count", lang, n=len(rows)), className="unit-count")],
+                            className="cam-unit-head", id=f"cam-unit-{unit or 'none'}",
                             style={"gridColumn": "1 / -1"}))
-        out += [_tile(c, lang, tick) for c in group.rows]
+        out += [_tile(c, counts.get(c.id, 0), lang, tick) for c in rows]
     return out
 
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     camera_review.register(app, rm)
     register_opening(app)  # event rows and alert snapshots open the detail panel (one writer of its store)
-    commune = rm.ctx.config.commune
+    commune = desk_reads(rm).commune
     register_unit_picker(app, ids.CAM_UNIT, ids.CAM_UNIT_URL, commune, "/cameras")
 
     def chosen(unit: str | None) -> str | None:
@@ -180,18 +189,20 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Input(ids.CAM_UNIT, "value"),
         Input(ids.CAM_TICK, "n_intervals"),
     )
-    def grid(which: str, area: str | None, unit: str | None, n: int | None) -> Any:
+    def grid(which: str | None, area: str | None, unit: str | None, n: int | None) -> Component | list[Component]:
         lang = current_lang()
-        if rm.ctx.cameras is None and not rm.ctx.config.cameras:
+        cams = desk_reads(rm)
+        if not cams.running and not cams.configured:
             return html.Div(t("cameras.none", lang), className="missing")
-        notes = [missing_note(lang, "cameras")] if rm.ctx.cameras is None else []
-        return notes + tiles(filtered(of_unit(_with_alerts(rm), chosen(unit)), which, area), rm, lang, n or 0)
+        notes = [missing_note(lang, "cameras")] if not cams.running else []
+        counts = open_counts(desk_alarms(rm))
+        return notes + tiles(filtered(cams.cameras(chosen(unit)), which, area, counts), cams, counts, lang, n or 0)
 
     @app.callback(Output(ids.CAM_OFFLINE, "children"), Input(ids.CAM_TICK, "n_intervals"),
                   Input(ids.CAM_UNIT, "value"))
-    def offline_summary(_n: int | None, unit: str | None) -> Any:
-        cams = of_unit(rm.cameras(), chosen(unit))
-        down = sum(1 for c in cams if not c["online"])
+    def offline_summary(_n: int | None, unit: str | None) -> str:
+        cams = desk_reads(rm).cameras(chosen(unit))
+        down = sum(1 for c in cams if not c.online)
         lang = current_lang()
         return t("cam.offline_sum", lang, n=down, total=len(cams)) if down else t("cam.all_online", lang)
 
@@ -201,17 +212,16 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Input({"type": ids.CAM_OPEN, "camera": ALL, "event": ALL}, "n_clicks"),
         Input(ids.URL, "search"),
     )
-    def select(_tiles: list[int | None], _opens: list[int | None], search: str | None) -> Any:
-        triggered = dash.callback_context.triggered
+    def select(_tiles: list[int | None], _opens: list[int | None], search: str | None) -> str | dash.NoUpdate:
         if dash.callback_context.triggered_id in (ids.URL, None):
             return camera_from_search(search) or dash.no_update
-        clicked = [json.loads(x["prop_id"].rsplit(".", 1)[0]) for x in triggered if x.get("value")]
-        return clicked[0]["camera"] if clicked else dash.no_update  # a re-rendered list is not a click
+        clicked = [x["prop_id"].rsplit(".", 1)[0] for x in dash.callback_context.triggered if x.get("value")]
+        return clicked_camera(clicked[0]) if clicked else dash.no_update  # a re-rendered list is not a click
 
     @app.callback(Output(ids.CAM_LIVE, "children"), Input(ids.CAM_SELECTED, "data"), prevent_initial_call=True)
-    def live(camera_id: str | None) -> Any:
+    def live(camera_id: str | None) -> str | list[Component]:
         lang = current_lang()
-        cam = next((c for c in rm.ctx.config.cameras if c.id == camera_id), None)
+        cam = desk_reads(rm).camera(camera_id)
         if cam is None:
             return t("cam.pick", lang)
         return [
@@ -232,10 +242,12 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.CAM_EVENT, "data"),
         prevent_initial_call=True,
     )
-    def history(camera_id: str | None, _n: int | None, _done: Any, selected: str | None) -> Any:
-        if not camera_id or camera_id not in {c.id for c in rm.ctx.config.cameras}:
+    def history(camera_id: str | None, _n: int | None, _done: str | None,
+                selected: str | None) -> Component | list[Component] | None:
+        cams = desk_reads(rm)
+        if not camera_id or cams.camera(camera_id) is None:
             return None
-        return event_list(rows_for(rm, ReviewFilter(camera=camera_id), 30), current_lang(), selected, False)
+        return event_list(cams.episodes(ReviewFilter(camera=camera_id), 30), current_lang(), selected, False)
 
     @app.callback(
         Output(ids.CAM_ALERTS, "children"),
@@ -246,17 +258,18 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         Input(ids.CAM_UNIT, "value"),
         State(ids.CAM_ALERT_SIG, "data"),
     )
-    def camera_alerts(_n: int, _done: Any, unit: str | None, shown: Any) -> tuple[Any, Any, Any]:
+    def camera_alerts(_n: int | None, _done: str | None, unit: str | None, shown: list[list[str]] | None
+                      ) -> tuple[Component | list[Component] | dash.NoUpdate, list[list[str]] | dash.NoUpdate | None,
+                                 Component | None]:
         lang = current_lang()
-        if rm.ctx.alerts is None:
+        alarms = desk_alarms(rm)
+        if not alarms.running:
             return missing_note(lang, "alerts"), None, None
-        rows = camera_alerts_of(rm, lang, chosen(unit))
+        rows = camera_alerts_of(desk_reads(rm), alarms, lang, chosen(unit))
         signature = alert_signature(rows) + [[lang]]
-        newest = next((a for a in sorted(rows, key=lambda a: str(a.get("opened_at")), reverse=True)), None)
-        alarm = html.Span(
-            id="cam-alarm-marker",
-            **{"data-alarm": str(newest["id"]) if newest and newest.get("status") == "open" else ""},
-        )
+        newest = max(rows, key=lambda a: a.view.alert.opened_at, default=None)
+        ringing = newest.id if newest and newest.status is Status.OPEN else ""
+        alarm = with_data(html.Span(id="cam-alarm-marker"), {"data-alarm": ringing})
         if signature == shown:  # unchanged: keep the rows, and the notes typed in them
             return dash.no_update, dash.no_update, alarm
         return camera_alert_rows(rows, lang), signature, alarm
@@ -268,44 +281,24 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State({"type": ids.CAM_NOTE, "alert": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def act(_acks: list, _resolves: list, notes: list) -> str:
-        return act_on_alert(rm, current_principal(), notes, ids.CAM_ACK)
+    def act(_acks: list[int | None], _resolves: list[int | None], _notes: list[str | None]) -> str:
+        return act_on_clicked(desk_alarms(rm), current_principal(), ids.CAM_ACK)
 
     @app.callback(Output(ids.CAM_ACK_ALL_DONE, "children"), Input(ids.CAM_ACK_ALL, "n_clicks"),
                   State(ids.CAM_UNIT, "value"), prevent_initial_call=True)
-    def ack_all(n: int | None, unit: str | None) -> str:
+    def ack_all(n: int | None, unit: str | None) -> str | dash.NoUpdate:
         """"Tiếp nhận tất cả": every camera alert of the desk's view that nobody has acknowledged yet."""
         who = current_principal()
-        if not n or who is None or rm.ctx.alerts is None:
+        alarms = desk_alarms(rm)
+        if not n or who is None or not alarms.running:
             return dash.no_update
-        waiting = [a for a in of_unit(rm.alerts("active"), chosen(unit))
-                   if a.get("source") == "camera" and str(a.get("status", "")).lower() in NEEDS_A_PERSON]
-        done = sum(1 for a in waiting if rm.acknowledge(str(a["id"]), who.name, who.role.value, "") is None)
+        waiting = [v.alert for v in alarms.alerts("active", unit=chosen(unit))
+                   if v.alert.source is Source.CAMERA and v.alert.status in NEEDS_A_PERSON]
+        done = sum(1 for a in waiting if alarms.acknowledge(a.id, who.name, who.role, "").error is None)
         return t("cam.ack_all_done", current_lang(), n=done)
 
 
-def camera_events(rm: ReadModel, camera_id: str | None, limit: int) -> list[dict[str, Any]]:
-    """Event rows of one camera (or all), ours and other publishers', newest first."""
-    tz = rm.local(rm.now()).tzinfo
-    return [event_row(e, tz) for e in merged_events(rm.ctx, camera_id, None, None, limit)]  # type: ignore[arg-type]
-
-
-def camera_alerts_of(rm: ReadModel, lang: str = "vi", unit: str | None = None) -> list[dict[str, Any]]:
-    """Open and acknowledged camera alerts (of one former commune's cameras when `unit` is given), each with its
-    event's snapshot and a readable description."""
-    rows = [a for a in of_unit(rm.alerts("active"), unit) if a.get("source") == "camera"]
-    events = camera_events(rm, None, 300) if rows else []
-    for alert in rows:
-        event = matching_event(alert, events)
-        alert["snapshot_url"] = event.get("snapshot_url") if event else None
-        alert["event_id"] = event.get("event_id") if event else None
-        alert["readable"] = describe(event, lang)
-    return rows
-
-
-def _with_alerts(rm: ReadModel) -> list[dict[str, Any]]:
-    counts: dict[str, int] = {}
-    for a in rm.alerts("active"):
-        if a.get("source") == "camera":
-            counts[a["subject"]] = counts.get(a["subject"], 0) + 1
-    return [{**c, "open_alerts": counts.get(c["id"], 0)} for c in rm.cameras()]
+def clicked_camera(prop_id: str) -> str | dash.NoUpdate:
+    """The camera of a clicked tile or alert opener, from its pattern id (JSON)."""
+    found = json.loads(prop_id)
+    return str(found["camera"]) if isinstance(found, dict) and "camera" in found else dash.no_update

@@ -4,10 +4,15 @@ on the police desk, where it can still be acknowledged (ISA-18.2: cleared unackn
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
+from alerts.models import Alert, Severity, Source, Status
 from dashboard import ids
 from dashboard.pages import camera_alerts, wall_panels
+from dashboard.pages.camera_alerts import CameraAlert
+from dashboard.read.alerts import AlertView
 
 
 def rendered(component: Any) -> str:
@@ -27,12 +32,14 @@ def test_the_wall_marks_a_returned_alarm_until_it_is_acknowledged() -> None:
 
 
 def test_the_police_desk_can_acknowledge_a_returned_camera_alarm() -> None:
-    alert = {"id": "t1", "status": "cleared", "severity": "major", "subject": "cam-01", "title_vi": "Che camera",
-             "rule": "camera_tamper"}
-    rows = camera_alerts.camera_alert_rows([alert], "vi")
+    at = datetime(2026, 12, 7, 14, 3, tzinfo=UTC)
+    alert = Alert("t1", "camera_tamper", Source.CAMERA, "cam-01", Severity.MAJOR, Status.CLEARED, "Che camera", "",
+                  "", at, at)
+    rows = camera_alerts.camera_alert_rows([CameraAlert(AlertView(alert, "07/12 21:03"), None, "")], "vi")
     text = rendered(rows[0])
     assert "Đã trở lại bình thường, chờ tiếp nhận" in text
     ack = next(c for c in rows[0].children if getattr(c, "id", None) == {"type": ids.CAM_ACK, "alert": "t1"})
     assert ack.disabled is False
-    closed = camera_alerts.camera_alert_rows([{**alert, "status": "closed"}], "vi")
-    assert ids.CAM_ACK not in rendered(closed[0])  # nothing left to do on a closed alarm
+    closed = replace(alert, status=Status.CLOSED)
+    closed_rows = camera_alerts.camera_alert_rows([CameraAlert(AlertView(closed, "07/12 21:03"), None, "")], "vi")
+    assert ids.CAM_ACK not in rendered(closed_rows[0])  # nothing left to do on a closed alarm
