@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
 
 from config.loader import load_config, parse_config
-from config.problems import ENV_PATTERN, ConfigCheck, ConfigError, ConfigProblem, dotted, line_of, read_yaml
+from config.problems import ENV_PATTERN, ConfigCheck, ConfigError, ConfigProblem, Loc, dotted, line_of, read_yaml
+from config.schema import CocConfig
 
 MIN_SECRET_CHARS = 32
 DEMO_CONFIG = Path(__file__).with_name("demo.yaml")
@@ -28,14 +28,15 @@ def demo_secrets() -> frozenset[str]:
                       *(u.password_hash for u in demo.auth.users)])
 
 
-def weak_secrets(config: Any, path: str | Path, demo: frozenset[str] | None = None) -> list[ConfigProblem]:
+def weak_secrets(config: CocConfig, path: str | Path, demo: frozenset[str] | None = None) -> list[ConfigProblem]:
     """Every secret of `config` (loaded from `path`) that a real installation must not run with."""
     known = demo_secrets() if demo is None else demo
     text = Path(path).read_text(encoding="utf-8")
     _, lines = read_yaml(ENV_PATTERN.sub("COCENV0X", text))
     source = text.splitlines()
-    problems = []
-    secrets = [(("web", "secret_key"), config.web.secret_key, "secret key (it signs login cookies)")]
+    problems: list[ConfigProblem] = []
+    secrets: list[tuple[Loc, str, str]] = [
+        (("web", "secret_key"), config.web.secret_key, "secret key (it signs login cookies)")]
     secrets += [(("auth", "api_tokens", i, "token"), t.token, f"API token '{t.name}'")
                 for i, t in enumerate(config.auth.api_tokens)]
     for loc, value, what in secrets:
@@ -49,9 +50,9 @@ def weak_secrets(config: Any, path: str | Path, demo: frozenset[str] | None = No
         problems.append(ConfigProblem(str(path), line, dotted(loc), message, _fix(source, line)))
     for i, user in enumerate(config.auth.users):
         if user.password_hash in known:
-            loc = ("auth", "users", i, "password_hash")
+            where: Loc = ("auth", "users", i, "password_hash")
             problems.append(ConfigProblem(
-                str(path), line_of(loc, lines), dotted(loc),
+                str(path), line_of(where, lines), dotted(where),
                 f"user '{user.username}' has a demo password (its hash is in config/demo.yaml)",
                 "make a new hash with `.venv/bin/python run_coc.py hash-password` and put it here"))
     return problems
