@@ -44,6 +44,7 @@ class AvSource:
         self.key_frames_only = False  # asked by the reader; applied at the next key frame when turned off
         self.skipping = False  # what the decoder does now
         self.packets = self.decoded = 0  # video packets read, pictures decoded (since this source opened)
+        self.last_packet_ts = 0.0  # the watchdog's sign of life while key frames are seconds apart
         self._container: av.container.InputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
         self._demux: Iterator[av.Packet[Any]] | None = None
@@ -79,8 +80,9 @@ class AvSource:
                 if packet.dts is None:
                     continue
                 self.packets += 1
+                self.last_packet_ts = time.time()
                 if self.ring is not None:
-                    self.ring.push(time.time(), packet)
+                    self.ring.push(self.last_packet_ts, packet)
                 self._choose_decoding(packet.is_keyframe)
                 if self.skipping and not packet.is_keyframe:
                     continue  # the decoder would drop it (skip_frame): not even handed to it

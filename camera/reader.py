@@ -61,6 +61,7 @@ class CameraReader:
         self._taken_seq = 0
         self.idle = False  # set by the analysis: nothing moves, key frames are enough
         self._packets_before = 0
+        self._source: FrameSource | None = None
         self._thread = threading.Thread(target=self._run, name=f"camera-reader-{camera_id}", daemon=True)
 
     def start(self) -> CameraReader:
@@ -69,6 +70,12 @@ class CameraReader:
 
     def join(self, timeout_s: float) -> None:
         self._thread.join(timeout_s)
+
+    def last_packet_ts(self) -> float:
+        """When the current source last read a packet (0.0: none): alive although no picture is decoded between
+        two key frames."""
+        source = self._source
+        return source.last_packet_ts if source is not None else 0.0
 
     def latest(self) -> Frame | None:
         """The newest converted frame (without taking it)."""
@@ -93,7 +100,7 @@ class CameraReader:
     def _run(self) -> None:
         failures = 0
         while not self.stop.is_set():
-            source = self.source_factory(self.url)
+            source = self._source = self.source_factory(self.url)
             try:
                 if source.open():
                     if failures:

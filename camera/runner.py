@@ -125,7 +125,7 @@ class CameraRunner:
             self._write_status(now)
 
     def _watchdog(self, now: float) -> None:
-        last = self.reader.counters.last_grab_ts
+        last = max(self.reader.counters.last_grab_ts, self.reader.last_packet_ts())
         silent = now - (last or self.started) >= self.system.offline_after_s
         event = self.analyzer.tracker.observe((EventType.OFFLINE, None), silent, 1.0, utc(now), OFFLINE)
         if event:

@@ -34,6 +34,7 @@ class FrameSource(Protocol):
     fps: float
     key_frames_only: bool  # a hint: decode only key frames (RTSP through PyAV follows it, the others ignore it)
     packets: int  # compressed packets read since open (0 where the source does not see packets)
+    last_packet_ts: float  # when the last one arrived (epoch seconds; 0.0: none)
 
     def open(self) -> bool: ...
     def grab(self) -> bool: ...
@@ -50,6 +51,7 @@ class OpenCvSource:
         self.fps = 15.0
         self.key_frames_only = False
         self.packets = 0
+        self.last_packet_ts = 0.0
         self._cap: cv2.VideoCapture | None = None
 
     def open(self) -> bool:
@@ -101,6 +103,7 @@ class SyntheticSource:
     live = False
     key_frames_only = False
     packets = 0
+    last_packet_ts = 0.0
 
     def __init__(self, url: str, clock: Callable[[], float] = time.time) -> None:
         self.params = SceneParams.from_query(synthetic_params(url))
