@@ -8,21 +8,21 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from dashboard import sensor_view as sv
 from dashboard.api.air_flood import announce_risk, context_extras, risk_board
-from dashboard.api.alerts import ACT_SOURCES
 from dashboard.api.sensors import sensor_document
 from dashboard.context import AppContext, ProvinceReads
-from dashboard.read.system import system_reads
+from dashboard.json_types import JsonObject, JsonValue
 from dashboard.scoped import seen_through_scope
-from dashboard.settings import Role
 from dashboard.site import SiteConfig
 from dashboard.sources import alert_rows, camera_rows, kpi_rows
 from dashboard.takeover import takeover as critical_takeover
+from ingest.live_state import DeviceState
 from ingest.store import Aggregate
+from sensors.settings import SensorConfig
 
 log = logging.getLogger(__name__)
 TREND_TTL_S = 60.0
@@ -105,10 +105,10 @@ class ReadModel:
                 self._cache = {k: v for k, v in self._cache.items() if now - v[0] < 2 * TREND_TTL_S}
         return value
 
-    def trend(self, device_id: str, field: str, hours: int = 24, every_s: int = 900) -> list[list[Any]]:
+    def trend(self, device_id: str, field: str, hours: int = 24, every_s: int = 900) -> list[list[JsonValue]]:
         """The last `hours` of one field in buckets, cached for a minute: [[local time, value], ...]."""
 
-        def build() -> list[list[Any]]:
+        def build() -> list[list[JsonValue]]:
             end = self.now()
             pts = self.series(
                 device_id, field, end - timedelta(hours=hours), end + timedelta(seconds=1), every_s
@@ -118,7 +118,7 @@ class ReadModel:
         return self._cached(("trend", device_id, field, hours, every_s), build)
 
     # -- devices -------------------------------------------------------------------------------------------
-    def sensors(self) -> list[dict[str, Any]]:
+    def sensors(self) -> list[JsonObject]:
         """Every configured device as GET /api/sensors shows it, plus `age_s`; `aqi` and `flood` flattened for
         the screens. The extras hook (dashboard.api.air_flood.context_extras when run_coc.py installed none)
         runs at most once per device and new reading, or every EXTRAS_TTL_S for the trend."""
@@ -136,62 +136,22 @@ class ReadModel:
             rows.append(row)
         return rows
 
-    def _extras(self, ctx: AppContext, sensor: Any, state: Any) -> dict[str, Any]:
+    def _extras(self, ctx: AppContext, sensor: SensorConfig, state: DeviceState | None) -> JsonObject:
         hook = self.ctx.sensor_extras or context_extras
         stamp = getattr(state, "last_ts", None)
         return self._cached(("extras", sensor.id, stamp), lambda: hook(self.ctx, sensor, state), EXTRAS_TTL_S)
 
     # -- alerts, cameras, KPIs -----------------------------------------------------------------------------
-    def alerts(self, status: str = "open", limit: int = 500) -> list[dict[str, Any]]:
+    def alerts(self, status: str = "open", limit: int = 500) -> list[JsonObject]:
         """Alerts as GET /api/alerts shows them; open ones most severe first, then newest first."""
         return [{**a.to_json(), "opened_local": self.local(a.opened_at).strftime("%d/%m %H:%M")}
                 for a in alert_rows(self.ctx.alerts, status, limit)]
 
-    def alert_history(self, alert_id: str) -> list[dict[str, Any]]:
-        """An alarm's audit trail, oldest first, each step with its local time (HH:MM dd/mm)."""
-        detail = self.ctx.alerts.get(alert_id) if self.ctx.alerts is not None else None
-        steps = detail.history if detail is not None else []
-        return [{**step.to_json(), "local": self.local(step.at).strftime("%H:%M %d/%m")} for step in steps]
-
-    def acknowledge(self, alert_id: str, who: str, role: str, note: str) -> str | None:
-        """Acknowledge an alert; returns an error text or None."""
-        return self._act("acknowledge", alert_id, who, role, note)
-
-    def resolve(self, alert_id: str, who: str, role: str, note: str) -> str | None:
-        return self._act("resolve", alert_id, who, role, note)
-
-    def shelve(self, alert_id: str, who: str, role: str, minutes: float, reason: str) -> str | None:
-        """Shelve an alarm (off the wall's takeover for `minutes`, with a reason); returns an error text or None."""
-        if self.ctx.alerts is None:
-            return "alerts service not running"
-        if ACT_SOURCES.get(Role(role), frozenset()) is not None:
-            return "not allowed for this role"
-        try:
-            self.ctx.alerts.shelve(alert_id, who, role, minutes, reason)
-        except Exception as exc:  # not found, closed, bad duration
-            return str(exc) or type(exc).__name__
-        return None
-
-    def _act(self, verb: str, alert_id: str, who: str, role: str, note: str) -> str | None:
-        if self.ctx.alerts is None:
-            return "alerts service not running"
-        allowed = ACT_SOURCES.get(Role(role), frozenset())
-        if allowed is not None:  # police act on camera alerts only, as in POST /api/alerts/<id>/ack
-            alert = next((a for a in self.alerts("all") if a.get("id") == alert_id), None)
-            if alert is None or alert.get("source") not in allowed:
-                return "not allowed for this role"
-        act = self.ctx.alerts.acknowledge if verb == "acknowledge" else self.ctx.alerts.resolve
-        try:
-            act(alert_id, who, role, note or None)
-        except Exception as exc:  # not found, already resolved
-            return str(exc) or type(exc).__name__
-        return None
-
-    def cameras(self) -> list[dict[str, Any]]:
+    def cameras(self) -> list[JsonObject]:
         """Camera rows: id, name, online, last_frame age, area, open alert count."""
         return camera_rows(self.ctx, self.now())
 
-    def kpis(self, period: str | None = None, commune: str | None = "own") -> list[dict[str, Any]]:
+    def kpis(self, period: str | None = None, commune: str | None = "own") -> list[JsonObject]:
         """KPI records as GET /api/kpis shows them (this commune unless `commune` is None: all)."""
         own = self.ctx.config.commune.id if commune == "own" else commune
         return kpi_rows(self.ctx.indicators, period, own)
@@ -211,7 +171,7 @@ class ReadModel:
 
         return self._cached(("kpi_period",), build)
 
-    def kpi_tiles(self, count: int = 8) -> list[dict[str, Any]]:
+    def kpi_tiles(self, count: int = 8) -> list[JsonObject]:
         """The KPIs of the default period with a value, for the wall (cached for a minute)."""
         period = self.kpi_period()
         return self._cached(
@@ -219,40 +179,19 @@ class ReadModel:
             lambda: [r for r in self.kpis(period) if r.get("value") is not None][:count],
         )
 
-    def camera_events(self, camera_id: str, limit: int = 30) -> list[dict[str, Any]]:
-        """A camera's events, newest first, each with its snapshot URL when it has one."""
-        events = self.ctx.cameras.events(camera_id, limit=limit) if self.ctx.cameras is not None else []
-        rows = [sv.jsonable(e) for e in events]
-        for event, row in zip(events, rows, strict=True):
-            row["local_time"] = self.local(event.ts).strftime("%d/%m/%Y %H:%M:%S")
-            if row.get("snapshot") and row.get("event_id"):
-                row["snapshot_url"] = f"/api/events/{row['event_id']}/snapshot.jpg"
-        return rows
-
-    def risk_level(self) -> dict[str, Any]:
+    def risk_level(self) -> JsonObject:
         """The announced disaster risk level (Decision 18/2021) as GET /api/flood/risk-level shows it."""
         return risk_board(self.ctx).document()
 
-    def announce_risk(self, level: int | None, note: str, who: str) -> dict[str, Any]:
+    def announce_risk(self, level: int | None, note: str, who: str) -> JsonObject:
         """Set the announced risk level (ValueError for a level outside 1..5); as PUT /api/flood/risk-level."""
         announce_risk(self.ctx, level, note, who, "lũ, ngập lụt")
         return self.risk_level()
 
-    def health(self) -> dict[str, Any]:  # Any: JSON values (GET /api/health's document)
-        return {**system_reads(self.ctx).health().to_json(), "missing": self.missing()}
-
-    def dead_letters(self, limit: int = 50) -> list[dict[str, Any]]:
-        source = self.ctx.ingest or self.ctx.state_db
-        return [sv.jsonable(d) for d in (source.dead_letters(limit) if source is not None else [])]
-
-    def unknown_devices(self) -> list[dict[str, Any]]:
-        source = self.ctx.ingest or self.ctx.state_db
-        return [sv.jsonable(d) for d in (source.unknown_devices() if source is not None else [])]
-
     # -- critical alerts that take over a wall ------------------------------------------------------------
     def takeover(
-        self, alerts: list[dict[str, Any]], sensors: list[dict[str, Any]], takeover_s: int = 0
-    ) -> dict[str, Any] | None:  # Any: the takeover's JSON (dashboard.takeover)
+        self, alerts: list[JsonObject], sensors: list[JsonObject], takeover_s: int = 0
+    ) -> JsonObject | None:
         """The critical alarms taking over a wall (dashboard.takeover): until each is acknowledged or shelved;
         `takeover_s` no longer ends it (kept for older callers)."""
         candidates = alerts
@@ -273,8 +212,6 @@ class ReadModel:
                 if (s.get("flood") or {}).get("alarm_level") == 3
             ]
         return critical_takeover(candidates, self.now(), self.local)
-
-
 
 
 def read_model_of(ctx: AppContext) -> ReadModel:
