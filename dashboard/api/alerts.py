@@ -13,7 +13,6 @@ from dashboard.api.params import BadParameter, parse_time, parse_unit
 from dashboard.auth import current_principal, require_roles
 from dashboard.read.alerts import ACT_SOURCES, ActResult, AlertReads, Refusal, current_alert_reads
 
-__all__ = ["ACT_SOURCES", "blueprint"]
 blueprint = Blueprint("api_alerts", __name__, url_prefix="/api")
 MAX_NOTE = 2000
 MAX_LIMIT = 5000

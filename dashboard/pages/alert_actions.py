@@ -3,9 +3,6 @@ and the answer naming the alarm acted on."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
 import dash
 from dash import html
 
@@ -13,9 +10,6 @@ from alerts.models import Alert, Status
 from dashboard.auth import Principal
 from dashboard.i18n import current_lang, t
 from dashboard.read.alerts import AlertReads
-
-if TYPE_CHECKING:
-    from dashboard.read_model import ReadModel
 
 
 def who_acted_on(alert: Alert, lang: str) -> str:
@@ -25,24 +19,6 @@ def who_acted_on(alert: Alert, lang: str) -> str:
     note = alert.resolved_note if closed_by_person else alert.acknowledged_note
     text = t("status." + alert.status.value, lang) + (f" ({who})" if who else "")
     return text + (f": {note}" if note else "")
-
-
-def who_acted(alert: Mapping[str, object], lang: str) -> str:
-    """`who_acted_on` for an alert's JSON (the police desk until it reads AlertViews)."""
-    status = str(alert.get("status", "open")).lower()
-    status = "closed" if status == "resolved" else status  # the name of earlier versions
-    closed_by_person = status == "closed" and alert.get("resolved_by")
-    who = alert.get("resolved_by") if closed_by_person else alert.get("acknowledged_by")
-    note = alert.get("resolved_note") if closed_by_person else alert.get("acknowledged_note")
-    text = t("status." + status, lang) + (f" ({who})" if who else "")
-    return text + (f": {note}" if note else "")
-
-
-def act_on_alert(rm: ReadModel, principal: Principal | None, _notes: list[str | None], ack_type: str) -> str:
-    """`act_on_clicked` through the read model (the police desk until it reads dashboard.read.alerts)."""
-    from dashboard.read.alerts import alert_reads
-
-    return act_on_clicked(rm.reads(alert_reads), principal, ack_type)
 
 
 def act_on_clicked(reads: AlertReads, principal: Principal | None, ack_type: str) -> str:
