@@ -233,15 +233,19 @@ def alert_service(config: CocConfig, ingest: IngestService) -> AlertService:
     """Alert rules fed by the ingester's listeners; health of broker and store for the system rule."""
     from alerts.air_index import StoreAirIndex
     from alerts.remote import listen_for_province_acks
+    from alerts.sections import AlertSections
     from alerts.service import AlertService
+    from loudspeakers.service import announcer
     from sensors.flood import alarm_level
 
     writer = ingest.writer
     service = AlertService(
-        config, config.mqtt.topic_prefix, config.mqtt, config.storage.state_path, ingest.live,
+        AlertSections.of(config), config.mqtt.topic_prefix, config.mqtt, config.storage.state_path, ingest.live,
         air_index=StoreAirIndex(writer.store),
         flood_level=lambda sensor, cm: alarm_level(cm, sensor.alarm_levels_cm or ()),
         health=lambda: {"broker": ingest.link.connected, "store": writer.stats().store_ok},
+        announcer=announcer(config.loudspeakers, config.commune, config.alerts.rules, config.mqtt,
+                            config.mqtt.topic_prefix),
     )
     ingest.add_reading_listener(service.on_readings)
     ingest.add_event_listener(service.on_camera_event)
@@ -281,9 +285,11 @@ def camera_link(mqtt: MqttConfig) -> MqttLink:
 def indicator_service(config: CocConfig, store: Store, hub: CameraHub | None, alerts: AlertService,
                       ) -> IndicatorService:
     """The KPI engine on the store, the alerts' acknowledgement times and the cameras' availability."""
+    from indicators.sections import IndicatorSections
     from indicators.service import IndicatorService
 
-    return IndicatorService(config, store=store, cameras=hub, alerts=alerts, first_refresh_delay_s=30)
+    return IndicatorService(IndicatorSections.of(config), store=store, cameras=hub, alerts=alerts,
+                            first_refresh_delay_s=30)
 
 
 @dataclass
@@ -432,9 +438,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_import_kpi(args: argparse.Namespace) -> int:
     from indicators.cli import main_import_kpi
+    from indicators.sections import IndicatorSections
 
     config = load(Path(args.config or "config/coc.yaml"))
-    return main_import_kpi(config, Path(args.file), commune=args.commune, progress=not args.quiet)
+    return main_import_kpi(IndicatorSections.of(config), Path(args.file), commune=args.commune, progress=not args.quiet)
 
 
 def cmd_repair_store(args: argparse.Namespace) -> int:

@@ -16,8 +16,8 @@ from alerts.duty_settings import ChainConfig, DutyConfig, DutyPerson
 from alerts.duty_store import DutyStore
 from alerts.models import Action, Alert, AlertTransition
 from alerts.phone_link import PhoneLinks
+from alerts.sections import AlertSections
 from alerts.settings import action_text
-from config.schema import CocConfig
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +54,13 @@ class DutyDesk:
 
     name = "duty"
 
-    def __init__(self, config: CocConfig, db_path: str | Path, clock: Callable[[], datetime],
+    def __init__(self, sections: AlertSections, db_path: str | Path, clock: Callable[[], datetime],
                  drivers: list[Driver] | None = None) -> None:
-        self.config, self.cfg = config, config.duty
-        self.timezone = config.commune.timezone
+        self.config, self.cfg = sections, sections.duty
+        self.timezone = sections.commune.timezone
         self._clock = clock
         self.store = DutyStore(db_path)
-        self.links = PhoneLinks(db_path, config.web.secret_key)
+        self.links = PhoneLinks(db_path, sections.link_secret)
         self.deliveries = DeliveryStore(db_path)
         drivers = default_drivers(self.cfg) if drivers is None else drivers
         self.senders = {d.channel: Sender(d, self.deliveries, self.cfg.queue_size) for d in drivers}

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from alerts.book import AlertBook, AlertNotFoundError
 from alerts.deliveries import Driver
@@ -35,10 +34,11 @@ from alerts.rules.camera import CameraRule
 from alerts.rules.device import BatteryRule, OfflineRule, StuckRule, is_offline
 from alerts.rules.flood import FloodLevel, FloodRule, level_from_thresholds
 from alerts.rules.system import Health, SystemRule
+from alerts.sections import AlertSections, Announcer, AnnouncerHooks
 from alerts.settings import AlertsConfig
 from alerts.store import AlertQuery, AlertStore
 from camera.models import CameraEvent, EventPhase, EventType
-from config.schema import CocConfig
+from ingest.live_state import LiveState
 from ingest.settings import MqttConfig
 from sensors.models import DeviceKind, Reading
 from supervision.part import LoopThread, PartHealth, PartState
@@ -54,11 +54,13 @@ class AlertService:
 
     name = "alerts"
 
-    def __init__(self, config: CocConfig, topic_prefix: str, mqtt: MqttConfig | None, db_path: str | Path,
-                 live_state: Any = None, *, air_index: AirIndex | None = None,
+    def __init__(self, config: AlertSections, topic_prefix: str, mqtt: MqttConfig | None, db_path: str | Path,
+                 live_state: LiveState | None = None, *, air_index: AirIndex | None = None,
                  flood_level: FloodLevel = level_from_thresholds, health: Health | None = None,
                  clock: Callable[[], datetime] | None = None, channels: list[Channel] | None = None,
-                 duty_drivers: list[Driver] | None = None) -> None:
+                 duty_drivers: list[Driver] | None = None, announcer: Announcer | None = None) -> None:
+        """`announcer` (made by the wiring: the hamlets' loudspeakers) becomes one more channel, given this
+        service's clock, duty audit and signal input."""
         self.config = config
         self.cfg: AlertsConfig = config.alerts
         self.live = live_state
@@ -75,11 +77,8 @@ class AlertService:
         self.camera, self.system = CameraRule(rules.camera), SystemRule(rules.system)
         if channels is None:
             channels = default_channels(self.cfg, topic_prefix, mqtt, config.commune.timezone)
-            if config.loudspeakers.enabled:  # alarms spoken on the hamlets' loudspeakers (issue 21)
-                from loudspeakers.service import LoudspeakerService
-
-                channels.append(LoudspeakerService(config, self._clock, audit=lambda *a: self.duty.store.record(*a),
-                                                   mqtt=mqtt, prefix=topic_prefix, on_signal=self.on_signal))
+        if announcer is not None:  # alarms spoken on the hamlets' loudspeakers (issue 21)
+            channels = [*channels, announcer(AnnouncerHooks(self._clock, self._audit, self.on_signal))]
         self.fanout = Fanout(channels)
         self._db_path = db_path
         self.store = AlertStore(db_path)
@@ -135,6 +134,9 @@ class AlertService:
             if dead:
                 return PartHealth(self.name, PartState.DEGRADED, f"notification channel stopped: {', '.join(dead)}")
         return PartHealth(self.name, tick.state, tick.detail)
+
+    def _audit(self, at: datetime, actor: str, action: str, alert_id: str | None, detail: str) -> None:
+        self.duty.store.record(at, actor, action, alert_id, detail)
 
     def _announce(self, alert: Alert, transition: AlertTransition) -> None:
         log_transition(log, alert, transition)
@@ -214,7 +216,7 @@ class AlertService:
         now = self._clock()
         signals: list[Signal] = []
         if self.cfg.rules.offline.enabled and self.live is not None:
-            signals += self._offline_signals(now)
+            signals += self._offline_signals(self.live, now)
         if self.cfg.rules.system.enabled and self._health is not None:
             signals += self.system.check(self._health(), now)
         with self._lock:
@@ -225,10 +227,10 @@ class AlertService:
         self.book.escalate_due({str(k): v for k, v in esc.after_min.items()}, esc.repeat_min)
         self.duty.tick(self.book.active())  # escalation chains: the next person after each step's timeout
 
-    def _offline_signals(self, now: datetime) -> list[Signal]:
+    def _offline_signals(self, live: LiveState, now: datetime) -> list[Signal]:
         out = []
         missed = self.cfg.rules.offline.missed_intervals
-        for device_id, state in self.live.snapshot().items():
+        for device_id, state in live.snapshot().items():
             sensor = self._sensors.get(device_id)
             if sensor is None:
                 continue

@@ -41,6 +41,7 @@ import requests  # noqa: E402
 from dash import Dash  # noqa: E402
 from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 
+from alerts.sections import AlertSections  # noqa: E402
 from alerts.service import AlertService  # noqa: E402
 from bench import dashboard_pages  # noqa: E402
 from config.loader import parse_config  # noqa: E402
@@ -50,6 +51,7 @@ from dashboard.app import create_app  # noqa: E402
 from dashboard.auth import hash_password  # noqa: E402
 from dashboard.context import AppContext  # noqa: E402
 from dashboard.wall_snapshot import build_snapshot  # noqa: E402
+from indicators.sections import IndicatorSections  # noqa: E402
 from indicators.service import IndicatorService  # noqa: E402
 from ingest.live_state import LiveState  # noqa: E402
 from ingest.sqlite_store import SqliteStore  # noqa: E402
@@ -223,10 +225,10 @@ def main() -> None:
         live = LiveState(config.sensors)
         live.seed(store.latest().values())
         live.apply(store.latest().values())
-        alerts = AlertService(config, "coc/bench", None, Path(tmp) / "alerts.sqlite", live,
+        alerts = AlertService(AlertSections.of(config), "coc/bench", None, Path(tmp) / "alerts.sqlite", live,
                               channels=[])
         alerts.start(tick=False)
-        indicators = IndicatorService(config, db_path=Path(tmp) / "figures.sqlite",
+        indicators = IndicatorService(IndicatorSections.of(config), db_path=Path(tmp) / "figures.sqlite",
                                       clock=lambda: KPI_CLOCK)
         indicators.start()
         indicators.load_demo()

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
-from config.loader import ConfigError, ConfigProblem, dotted, line_of, read_yaml
+from config.problems import ConfigError, ConfigProblem, dotted, line_of, read_yaml
 from config.section import Section
 from indicators.formula import FormulaError, Name, Node, aggregated_names, check, names
 from indicators.models import OLD_PILLARS, Aggregate, Direction, MergeRule, PeriodKind, Pillar, Source

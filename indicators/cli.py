@@ -6,27 +6,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from config.loader import ConfigError
-from config.schema import CocConfig
+from config.problems import ConfigError
 from indicators.catalogue import load_catalogue
 from indicators.figures_db import FiguresDb
 from indicators.importer import ImportFileError, import_file
 from indicators.models import ImportReport
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def catalogue_path(config: CocConfig) -> Path:
-    """The catalogue file: as configured, or relative to the COC folder when it is not found from here."""
-    path = config.indicators.catalogue_path
-    if not path.is_absolute() and not path.exists() and (REPO_ROOT / path).exists():
-        return REPO_ROOT / path
-    return path
-
-
-def figures_db_path(config: CocConfig) -> Path:
-    """Where figures are kept: indicators.figures_db_path, else the app-state database."""
-    return config.indicators.figures_db_path or config.storage.state_path
+from indicators.sections import IndicatorSections
 
 
 def format_report(report: ImportReport) -> str:
@@ -43,7 +28,7 @@ def format_report(report: ImportReport) -> str:
 
 
 def main_import_kpi(
-    config: CocConfig,
+    config: IndicatorSections,
     path: str | Path,
     commune: str | None = None,
     progress: bool = True,
@@ -53,11 +38,11 @@ def main_import_kpi(
     could be imported (unreadable file or catalogue)."""
     out = out or sys.stdout
     try:
-        catalogue = load_catalogue(catalogue_path(config))
+        catalogue = load_catalogue(config.catalogue_path())
     except (ConfigError, OSError) as exc:
         print(f"Danh mục chỉ tiêu lỗi / KPI catalogue error:\n{exc}", file=out)
         return 2
-    db = FiguresDb(figures_db_path(config)).open()
+    db = FiguresDb(config.figures_db_path()).open()
     try:
         report = import_file(path, db, catalogue, progress=progress, commune=commune or config.commune.id)
     except (ImportFileError, OSError, UnicodeDecodeError) as exc:

@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from config.loader import ConfigError, ConfigProblem
-from config.schema import CocConfig
+from config.problems import ConfigError, ConfigProblem
 from indicators.catalogue import Catalogue, load_catalogue
-from indicators.cli import catalogue_path, figures_db_path
 from indicators.figures_db import FiguresDb
 from indicators.importer import collapse, import_file
 from indicators.merger import FormerCommune, Merger
@@ -25,6 +23,7 @@ from indicators.report_files import ReportHeading
 from indicators.report_text import summary_text
 from indicators.results import KpiEngine
 from indicators.rows import RawRow, check_rows
+from indicators.sections import IndicatorSections
 from indicators.sensor_figures import SensorSources, compute_month
 from indicators.sensor_kpis import AlertAcks, CameraUptime, Device
 from supervision.part import LoopThread, PartHealth, PartState
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_API_ROWS = 10_000
 
 
-def check_targets(config: CocConfig, catalogue: Catalogue) -> list[ConfigProblem]:
+def check_targets(config: IndicatorSections, catalogue: Catalogue) -> list[ConfigProblem]:
     """Every per-commune target override that names a KPI the catalogue does not have."""
     return [
         ConfigProblem(
@@ -57,7 +56,7 @@ class IndicatorService:
 
     def __init__(
         self,
-        config: CocConfig,
+        config: IndicatorSections,
         db_path: str | Path | None = None,
         store: Any = None,
         cameras: CameraUptime | None = None,
@@ -67,7 +66,7 @@ class IndicatorService:
     ) -> None:
         self.config = config
         self.settings = config.indicators
-        self.db = FiguresDb(db_path or figures_db_path(config))
+        self.db = FiguresDb(db_path or config.figures_db_path())
         self.tz = ZoneInfo(config.commune.timezone)
         devices = tuple(Device(s.id, s.kind.value, s.alarm_levels_cm, s.levels_on if s.alarm_levels_cm else None)
                         for s in config.sensors)
@@ -83,7 +82,7 @@ class IndicatorService:
 
     def start(self) -> None:
         """Load and check the catalogue (ConfigError on any mistake), open the table, start refreshing."""
-        self.catalogue = load_catalogue(catalogue_path(self.config))
+        self.catalogue = load_catalogue(self.config.catalogue_path())
         problems = check_targets(self.config, self.catalogue)
         if problems:
             raise ConfigError(problems)

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 from alerts.lifecycle import at_least
 from alerts.models import Action, Alert, AlertTransition, Severity, Signal, Source
-from alerts.settings import action_text
-from config.schema import CocConfig
+from alerts.sections import Announcer, AnnouncerHooks, Audit
+from alerts.settings import RulesConfig, action_text
+from config.commune import CommuneConfig
 from ingest.settings import MqttConfig
 from loudspeakers.devices import ClusterLink
 from loudspeakers.player import Item, Kind, MountPlayer, PlayRecord
-from loudspeakers.settings import BroadcastRuleConfig
+from loudspeakers.settings import BroadcastRuleConfig, LoudspeakersConfig
 from loudspeakers.speech import Clip, alarm_speech, ogg_seconds, speak
 from supervision.part import LoopThread
 
@@ -33,12 +34,14 @@ class LoudspeakerService(LoopThread):
     name = "loudspeakers"
     interval_s = 0.0
 
-    def __init__(self, config: CocConfig, clock: Callable[[], datetime] | None = None,
-                 audit: Callable[..., None] | None = None, mqtt: MqttConfig | None = None, prefix: str = "",
+    def __init__(self, cfg: LoudspeakersConfig, commune: CommuneConfig, rules: RulesConfig,
+                 clock: Callable[[], datetime] | None = None, audit: Audit | None = None,
+                 mqtt: MqttConfig | None = None, prefix: str = "",
                  on_signal: Callable[[Signal], None] | None = None) -> None:
+        """`rules`: the alert rules (the spoken action of an alarm); `audit`: the duty audit."""
         super().__init__()
-        self._audit = audit  # (at, actor, action, alert_id, detail): the duty audit
-        self.config, self.cfg = config, config.loudspeakers
+        self._audit = audit
+        self.cfg, self.commune, self.rules = cfg, commune, rules
         self._clock = clock or (lambda: datetime.now(UTC))
         self.work_dir = Path(self.cfg.work_dir)
         self.records: list[PlayRecord] = []
@@ -136,14 +139,27 @@ class LoudspeakerService(LoopThread):
             return
         clusters = self.clusters_for(alert.subject)
         if clusters:
-            action_vi, _ = action_text(self.config.alerts.rules, alert.rule)
-            text = alarm_speech(alert, self.config.commune.name, action_vi, rule.repeat)
+            action_vi, _ = action_text(self.rules, alert.rule)
+            text = alarm_speech(alert, self.commune.name, action_vi, rule.repeat)
             self.announce(text, clusters, Kind.EMERGENCY, alert.title_vi)
 
     def _bulletins_due(self) -> None:
-        now = self._clock().astimezone(ZoneInfo(self.config.commune.timezone))
+        now = self._clock().astimezone(ZoneInfo(self.commune.timezone))
         for bulletin in self.cfg.bulletins:
             key = f"{now.date()}/{bulletin.id}"
             if now.strftime("%H:%M") == bulletin.at and key not in self._bulletins_done:
                 self._bulletins_done.add(key)
                 self.play_bulletin(bulletin.id)
+
+
+def announcer(cfg: LoudspeakersConfig, commune: CommuneConfig, rules: RulesConfig, mqtt: MqttConfig | None,
+              prefix: str) -> Announcer | None:
+    """The loudspeakers as the alert service's announcer (None when they are off): the wiring hands it to
+    alerts.service.AlertService, which makes the channel with its clock, duty audit and signal input."""
+    if not cfg.enabled:
+        return None
+
+    def make(hooks: AnnouncerHooks) -> LoudspeakerService:
+        return LoudspeakerService(cfg, commune, rules, hooks.clock, hooks.audit, mqtt, prefix, hooks.on_signal)
+
+    return make

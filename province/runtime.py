@@ -148,6 +148,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
     `config_path`: the file /admin checks again), in boot order; the app context made once, over them."""
     from config.secret_checks import file_check
     from dashboard.api.air_flood import context_extras
+    from indicators.sections import IndicatorSections
     from indicators.service import IndicatorService
     from ingest.state_db import StateDb
 
@@ -155,7 +156,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
     configs = commune_configs(config, config_dir)
     pipelines = build_pipelines(configs.values())
     feed = ProvinceFeed(feed_settings(config), {commune: p.ingest for commune, p in pipelines.items()})
-    indicators = IndicatorService(config, first_refresh_delay_s=30)
+    indicators = IndicatorService(IndicatorSections.of(config), first_refresh_delay_s=30)
     mirrors: dict[str, MirroredAlerts] = {}
     contexts: dict[str, AppContext] = {}
     for commune_id, commune_config in configs.items():

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from alerts.models import Status
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.models import CameraEvent, EventType
@@ -39,7 +40,8 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
     store = SqliteStore(tmp_path / "coc.sqlite")
     store.open()
     live = LiveState(config.sensors)
-    alerts = AlertService(config, "coc/quang-tho", None, tmp_path / "alerts.sqlite", live, channels=[])
+    alerts = AlertService(AlertSections.of(config), "coc/quang-tho", None, tmp_path / "alerts.sqlite", live,
+                          channels=[])
     alerts.start(tick=False)
     hub = CameraHub(config.cameras, camera_system(tmp_path))
     frames = FrameWriter(hub, online=("cam-01", "cam-02")).start()

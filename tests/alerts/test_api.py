@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from dashboard.app import create_server
 from dashboard.context import AppContext
@@ -21,7 +22,8 @@ from tests.servers import free_port
 @pytest.fixture
 def api(tmp_path: Path) -> Any:
     config = config_for(tmp_path, free_port(), "alerts:\n  rules:\n    flood: {clear_hold_min: 0}\n")
-    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, LiveState(config.sensors),
+    service = AlertService(AlertSections.of(config), "coc/quang-tho", None, config.storage.state_path,
+                           LiveState(config.sensors),
                            channels=[])
     service.start(tick=False)
     yield create_server(AppContext(config=config, alerts=service)).test_client(), service

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from alerts.duty import chain_for, due_steps, holders, next_slot, slot_at
 from alerts.duty_settings import ChainConfig, DutyConfig, ShiftConfig, StepConfig
 from alerts.models import Alert, Severity, Source, Status
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from dashboard.app import create_server
 from dashboard.context import AppContext
@@ -111,7 +112,7 @@ def test_a_person_on_duty_must_be_a_user(tmp_path: Path) -> None:
 @pytest.fixture
 def app_for(tmp_path: Path) -> Any:
     config = duty_config(tmp_path, "/none", "http://127.0.0.1:9/x", sms=False)
-    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
+    service = AlertService(AlertSections.of(config), "coc/quang-tho", None, config.storage.state_path, None)
     yield create_server(AppContext(config=config, alerts=service)), service
     service.stop()
 
@@ -186,11 +187,11 @@ def test_admin_lists_failed_deliveries(app_for: Any) -> None:
     from dashboard.pages.admin_deliveries import section
     from dashboard.read.alerts import alert_reads
 
-    _, service = app_for
+    server, service = app_for
     store = service.duty.deliveries
     failed = store.add(PersonMessage("a1", "congan", "zns", "0987654321", "…"), datetime.now(UTC))
     store.update(failed, Outcome(DeliveryStatus.FAILED, "ZNS error -124: Access token is invalid"), datetime.now(UTC))
-    text = str(section(alert_reads(AppContext(config=service.config, alerts=service)), "vi"))
+    text = str(section(alert_reads(AppContext(config=server.config["COC_CONTEXT"].config, alerts=service)), "vi"))
     assert "ZNS error -124" in text and "Zalo ZNS" in text and "congan" in text
 
 

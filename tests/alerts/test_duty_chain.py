@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from config.loader import parse_config
 from dashboard.app import create_server
@@ -66,7 +67,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Served, SmsDaemon, ZnsServer]]:
     with ZnsServer("zns-token") as zns:
         config = duty_config(tmp_path, smsd.config, zns.url)
         clock = ShiftedClock()
-        service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None, clock=clock)
+        service = AlertService(AlertSections.of(config), "coc/quang-tho", None, config.storage.state_path, None,
+                               clock=clock)
         service.start()
         app = create_server(AppContext(config=config, alerts=service))
         port = free_port()

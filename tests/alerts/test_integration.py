@@ -13,6 +13,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.models import CameraEvent, EventType
 from config.loader import parse_config
@@ -68,7 +69,7 @@ def test_alerts_flow_to_mqtt_api_and_webhook_with_roles(tmp_path: Path, mosquitt
         config = config_for(tmp_path, mosquitto.port,
                             f"alerts:\n  notifications:\n    webhooks: [{{name: hook, url: '{hook.url}'}}]\n")
         live = LiveState(config.sensors)
-        service = AlertService(config, PREFIX, config.mqtt, config.storage.state_path, live)
+        service = AlertService(AlertSections.of(config), PREFIX, config.mqtt, config.storage.state_path, live)
         sub = Subscriber(mosquitto.port)
         service.start()
         try:
@@ -145,7 +146,7 @@ def test_a_dead_webhook_never_slows_ingest(tmp_path: Path) -> None:
              f"      - {{name: hung, url: '{hole.url}', timeout_s: 30, retries: 5, backoff_s: 5}}\n"
              f"      - {{name: refused, url: '{refused}', retries: 1, backoff_s: 0.01}}\n")
     config = config_for(tmp_path, free_port(), hooks)
-    service = AlertService(config, PREFIX, None, config.storage.state_path, LiveState(config.sensors))
+    service = AlertService(AlertSections.of(config), PREFIX, None, config.storage.state_path, LiveState(config.sensors))
     service.start(tick=False)
     done = []
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from dashboard.app import create_server
@@ -25,7 +26,7 @@ def test_the_snapshot_is_shown_to_a_role_that_may_see_cameras_only(tmp_path: Pat
     frame = jpeg.tobytes()
     (tmp_path / "camera-run" / "cam-01").mkdir(parents=True)
     (tmp_path / "camera-run" / "cam-01" / "latest.jpg").write_bytes(frame)
-    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
+    service = AlertService(AlertSections.of(config), "coc/quang-tho", None, config.storage.state_path, None)
     try:
         hub = CameraHub(config.cameras, config.camera, config.commune.timezone)
         client = create_server(AppContext(config=config, alerts=service, cameras=hub)).test_client()

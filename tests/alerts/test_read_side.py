@@ -9,6 +9,7 @@ from pathlib import Path
 from alerts.messages import notice
 from alerts.models import Action, Alert, AlertTransition, PersonAction, Status
 from alerts.read_side import AlertsReadSide
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from config.loader import parse_config
 from province.alerts import MirroredAlerts, ProvinceAlerts
@@ -45,7 +46,7 @@ def commune_and_province(tmp_path: Path, clock: FrozenClock) -> tuple[AlertServi
     sent: list[tuple[str, bytes]] = []
     mirror = MirroredAlerts("quang-tho", "Thành phố Huế", tmp_path / "mirror.sqlite",
                             lambda topic, body: sent.append((topic, body)), clock)
-    service = AlertService(config, "coc/quang-tho", None, tmp_path / "state.sqlite", clock=clock,
+    service = AlertService(AlertSections.of(config), "coc/quang-tho", None, tmp_path / "state.sqlite", clock=clock,
                            channels=[Relay(mirror)])
     service.start(tick=False)
     return service, mirror, ProvinceAlerts({"quang-tho": mirror})

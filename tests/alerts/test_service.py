@@ -10,6 +10,7 @@ import pytest
 
 from alerts.lifecycle import AlertClosedError
 from alerts.models import Action, Severity, Status
+from alerts.sections import AlertSections
 from alerts.service import AlertNotFoundError, AlertService
 from camera.models import CameraEvent, EventType
 from config.loader import parse_config
@@ -56,7 +57,7 @@ def make_service(tmp_path, clock):
         config = load_config(tmp_path, extra)
         recorder = Recorder()
         kwargs.setdefault("live_state", LiveState(config.sensors, clock=clock))
-        service = AlertService(config, "coc/quang-tho", None, tmp_path / "state.sqlite", clock=clock,
+        service = AlertService(AlertSections.of(config), "coc/quang-tho", None, tmp_path / "state.sqlite", clock=clock,
                                channels=[recorder], flood_level=sensors_flood_level, **kwargs)
         service.start(tick=False)
         made.append(service)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from werkzeug.serving import make_server
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.runtime import CameraStatus
@@ -24,6 +25,7 @@ from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
 from indicators.demo_data import load_demo_figures
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 from ingest.live_state import LiveState
 from ingest.sqlite_store import SqliteStore
@@ -128,10 +130,11 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
     store.write(readings)
     live = LiveState(config.sensors)
     live.apply([r for r in readings if r.ts == now])
-    alerts = AlertService(config, "coc/quang-tho", None, tmp_path / "alerts.sqlite", live, channels=[])
+    alerts = AlertService(AlertSections.of(config), "coc/quang-tho", None, tmp_path / "alerts.sqlite", live,
+                          channels=[])
     alerts.start(tick=False)
     alerts.on_readings([r for r in readings if r.ts == now])
-    indicators = IndicatorService(config, db_path=tmp_path / "figures.sqlite", store=store)
+    indicators = IndicatorService(IndicatorSections.of(config), db_path=tmp_path / "figures.sqlite", store=store)
     indicators.start()
     load_demo_figures(indicators.db, indicators.catalogue)
     hub = CameraHub(

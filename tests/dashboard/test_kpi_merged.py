@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from plotly.utils import PlotlyJSONEncoder
 
 from config.loader import parse_config
+from config.schema import CocConfig
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
@@ -25,6 +26,7 @@ from dashboard.pages.kpi_body import body
 from dashboard.pages.kpi_units import row_notes
 from dashboard.read.kpis import KpiReads, ReportPageView
 from indicators.models import Pillar
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 from tests.browser import logged_in_page
 from tests.dashboard.conftest import Served
@@ -57,11 +59,15 @@ auth:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndicatorService]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> CocConfig:
     tmp = tmp_path_factory.mktemp("merged")
     text = CONFIG.replace("STATE", str(tmp / "state.sqlite")).replace("TOKEN", TOKEN)
-    config = parse_config(text.replace("HASH", hash_password("lanhdao-mat-khau")), "coc.yaml", {})
-    svc = IndicatorService(config, clock=lambda: datetime(2026, 10, 20, 2, tzinfo=UTC))
+    return parse_config(text.replace("HASH", hash_password("lanhdao-mat-khau")), "coc.yaml", {})
+
+
+@pytest.fixture(scope="module")
+def service(site: CocConfig) -> Iterator[IndicatorService]:
+    svc = IndicatorService(IndicatorSections.of(site), clock=lambda: datetime(2026, 10, 20, 2, tzinfo=UTC))
     svc.start()
     report = svc.load_demo()
     assert report.problems == () and any(f.commune == "quang-phuoc" for f in svc.db.figures())
@@ -70,8 +76,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndicatorServi
 
 
 @pytest.fixture(scope="module")
-def app(service: IndicatorService) -> Any:
-    return create_app(AppContext(config=service.config, indicators=service))
+def app(service: IndicatorService, site: CocConfig) -> Any:
+    return create_app(AppContext(config=site, indicators=service))
 
 
 @pytest.fixture(scope="module")

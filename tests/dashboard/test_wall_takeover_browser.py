@@ -15,6 +15,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from alerts.models import Status
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from config.loader import parse_config
@@ -59,7 +60,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
     store = SqliteStore(tmp / "coc.sqlite")
     store.open()
     live = LiveState(config.sensors)
-    alerts = AlertService(config, "coc/quang-tho", None, tmp / "alerts.sqlite", live, channels=[])
+    alerts = AlertService(AlertSections.of(config), "coc/quang-tho", None, tmp / "alerts.sqlite", live, channels=[])
     alerts.start(tick=False)
     hub = CameraHub(config.cameras, camera_system(tmp))
     frames = FrameWriter(hub, online=tuple(c.id for c in config.cameras)).start()

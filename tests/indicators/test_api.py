@@ -13,8 +13,10 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from config.loader import parse_config
+from config.schema import CocConfig
 from dashboard.app import create_server
 from dashboard.context import AppContext
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 
 TOKENS = {role: f"token-{role}-0123456789" for role in ("admin", "operator", "leader", "police")}
@@ -34,9 +36,13 @@ auth:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[IndicatorService]:
-    config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
-    svc = IndicatorService(config, clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
+def site(tmp_path: Path) -> CocConfig:
+    return parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
+
+
+@pytest.fixture
+def service(site: CocConfig) -> Iterator[IndicatorService]:
+    svc = IndicatorService(IndicatorSections.of(site), clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
     svc.start()
     assert svc.load_demo().inserted == 4032 + 1224 + 13 + 23  # figures, illustrative figures, plans 2025 and 2026
     yield svc
@@ -44,8 +50,8 @@ def service(tmp_path: Path) -> Iterator[IndicatorService]:
 
 
 @pytest.fixture
-def client(service: IndicatorService) -> FlaskClient:
-    return create_server(AppContext(config=service.config, indicators=service)).test_client()
+def client(service: IndicatorService, site: CocConfig) -> FlaskClient:
+    return create_server(AppContext(config=site, indicators=service)).test_client()
 
 
 def auth(role: str) -> dict[str, str]:
@@ -196,8 +202,8 @@ def test_post_data_bad_bodies_are_400(client: FlaskClient, body: object) -> None
     assert client.post("/api/kpis/data", json=body, headers=auth("admin")).status_code == 400
 
 
-def test_service_not_running_is_503(service: IndicatorService) -> None:
-    client = create_server(AppContext(config=service.config)).test_client()
+def test_service_not_running_is_503(site: CocConfig) -> None:
+    client = create_server(AppContext(config=site)).test_client()
     assert client.get("/api/kpis", headers=auth("leader")).status_code == 503
 
 

@@ -14,6 +14,7 @@ from indicators.cli import main_import_kpi
 from indicators.figures_db import FiguresDb
 from indicators.importer import ImportFileError, import_file
 from indicators.results import KpiEngine
+from indicators.sections import IndicatorSections
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "indicators"
@@ -169,13 +170,14 @@ storage: {state_path: STATE}
 def test_main_import_kpi_exit_codes_and_output(tmp_path: Path) -> None:
     config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
     out = io.StringIO()
-    assert main_import_kpi(config, FIXTURES / "figures_wide.xlsx", progress=False, out=out) == 1
+    assert main_import_kpi(IndicatorSections.of(config), FIXTURES / "figures_wide.xlsx", progress=False, out=out) == 1
     text = out.getvalue()
     assert "11 mới / new" in text and "dòng / line 5 [02/2025]: 'bốn mươi' is not a number" in text
     good = tmp_path / "good.csv"
     good.write_text("metric,2025-07\nhouseholds_total,1961\n", encoding="utf-8")
-    assert main_import_kpi(config, good, progress=False, out=io.StringIO()) == 0
-    assert main_import_kpi(config, tmp_path / "missing.csv", progress=False, out=io.StringIO()) == 2
+    assert main_import_kpi(IndicatorSections.of(config), good, progress=False, out=io.StringIO()) == 0
+    assert main_import_kpi(IndicatorSections.of(config), tmp_path / "missing.csv", progress=False,
+                           out=io.StringIO()) == 2
     figures = FiguresDb(tmp_path / "state.sqlite").open().figures()
     assert ("quang-tho", "2025-07", "households_total", 1961) in [
         (f.commune, f.period, f.metric, f.value) for f in figures

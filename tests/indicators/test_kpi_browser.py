@@ -16,6 +16,7 @@ from config.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 from tests.browser import logged_in_page
 from tests.dashboard.conftest import Served
@@ -54,7 +55,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("kpi")
     text = CONFIG.replace("STATE", str(tmp / "state.sqlite")).replace("REPORTS", str(tmp / "reports"))
     config = parse_config(text.replace("HASH", hash_password("lanhdao-mat-khau")), "coc.yaml", {})
-    service = IndicatorService(config, clock=lambda: datetime(2026, 10, 20, 2, tzinfo=UTC))
+    service = IndicatorService(IndicatorSections.of(config), clock=lambda: datetime(2026, 10, 20, 2, tzinfo=UTC))
     service.start()
     service.load_demo()
     service.write_report("2026-09")

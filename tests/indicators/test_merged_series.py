@@ -19,6 +19,7 @@ from indicators.models import Figure, MergeRule
 from indicators.report import report_view
 from indicators.report_text import note_of, summary_text
 from indicators.results import KpiEngine
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,7 +207,7 @@ def test_a_quarter_across_months_before_the_merger_adds_the_summed_months(catalo
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[IndicatorService]:
     config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
-    svc = IndicatorService(config, clock=lambda: datetime(2025, 9, 5, tzinfo=UTC))
+    svc = IndicatorService(IndicatorSections.of(config), clock=lambda: datetime(2025, 9, 5, tzinfo=UTC))
     svc.start()
     yield svc
     svc.stop()

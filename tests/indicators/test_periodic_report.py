@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from config.loader import parse_config
 from indicators.report_delivery import due_periods
 from indicators.report_text import summary_text, table_lines
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 from tests.polling import wait_until
 from tests.servers import free_port
@@ -72,7 +73,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 def make_service(tmp_path: Path, port: int, enabled: bool = True) -> IndicatorService:
     text = (CONFIG.replace("STATE", str(tmp_path / "state.sqlite")).replace("REPORTS", str(tmp_path / "reports"))
             .replace("PORT", str(port)).replace("enabled: true", f"enabled: {str(enabled).lower()}"))
-    service = IndicatorService(parse_config(text, "coc.yaml", {}), clock=lambda: NOW)
+    service = IndicatorService(IndicatorSections.of(parse_config(text, "coc.yaml", {})), clock=lambda: NOW)
     return service
 
 

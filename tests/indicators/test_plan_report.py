@@ -12,6 +12,7 @@ import pytest
 from config.loader import parse_config
 from indicators.models import Status
 from indicators.report import period_label, year_to_date
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 
 CONFIG = """\
@@ -53,7 +54,7 @@ def figure_rows() -> list[tuple[str, str, float]]:
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[IndicatorService]:
     config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
-    svc = IndicatorService(config)
+    svc = IndicatorService(IndicatorSections.of(config))
     svc.start()
     plan = tmp_path / "ke-hoach-2026.csv"
     plan.write_text(PLAN, encoding="utf-8-sig")

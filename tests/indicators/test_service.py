@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import ConfigError, parse_config
+from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 from ingest.sqlite_store import SqliteStore
 from sensors.models import Reading
@@ -30,7 +31,7 @@ def config(tmp_path: Path, targets: str = ""):
 
 
 def test_unknown_kpi_in_targets_stops_start(tmp_path: Path) -> None:
-    service = IndicatorService(config(tmp_path, ", targets: {quang-tho: {cashless_rate: 70}}"))
+    service = IndicatorService(IndicatorSections.of(config(tmp_path, ", targets: {quang-tho: {cashless_rate: 70}}")))
     with pytest.raises(ConfigError) as info:
         service.start()
     (problem,) = info.value.problems
@@ -56,7 +57,8 @@ def test_sensor_figures_refresh_in_the_background(tmp_path: Path) -> None:
             return 99.0
 
     now = datetime(2026, 11, 1, 5, 10, tzinfo=UTC)
-    service = IndicatorService(config(tmp_path), store=store, cameras=Cameras(), clock=lambda: now)
+    service = IndicatorService(IndicatorSections.of(config(tmp_path)), store=store, cameras=Cameras(),
+                               clock=lambda: now)
     service.start()
     try:
         assert service.health().state == "running"  # its refresh loop runs

@@ -102,6 +102,7 @@ def test_import_kpi_reports_a_damaged_or_oversized_file_and_exits_2(tmp_path: Pa
 
     from config.loader import parse_config
     from indicators.cli import main_import_kpi
+    from indicators.sections import IndicatorSections
     from tests.indicators.test_importer import CONFIG
 
     config = parse_config(CONFIG.replace("STATE", str(tmp_path / "state.sqlite")), "coc.yaml", {})
@@ -115,5 +116,5 @@ def test_import_kpi_reports_a_damaged_or_oversized_file_and_exits_2(tmp_path: Pa
     for path, words in ((wide, "over the limit: a cell longer than 10,000 characters (cell_chars)"),
                         (tmp_path / "cut.xlsx", "not a readable XLSX file (ParseError)")):
         out = text_io.StringIO()
-        assert main_import_kpi(config, path, progress=False, out=out) == 2
+        assert main_import_kpi(IndicatorSections.of(config), path, progress=False, out=out) == 2
         assert "Không nhập được / cannot import" in out.getvalue() and words in out.getvalue(), out.getvalue()

@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from config.loader import parse_config
 from dashboard.auth import hash_password
 from loudspeakers.player import Kind
-from loudspeakers.service import LoudspeakerService
+from loudspeakers.service import LoudspeakerService, announcer
 from loudspeakers.speech import alarm_speech, ogg_seconds, speak
 from sensors.models import Reading
 from tests.loudspeakers.icecast_server import Icecast
@@ -79,6 +80,13 @@ def ffmpeg_decoded(path: Path) -> tuple[str, float, float]:
         return stream.codec_context.name, samples / stream.rate, loudest
 
 
+def alert_service(config: Any, mqtt: Any = None) -> AlertService:
+    """The alert service with the loudspeakers as its announcer, as run_coc wires them."""
+    prefix = "coc/quang-tho"
+    speakers = announcer(config.loudspeakers, config.commune, config.alerts.rules, mqtt, prefix)
+    return AlertService(AlertSections.of(config), prefix, mqtt, config.storage.state_path, None, announcer=speakers)
+
+
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, Icecast]]:
     if not (shutil.which("espeak-ng") and shutil.which("icecast2")):
@@ -86,18 +94,18 @@ def setup(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, Ic
     icecast = Icecast().start()
     config = parse_config(FIXTURE.read_text(encoding="utf-8"), "config.yaml",
                           environ={"DIR": str(tmp_path), "ICECAST": icecast.url, "HASH": PASSWORD_HASH})
-    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
+    service = alert_service(config)
     loud = next(c for c in service.fanout.channels if isinstance(c, LoudspeakerService))
     service.start(tick=False)
     try:
-        yield service, loud, icecast
+        yield service, loud, icecast, config
     finally:
         service.stop()
         icecast.stop()
 
 
 def test_a_flood_alarm_is_spoken_on_its_hamlets_mount_only(setup: Any, tmp_path: Path) -> None:
-    service, loud, icecast = setup
+    service, loud, icecast, _ = setup
     khe_coc = Listener(f"{icecast.url}/loa-khe-coc")
     service.on_readings([Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 380.0})])
     alert = service.active()[0]
@@ -117,7 +125,7 @@ def test_a_flood_alarm_is_spoken_on_its_hamlets_mount_only(setup: Any, tmp_path:
 
 
 def test_an_emergency_cuts_a_scheduled_bulletin_short(setup: Any, tmp_path: Path) -> None:
-    service, loud, _ = setup
+    service, loud, _, _ = setup
     long_text = " ".join(["Bản tin sáng của đài truyền thanh xã Quảng Thọ, hôm nay trời nhiều mây."] * 6)
     bulletin = speak(long_text, tmp_path / "bulletin")
     (tmp_path / "ban-tin-sang.ogg").write_bytes(bulletin.ogg)
@@ -137,8 +145,8 @@ def test_an_operator_types_a_message_for_chosen_hamlets_and_it_is_audited(setup:
     from dashboard.app import create_server
     from dashboard.context import AppContext
 
-    service, loud, icecast = setup
-    api = create_server(AppContext(config=service.config, alerts=service)).test_client()
+    service, loud, icecast, config = setup
+    api = create_server(AppContext(config=config, alerts=service)).test_client()
     operator = {"Authorization": "Bearer operator-token-0123456789"}
     leader = {"Authorization": "Bearer leader-token-0123456789"}
     body = {"text": "Thôn Bến Đò chú ý, nước sông đang lên.", "clusters": ["ben-do"]}
@@ -171,7 +179,7 @@ def test_a_cluster_reports_over_mqtt_and_an_offline_cluster_is_an_alarm(tmp_path
     text = FIXTURE.read_text(encoding="utf-8").replace("port: 1883", f"port: {mosquitto.port}")
     config = parse_config(text, "config.yaml", environ={"DIR": str(tmp_path), "ICECAST": "http://127.0.0.1:9",
                                                          "HASH": PASSWORD_HASH})
-    service = AlertService(config, "coc/quang-tho", config.mqtt, config.storage.state_path, None)
+    service = alert_service(config, config.mqtt)
     service.start(tick=False)
     device = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="loa-khe-coc")
     device.will_set("coc/quang-tho/speaker/khe-coc/status", "offline", qos=1, retain=True)
@@ -220,9 +228,9 @@ def test_the_loudspeaker_page_sends_a_typed_message_to_chosen_hamlets(setup: Any
     from tests.browser import logged_in_page
     from tests.servers import free_port
 
-    service, loud, _ = setup
+    service, loud, _, config = setup
     port = free_port()
-    http = make_server("127.0.0.1", port, create_server(AppContext(config=service.config, alerts=service)),
+    http = make_server("127.0.0.1", port, create_server(AppContext(config=config, alerts=service)),
                        threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     try:
@@ -252,7 +260,7 @@ def test_a_bulletin_starts_at_its_local_time_once_a_day(tmp_path: Path) -> None:
                           environ={"DIR": str(tmp_path), "ICECAST": "http://127.0.0.1:9", "HASH": PASSWORD_HASH})
     (tmp_path / "ban-tin-sang.ogg").write_bytes(speak("Bản tin sáng.", tmp_path / "b").ogg)
     now = [datetime(2026, 12, 7, 22, 29, tzinfo=UTC)]  # 05:29 in Hà Nội the next morning
-    loud = LoudspeakerService(config, clock=lambda: now[0])
+    loud = LoudspeakerService(config.loudspeakers, config.commune, config.alerts.rules, clock=lambda: now[0])
     player = loud.players["khe-coc"]
     loud._bulletins_due()
     assert player._items == []

@@ -27,7 +27,7 @@ from loudspeakers.player import Kind
 from loudspeakers.service import LoudspeakerService
 from sensors.models import Reading
 from tests.loudspeakers.icecast_server import Icecast
-from tests.loudspeakers.test_broadcast import SHOTS, Listener
+from tests.loudspeakers.test_broadcast import SHOTS, Listener, alert_service
 from tests.polling import wait_until
 from tests.servers import free_port
 
@@ -44,7 +44,7 @@ def served(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, I
     icecast = Icecast().start()
     config = parse_config(FIXTURE.read_text(encoding="utf-8"), "phone.yaml",
                           environ={"DIR": str(tmp_path), "ICECAST": icecast.url, "HASH": hash_password(PASSWORD)})
-    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, None)
+    service = alert_service(config)
     loud = next(c for c in service.fanout.channels if isinstance(c, LoudspeakerService))
     service.start(tick=False)
     port = free_port()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.models import CameraEvent, EventType
@@ -28,7 +29,8 @@ CAMERA_WORDS = ("cam-01", "Chợ Quảng Thọ", "camera", "snapshot", "Sân UBN
 def client(config, tmp_path: Path):
     now = datetime.now(UTC).replace(microsecond=0)
     live = LiveState(config.sensors)
-    alerts = AlertService(config, "coc/quang-tho", None, tmp_path / "alerts.sqlite", live, channels=[])
+    alerts = AlertService(AlertSections.of(config), "coc/quang-tho", None, tmp_path / "alerts.sqlite", live,
+                          channels=[])
     alerts.start(tick=False)
     flood = [Reading("flood-01", "flood", now, {"water_level_cm": 400.0})]  # above level III: critical
     live.apply(flood)

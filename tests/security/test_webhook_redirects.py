@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from alerts.notify import WebhookChannel
+from alerts.sections import AlertSections
 from alerts.service import AlertService
 from alerts.settings import WebhookConfig
 from config.loader import parse_config
@@ -66,7 +67,8 @@ def test_a_redirecting_webhook_is_a_failure_and_the_other_host_gets_nothing(
              "backoff_s: 0.01, headers: {access_token: zalo-secret-token-0123456789}}\n")
     config = parse_config(CONFIG.read_text(encoding="utf-8") + hooks, "alerts.yaml",
                           environ={"DIR": str(tmp_path), "PORT": str(free_port())})
-    service = AlertService(config, "coc/quang-tho", None, config.storage.state_path, LiveState(config.sensors))
+    service = AlertService(AlertSections.of(config), "coc/quang-tho", None, config.storage.state_path,
+                           LiveState(config.sensors))
     service.start(tick=False)
     try:
         with caplog.at_level(logging.WARNING, logger="alerts.notify"):
