@@ -4,6 +4,7 @@ loading the same Dash bundles, with and without Plotly, in the same browser)."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -46,8 +47,9 @@ def raw_pages(app: Dash) -> dict[str, bytes]:
     with app.server.test_request_context():
         scripts = app._generate_scripts_html()  # noqa: SLF001 (the index's own script tags)
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    fingerprint = f"plotly.min.v{plotly.__version__.replace('.', '_')}m{int(path.stat().st_mtime)}.js"
-    plot = f'<script src="/_dash-component-suites/plotly/package_data/{fingerprint}"></script>'
+    version = re.sub(r"[^\w-]", "_", plotly.__version__)  # as dash.fingerprint writes it: plotly.v7_1_0m<mtime>.min.js
+    fingerprint = f"package_data/plotly.v{version}m{int(path.stat().st_mtime)}.min.js"
+    plot = f'<script src="/_dash-component-suites/plotly/{fingerprint}"></script>'
     page = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>raw</title></head><body>{}</body></html>"
     return {RAW_DASH: page.format(scripts).encode(), RAW_PLOTLY: page.format(scripts + plot).encode()}
 
