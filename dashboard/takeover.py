@@ -1,5 +1,5 @@
 """The takeover of ReadModel.takeover (rows as dicts), kept until dashboard/read_model.py drops it: the typed
-takeover is dashboard.read.alerts (`AlertReads.takeover`, `takeover_of`), which the wall's pages use."""
+takeover is dashboard.read.takeover (`takeover_of`, via `AlertReads.takeover`), which the wall's pages use."""
 
 from __future__ import annotations
 

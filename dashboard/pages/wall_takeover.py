@@ -16,7 +16,8 @@ from dashboard import access, ids
 from dashboard.auth import Principal, current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages.alert_actions import data_span
-from dashboard.read.alerts import AlertReads, TakeoverCard, TakeoverView, alert_reads, screen_alert_reads
+from dashboard.read.alerts import AlertReads, alert_reads, screen_alert_reads
+from dashboard.read.takeover import TakeoverCard, TakeoverView
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 

@@ -12,7 +12,8 @@ from alerts.models import Alert, Severity, Source, Status
 from dashboard.pages import alerts as page
 from dashboard.pages import alerts_table as tbl
 from dashboard.pages.wall_takeover import notice, without_handled
-from dashboard.read.alerts import AlertView, TakeoverView, takeover_of
+from dashboard.read.alerts import AlertView
+from dashboard.read.takeover import TakeoverView, takeover_of
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 
