@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
-from config.problems import ConfigError, ConfigProblem, dotted, line_of, read_yaml
+from config.problems import ConfigError, ConfigProblem, DuplicateKey, Loc, dotted, line_of, read_yaml
 from config.section import Section
 from indicators.formula import FormulaError, Name, Node, aggregated_names, check, names
 from indicators.models import OLD_PILLARS, Aggregate, Direction, MergeRule, PeriodKind, Pillar, Source
@@ -169,19 +170,9 @@ def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
                 )
             ]
         ) from None
-    except Exception as exc:  # a duplicate key, raised by the shared reader
-        if type(exc).__name__ != "_DuplicateKey":
-            raise
+    except DuplicateKey as dup:  # raised by the shared reader
         raise ConfigError(
-            [
-                ConfigProblem(
-                    filename,
-                    exc.line,
-                    exc.key,
-                    "this key appears twice",  # type: ignore[attr-defined]
-                    "keep only one of the two entries",
-                )
-            ]
+            [ConfigProblem(filename, dup.line, dup.key, "this key appears twice", "keep only one of the two entries")]
         ) from None
     try:
         parsed = CatalogueFile.model_validate(data)
@@ -194,7 +185,7 @@ def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
     return catalogue
 
 
-def _explain(err: Any, lines: dict, filename: str) -> ConfigProblem:
+def _explain(err: Any, lines: dict[Loc, int], filename: str) -> ConfigProblem:
     loc = tuple(err["loc"])
     message = str(err["msg"]).removeprefix("Value error, ")
     fix = "see the other entries of config/indicators.yaml"
@@ -208,12 +199,13 @@ def _explain(err: Any, lines: dict, filename: str) -> ConfigProblem:
     return ConfigProblem(filename, line_of(loc, lines), dotted(loc), message, fix)
 
 
-def _build(parsed: CatalogueFile, lines: dict, filename: str, problems: list[ConfigProblem]) -> Catalogue:
-    def problem(loc: tuple, message: str, fix: str) -> None:
+def _build(parsed: CatalogueFile, lines: dict[Loc, int], filename: str, problems: list[ConfigProblem]) -> Catalogue:
+    def problem(loc: Loc, message: str, fix: str) -> None:
         problems.append(ConfigProblem(filename, line_of(loc, lines), dotted(loc), message, fix))
 
-    seen: dict[str, tuple] = {}
-    for section, items in (("metrics", parsed.metrics), ("kpis", parsed.kpis)):
+    seen: dict[str, Loc] = {}
+    entries: tuple[tuple[str, Sequence[MetricDef | KpiDef]], ...] = (("metrics", parsed.metrics), ("kpis", parsed.kpis))
+    for section, items in entries:
         for i, item in enumerate(items):
             if item.id in seen:
                 problem(

@@ -9,9 +9,10 @@ from typing import TextIO
 from config.problems import ConfigError
 from indicators.catalogue import load_catalogue
 from indicators.figures_db import FiguresDb
-from indicators.importer import ImportFileError, import_file
+from indicators.importer import import_file
 from indicators.models import ImportReport
 from indicators.sections import IndicatorSections
+from indicators.upload_limits import ImportFileError
 
 
 def format_report(report: ImportReport) -> str:

@@ -234,6 +234,12 @@ def test_unknown_key_duplicate_id_and_bad_enum_are_located() -> None:
     assert unit.key == "kpis[0].unit" and "unknown unit 'count'" in unit.message
 
 
+def test_a_key_written_twice_is_a_located_problem() -> None:
+    (twice,) = problems_of(MINIMAL.replace("FORMULA", "households_total").replace("    unit: \"%\"\n",
+                                                                                 "    unit: \"%\"\n    unit: \"%\"\n"))
+    assert (twice.key, twice.line, twice.message) == ("kpis.0.unit", 11, "this key appears twice")
+
+
 def test_aggregate_of_a_kpi_is_refused() -> None:
     text = (
         MINIMAL.replace("FORMULA", "households_total")
