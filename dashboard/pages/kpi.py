@@ -42,7 +42,7 @@ LOADING_DELAY_MS = 300  # the spinner only for a slow answer: a quick switch red
 
 
 def _reads(rm: ReadModel) -> KpiReads:
-    return kpi_reads(rm.ctx)
+    return rm.reads(kpi_reads)
 
 
 def period_options(kind: str, latest: str, lang: str) -> list[Option]:
