@@ -21,6 +21,7 @@ from dashboard.pages.admin_config import config_check
 from dashboard.pages.admin_deliveries import section as deliveries_section
 from dashboard.pages.admin_table import Row, table
 from dashboard.read.alerts import alert_reads
+from dashboard.read.cameras import camera_reads
 from dashboard.read.system import HealthView, ProvinceHealthView, SystemReads, system_reads
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
@@ -119,17 +120,16 @@ def device_rows(rm: ReadModel, lang: str) -> list[Row]:
             "battery": f"{number(battery, 2, lang)} V" if battery is not None else None,
         })
     configured = {c.id: c.fps for c in rm.config.cameras}
-    for c in rm.cameras():
-        state = "online" if c.get("online") else ("offline" if c.get("last_frame") else "never")
-        wanted = configured.get(c["id"])
-        measured = c.get("analysis_fps")
+    for c in rm.reads(camera_reads).cameras():
+        state = "online" if c.online else ("offline" if c.last_frame else "never")
+        wanted, status = configured.get(c.id), c.status
         rows.append({
-            "device": c["name"], "kind": t("panel.cameras", lang), "state": t(STATE_KEYS[state], lang),
-            "last_seen": _seen(c.get("last_frame"), c.get("age_s"), tz, lang),
-            "fps": number(c.get("fps"), 1, lang) if c.get("fps") is not None else None,
-            "analysis": (f"{number(measured, 1, lang) if measured is not None else '—'} / "
+            "device": c.name, "kind": t("panel.cameras", lang), "state": t(STATE_KEYS[state], lang),
+            "last_seen": _seen(c.last_frame, c.age_s, tz, lang),
+            "fps": number(status.fps, 1, lang) if status else None,
+            "analysis": (f"{number(status.analysis_fps, 1, lang) if status else '—'} / "
                          f"{number(wanted, 1, lang)}") if wanted is not None else None,
-            "dropped": count(c.get("dropped"), lang) if c.get("dropped") is not None else None,
+            "dropped": count(status.dropped, lang) if status else None,
         })
     return rows
 
