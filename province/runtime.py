@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
+from dashboard.read.sensors import sensor_reads
 from dashboard.server import local_url
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_pipelines
 from province.alerts import AckResender, MirroredAlerts, ProvinceAlerts
@@ -88,7 +89,8 @@ class ProvinceView:
     def _summary(self, commune: ProvinceCommune) -> CommuneSummary:
         rm = self.read_model(commune.id)
         location = self.contexts[commune.id].config.commune.location or commune.location
-        return summarise(commune, location, rm.sensors(), rm.alerts("active"))
+        devices = sensor_reads(self.contexts[commune.id]).sensors()
+        return summarise(commune, location, devices, rm.alerts("active"))
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,32 @@
 """What the province wall shows of each commune: its worst open alarm, its air index and flood level, its devices
-online. Pure functions over what the commune's own wall reads (its sensor documents, as /api/sensors gives them,
-and its open alarms)."""
+online. Pure functions over what the commune's own wall reads (its devices' views, dashboard.read.sensors, and its
+open alarms as JSON objects)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from alerts.models import SEVERITY_ORDER
+from config.section import Location
+from dashboard.read.sensors import SensorView
 
 SEVERITY_RANK = {s.value: i for i, s in enumerate(SEVERITY_ORDER)}
+AlarmJson = dict[str, object]  # an alarm as GET /api/alerts shows it (dashboard.read.alerts' JSON)
+
+
+class CommuneEntry(Protocol):
+    """A commune of the province (province.settings.ProvinceCommune)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def web_url(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,53 +50,48 @@ class CommuneSummary:
     devices_online: int
     devices: int
     web_url: str | None = None
-    critical: list[dict[str, Any]] = field(default_factory=list)  # unacknowledged critical alarms, newest first
+    critical: list[AlarmJson] = field(default_factory=list)  # unacknowledged critical alarms, newest first
 
 
-def worst_severity(alerts: Sequence[dict[str, Any]]) -> str | None:
+def worst_severity(alerts: Sequence[Mapping[str, object]]) -> str | None:
     """The highest severity among these alarms (JSON objects), None without any."""
     found = [str(a.get("severity")) for a in alerts]
     return max(found, key=lambda s: SEVERITY_RANK.get(s, -1)) if found else None
 
 
-def worst_air(sensors: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The air monitor document with the highest VN_AQI (None: no index anywhere)."""
-    best = None
-    for doc in sensors:
-        index = ((doc.get("aqi") or {}).get("vn") or {}).get("value")
-        if index is not None and (best is None or index > best[0]):
-            best = (index, doc)
-    return best[1] if best else None
+def worst_air(sensors: Sequence[SensorView]) -> SensorView | None:
+    """The air monitor with the highest VN_AQI (None: no index anywhere)."""
+    indexed = [s for s in sensors if s.index is not None]
+    return max(indexed, key=lambda s: s.index.value if s.index else -1, default=None)
 
 
-def worst_flood(sensors: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The flood point document with the highest alarm level (then the highest water), None without a level."""
-    best = None
-    for doc in sensors:
-        flood = doc.get("flood") or {}
-        if flood.get("water_level_cm") is None:
-            continue
-        key = (int(flood.get("alarm_level") or 0), float(flood["water_level_cm"]))
-        if best is None or key > best[0]:
-            best = (key, doc)
-    return best[1] if best else None
+def worst_flood(sensors: Sequence[SensorView]) -> SensorView | None:
+    """The flood point with the highest alarm level (then the highest water), None without a level."""
+    measured = [s for s in sensors if s.flood is not None and s.flood.status.water_level_cm is not None]
+
+    def key(s: SensorView) -> tuple[int, float]:
+        status = s.flood.status if s.flood else None
+        return (status.alarm_level, status.water_level_cm or 0.0) if status else (0, 0.0)
+
+    return max(measured, key=key, default=None)
 
 
-def summarise(commune: Any, location: Any, sensors: Sequence[dict[str, Any]],
-              active: Sequence[dict[str, Any]]) -> CommuneSummary:
-    """One commune's line on the province wall from its sensor documents and its open alarms (JSON objects)."""
+def summarise(commune: CommuneEntry, location: Location | None, sensors: Sequence[SensorView],
+              active: Sequence[AlarmJson]) -> CommuneSummary:
+    """One commune's line on the province wall from its devices' views and its open alarms (JSON objects)."""
     unack = [a for a in active if a.get("status") in ("open", "cleared")]
     air, flood = worst_air(sensors), worst_flood(sensors)
-    vn = ((air or {}).get("aqi") or {}).get("vn") or {}
-    level = (flood or {}).get("flood") or {}
+    index = air.index if air else None
+    status = flood.flood.status if flood and flood.flood else None
     critical = sorted((a for a in unack if a.get("severity") == "critical"),
                       key=lambda a: str(a.get("opened_at") or ""), reverse=True)
     return CommuneSummary(
         id=commune.id, name=commune.name, lat=location.lat if location else None,
         lon=location.lon if location else None, worst_severity=worst_severity(active), open_alarms=len(active),
-        unacknowledged=len(unack), air_index=vn.get("value"), air_colour=vn.get("colour"),
-        air_label=vn.get("label_vi"), air_device=(air or {}).get("name"),
-        flood_level=int(level.get("alarm_level") or 0), water_level_cm=level.get("water_level_cm"),
-        flood_device=(flood or {}).get("name"), devices_online=sum(1 for d in sensors if d.get("online")),
-        devices=len(sensors), web_url=commune.web_url, critical=critical[:3],
+        unacknowledged=len(unack), air_index=index.value if index else None,
+        air_colour=index.colour if index else None, air_label=index.label_vi if index else None,
+        air_device=air.name if air else None, flood_level=status.alarm_level if status else 0,
+        water_level_cm=status.water_level_cm if status else None, flood_device=flood.name if flood else None,
+        devices_online=sum(1 for d in sensors if d.online), devices=len(sensors), web_url=commune.web_url,
+        critical=critical[:3],
     )

@@ -22,10 +22,10 @@ from dashboard.pages.admin_deliveries import section as deliveries_section
 from dashboard.pages.admin_table import Row, table
 from dashboard.read.alerts import alert_reads
 from dashboard.read.cameras import camera_reads
+from dashboard.read.sensors import sensor_reads
 from dashboard.read.system import HealthView, ProvinceHealthView, SystemReads, system_reads
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
-from dashboard.sensor_view import state_of
 from dashboard.settings import Role
 from dashboard.users import user_book
 
@@ -112,11 +112,11 @@ def device_rows(rm: ReadModel, lang: str) -> list[Row]:
     """Every device and camera: state, last seen (local time and age), battery, frames per second, dropped."""
     tz = _tz(rm)
     rows: list[Row] = []
-    for s in rm.sensors():
-        battery = (s.get("values") or {}).get("battery_v")
+    for s in rm.reads(sensor_reads).sensors():
+        battery = s.values.get("battery_v")
         rows.append({
-            "device": s["name"], "kind": t(f"kind.{s['kind']}", lang), "state": t(STATE_KEYS[state_of(s)], lang),
-            "last_seen": _seen(s.get("last_seen"), s.get("age_s"), tz, lang),
+            "device": s.name, "kind": t(f"kind.{s.kind.value}", lang), "state": t(STATE_KEYS[s.state], lang),
+            "last_seen": _seen(s.last_seen, s.age_s, tz, lang),
             "battery": f"{number(battery, 2, lang)} V" if battery is not None else None,
         })
     configured = {c.id: c.fps for c in rm.config.cameras}

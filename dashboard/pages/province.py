@@ -4,31 +4,53 @@ of the communes on one indicator of the KPI catalogue. Each commune opens its ow
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import formats
+from dashboard.auth import Principal
+from dashboard.context import AppContext, ProvinceReads
 from dashboard.i18n import current_lang, t
 from dashboard.pages.shell import wall_menu
 from dashboard.read_model import ReadModel
 from dashboard.screens import province_walls
 from dashboard.sensor_view import FLOOD_COLOURS
+from dashboard.services import CommuneSummaryView, IndicatorReads
 from indicators.units import unit_label
 
 TICK, BODY, KPI, RANKING, CLOCK = "prov-tick", "prov-body", "prov-kpi", "prov-ranking", "prov-clock"
 SLOW = "prov-slow"  # the ranking: monthly figures, read again every minute
 ROMAN = ("", "I", "II", "III")
+def _indicators(ctx: AppContext) -> IndicatorReads | None:
+    return ctx.indicators
+
+
+@runtime_checkable
+class ProvinceSite(Protocol):
+    """A province center's configuration (config.schema.ProvinceCenterConfig): its province's name."""
+
+    @property
+    def province(self) -> Named: ...
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
 SEVERITY_COLOURS = {None: "#2e9d4f", "info": "#4dabf7", "warning": "#f0c419", "major": "#f08c00",
                     "critical": "#e03131"}
 
 
-def layout(rm: ReadModel, lang: str, principal: Any) -> html.Div:
-    config = rm.ctx.config
-    province = config.province
+def layout(rm: ReadModel, lang: str, principal: Principal | None) -> html.Div:
+    config, view = rm.config, rm.province
+    name = config.province.name if isinstance(config, ProvinceSite) else config.commune.name
     role = principal.role if principal else None
-    catalogue = getattr(rm.ctx.indicators, "catalogue", None)
+    indicators = rm.reads(_indicators)
+    catalogue = indicators.catalogue if indicators is not None else None
     options = [{"label": (k.name_vi if lang == "vi" else k.name_en) or k.id, "value": k.id}
                for k in (catalogue.kpis.values() if catalogue is not None else [])]
     return html.Div(
@@ -37,8 +59,8 @@ def layout(rm: ReadModel, lang: str, principal: Any) -> html.Div:
             dcc.Interval(id=SLOW, interval=60_000, n_intervals=0),
             html.Div(
                 [
-                    html.Div([html.Div(province.name, className="wall-commune", id="prov-name"),
-                              html.Div(t("province.title", lang, n=len(rm.ctx.province.communes)),
+                    html.Div([html.Div(name, className="wall-commune", id="prov-name"),
+                              html.Div(t("province.title", lang, n=len(view.communes) if view else 0),
                                        className="wall-title")],
                              className="wall-head-left"),
                     html.Div([wall_menu(role, config, lang)], className="wall-freshness"),
@@ -62,21 +84,21 @@ def layout(rm: ReadModel, lang: str, principal: Any) -> html.Div:
     )
 
 
-def _map(summaries: list[Any], lang: str) -> dcc.Graph:
-    from dashboard.figures import NO_BAR, map_figure
+def _map(summaries: Sequence[CommuneSummaryView], lang: str) -> dcc.Graph:
+    from dashboard.figures import map_figure
 
-    markers = [{"group": "sensor", "lat": s.lat, "lon": s.lon, "label": s.name,
+    markers: list[dict[str, object]] = [{"group": "sensor", "lat": s.lat, "lon": s.lon, "label": s.name,
                 "colour": SEVERITY_COLOURS.get(s.worst_severity, "#868e96"),
                 "hover": f"{s.name}: {t('province.open', lang, n=s.open_alarms)}"}
                for s in summaries if s.lat is not None and s.lon is not None]
     from dashboard.pages.wall_panels import configured_base
 
     figure = map_figure(markers, None, 22, configured_base(None, 22))
-    return dcc.Graph(figure=figure, config=NO_BAR, className="prov-map",
+    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": False}, className="prov-map",
                      id="prov-map", style={"height": "46vh", "width": "100%"})
 
 
-def _row(s: Any, first_screen: str | None, lang: str) -> html.Tr:
+def _row(s: CommuneSummaryView, first_screen: str | None, lang: str) -> html.Tr:
     colour = SEVERITY_COLOURS.get(s.worst_severity, "#868e96")
     alarms = (t("province.none", lang) if not s.open_alarms
               else t("province.unack", lang, open=s.open_alarms, unack=s.unacknowledged))
@@ -99,7 +121,7 @@ def _row(s: Any, first_screen: str | None, lang: str) -> html.Tr:
     ], id=f"prov-row-{s.id}", className="prov-row" + (" critical" if s.critical else ""))
 
 
-def _critical(summaries: list[Any], lang: str) -> html.Div | None:
+def _critical(summaries: Sequence[CommuneSummaryView], lang: str) -> html.Div | None:
     items = [(s, a) for s in summaries for a in s.critical]
     if not items:
         return None
@@ -111,14 +133,14 @@ def _critical(summaries: list[Any], lang: str) -> html.Div | None:
         className="prov-critical", id="prov-critical")
 
 
-def body(rm: ReadModel, lang: str) -> list[Any]:
-    view = rm.ctx.province  # narrowed to the caller's communes (dashboard.scoped)
+def body(view: ProvinceReads, lang: str) -> list[html.Div]:
+    """The critical alarms, the map and the table of the communes `view` holds (the caller's: dashboard.scoped)."""
     summaries = view.summaries()
     walls = province_walls(view)
     head = html.Tr([html.Th(t(k, lang)) for k in ("province.col.commune", "province.col.alarms",
                                                    "province.col.air", "province.col.flood",
                                                    "province.col.devices", "province.col.open")])
-    table = html.Table([html.Thead(head), html.Tbody([_row(s, (walls.get(s.id) or [None])[0], lang)
+    table = html.Table([html.Thead(head), html.Tbody([_row(s, next(iter(walls.get(s.id) or []), None), lang)
                                                        for s in summaries])], className="prov-table")
     return [x for x in (_critical(summaries, lang),
                         html.Div([html.Div(_map(summaries, lang), className="panel prov-map-panel"),
@@ -126,20 +148,20 @@ def body(rm: ReadModel, lang: str) -> list[Any]:
             if x is not None]
 
 
-def ranking(rm: ReadModel, kpi_id: str | None, lang: str) -> Any:
+def ranking(view: ProvinceReads, service: IndicatorReads | None, kpi_id: str | None, lang: str) -> html.Div:
     """The communes this caller may see, ranked on one indicator for the newest month with figures."""
-    service = rm.ctx.indicators
-    if service is None or getattr(service, "catalogue", None) is None or not kpi_id:
+    catalogue = service.catalogue if service is not None else None
+    if service is None or catalogue is None or not kpi_id:
         return html.Div(t("missing", lang), className="missing")
     month = service.latest_month()  # the KPI service and the view read only the caller's communes
-    names = {c.id: c.name for c in rm.ctx.province.communes}
+    names = {c.id: c.name for c in view.communes}
     values = [v for v in (service.results(month) if month else []) if v.kpi_id == kpi_id and v.commune in names]
     ranked = sorted((v for v in values if v.value is not None), key=lambda v: (v.rank or 999, v.commune))
     if not ranked:
         return html.Div(t("province.no_figures", lang), className="missing", id="prov-ranking-empty")
-    kpi = service.catalogue.kpis.get(kpi_id)
+    kpi = catalogue.kpis.get(kpi_id)
     unit = unit_label(kpi.unit, lang) if kpi is not None else ""
-    decimals = 1 if any(v.value != int(v.value) for v in ranked) else 0
+    decimals = 1 if any(v.value is not None and v.value != int(v.value) for v in ranked) else 0
     rows = [html.Tr([html.Td(formats.count(v.rank, lang) if v.rank else "–"), html.Td(names[v.commune]),
                      html.Td(f"{formats.number(v.value, decimals, lang)} {unit}".strip(), className="num"),
                      html.Td(formats.percent(v.progress_pct, 0, lang) if v.progress_pct is not None else "–",
@@ -154,14 +176,15 @@ def ranking(rm: ReadModel, kpi_id: str | None, lang: str) -> Any:
 
 def register(app: dash.Dash, rm: ReadModel) -> None:
     @app.callback(Output(BODY, "children"), Output(CLOCK, "children"), Input(TICK, "n_intervals"))
-    def refresh(_n: int) -> tuple[Any, str]:
-        if rm.ctx.province is None:
+    def refresh(_n: int | None) -> tuple[list[html.Div], str] | tuple[dash.NoUpdate, dash.NoUpdate]:
+        view = rm.province
+        if view is None:
             return dash.no_update, dash.no_update
-        lang = current_lang()
-        return body(rm, lang), rm.local(rm.now()).strftime("%H:%M:%S")
+        return body(view, current_lang()), rm.local(rm.now()).strftime("%H:%M:%S")
 
     @app.callback(Output(RANKING, "children"), Input(KPI, "value"), Input(SLOW, "n_intervals"))
-    def rank(kpi_id: str | None, _n: int) -> Any:
-        if rm.ctx.province is None:
+    def rank(kpi_id: str | None, _n: int | None) -> html.Div | dash.NoUpdate:
+        view = rm.province
+        if view is None:
             return dash.no_update
-        return ranking(rm, kpi_id, current_lang())
+        return ranking(view, rm.reads(_indicators), kpi_id, current_lang())

@@ -1,39 +1,39 @@
-"""What each wall panel shows, built from one snapshot dict (pure: snapshot and language in,
-components out)."""
+"""What each wall panel shows, built from one wall snapshot (pure: snapshot and language in, components out)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from dash import html
 
 from dashboard import figures
 from dashboard.formats import number
 from dashboard.i18n import age_text, t
+from dashboard.map_layers import BaseMap
 from dashboard.pages.shell import missing_note
-from dashboard.pages.wall_measures import FONT_PX, air, flood, wall_graph
+from dashboard.pages.wall_measures import air, flood, wall_graph
+from dashboard.read.sensors import SensorView
 from dashboard.sensor_view import STATE_COLOURS
+from dashboard.wall_snapshot import JsonRow, WallSnapshot
+from sensors.models import DeviceKind
 
 SEVERITY_COLOURS = {"critical": "#e03131", "major": "#f08c00", "warning": "#f0c419", "info": "#8fb8ff"}
-def alert_text(alert: dict[str, Any], lang: str = "vi") -> str:
+def alert_text(alert: JsonRow, lang: str = "vi") -> str:
     """An alert's title in the language (Vietnamese when English is missing), else its detail."""
-    title = alert.get(f"title_{lang}") or alert.get("title_vi") or alert.get("title") or ""
-    return (
-        title or alert.get("detail") or alert.get("message") or str(alert.get("rule") or alert.get("id", ""))
-    )
+    keys = (f"title_{lang}", "title_vi", "title", "detail", "message", "rule", "id")
+    return str(next((alert[k] for k in keys if alert.get(k)), ""))
 
 
 LIST_ROWS = 7  # rows of "CẢNH BÁO ĐANG MỞ" at 1080 and 2160 lines; with more alarms the last row says "+N"
 
 
-def alerts(snap: dict[str, Any], lang: str) -> Any:
-    if "alerts" in snap["missing"]:
+def alerts(snap: WallSnapshot, lang: str) -> html.Div:
+    if "alerts" in snap.missing:
         return missing_note(lang, "alerts")
-    items = snap.get("alerts") or []
+    items = list(snap.alerts)
     if not items:
         return html.Div(t("alerts.none", lang), className="calm")
-    total = max(int(snap.get("alerts_total") or 0), len(items))
+    total = max(snap.alerts_total, len(items))
     shown = items[:LIST_ROWS] if total <= LIST_ROWS else items[: LIST_ROWS - 1]
     rows = [_alert_row(a, lang) for a in shown]
     if total > len(shown):
@@ -48,7 +48,7 @@ SHORT_TITLES = {  # camera alarms in the wall's list: the place first, so a nigh
 }
 
 
-def list_text(alert: dict[str, Any], lang: str) -> str:
+def list_text(alert: JsonRow, lang: str) -> str:
     """What a row of the list says: 'Xâm nhập: Trường THCS Quảng Thọ' for a camera alarm (its full title on
     hover), the title for the others."""
     short, place = SHORT_TITLES.get(str(alert.get("rule"))), alert.get("place")
@@ -57,7 +57,7 @@ def list_text(alert: dict[str, Any], lang: str) -> str:
     return alert_text(alert, lang)
 
 
-def _alert_row(a: dict[str, Any], lang: str) -> html.Div:
+def _alert_row(a: JsonRow, lang: str) -> html.Div:
     severity = str(a.get("severity", "")).lower()
     status = str(a.get("status", "")).lower()
     acked, returned = status == "acknowledged", status == "cleared"  # returned to normal, still unacknowledged
@@ -66,7 +66,7 @@ def _alert_row(a: dict[str, Any], lang: str) -> html.Div:
         [
             html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
             html.Span(list_text(a, lang), className="alert-text", title=text),
-            html.Span(age_text(a.get("age_s"), lang), className="alert-age"),
+            html.Span(age_text(_float(a.get("age_s")), lang), className="alert-age"),
             html.Span(
                 t("alerts.acked" if acked else "status.cleared" if returned else "alerts.open", lang),
                 className="alert-ack " + ("is-acked" if acked else "is-returned" if returned else "is-open"),
@@ -76,11 +76,11 @@ def _alert_row(a: dict[str, Any], lang: str) -> html.Div:
     )
 
 
-def more_row(hidden: list[dict[str, Any]], count: int, snap: dict[str, Any], shown: list[dict[str, Any]],
+def more_row(hidden: list[JsonRow], count: int, snap: WallSnapshot, shown: list[JsonRow],
              lang: str) -> html.Div:
     """'+4 cảnh báo khác (2 đã tiếp nhận, còn hoạt động)', the hidden ones' titles on hover."""
     acked_shown = sum(1 for a in shown if str(a.get("status")) == "acknowledged")
-    acked = max(0, int(snap.get("alerts_acked") or 0) - acked_shown)
+    acked = max(0, snap.alerts_acked - acked_shown)
     text = t("alerts.more", lang, n=count) + (f" ({t('alerts.more_acked', lang, n=acked)})" if acked else "")
     names = [alert_text(a, lang) for a in hidden]
     if count > len(hidden):
@@ -89,85 +89,76 @@ def more_row(hidden: list[dict[str, Any]], count: int, snap: dict[str, Any], sho
                     className="alert-row alert-more", id="wall-alerts-more")
 
 
-def cameras(snap: dict[str, Any], lang: str) -> Any:
-    if snap.get("public"):
+def _float(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def cameras(snap: WallSnapshot, lang: str) -> html.Div:
+    if snap.public or snap.cameras is None:
         return html.Div("—", className="missing")
-    cams = snap.get("cameras") or []
+    cams = list(snap.cameras)
     if not cams:
         return html.Div(t("cameras.none", lang), className="missing")
-    per_page = snap.get("cameras_per_page", 6)
-    start = snap.get("camera_offset", 0) % len(cams)
-    shown = (cams + cams)[start : start + min(per_page, len(cams))]
+    start = snap.camera_offset % len(cams)
+    shown = (cams + cams)[start : start + min(snap.cameras_per_page, len(cams))]
     tiles = []
-    images = snap.get("camera_images", False)
+    images = snap.camera_images
     for c in shown:
+        online, name = bool(c.get("online")), str(c.get("name"))
         img = (
-            html.Img(src=f"/api/cameras/{c['id']}/snapshot.jpg?t={snap['clock']}", className="cam-img")
-            if c["online"] and images
-            else html.Div("●" if c["online"] else "⌀", className="cam-img cam-none" + (" cam-ok" * c["online"]))
+            html.Img(src=f"/api/cameras/{c['id']}/snapshot.jpg?t={snap.clock}", className="cam-img")
+            if online and images
+            else html.Div("●" if online else "⌀", className="cam-img cam-none" + (" cam-ok" * online))
         )
-        since = (
-            t("cameras.since", lang, age=age_text(c.get("age_s"), lang))
-            if c.get("age_s")
-            else t("wall.offline", lang)
-        )
-        label = c["name"] if c["online"] else f"{c['name']} · {since}"
+        age = _float(c.get("age_s"))
+        since = t("cameras.since", lang, age=age_text(age, lang)) if age else t("wall.offline", lang)
+        label = name if online else f"{name} · {since}"
         tiles.append(
             html.A(
                 [img, html.Div(label, className="cam-label", title=label)],
                 href=f"/cameras?camera={c['id']}" if images else None,
-                className="cam-tile" + ("" if c["online"] else " cam-off"),
+                className="cam-tile" + ("" if online else " cam-off"),
             )
         )
     cols = 1 if len(tiles) == 1 else 2 if len(tiles) <= 4 else 3
     return html.Div(tiles, className="cam-mosaic", style={"gridTemplateColumns": f"repeat({cols}, 1fr)"})
 
 
-def map_panel(snap: dict[str, Any], lang: str) -> Any:
-    markers = []
-    for s in snap["sensors"]:
-        if not s.get("location"):
-            continue
-        colour = STATE_COLOURS["online" if s["online"] else "offline"]
-        if s["online"] and s.get("aqi"):
-            colour = s["aqi"].get("colour") or colour
-        if s["online"] and s.get("flood"):
-            colour = s["flood"]["colour"]
-        markers.append(
-            {
-                "group": "sensor",
-                "lat": s["location"]["lat"],
-                "lon": s["location"]["lon"],
-                "colour": colour,
-                "label": s["name"],
-            }
-        )
-    for c in snap.get("cameras") or []:  # absent on public screens
-        if c.get("location"):
-            markers.append(
-                {
-                    "group": "camera",
-                    "lat": c["location"]["lat"],
-                    "lon": c["location"]["lon"],
-                    "colour": STATE_COLOURS["online" if c.get("online") else "offline"],
-                    "label": "",
-                    "hover": f"📷 {c['name']}",
-                }
-            )
-    for office in snap.get("former_units") or []:  # the former communes' old headquarters
-        markers.append({"group": "unit", "lat": office["lat"], "lon": office["lon"], "colour": "#c9b8ff",
-                        "label": office["name"], "hover": f"{t('map.legend.former', lang)}: {office['name']}"})
+def _marker_colour(s: SensorView) -> str:
+    colour = STATE_COLOURS["online" if s.online else "offline"]
+    if s.online and s.index is not None:
+        colour = s.index.colour
+    flood = s.flood_on_screen
+    if s.online and flood is not None:
+        colour = flood.status.colour
+    return colour
+
+
+def map_panel(snap: WallSnapshot, lang: str) -> html.Div:
+    markers: list[dict[str, object]] = [
+        {"group": "sensor", "lat": s.location.lat, "lon": s.location.lon, "colour": _marker_colour(s),
+         "label": s.name}
+        for s in snap.sensors if s.location is not None
+    ]
+    for c in snap.cameras or ():  # absent on public screens
+        location = c.get("location")
+        if isinstance(location, Mapping):
+            markers.append({"group": "camera", "lat": location["lat"], "lon": location["lon"],
+                            "colour": STATE_COLOURS["online" if c.get("online") else "offline"], "label": "",
+                            "hover": f"📷 {c.get('name')}"})
+    for office in snap.former_units:  # the former communes' old headquarters
+        markers.append({"group": "unit", "lat": office.lat, "lon": office.lon, "colour": "#c9b8ff",
+                        "label": office.name, "hover": f"{t('map.legend.former', lang)}: {office.name}"})
     if not markers:
         return html.Div(t("missing", lang), className="missing")
-    location = snap.get("commune_location")
-    centre = (location["lat"], location["lon"]) if location else None
-    font_px = snap.get("font_px", FONT_PX)
-    base = configured_base(snap.get("screen"), font_px)
-    graph = wall_graph(figures.map_figure(markers, centre, font_px, base), "map")
+    location = snap.commune_location
+    centre = (location.lat, location.lon) if location else None
+    base = configured_base(snap.screen, snap.font_px)
+    graph = wall_graph(figures.map_figure(markers, centre, snap.font_px, base), "map")
     return html.Div([html.Div(graph, className="map-box"), map_legend(snap, lang, base)], className="map-panel")
 
 
-def configured_base(screen: str | None, font_px: int) -> Any:
+def configured_base(screen: str | None, font_px: int) -> BaseMap | None:
     """The commune's base map (config `map:`) for this screen: the whole commune, or its former commune's."""
     from flask import current_app, has_app_context
 
@@ -180,7 +171,7 @@ def configured_base(screen: str | None, font_px: int) -> Any:
     return base_map(config.map, unit, font_px)
 
 
-def map_legend(snap: dict[str, Any], lang: str, base: Any = None) -> html.Div:
+def map_legend(snap: WallSnapshot, lang: str, base: BaseMap | None = None) -> html.Div:
     """What the marks mean: air points in their VN_AQI colour, flood points in their alarm colour, cameras as
     small squares, grey for offline, the star for the commune office."""
     items = [
@@ -189,11 +180,11 @@ def map_legend(snap: dict[str, Any], lang: str, base: Any = None) -> html.Div:
         ("■", STATE_COLOURS["online"], "map.legend.camera"),
         ("●", STATE_COLOURS["offline"], "map.legend.offline"),
     ]
-    if snap.get("public"):
+    if snap.public:
         items = [i for i in items if i[2] != "map.legend.camera"]
-    if snap.get("commune_location"):
+    if snap.commune_location is not None:
         items.append(("★", "#f8f9fa", "map.legend.centre"))
-    if snap.get("former_units"):
+    if snap.former_units:
         items.append(("◆", "#c9b8ff", "map.legend.former"))
     if base is not None:  # the commune's base layer (config `map:`), named in the reader's language
         items.extend((mark, colour, f"map.legend.{kind}") for kind, mark, colour in base.legend)
@@ -204,13 +195,14 @@ def map_legend(snap: dict[str, Any], lang: str, base: Any = None) -> html.Div:
     )
 
 
-def kpis(snap: dict[str, Any], lang: str) -> Any:
-    if "indicators" in snap["missing"]:
+def kpis(snap: WallSnapshot, lang: str) -> html.Div:
+    if "indicators" in snap.missing:
         return missing_note(lang, "indicators")
-    items = snap.get("kpis") or []
+    items = snap.kpis
     if not items:
         return html.Div(t("kpis.none", lang), className="missing")
-    months = sorted(k["period"] for k in items if len(k.get("period") or "") == 7 and "Q" not in k["period"])
+    periods = [str(k.get("period") or "") for k in items]
+    months = sorted(p for p in periods if len(p) == 7 and "Q" not in p)
     # which month the figures are of: official figures arrive weeks after the month ends
     month = f"{int(months[-1][5:])}/{months[-1][:4]}" if months else ""
     label = html.Div(t("kpis.month", lang, month=month), className="kpi-month", id="wall-kpi-month") if month else None
@@ -221,7 +213,7 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
         tiles.append(
             html.Div(
                 [
-                    html.Div(k.get(f"name_{lang}") or k.get("name_vi") or k.get("id"), className="kpi-name"),
+                    html.Div(str(k.get(f"name_{lang}") or k.get("name_vi") or k.get("id")), className="kpi-name"),
                     html.Div(
                         [
                             html.Span(_num(k.get("value"), lang), style={"color": colour}),
@@ -237,70 +229,44 @@ def kpis(snap: dict[str, Any], lang: str) -> Any:
     return html.Div([label, html.Div(tiles, className="kpi-tiles")], className="kpi-panel")
 
 
-def _num(value: Any, lang: str = "vi") -> str:
+def _num(value: object, lang: str = "vi") -> str:
     """A KPI figure: whole numbers without decimals (1.297), others with one (54,4)."""
     whole = isinstance(value, int | float) and float(value).is_integer()
     return number(value, 0 if whole else 1, lang)
 
 
-def clock(snap: dict[str, Any], lang: str) -> Any:
-    return html.Div(
-        [
-            html.Div(snap["clock"][:5], className="big-clock"),
-            html.Div(snap["date_en" if lang == "en" else "date_vi"], className="big-date"),
-        ]
-    )
-
-
-def device_tiles(snap: dict[str, Any], lang: str, linked: bool = False) -> list[Any]:
+def device_tiles(snap: WallSnapshot, lang: str, linked: bool = False) -> list[html.A | html.Div]:
     """One small tile per device: name, main value, online state and time since the last reading; a link to
     the device's history page when `linked` (roles that may open it)."""
-    tiles = []
-    for s in snap["sensors"]:
-        main = "water_level_cm" if s["kind"] == "flood" else "pm25"
-        value = s["values"].get(main)
-        unit = "cm" if s["kind"] == "flood" else "µg/m³"
-        state = "online" if s["online"] else ("offline" if s["last_seen"] else "never")
-        seen = (
-            t("wall.ago", lang, age=age_text(s["age_s"], lang))
-            if s["age_s"] is not None
-            else t("wall.never", lang)
-        )
-        tile = html.A if linked else html.Div
-        extra = {"href": f"/sensors/{s['id']}"} if linked else {}
-        tiles.append(
-            tile(
-                [
-                    html.Div(
-                        [html.Span(className="dot", style={"background": STATE_COLOURS[state]}), s["name"]],
-                        className="tile-name",
-                        title=s["name"],
-                    ),
-                    html.Div(f"{number(value, 0, lang)} {unit}" if value is not None else "—",
-                             className="tile-value"),
-                    html.Div(
-                        f"{t('wall.' + ('online' if s['online'] else 'offline'), lang)} · {seen}",
-                        className="tile-seen",
-                    ),
-                ],
-                className=f"device-tile tile-{state}",
-                id=f"wall-tile-{s['id']}",
-                **extra,
-            )
-        )
+    tiles: list[html.A | html.Div] = []
+    for s in snap.sensors:
+        flood = s.kind is DeviceKind.FLOOD
+        value = s.values.get("water_level_cm" if flood else "pm25")
+        unit = "cm" if flood else "µg/m³"
+        seen = t("wall.ago", lang, age=age_text(s.age_s, lang)) if s.age_s is not None else t("wall.never", lang)
+        parts = [
+            html.Div([html.Span(className="dot", style={"background": STATE_COLOURS[s.state]}), s.name],
+                     className="tile-name", title=s.name),
+            html.Div(f"{number(value, 0, lang)} {unit}" if value is not None else "—", className="tile-value"),
+            html.Div(f"{t('wall.' + ('online' if s.online else 'offline'), lang)} · {seen}", className="tile-seen"),
+        ]
+        tile_id, css = f"wall-tile-{s.id}", f"device-tile tile-{s.state}"
+        tiles.append(html.A(parts, href=f"/sensors/{s.id}", className=css, id=tile_id) if linked
+                     else html.Div(parts, className=css, id=tile_id))
     return tiles
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any], str], Any]] = {
+RENDERERS: dict[str, Callable[[WallSnapshot, str], html.Div]] = {
     "air": air,
     "flood": flood,
     "alerts": alerts,
     "cameras": cameras,
     "map": map_panel,
     "kpis": kpis,
-    "clock": clock,
 }
 
 
-def render(panel: str, snap: dict[str, Any], lang: str) -> Any:
-    return RENDERERS[panel](snap, lang)
+def render(panel: str, snap: WallSnapshot, lang: str) -> html.Div | None:
+    """A panel's content (None for a panel this wall no longer draws, e.g. `clock`: the header has the time)."""
+    renderer = RENDERERS.get(panel)
+    return renderer(snap, lang) if renderer is not None else None

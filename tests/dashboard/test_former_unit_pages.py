@@ -136,14 +136,14 @@ def test_a_wall_screen_of_one_unit_shows_only_that_unit_and_the_map_marks_the_ol
     rm = ReadModel(ctx)
     screens = {w.id: w for w in ctx.config.walls}
     snap = build_snapshot(rm, screens["phuoc"], public=False)
-    assert [s["id"] for s in snap["sensors"]] == ["flood-01"]
-    assert [c["id"] for c in snap["cameras"]] == ["cam-02"]
-    assert snap["alerts"] and {a["former_unit"] for a in snap["alerts"]} == {"quang-phuoc"}
-    assert [u["id"] for u in snap["former_units"]] == ["quang-phuoc"]
+    assert [s.id for s in snap.sensors] == ["flood-01"]
+    assert [c["id"] for c in snap.cameras or ()] == ["cam-02"]
+    assert snap.alerts and {a["former_unit"] for a in snap.alerts} == {"quang-phuoc"}
+    assert [u.id for u in snap.former_units] == ["quang-phuoc"]
     whole = build_snapshot(rm, screens["overview"], public=False)
-    assert {s["id"] for s in whole["sensors"]} == {"pam-qt-01", "flood-01", "flood-02"}
-    assert [u["name"] for u in whole["former_units"]] == ["Xã Quảng Thọ (cũ)", "Xã Quảng Phước (cũ)"]
-    panel = wall_panels.map_panel({**whole, "font_px": 20}, "vi")
+    assert {s.id for s in whole.sensors} == {"pam-qt-01", "flood-01", "flood-02"}
+    assert [u.name for u in whole.former_units] == ["Xã Quảng Thọ (cũ)", "Xã Quảng Phước (cũ)"]
+    panel = wall_panels.map_panel(whole, "vi")
     figure = panel.children[0].children.figure
     offices = [t for t in figure["data"] if t["marker"]["symbol"] == "diamond"]
     assert [o["text"] for o in offices] == [["Xã Quảng Thọ (cũ)", "Xã Quảng Phước (cũ)"]]
@@ -159,7 +159,7 @@ def test_a_commune_without_former_units_looks_as_before(environ: dict[str, str])
     assert not [c for c in parts if getattr(c, "className", None) == "unit-group-row"]
     assert len([c for c in parts if str(getattr(c, "id", "")).startswith("sensor-row-")]) == len(plain.sensors)
     snap = build_snapshot(rm, plain.walls[0], public=False)
-    assert snap["former_units"] == []
+    assert snap.former_units == ()
     client = create_server(AppContext(config=plain)).test_client()
     response = client.get("/api/sensors?unit=quang-phuoc", headers=BEARER)
     assert response.status_code == 400 and "this commune has no former units" in response.get_json()["message"]

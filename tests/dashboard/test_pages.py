@@ -112,19 +112,12 @@ def test_kpi_report_view_and_its_links_follow_the_period(client):
 
 
 def _tiles(client) -> str:
-    refresh = call(
-        client,
-        {"id": "wall-snapshot", "property": "data"},
-        [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-        [{"id": "wall-screen", "property": "data", "value": "overview"}],
-    )
-    out = call(
-        client,
-        {"id": "wall-devices", "property": "children"},
-        [{"id": "wall-snapshot", "property": "data", "value": refresh["wall-snapshot"]["data"]}],
-        [{"id": "wall-screen", "property": "data", "value": "overview"}],
-    )
-    return json.dumps(out, ensure_ascii=False)
+    from tests.dashboard.test_wall import refresh_body
+
+    response = client.post("/_dash-update-component", json=refresh_body("overview"),
+                           headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return json.dumps(response.get_json()["response"]["wall-devices"], ensure_ascii=False)
 
 
 def test_device_tiles_link_to_the_sensor_page_only_for_roles_that_may_open_it(client):

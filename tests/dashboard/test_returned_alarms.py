@@ -13,6 +13,7 @@ from dashboard import ids
 from dashboard.pages import camera_alerts, wall_panels
 from dashboard.pages.camera_alerts import CameraAlert
 from dashboard.read.alerts import AlertView
+from dashboard.wall_snapshot import WallSnapshot
 
 
 def rendered(component: Any) -> str:
@@ -21,11 +22,11 @@ def rendered(component: Any) -> str:
 
 
 def test_the_wall_marks_a_returned_alarm_until_it_is_acknowledged() -> None:
-    snap = {"missing": [], "alerts": [
+    snap = WallSnapshot("overview", alerts=(
         {"id": "a1", "status": "cleared", "severity": "critical", "title_vi": "Báo động III tại Cầu Phò Nam",
          "age_s": 120},
         {"id": "a2", "status": "open", "severity": "warning", "title_vi": "Bụi PM2.5 cao", "age_s": 60},
-    ]}
+    ))
     text = rendered(wall_panels.alerts(snap, "vi"))
     assert "Đã trở lại bình thường, chờ tiếp nhận" in text and "is-returned" in text
     assert "Chưa tiếp nhận" in text or "is-open" in text  # the other one is still plainly open

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from dashboard import figures
 from dashboard.context import AppContext
 from dashboard.pages.sensor import line_periods
-from dashboard.read_model import ReadModel
+from dashboard.read.sensors import sensor_reads
 from sensors.models import DeviceKind
 from sensors.settings import EarlierLevels, SensorConfig
 
@@ -17,7 +17,7 @@ KIM_LONG = SensorConfig(id="kim-long", kind=DeviceKind.FLOOD, name="Kim Long", a
 
 
 def test_a_range_across_a_new_decision_shows_both_sets_of_lines(config) -> None:
-    rm = ReadModel(AppContext(config=config))
+    rm = sensor_reads(AppContext(config=config))
     start, end = datetime(2020, 3, 1, tzinfo=UTC), datetime(2020, 4, 1, tzinfo=UTC)
     periods = line_periods(rm, KIM_LONG, start, end)
     assert periods == [("2020-03-01T07:00:00", "2020-03-20T00:00:00", (100, 200, 300)),
@@ -30,6 +30,6 @@ def test_a_range_across_a_new_decision_shows_both_sets_of_lines(config) -> None:
 
 
 def test_a_range_inside_one_decision_keeps_one_set(config) -> None:
-    rm = ReadModel(AppContext(config=config))
+    rm = sensor_reads(AppContext(config=config))
     start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
     assert [p[2] for p in line_periods(rm, KIM_LONG, start, end)] == [(100, 200, 350)]

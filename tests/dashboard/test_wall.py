@@ -4,22 +4,47 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from dashboard import i18n
+from dashboard.read.sensors import FloodView, aqi_now
 from dashboard.read_model import ReadModel
-from dashboard.sensor_view import normalise_aqi, normalise_flood
 from dashboard.wall_snapshot import build_snapshot, screen_panels
+from sensors.flood import FloodScale, flood_status
 from sensors.models import Reading
 from tests.dashboard.conftest import login
 
+SHOWN = {"overview": ("map", "air", "flood", "alerts", "cameras"), "street": ("air", "flood")}  # page 0 of each
 
-def refresh_body(screen: str) -> dict:
+
+def refresh_body(screen: str, drawn: dict | None = None) -> dict:
+    """The wall's drawing refresh: the header, the device tiles and every panel's copies (page 0 holds five);
+    `drawn`: the fingerprints of the panels the browser shows."""
+    from dashboard.settings import PANELS
+
+    singles = [("wall-clock", "children"), ("wall-date", "children"), ("wall-freshness", "children"),
+               ("wall-devices", "children"), ("wall-drawn", "data")]
+    panels = [[{"id": {"type": "wall-panel", "panel": name, "page": 0}, "property": "children"}]
+              if name in SHOWN[screen.split("/")[-1]] else [] for name in PANELS]
+    output = "...".join([f"{i}.{p}" for i, p in singles]
+                        + [f'{{"page":["ALL"],"panel":"{n}","type":"wall-panel"}}.children' for n in PANELS])
+    return {
+        "output": f"..{output}..",
+        "outputs": [{"id": i, "property": p} for i, p in singles] + panels,
+        "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
+        "state": [{"id": "wall-screen", "property": "data", "value": screen},
+                  {"id": "wall-viewport", "property": "data", "value": 1080},
+                  {"id": "wall-drawn", "property": "data", "value": drawn}],
+        "changedPropIds": ["wall-tick.n_intervals"],
+    }
+
+
+def store_body(screen: str, kept: dict | None = None) -> dict:
+    """The wall's light refresh of the alarms' store (what the takeover reads), `kept`: the browser's store."""
     return {
         "output": "wall-snapshot.data",
         "outputs": {"id": "wall-snapshot", "property": "data"},
         "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-        "state": [{"id": "wall-screen", "property": "data", "value": screen}],
+        "state": [{"id": "wall-screen", "property": "data", "value": screen},
+                  {"id": "wall-snapshot", "property": "data", "value": kept}],
         "changedPropIds": ["wall-tick.n_intervals"],
     }
 
@@ -28,14 +53,15 @@ def test_snapshot_has_a_tile_for_every_device_and_the_commune(app, ctx):
     rm: ReadModel = ctx.extras["read_model"]
     with app.server.test_request_context():
         snap = build_snapshot(rm, ctx.config.walls[0], public=False)
-    assert [s["id"] for s in snap["sensors"]] == ["pam-qt-01", "flood-01", "flood-02"]
-    assert all(s["online"] for s in snap["sensors"])
-    air = snap["sensors"][0]["aqi"]
-    assert air["vn"] > 0 and air["colour"].startswith("#") and air["category_vi"]
-    flood = snap["sensors"][1]["flood"]
-    assert flood["alarm_level"] == 1 and flood["trend_cm_per_h"] > 0 and flood["next_level"] == 2
-    assert len(snap["air_trend"]["pam-qt-01"]) >= 90  # 24 h in 15-min buckets
-    assert {c["id"] for c in snap["cameras"]} == {"cam-01", "cam-02"}
+    assert [s.id for s in snap.sensors] == ["pam-qt-01", "flood-01", "flood-02"]
+    assert all(s.online for s in snap.sensors)
+    air = snap.sensors[0].index
+    assert air is not None and air.value > 0 and air.colour.startswith("#") and air.label_vi
+    flood = snap.sensors[1].flood_on_screen
+    assert flood is not None and flood.status.alarm_level == 1 and flood.status.trend_cm_per_h > 0
+    assert flood.next_level == 2
+    assert len(snap.air_trend["pam-qt-01"].points) >= 90  # 24 h in 15-min buckets
+    assert {c["id"] for c in snap.cameras or ()} == {"cam-01", "cam-02"}
 
 
 def test_cameras_carry_their_area_and_place_and_stand_on_the_map(app, ctx):
@@ -54,16 +80,16 @@ def test_cameras_carry_their_area_and_place_and_stand_on_the_map(app, ctx):
     with app.server.test_request_context():
         snap = build_snapshot(rm, ctx.config.walls[0], public=False)
         street = build_snapshot(rm, next(w for w in ctx.config.walls if w.id == "street"), public=True)
-    cams = {c["id"]: c for c in snap["cameras"]}
+    cams = {c["id"]: c for c in snap.cameras or ()}
     assert cams["cam-01"]["area"] == "Xã Quảng Thọ" and cams["cam-01"]["location"] is None  # nothing configured
     assert cams["cam-02"]["area"] == "Cầu Phò Nam" and cams["cam-02"]["location"] == {"lat": 16.575, "lon": 107.541}
     assert cams["cam-03"]["area"] == "Thôn La Vân Hạ" and cams["cam-03"]["location"] == {"lat": 16.5605,
                                                                                       "lon": 107.5262}
-    traces = map_panel({**snap, "font_px": 14}, "vi").children[0].children.figure["data"]
+    traces = map_panel(replace(snap, font_px=14), "vi").children[0].children.figure["data"]
     squares = next(tr for tr in traces if tr.get("marker", {}).get("symbol") == "square")
     assert sorted(zip(squares["y"], squares["x"], strict=True)) == [(16.5605, 107.5262), (16.575, 107.541)]
     assert all("📷" in h for h in squares["hovertext"])
-    public_traces = map_panel({**street, "font_px": 14}, "vi").children[0].children.figure["data"]
+    public_traces = map_panel(replace(street, font_px=14), "vi").children[0].children.figure["data"]
     assert not any(tr.get("marker", {}).get("symbol") == "square" for tr in public_traces)
 
 
@@ -72,7 +98,8 @@ def test_public_snapshot_carries_no_camera(app, ctx):
     street = next(w for w in ctx.config.walls if w.id == "street")
     with app.server.test_request_context():
         snap = build_snapshot(rm, street, public=True)
-    assert "cameras" not in snap and snap["public"]
+    assert snap.cameras is None and snap.public and not snap.camera_images
+    assert set(snap.store()) == {"screen", "commune", "now", "takeover", "camera_images", "public"}
 
 
 def test_wall_page_refresh_returns_the_commune_devices(client):
@@ -82,8 +109,21 @@ def test_wall_page_refresh_returns_the_commune_devices(client):
         json=refresh_body("overview"),
         headers={"X-CSRFToken": client.get_cookie("_csrf_token").value},
     )
-    data = response.get_json()["response"]["wall-snapshot"]["data"]
-    assert data["screen"] == "overview" and len(data["sensors"]) == 3
+    answer = response.get_json()["response"]
+    tiles = answer["wall-devices"]["children"]
+    ids = ["wall-tile-pam-qt-01", "wall-tile-flood-01", "wall-tile-flood-02"]
+    assert [tile["props"]["id"] for tile in tiles] == ids
+    assert "wall-aqi-value" in str(answer)  # the air panel drawn in the same answer
+    marks = answer["wall-drawn"]["data"]
+    again = client.post("/_dash-update-component", json=refresh_body("overview", marks),
+                        headers={"X-CSRFToken": client.get_cookie("_csrf_token").value}).get_json()["response"]
+    assert "wall-devices" in again and "wall-aqi-value" not in str(again)  # the unchanged air panel is not sent
+    headers = {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+    store = client.post("/_dash-update-component", json=store_body("overview"), headers=headers).get_json()
+    kept = store["response"]["wall-snapshot"]["data"]
+    assert kept["screen"] == "overview" and kept["takeover"] is None
+    again = client.post("/_dash-update-component", json=store_body("overview", kept), headers=headers)
+    assert again.status_code == 204 or "wall-snapshot" not in again.get_json()["response"]  # nothing new: kept
 
 
 def test_critical_alert_takes_over_until_acknowledged_or_shelved(app, ctx):
@@ -92,7 +132,7 @@ def test_critical_alert_takes_over_until_acknowledged_or_shelved(app, ctx):
     ctx.live.apply([reading])
     ctx.alerts.on_readings([reading])
     alerts = rm.alerts("active")
-    sensors = rm.sensors()
+    sensors: list[dict] = []  # flood stand-ins count only without the alerts service
     taken = rm.takeover(alerts, sensors, takeover_s=600)
     (card,) = taken["alerts"]
     assert card["severity"] == "critical" and card["subject"] == "flood-01" and taken["more"] == 0
@@ -133,34 +173,16 @@ def test_screen_panels_first_page_then_pages(config):
     assert screen_panels(config.walls[0]) == [["map", "air", "flood", "alerts", "cameras"], ["kpis"]]
 
 
-@pytest.mark.parametrize(
-    ("aqi", "expected"),
-    [
-        (
-            {"vn": 86, "us": 119, "category": "moderate", "colour": "#FFFF00", "dominant": "pm25"},
-            (86, "Trung bình"),
-        ),
-        (
-            {
-                "vn": {"value": 160, "category": "bad", "colour": "#FF0000", "label_vi": "Xấu"},
-                "us": {"value": 170},
-            },
-            (160, "Xấu"),
-        ),
-        (None, None),
-    ],
-)
-def test_normalise_aqi_accepts_both_shapes(aqi, expected):
-    flat = normalise_aqi(aqi)
-    assert (None if flat is None else (flat["vn"], flat["category_vi"])) == expected
-
-
-def test_normalise_flood_adds_lines_colour_and_next_level():
-    flat = normalise_flood(
-        {"water_level_cm": 260.0, "alarm_level": 2, "trend_cm_per_h": 10.0, "minutes_to_next_level": 540},
-        (150, 250, 350),
-    )
-    assert flat["alarm_levels_cm"] == [150, 250, 350] and flat["next_level"] == 3 and flat["eta_min"] == 540
+def test_the_views_give_the_index_and_the_next_line(config):
+    air = config.sensor("pam-qt-01")
+    now = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+    hours = [(now.replace(minute=0) - timedelta(hours=i), 60.0) for i in range(12)]
+    view = aqi_now(air, {"pm25": hours}, now)
+    assert view.vn is not None and view.vn.category == view.band.key and view.advice_vi and view.provisional
+    status = flood_status((150, 250, 350), [(now - timedelta(minutes=30), 250.0), (now, 260.0)])
+    flood = FloodView(status, FloodScale.RIVER_GAUGE, None)
+    assert flood.lines_cm == (150, 250, 350) and flood.next_level == 3
+    assert flood.line_names[2] == ("BĐ III", "Alarm III")
 
 
 def test_every_label_has_both_languages():

@@ -11,6 +11,7 @@ import pytest
 from dashboard.figures import PANEL_FONTS, _area, _label_box, label_positions, localise, map_bounds
 from dashboard.pages.sensor import summed_title
 from dashboard.pages.wall_panels import LIST_ROWS, alerts, list_text
+from dashboard.wall_snapshot import WallSnapshot
 
 
 def text_of(component: Any) -> str:
@@ -36,7 +37,7 @@ def alarm(i: int, status: str = "open", rule: str = "flood_level") -> dict[str, 
 ])
 def test_the_list_says_how_many_it_leaves_out(total: int, acked: int, rows: int, more: str | None) -> None:
     items = [alarm(i) for i in range(total - acked)] + [alarm(100 + i, "acknowledged") for i in range(acked)]
-    snap = {"missing": [], "alerts": items[:12], "alerts_total": total, "alerts_acked": acked}
+    snap = WallSnapshot("overview", alerts=tuple(items[:12]), alerts_total=total, alerts_acked=acked)
     shown = alerts(snap, "vi").children
     assert len(shown) == rows
     last = shown[-1]
@@ -48,7 +49,7 @@ def test_the_list_says_how_many_it_leaves_out(total: int, acked: int, rows: int,
 
 
 def test_the_list_in_english() -> None:
-    snap = {"missing": [], "alerts": [alarm(i) for i in range(9)], "alerts_total": 9, "alerts_acked": 0}
+    snap = WallSnapshot("overview", alerts=tuple(alarm(i) for i in range(9)), alerts_total=9)
     assert text_of(alerts(snap, "en").children[-1]) == "+3 more"
 
 

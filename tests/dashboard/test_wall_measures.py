@@ -3,12 +3,17 @@ only for a real rise, rain and the announced risk level; the public air board's 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from dashboard.pages.wall_measures import air, flood
-from dashboard.sensor_view import normalise_aqi, normalise_flood
+from dashboard.read.flood_risk import RiskView
+from dashboard.read.sensors import AqiView, FloodView, SensorView
+from dashboard.wall_snapshot import WallSnapshot
+from sensors.flood import FloodScale, risk_level
+from sensors.models import AqiResult, DeviceKind, FloodStatus, RiskAnnouncement
 
 
 def text_of(component: Any) -> str:
@@ -22,19 +27,25 @@ def text_of(component: Any) -> str:
     return text_of(getattr(component, "children", None))
 
 
+def device(device_id: str, kind: DeviceKind, values: dict[str, float], **extra: Any) -> SensorView:
+    return SensorView(id=device_id, kind=kind, name=extra.pop("name", f"Điểm {device_id}"), location=None,
+                      interval_s=60, former_unit=None, online=True, status=None, last_seen=None, last_ts=None,
+                      age_s=None, values=values, lines_configured=kind is DeviceKind.FLOOD, **extra)
+
+
 def flood_row(device_id: str, level: float, trend: float | None, eta: float | None, scale: str = "river_gauge",
-              lines: tuple[float, float, float] = (150, 250, 350), **extra: Any) -> dict[str, Any]:
+              lines: tuple[float, float, float] = (150, 250, 350), rain: tuple[float, float] | None = None,
+              ) -> SensorView:
     labels = {"river_gauge": ("Dưới báo động I", "Báo động I", "Báo động II", "Báo động III"),
               "local_depth": ("Chưa ngập đáng kể", "Mức ngập 1", "Mức ngập 2", "Mức ngập 3")}[scale]
     n = sum(1 for line in lines if level >= line)
-    doc = {"water_level_cm": level, "alarm_level": n, "label_vi": labels[n], "trend_cm_per_h": trend,
-           "minutes_to_next_level": eta, "thresholds": list(lines), "scale": scale, **extra}
-    return {"id": device_id, "kind": "flood", "name": f"Điểm {device_id}", "values": {"water_level_cm": level},
-            "flood": normalise_flood(doc, lines)}
+    status = FloodStatus(level, n, trend, eta, lines, labels[n], labels[n], "#2e9d4f")
+    flood = FloodView(status, FloodScale(scale), None, *(rain or (None, None)))
+    return device(device_id, DeviceKind.FLOOD, {"water_level_cm": level}, flood=flood)
 
 
-def snap(*rows: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"sensors": list(rows), "flood_trend": {}, "font_px": 20, **extra}
+def snap(*rows: SensorView, **extra: Any) -> WallSnapshot:
+    return WallSnapshot(screen="test", sensors=rows, **extra)
 
 
 @pytest.mark.parametrize(
@@ -60,8 +71,9 @@ def test_local_depth_points_speak_of_flood_depth_and_many_points_get_one_line_ea
 
 
 def test_rain_and_the_announced_risk_level() -> None:
-    row = flood_row("a", 100, 0.0, None, rain_mm_1h=12.4, rain_mm_24h=135.0)
-    risk = {"level": 3, "label_vi": "Rủi ro lớn", "colour": "#FF9800", "note": "Bản tin số 12"}
+    row = flood_row("a", 100, 0.0, None, rain=(12.4, 135.0))
+    announced = RiskAnnouncement(3, "Bản tin số 12", "lũ", "vanhanh", datetime.now(UTC))
+    risk = RiskView(announced, risk_level(3))
     text = text_of(flood(snap(row, risk=risk), "vi"))
     assert "Mưa 12,4 mm/giờ · 135 mm/24 giờ" in text
     assert "Cấp độ rủi ro thiên tai: 3 – Rủi ro lớn" in text
@@ -69,15 +81,15 @@ def test_rain_and_the_announced_risk_level() -> None:
 
 
 def test_the_public_board_names_its_source_and_advises_sensitive_groups() -> None:
-    aqi = normalise_aqi({"vn": {"value": 120, "category": "poor", "colour": "#FF7E00", "label_vi": "Kém",
-                                "provisional": True, "hour_end": "2026-11-23T08:00:00Z"},
-                         "us": {"value": 160}})
-    row = {"id": "pam", "kind": "air", "name": "Trung tâm xã", "values": {"pm25": 52.4}, "aqi": aqi}
-    public = text_of(air(snap(row, public=True, commune="Xã Quảng Thọ", tz="Asia/Ho_Chi_Minh"), "vi"))
+    vn = AqiResult("vn", 120, "poor", "Kém", "Poor", "#FF7E00", "pm25")
+    us = AqiResult("us", 160, "bad", "Xấu", "Unhealthy", "#FF0000", "pm25")
+    aqi = AqiView(vn, us, datetime(2026, 11, 23, 8, tzinfo=UTC), provisional=True)
+    row = device("pam", DeviceKind.AIR, {"pm25": 52.4}, name="Trung tâm xã", aqi=aqi)
+    public = text_of(air(snap(row, public=True, commune="Xã Quảng Thọ"), "vi"))
     assert "Nguồn: Trung tâm xã, thiết bị PAM Air của Xã Quảng Thọ" in public
     assert "Người nhạy cảm: Nên giảm các hoạt động mạnh" in public
     assert "US AQI (thang Mỹ) 160" in public and "tạm tính" in public and "Giờ 15:00" in public
-    staff = text_of(air(snap(row, public=False, commune="Xã Quảng Thọ", tz="Asia/Ho_Chi_Minh"), "vi"))
+    staff = text_of(air(snap(row, public=False, commune="Xã Quảng Thọ"), "vi"))
     assert "Nguồn:" not in staff and "Người nhạy cảm" not in staff
 
 

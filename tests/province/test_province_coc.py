@@ -22,6 +22,7 @@ from config.loader import load_config, parse_config
 from dashboard.auth import hash_password
 from province.runtime import ProvinceRuntime, build_province_runtime
 from run_coc import Runtime, build_runtime
+from tests.dashboard.test_wall import store_body
 from tests.polling import wait_until
 from tests.province.cluster import INGEST_PASSWORD, INGEST_USER, BridgedMosquitto, NatsCluster, bridge_text
 from tests.servers import InfluxDB, free_port
@@ -219,10 +220,7 @@ def test_a_commune_operator_is_refused_another_communes_data_and_pages(province:
     assert session.get(rt.url + "xa/xa-dong/wall/overview", timeout=10).status_code == 200
     assert session.get(rt.url + "xa/xa-tay/wall/overview", timeout=10).status_code == 403
     csrf = session.cookies.get("_csrf_token") or ""
-    body = {"output": "wall-snapshot.data", "outputs": {"id": "wall-snapshot", "property": "data"},
-            "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-            "state": [{"id": "wall-screen", "property": "data", "value": "xa-tay/overview"}],
-            "changedPropIds": ["wall-tick.n_intervals"]}
+    body = store_body("xa-tay/overview")  # the wall's store: the commune's alarms
     answer = session.post(rt.url + "_dash-update-component", json=body, headers={"X-CSRFToken": csrf}, timeout=10)
     assert answer.status_code == 403
     body["state"][0]["value"] = "xa-dong/overview"

@@ -16,7 +16,7 @@ from camera.hub import CameraHub
 from camera.models import CameraEvent, EventType
 from dashboard.app import create_app
 from dashboard.context import AppContext
-from dashboard.public_screen import public_takeover, public_view
+from dashboard.public_screen import public_alerts, public_takeover
 from ingest.live_state import LiveState
 from sensors.models import Reading
 from tests.security.conftest import login
@@ -45,16 +45,15 @@ def client(config, tmp_path: Path):
 
 
 def refresh(client, screen: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    body = {
-        "output": "wall-snapshot.data",
-        "outputs": {"id": "wall-snapshot", "property": "data"},
-        "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-        "state": [{"id": "wall-screen", "property": "data", "value": screen}],
-        "changedPropIds": ["wall-tick.n_intervals"],
-    }
-    response = client.post("/_dash-update-component", json=body, headers=headers or {})
+    """The wall's refresh answer: every output (the store's data, the header, the device tiles, the panels drawn)."""
+    from tests.dashboard.test_wall import refresh_body, store_body
+
+    response = client.post("/_dash-update-component", json=refresh_body(screen), headers=headers or {})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.get_json()["response"]["wall-snapshot"]["data"]
+    drawn = list(response.get_json()["response"].values())  # the panels, header and tiles as drawn
+    store = client.post("/_dash-update-component", json=store_body(screen), headers=headers or {})
+    assert store.status_code == 200, store.get_data(as_text=True)[:300]
+    return {**store.get_json()["response"]["wall-snapshot"]["data"], "drawn": drawn}
 
 
 def test_the_public_screen_gets_no_camera_content(client) -> None:
@@ -63,9 +62,8 @@ def test_the_public_screen_gets_no_camera_content(client) -> None:
     text = json.dumps({k: v for k, v in snap.items() if not k.startswith("camera")}, ensure_ascii=False)
     for word in CAMERA_WORDS:
         assert word not in text, word
-    assert {a["source"] for a in snap["alerts"]} == {"flood"}
     assert [a["source"] for a in snap["takeover"]["alerts"]] == ["flood"]  # the flood alarm, not the intrusion
-    assert snap["sensors"] and all(s["kind"] in ("air", "flood") for s in snap["sensors"])
+    assert "wall-tile-flood-01" in text and "cam-" not in text
 
 
 def test_a_logged_in_operator_on_the_public_screen_sees_the_same_public_data(client) -> None:
@@ -76,15 +74,9 @@ def test_a_logged_in_operator_on_the_public_screen_sees_the_same_public_data(cli
     assert "cam-01" in overview and "camera" in overview
 
 
-def test_public_view_drops_private_keys_people_and_notes() -> None:
-    snap = {
-        "screen": "street", "sensors": [{"id": "flood-01", "kind": "flood"}], "risk": {"level": 3},
-        "cameras": [{"id": "cam-01"}], "camera_offset": 6, "kpis": [{"id": "k"}],
-        "alerts": [{"id": "a", "source": "flood", "acknowledged_by": "vanhanh", "acknowledged_note": "đã báo công an"},
-                   {"id": "b", "source": "camera"}, {"id": "c", "source": "device"}, {"id": "d", "source": "system"}],
-        "takeover": {"alerts": [{"id": "b", "source": "camera"}], "more": 0, "ids": ["b"]},
-    }
-    out = public_view(snap)
-    assert set(out) == {"screen", "sensors", "risk", "alerts", "takeover"}
-    assert out["alerts"] == [{"id": "a", "source": "flood"}] and out["takeover"] is None
+def test_public_alerts_drop_private_ones_people_and_notes() -> None:
+    alerts = [{"id": "a", "source": "flood", "acknowledged_by": "vanhanh", "acknowledged_note": "đã báo công an"},
+              {"id": "b", "source": "camera"}, {"id": "c", "source": "device"}, {"id": "d", "source": "system"}]
+    assert public_alerts(alerts) == [{"id": "a", "source": "flood"}]
+    assert public_takeover({"alerts": [{"id": "b", "source": "camera"}], "more": 0, "ids": ["b"]}) is None
     assert public_takeover({"id": "x", "source": "air", "shelved_by": "v"}) == {"id": "x", "source": "air"}

@@ -16,9 +16,10 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from config.loader import parse_config
-from dashboard.api.air_flood import RiskBoard, sensor_extras
+from dashboard.api.air_flood import sensor_extras
 from dashboard.app import create_server
 from dashboard.context import AppContext
+from dashboard.read.flood_risk import RiskBoard
 from ingest.service import IngestService
 from ingest.state_db import StateDb
 from ingest.writer import BatchWriter
@@ -172,8 +173,8 @@ def test_risk_level_is_set_by_staff_and_survives_a_restart(running: Running) -> 
     assert (doc["level"], doc["label_vi"], doc["colour_vi"]) == (3, "Rủi ro lớn", "Da cam")
     assert doc["set_by"] == "desk"
     assert running.call("get", "/api/flood/risk-level", token=POLICE).get_json()["note"] == body["note"]
-    reopened = RiskBoard(running.ctx.config.storage.state_path).document()
-    assert reopened["level"] == 3 and reopened["note"] == body["note"]
+    reopened = RiskBoard(running.ctx.config.storage.state_path).view()
+    assert reopened.level == 3 and reopened.note == body["note"]
     assert running.call("put", "/api/flood/risk-level", json={"level": None}).get_json()["level"] is None
 
 
