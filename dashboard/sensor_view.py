@@ -1,36 +1,12 @@
-"""How the screens draw devices: state and flood colours, the trend arrow, the VN_AQI bands of a chart, and plain
-JSON values of the producers' types (the devices' views themselves are dashboard.read.sensors')."""
+"""How the screens draw devices: state and flood colours, the trend arrow, the VN_AQI bands of a chart (the devices'
+views themselves are dashboard.read.sensors')."""
 
 from __future__ import annotations
-
-import dataclasses
-import enum
-from datetime import date, datetime
-from typing import Any
 
 from sensors.aqi_tables import CATEGORIES
 
 FLOOD_COLOURS = ("#2e9d4f", "#f0c419", "#f08c00", "#e03131")  # normal, báo động I, II, III
 STATE_COLOURS = {"online": "#2e9d4f", "offline": "#6b7280", "never": "#6b7280"}
-
-
-def jsonable(value: Any) -> Any:  # Any: any dataclass, enum, time or JSON value in; JSON out
-    """Dataclasses, enums, datetimes, mappings and sequences as plain JSON values (times as ISO 8601)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "model_dump"):
-        return jsonable(value.model_dump())
-    return value
 
 
 def trend_arrow(trend_cm_per_h: float | None, steady_cm_per_h: float = 2.0) -> str:

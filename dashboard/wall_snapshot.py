@@ -65,6 +65,7 @@ class WallSnapshot:
     commune_location: Location | None = None
     former_units: tuple[Office, ...] = ()
     font_px: int = FONT_PX
+    charts: bool = True  # False for the page's first draw: the panels without their Plotly charts, which follow
 
     @property
     def local(self) -> datetime:

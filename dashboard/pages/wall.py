@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
@@ -16,7 +17,7 @@ from dashboard.auth import current_principal
 from dashboard.i18n import age_text, current_lang, t
 from dashboard.pages import wall_panels, wall_takeover
 from dashboard.pages.shell import message, wall_menu
-from dashboard.pages.wall_measures import data_attributes
+from dashboard.pages.wall_measures import with_data
 from dashboard.read_model import ReadModel
 from dashboard.screens import resolve
 from dashboard.settings import PANELS, Role, WallConfig
@@ -59,8 +60,6 @@ def store_for(rm: ReadModel, screen_id: str | None, public_screens: set[str]) ->
 
 
 def _with_font(snap: WallSnapshot, font_px: int) -> WallSnapshot:
-    from dataclasses import replace
-
     return replace(snap, font_px=font_px)
 
 
@@ -80,7 +79,8 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Role | None) -> html.Div:
     commune_rm, screen = resolve(rm, rest)
     if screen is None:
         return message(t("notfound.title", lang), f"/wall/{rest}", "page-notfound")
-    snap = snapshot_for(rm, rest, set(rm.config.web.public_screens))
+    first = snapshot_for(rm, rest, set(rm.config.web.public_screens))
+    snap = replace(first, charts=False) if first else None  # the numbers first; the charts with the first refresh
     pages = screen_panels(screen)
     drawn = {name: wall_panels.render(name, snap, lang) for page in pages for name in page} if snap else {}
     boxes = [
@@ -92,7 +92,7 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Role | None) -> html.Div:
         )
         for i, panels in enumerate(pages)
     ]
-    return html.Div(
+    return with_data(html.Div(
         [
             dcc.Store(id=ids.WALL_SCREEN, data=rest),
             dcc.Store(id=ids.WALL_SNAPSHOT, data=snap.store() if snap else None),
@@ -133,8 +133,7 @@ def layout(rest: str, rm: ReadModel, lang: str, role: Role | None) -> html.Div:
                      id=ids.WALL_DEVICES, className="wall-devices"),
         ],
         className="wall",
-        **data_attributes(refresh_ms=str(int(screen.refresh_s * 1000))),
-    )
+    ), refresh_ms=str(int(screen.refresh_s * 1000)))
 
 
 def back_to_province(lang: str) -> html.A:

@@ -3,10 +3,13 @@ their lines."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import figures
 from dashboard.formats import local_time, number, signed
@@ -17,6 +20,7 @@ from dashboard.sensor_view import FLOOD_COLOURS, trend_arrow
 from dashboard.wall_snapshot import WallSnapshot
 from sensors.models import DeviceKind
 
+C = TypeVar("C", bound=Component)
 ROMAN = ("", "I", "II", "III")
 POLLUTANTS = {
     "pm25": "PM2.5",
@@ -29,9 +33,19 @@ POLLUTANTS = {
 }
 
 
-def data_attributes(**attributes: str) -> dict[str, Any]:  # Any: Dash's typed keywords know no data-* attribute
-    """data-* attributes of an HTML component (`refresh_ms` gives data-refresh-ms)."""
-    return {f"data-{name.replace('_', '-')}": value for name, value in attributes.items()}
+def with_data(component: C, **attributes: str) -> C:
+    """The component with data-* attributes (`refresh_ms` gives data-refresh-ms; a test reads `data-colour`)."""
+    for name, value in attributes.items():
+        setattr(component, f"data-{name.replace('_', '-')}", value)
+    return component
+
+
+def chart_or_room(snap: WallSnapshot, draw: Callable[[], figures.Figure], name: str) -> dcc.Graph | html.Div:
+    """A panel's chart, or (on the page's first draw) the room it will take: the numbers show before Plotly's
+    bundle is loaded and run, and the chart follows with the first refresh."""
+    if not snap.charts:
+        return html.Div(className=f"wall-graph graph-{name} chart-pending", style={"height": "100%", "width": "100%"})
+    return wall_graph(draw(), name)
 
 
 def wall_graph(fig: figures.Figure, name: str) -> dcc.Graph:
@@ -66,8 +80,8 @@ def _aqi_block(aqi: AqiView, lang: str, tz: ZoneInfo, public: bool) -> html.Div:
             html.Div(
                 [
                     html.Div("VN_AQI", className="aqi-label"),
-                    html.Div(f"{index.value:.0f}", className="aqi-value", id="wall-aqi-value",
-                             style={"background": colour}, **data_attributes(colour=colour)),
+                    with_data(html.Div(f"{index.value:.0f}", className="aqi-value", id="wall-aqi-value",
+                                       style={"background": colour}), colour=colour),
                     html.Div(t("air.hour", lang, hour=hour), className="aqi-hour") if hour else None,
                 ],
                 className="aqi-main",
@@ -118,7 +132,7 @@ def air(snap: WallSnapshot, lang: str) -> html.Div:
         parts.append(html.Div(
             [
                 html.Div(f"PM2.5 (µg/m³) – {t('air.trend', lang)}", className="chart-label"),
-                wall_graph(figures.trend_figure(points, "#8fb8ff", "µg/m³", snap.font_px), "air"),
+                chart_or_room(snap, partial(figures.trend_figure, points, "#8fb8ff", "µg/m³", snap.font_px), "air"),
             ],
             className="panel-chart",
         ))
@@ -207,7 +221,7 @@ def _flood_row(s: SensorView, f: FloodView, trend: TrendView | None, snap: WallS
     )
     names = [line_name(f, k, lang) for k in (1, 2, 3)]
     points = trend.on_screen(snap.tz) if trend is not None else []
-    graph = wall_graph(figures.flood_figure(points, f.lines_cm, snap.font_px, names), "flood")
+    graph = chart_or_room(snap, lambda: figures.flood_figure(points, f.lines_cm, snap.font_px, names), "flood")
     main = html.Div([info, html.Div(graph, className="panel-chart")], className="flood-row-main")
     # the trend and time to the next line across the whole row, so they are never cut
     return html.Div([main, html.Div(trend_text, className="flood-trend", title=trend_text)], className="flood-row")

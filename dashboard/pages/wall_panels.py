@@ -11,7 +11,7 @@ from dashboard.formats import number
 from dashboard.i18n import age_text, t
 from dashboard.map_layers import BaseMap
 from dashboard.pages.shell import missing_note
-from dashboard.pages.wall_measures import air, flood, wall_graph
+from dashboard.pages.wall_measures import air, chart_or_room, flood
 from dashboard.read.sensors import SensorView
 from dashboard.sensor_view import STATE_COLOURS
 from dashboard.wall_snapshot import JsonRow, WallSnapshot
@@ -154,7 +154,7 @@ def map_panel(snap: WallSnapshot, lang: str) -> html.Div:
     location = snap.commune_location
     centre = (location.lat, location.lon) if location else None
     base = configured_base(snap.screen, snap.font_px)
-    graph = wall_graph(figures.map_figure(markers, centre, snap.font_px, base), "map")
+    graph = chart_or_room(snap, lambda: figures.map_figure(markers, centre, snap.font_px, base), "map")
     return html.Div([html.Div(graph, className="map-box"), map_legend(snap, lang, base)], className="map-panel")
 
 
