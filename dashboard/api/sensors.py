@@ -16,7 +16,6 @@ from dashboard.read.sensors import SensorView, sensor_reads
 from dashboard.scoped import current_context
 from ingest.store import Aggregate, StoreUnavailable
 from sensors.fields import field_specs
-from sensors.settings import SensorConfig
 
 blueprint = Blueprint("api_sensors", __name__, url_prefix="/api")
 MAX_BUCKETS = 20_000
@@ -42,12 +41,6 @@ def sensor_json(view: SensorView) -> Json:
     if view.flood is not None:
         doc["flood"] = flood_json(view.flood)
     return doc
-
-
-def sensor_document(ctx: AppContext, sensor: SensorConfig) -> Json:
-    """One device's JSON by its configuration (dashboard.read_model still imports it; nothing of mine calls it)."""
-    view = sensor_reads(ctx).device(sensor.id, fresh=True)
-    return sensor_json(view) if view is not None else {}
 
 
 @blueprint.get("/sensors")
