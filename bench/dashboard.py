@@ -165,7 +165,8 @@ def http_refresh(base: str, rounds: int, before_each: Callable[[], None] | None 
         "output": "wall-snapshot.data",
         "outputs": {"id": "wall-snapshot", "property": "data"},
         "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": 1}],
-        "state": [{"id": "wall-screen", "property": "data", "value": "overview"}],
+        "state": [{"id": "wall-screen", "property": "data", "value": "overview"},
+                  {"id": "wall-snapshot", "property": "data", "value": None}],  # no kept store: built every time
         "changedPropIds": ["wall-tick.n_intervals"],
     }
     times = []
