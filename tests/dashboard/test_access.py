@@ -52,7 +52,7 @@ CALLBACKS = {
         body(
             _out("wall-snapshot", "data"),
             [_in("wall-tick", "n_intervals", 1)],
-            [_in("wall-screen", "data", "overview")],
+            [_in("wall-screen", "data", "overview"), _in("wall-snapshot", "data", None)],
         ),
         {"admin", "operator", "leader"},
     ),
@@ -60,7 +60,7 @@ CALLBACKS = {
         body(
             _out("wall-snapshot", "data"),
             [_in("wall-tick", "n_intervals", 1)],
-            [_in("wall-screen", "data", "street")],
+            [_in("wall-screen", "data", "street"), _in("wall-snapshot", "data", None)],
         ),
         {"admin", "operator", "leader", "police", None},  # a public screen: anyone who may open it, police too
     ),
