@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from indicators.catalogue import Catalogue
+from indicators.catalogue import Catalogue, KpiDef
 from indicators.models import PILLAR_LABELS, STATUS_LABELS, KpiValue
 from indicators.units import unit_label
 
@@ -43,7 +43,11 @@ def _iso(ts: datetime | None) -> str | None:
 
 def record(value: KpiValue, catalogue: Catalogue, commune_name: str) -> dict[str, Any]:
     """One KPI value with its definition's names, pillar and status labels, times in ISO 8601 UTC."""
-    kpi = catalogue.kpis[value.kpi_id]
+    return kpi_record(value, catalogue.kpis[value.kpi_id], commune_name)
+
+
+def kpi_record(value: KpiValue, kpi: KpiDef, commune_name: str) -> dict[str, Any]:
+    """One KPI value with the given definition's names, pillar and status labels (GET /api/kpis and the exports)."""
     pillar_vi, pillar_en = PILLAR_LABELS[kpi.pillar]
     status_vi, status_en = STATUS_LABELS[value.status]
     data = asdict(value)

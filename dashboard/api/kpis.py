@@ -16,11 +16,10 @@ from dashboard.read.kpis import KpiReads, KpiRowView, ReportRowView, kpi_reads
 from dashboard.scoped import current_context
 from dashboard.services import KpiRow
 from dashboard.settings import Role
-from indicators.export import report_csv, to_csv, to_xlsx
-from indicators.models import OLD_PILLARS, PILLAR_LABELS, STATUS_LABELS, PeriodKind, Pillar
+from indicators.export import kpi_record, report_csv, to_csv, to_xlsx
+from indicators.models import OLD_PILLARS, PILLAR_LABELS, PeriodKind, Pillar
 from indicators.periods import PeriodError, kind_of, parse_period, shift
 from indicators.service import MAX_API_ROWS
-from indicators.units import unit_label
 
 blueprint = Blueprint("kpis", __name__, url_prefix="/api")
 READ = (Role.ADMIN, Role.OPERATOR, Role.LEADER)
@@ -43,31 +42,9 @@ def _unavailable() -> tuple[Response, int]:
 
 
 def kpi_json(view: KpiRowView) -> dict[str, object]:
-    """A KPI's figure as GET /api/kpis gives it: the value's fields, the definition's names and labels, times in
-    ISO 8601 UTC (the records of the CSV / XLSX exports too)."""
-    value, kpi = view.value, view.kpi
-    data = asdict(value)
-    data.pop("kpi_id")
-    data.update(
-        id=kpi.id,
-        name_vi=kpi.name_vi,
-        name_en=kpi.name_en,
-        pillar=kpi.pillar.value,
-        pillar_vi=PILLAR_LABELS[kpi.pillar][0],
-        pillar_en=PILLAR_LABELS[kpi.pillar][1],
-        direction=kpi.direction.value,
-        period_kind=kpi.period.value,
-        source=kpi.source.value,
-        target_basis=value.target_basis,
-        commune_name=view.commune_name,
-        status=value.status.value,
-        status_vi=STATUS_LABELS[value.status][0],
-        status_en=STATUS_LABELS[value.status][1],
-        unit_vi=unit_label(value.unit, "vi"),
-        unit_en=unit_label(value.unit, "en"),
-        updated_at=_utc(value.updated_at),
-    )
-    return data
+    """A KPI's figure as GET /api/kpis gives it: the export's record of the value (its definition's names and
+    labels, times in ISO 8601 UTC), so the API and the CSV / XLSX files say the same."""
+    return kpi_record(view.value, view.kpi, view.commune_name)
 
 
 def report_row_json(view: ReportRowView) -> dict[str, object]:
