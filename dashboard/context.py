@@ -16,7 +16,7 @@ from dashboard.services import (
     IndicatorReads,
     IngestReads,
     LiveReads,
-    ProvinceCommuneEntry,
+    NamedPlace,
     StateReads,
     StoreReads,
     SupervisorReads,
@@ -33,12 +33,12 @@ class ProvinceReads(Protocol):
     COC's pages read theirs, and the province wall's summaries; narrowed to a caller's communes by `within`."""
 
     @property
-    def communes(self) -> Sequence[ProvinceCommuneEntry]: ...
+    def communes(self) -> Sequence[NamedPlace]: ...
 
     @property
     def contexts(self) -> Mapping[str, AppContext]: ...
 
-    def commune(self, commune_id: str) -> ProvinceCommuneEntry | None: ...
+    def commune(self, commune_id: str) -> NamedPlace | None: ...
 
     def within(self, allowed: frozenset[str]) -> ProvinceReads: ...
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
 
+from dashboard.services import Named
+
 
 class InUnit(Protocol):
     """A row that knows its former unit (a view of the read layer)."""
@@ -17,21 +19,11 @@ class InUnit(Protocol):
     def former_unit(self) -> str | None: ...
 
 
-class UnitName(Protocol):
-    """A former unit as the configuration names it (config.commune.FormerUnit)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-
 class MergedCommune(Protocol):
     """The part of the commune's configuration read here (config.commune.CommuneConfig)."""
 
     @property
-    def former_units(self) -> Sequence[UnitName]: ...
+    def former_units(self) -> Sequence[Named]: ...
 
 
 Row = TypeVar("Row", bound=InUnit | Mapping[str, object])

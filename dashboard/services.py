@@ -142,8 +142,8 @@ class CameraReads(Protocol):
         ...
 
 
-class CommuneNames(Protocol):
-    """The part of the commune's configuration the KPI pages read through the KPI service."""
+class Named(Protocol):
+    """Something the configuration names: a commune, a former commune (config.commune), a province's commune."""
 
     @property
     def id(self) -> str: ...
@@ -156,7 +156,7 @@ class IndicatorsSite(Protocol):
     """The configuration the KPI service was made with, as far as the dashboard reads it."""
 
     @property
-    def commune(self) -> CommuneNames: ...
+    def commune(self) -> Named: ...
 
 
 class IndicatorReads(Protocol):
@@ -215,14 +215,9 @@ class IndicatorReads(Protocol):
     def set_plan(self, kpi_id: str, year: int, value: float, basis: str) -> None: ...
 
 
-class ProvinceCommuneEntry(Protocol):
-    """A commune of a province center (province.settings.ProvinceCommune)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
+class NamedPlace(Named, Protocol):
+    """A named place with its location: a province center's commune (province.settings.ProvinceCommune), a former
+    commune's old headquarters (config.commune.FormerUnit)."""
 
     @property
     def location(self) -> Location | None: ...

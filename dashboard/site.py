@@ -10,35 +10,20 @@ from typing import Protocol
 
 from alerts.duty_settings import DutyConfig
 from alerts.settings import AlertsConfig
-from camera.settings import CameraConfig, CameraSystemConfig
-from config.commune import CommuneConfig
+from camera.settings import CameraSystemConfig
 from dashboard.settings import AuthConfig, MapConfig, WallConfig, WebConfig
 from indicators.settings import IndicatorsConfig
-from ingest.settings import MqttConfig, StorageConfig
+from ingest.pipeline import CommuneSections
 from loudspeakers.settings import LoudspeakersConfig
 from sensors.settings import SensorConfig
 
 
-class SiteConfig(Protocol):
-    """The configuration a COC's web app runs with (a commune's, or a province center's), read-only."""
-
-    @property
-    def commune(self) -> CommuneConfig: ...
-
-    @property
-    def mqtt(self) -> MqttConfig: ...
-
-    @property
-    def storage(self) -> StorageConfig: ...
+class SiteConfig(CommuneSections, Protocol):
+    """The configuration a COC's web app runs with (a commune's, or a province center's), read-only: the sections its
+    data path is made from (commune, mqtt, storage, sensors, cameras: ingest.pipeline.CommuneSections) and these."""
 
     @property
     def web(self) -> WebConfig: ...
-
-    @property
-    def sensors(self) -> Sequence[SensorConfig]: ...
-
-    @property
-    def cameras(self) -> Sequence[CameraConfig]: ...
 
     @property
     def camera(self) -> CameraSystemConfig: ...

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from config.section import Location
@@ -16,6 +15,7 @@ from dashboard.public_screen import public_alerts, public_takeover
 from dashboard.read.flood_risk import RiskView, risk_board
 from dashboard.read.sensors import SensorView, TrendView, sensor_reads
 from dashboard.read_model import ReadModel, alert_time
+from dashboard.services import NamedPlace
 from dashboard.settings import WallConfig
 from sensors.models import DeviceKind
 
@@ -157,23 +157,11 @@ def takeover_store(rm: ReadModel, screen: WallConfig, public: bool, screen_id: s
     return snap.store()
 
 
-def former_offices(units: Sequence[FormerUnitLike], unit: str | None) -> tuple[Office, ...]:
+def former_offices(units: Sequence[NamedPlace], unit: str | None) -> tuple[Office, ...]:
     """The former communes' old headquarters for the map (only `unit`'s on a screen of one unit)."""
     return tuple(Office(u.id, u.name, u.location.lat, u.location.lon) for u in units
                  if u.location is not None and unit in (None, u.id))
 
-
-class FormerUnitLike(Protocol):
-    """A former commune as the configuration gives it (config.schema.FormerUnit)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def location(self) -> Location | None: ...
 
 
 def _stand_in(s: SensorView) -> dict[str, object]:
