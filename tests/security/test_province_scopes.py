@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from config.loader import load_config
-from dashboard.api.air_flood import risk_board
+from dashboard.api.air_flood import risk_board, risk_json
 from dashboard.users import user_book
 from province.runtime import ProvinceRuntime, build_province_runtime
 
@@ -179,14 +179,14 @@ def state(p: Province, commune: str) -> dict[str, Any]:
         "live": {d: dict(s.values) for d in ("pam-01", "flood-01") if (s := ctx.live.get(d)) is not None},
         "written": ctx.writer.stats().written,
         "alarms": [(a.id, a.status.value, a.shelved_until, ctx.alerts.pending(a.id)) for a in ctx.alerts.list()],
-        "risk": risk_board(ctx).document(),
+        "risk": risk_json(risk_board(ctx).view()),
     }
 
 
 def province_state(p: Province) -> dict[str, Any]:
     """The province's own: its risk level, its plan, its users."""
     ctx = p.rt.context
-    return {"risk": risk_board(ctx).document(), "plans": sorted(
+    return {"risk": risk_json(risk_board(ctx).view()), "plans": sorted(
         (x.year, x.kpi_id, x.value) for x in p.rt.indicators.db.plans() if x.commune == ctx.config.commune.id),
         "users": sorted(map(str, user_book(ctx).all()))}
 
