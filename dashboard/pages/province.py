@@ -24,6 +24,8 @@ from indicators.units import unit_label
 TICK, BODY, KPI, RANKING, CLOCK = "prov-tick", "prov-body", "prov-kpi", "prov-ranking", "prov-clock"
 SLOW = "prov-slow"  # the ranking: monthly figures, read again every minute
 ROMAN = ("", "I", "II", "III")
+
+
 def _indicators(ctx: AppContext) -> IndicatorReads | None:
     return ctx.indicators
 
