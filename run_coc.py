@@ -117,7 +117,6 @@ def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = N
     faults); `web=False` leaves the web server out (the app context is still built, for tests that call the API
     through Flask's test client); `config_path`: the file /admin checks again (check-config)."""
     from config.secret_checks import file_check
-    from dashboard.api.air_flood import context_extras
     from dashboard.context import AppContext
     from dashboard.server import local_url
     from ingest.broker import EmbeddedBroker, broker_answers
@@ -144,7 +143,7 @@ def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = N
                       ingest, workers, *devices])
     ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db, writer=writer,
                      alerts=alerts, cameras=hub, indicators=indicators, ingest_workers=workers,
-                     supervisor=shell.supervisor, sensor_extras=context_extras,
+                     supervisor=shell.supervisor,
                      check_config=file_check(config_path))
     server = web_server(ctx) if web else None
     return Runtime(config=config, store=store, state_db=state_db, writer=writer, live=live, ingest=ingest,

@@ -6,7 +6,7 @@ Run: `.venv/bin/python bench/dashboard.py [--days 90] [--devices 10] [--rounds 5
 
 Method. A SQLite store (ingest.sqlite_store) in a temporary directory is filled with `--days` of 1-minute
 readings for `--devices` devices (4 air monitors with 4 fields, the rest flood points). The app is served by
-werkzeug on a free port with live state, the alerts service and the sensor_extras hook as run_coc.py wires
+werkzeug on a free port with live state, the alerts service as run_coc.py wires
 them. Measured: (a) build_snapshot() in-process, the work of the refresh callback (cold: first call with
 empty caches; warm: the steady state of a wall refreshing every 2 s); (b) the refresh callback over HTTP
 (POST /_dash-update-component, JSON included), p50 / p95 / max, steady and with a new reading from every
@@ -46,7 +46,6 @@ from alerts.service import AlertService  # noqa: E402
 from bench import dashboard_pages  # noqa: E402
 from config.loader import parse_config  # noqa: E402
 from config.schema import CocConfig  # noqa: E402
-from dashboard.api.air_flood import context_extras  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.auth import hash_password  # noqa: E402
 from dashboard.context import AppContext  # noqa: E402
@@ -235,8 +234,7 @@ def main() -> None:
         indicators.load_demo()
 
         def new_app() -> tuple[Dash, AppContext]:
-            ctx = AppContext(config=config, store=store, live=live, alerts=alerts, indicators=indicators,
-                             sensor_extras=context_extras)
+            ctx = AppContext(config=config, store=store, live=live, alerts=alerts, indicators=indicators)
             made = create_app(ctx)
             dashboard_pages.serve_raw(made)
             return made, ctx

@@ -8,7 +8,6 @@ from typing import Any, Protocol
 
 from alerts.read_side import AlertsReadSide
 from config.problems import ConfigCheck
-from dashboard.json_types import JsonObject
 from dashboard.scope import EVERYTHING, Scope
 from dashboard.services import (
     CameraReads,
@@ -24,8 +23,6 @@ from dashboard.services import (
     WriterReads,
 )
 from dashboard.site import SiteConfig
-from ingest.live_state import DeviceState
-from sensors.settings import SensorConfig
 
 
 class ProvinceReads(Protocol):
@@ -49,10 +46,6 @@ class ProvinceReads(Protocol):
     def summaries(self, allowed: frozenset[str] | None = None) -> Sequence[CommuneSummaryView]: ...
 
 
-# (context, sensor, its live state) -> the AQI / flood extras of GET /api/sensors (dashboard.api.air_flood).
-SensorExtras = Callable[["AppContext", SensorConfig, DeviceState | None], JsonObject]
-
-
 @dataclass(frozen=True, slots=True)
 class AppContext:
     """References to the running services; a part that is not running is None and its pages say so. Built once by
@@ -69,7 +62,6 @@ class AppContext:
     writer: WriterReads | None = None  # queued, spooled, faults, losses
     ingest_workers: WorkerPoolReads | None = None  # when mqtt.workers > 1
     supervisor: SupervisorReads | None = None  # every part's health and restarts
-    sensor_extras: SensorExtras | None = None  # AQI / flood extras of /api/sensors
     check_config: Callable[[], ConfigCheck] | None = None  # /admin's check of the running file, from the wiring
     province: ProvinceReads | None = None  # at a province center: each commune's context
     extras: dict[str, Any] = field(default_factory=dict)  # Any: the dashboard's caches, each of its own type

@@ -149,7 +149,6 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
     """Every part of a province center from its configuration (`config_dir`: where relative commune files are;
     `config_path`: the file /admin checks again), in boot order; the app context made once, over them."""
     from config.secret_checks import file_check
-    from dashboard.api.air_flood import context_extras
     from indicators.sections import IndicatorSections
     from indicators.service import IndicatorService
     from ingest.state_db import StateDb
@@ -168,8 +167,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
                                              state_path.with_name(f"{state_path.stem}-alerts.sqlite"), feed.publish)
         contexts[commune_id] = AppContext(
             config=commune_config, store=pipeline.store, live=pipeline.live, ingest=pipeline.ingest,
-            state_db=pipeline.state_db, writer=pipeline.writer, alerts=mirrors[commune_id], indicators=indicators,
-            sensor_extras=context_extras)
+            state_db=pipeline.state_db, writer=pipeline.writer, alerts=mirrors[commune_id], indicators=indicators)
     feed.alert_listeners.append(lambda commune, alert_id, body: _mirror(mirrors, commune, alert_id, body))
     view = ProvinceView(list(province.communes), contexts)
     resender = AckResender(list(mirrors.values()), province.cluster.command_retry_s)

@@ -18,7 +18,6 @@ from dashboard.read.sensors import AqiView, FloodView, Points, SensorReads, TooL
 from dashboard.scoped import current_context
 from dashboard.services import IngestReads
 from dashboard.settings import Role
-from ingest.live_state import DeviceState
 from ingest.store import StoreUnavailable
 from sensors.aqi import hour_end
 from sensors.aqi_tables import CATEGORIES, Standard
@@ -78,17 +77,6 @@ def sensor_extras(sensor_cfg: SensorConfig, hourly_pm: Mapping[str, Points], rec
     if sensor_cfg.kind is DeviceKind.AIR:
         return {"aqi": aqi_json(aqi_now(sensor_cfg, hourly_pm, now))}
     return {"flood": flood_json(flood_now(sensor_cfg, recent_levels, recent_rain, now))}
-
-
-def context_extras(ctx: AppContext, sensor: SensorConfig, _state: DeviceState | None = None) -> Json:
-    """The same from the context's store (the `sensor_extras` hook the wiring still installs; /api/sensors and the
-    pages read dashboard.read.sensors directly)."""
-    view = sensor_reads(ctx).device(sensor.id, fresh=True)
-    if view is None:
-        return {}
-    if view.aqi is not None:
-        return {"aqi": aqi_json(view.aqi)}
-    return {"flood": flood_json(view.flood)} if view.flood is not None else {}
 
 
 def _aqi_sensor(ctx: AppContext, device_id: str) -> tuple[SensorConfig | None, ResponseReturnValue]:

@@ -20,7 +20,6 @@ from camera.hub import CameraHub
 from camera.runtime import CameraStatus
 from camera.settings import CameraSystemConfig
 from config.loader import parse_config
-from dashboard.api.air_flood import context_extras
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext
@@ -154,7 +153,6 @@ def ctx(config, tmp_path: Path) -> Iterator[AppContext]:
         cameras=hub,
         indicators=indicators,
         state_db=state_db,
-        sensor_extras=context_extras,  # as run_coc.py installs it for GET /api/sensors
     )
     yield context
     frames.stop()
