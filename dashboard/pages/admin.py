@@ -23,7 +23,7 @@ from dashboard.pages.admin_table import Row, table
 from dashboard.read.alerts import alert_reads
 from dashboard.read.cameras import camera_reads
 from dashboard.read.sensors import sensor_reads
-from dashboard.read.system import HealthView, ProvinceHealthView, SystemReads, system_reads
+from dashboard.read.system import HealthView, ProvinceHealthView, SystemReads, system_reads, unknown_device_json
 from dashboard.read_model import ReadModel
 from dashboard.reasons import reason_text
 from dashboard.settings import Role
@@ -180,7 +180,7 @@ def body(rm: ReadModel, lang: str) -> list[Component]:
     tz, report = _tz(rm), system.health()
     dead = [{**d.to_json(), "received_at": local_time(d.received_at, tz, "%d/%m/%Y %H:%M:%S"),
              "reason": reason_text(d.reason, lang)} for d in system.dead_letters(50)]
-    unknown = [{**u.to_json(), "kind": t(f"kind.{u.kind}", lang) if u.kind in ("air", "flood") else u.kind,
+    unknown = [{**unknown_device_json(u), "kind": t(f"kind.{u.kind}", lang) if u.kind in ("air", "flood") else u.kind,
                 "last_seen": local_time(u.last_seen, tz, "%d/%m/%Y %H:%M:%S"), "messages": count(u.messages, lang)}
                for u in system.unknown_devices()]
     losses = loss_rows(rm, lang, report)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from alerts.read_side import ChannelStats, MetricValue
 from config.problems import ConfigCheck
 from ingest.service import IngestStats
+from ingest.state_db import UnknownDevice
 from ingest.store_repair import StoreDiagnosis
 from ingest.writer import WriterStats
 from supervision.part import PartHealth, PartState
@@ -197,20 +198,10 @@ class DeadLetterView:
                 "payload": self.payload, "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
-class UnknownDeviceView:
-    """A device that publishes but is not configured (yet): an admin adds it under `sensors:`."""
-
-    kind: str
-    device_id: str
-    first_seen: datetime
-    last_seen: datetime
-    messages: int
-    last_topic: str
-
-    def to_json(self) -> Json:
-        return {"kind": self.kind, "device_id": self.device_id, "first_seen": self.first_seen.isoformat(),
-                "last_seen": self.last_seen.isoformat(), "messages": self.messages, "last_topic": self.last_topic}
+def unknown_device_json(device: UnknownDevice) -> Json:
+    """A device that publishes but is not configured, as /admin's table and the API give it."""
+    return {"kind": device.kind, "device_id": device.device_id, "first_seen": device.first_seen.isoformat(),
+            "last_seen": device.last_seen.isoformat(), "messages": device.messages, "last_topic": device.last_topic}
 
 
 class SystemReads:
@@ -325,11 +316,10 @@ class SystemReads:
         return [DeadLetterView(d.id, d.received_at, d.topic, d.payload.decode("utf-8", errors="replace"), d.reason)
                 for d in found]
 
-    def unknown_devices(self) -> list[UnknownDeviceView]:
+    def unknown_devices(self) -> list[UnknownDevice]:
+        """Devices that publish but are not configured (ingest's own record: its frozen UnknownDevice)."""
         source = self._ctx.ingest or self._ctx.state_db
-        found = source.unknown_devices() if source is not None else []
-        return [UnknownDeviceView(u.kind, u.device_id, u.first_seen, u.last_seen, u.messages, u.last_topic)
-                for u in found]
+        return list(source.unknown_devices()) if source is not None else []
 
 
 def system_reads(ctx: AppContext) -> SystemReads:
