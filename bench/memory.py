@@ -115,6 +115,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--every", type=float, default=10, help="seconds between samples")
     parser.add_argument("--config", help="another configuration than the demo's (config/demo.yaml)")
+    parser.add_argument("--csv", type=Path, help="also write every sample of every process here (seconds, pid, name, "
+                        "PSS MB, RSS MB), to see which process grows")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="coc-bench-memory-"))
     env = dict(os.environ, COC_DATA_DIR=str(work / "data"), COC_DEMO_MQTT_PORT=str(free_port()),
@@ -122,6 +124,9 @@ def main() -> int:
     command = [sys.executable, str(ROOT / "run_coc.py"), *(["--config", args.config] if args.config else []),
                "run", "--demo"]
     log = open(work / "coc.log", "wb")  # noqa: SIM115 - closed at the end
+    csv = open(args.csv, "w") if args.csv else None  # noqa: SIM115 - closed at the end
+    if csv:
+        csv.write("seconds,pid,name,pss_mb,rss_mb\n")
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     print(f"demo started (pid {proc.pid}) in {work}; sampling every {args.every:g} s for {args.minutes:g} min "
           f"(load average {os.getloadavg()[0]:.1f})", flush=True)
@@ -137,6 +142,9 @@ def main() -> int:
             last = [s for pid in children(proc.pid) if (s := sample(pid)) is not None]
             total = sum(s.pss_mb for s in last)
             totals.append((elapsed, total))
+            if csv:
+                csv.writelines(f"{elapsed:.0f},{s.pid},{s.name},{s.pss_mb:.1f},{s.rss_mb:.1f}\n" for s in last)
+                csv.flush()
             print(f"{elapsed:6.0f} s  {len(last):2d} processes  PSS {total:6.0f} MB  "
                   f"(load average {os.getloadavg()[0]:.1f})", flush=True)
             if at_settle is None and elapsed >= SETTLE_S:
@@ -146,6 +154,8 @@ def main() -> int:
     finally:
         stop(proc)
         log.close()
+        if csv:
+            csv.close()
     print_table(f"at {totals[-1][0] / 60:.1f} minutes", last)
     after = [(t, v) for t, v in totals if t >= SETTLE_S]
     if at_settle is not None:

@@ -1,8 +1,8 @@
-"""Vietnamese everywhere in Vietnamese mode, English everywhere in English mode, on every page for every configured
-role in a real Chromium. The pages come from the app's own registry and the roles from the configuration (as the
-phone walk, tests/dashboard/test_phone.py); each page's visible text (innerText, plus the hover titles and input
-placeholders a person reads) is searched for words of the other language: in Vietnamese mode, a curated list of
-English UI words as whole words (ids such as flood-01 and units such as PM2.5 are one token and never match); in
+"""Vietnamese everywhere in Vietnamese mode, English everywhere in English mode: the word checks that the walk of
+every page for every configured role in a real Chromium applies (tests/dashboard/test_every_page_browser.py reads
+each page in both languages), and their own test. Each page's visible text (innerText, plus the hover titles and
+input placeholders a person reads) is searched for words of the other language: in Vietnamese mode, a curated list
+of English UI words as whole words (ids such as flood-01 and units such as PM2.5 are one token and never match); in
 English mode, words with Vietnamese letters, except the configuration's own names (commune, district, province,
 devices, cameras, walls), which are proper names in both languages."""
 
@@ -11,12 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
-
-import pytest
-
-from tests.browser import logged_in_page, wait_js
-from tests.dashboard.conftest import USERS, password_of
-from tests.dashboard.test_phone import role_pages
 
 # English words that have no place in Vietnamese text (compared lower-case, whole tokens).
 ENGLISH = {
@@ -80,30 +74,3 @@ def in_context(text: str, words: list[str]) -> list[str]:
     """Each word with the line it stands in, so a failure says where to look."""
     lines = text.splitlines()
     return [f"{w}: " + next((ln.strip()[:120] for ln in lines if w in TOKEN.findall(ln)), "?") for w in words]
-
-
-def visible_text(page: Any, url: str) -> str:
-    page.goto(url)
-    wait_js(page, "document.querySelector('#app-page') && document.querySelector('#app-page').children.length > 0"
-            " && !document.querySelector('[data-dash-is-loading=\"true\"]')", 20_000)
-    page.wait_for_timeout(1000)  # the page's first callbacks (tables, lists) have drawn it
-    return str(page.evaluate(TEXT_JS))
-
-
-@pytest.mark.parametrize("role", sorted(USERS))
-def test_every_page_speaks_one_language(browser, served, config, role):
-    names = names_of(config)
-    paths = [p for r, p in role_pages(config) if r == role]
-    assert paths
-    page = logged_in_page(browser, served.url, USERS[role], password_of(USERS[role]))
-    page.wait_for_url(lambda url: "/login" not in url)
-    found: dict[str, list[str]] = {}
-    for lang in ("vi", "en"):
-        page.goto(f"{served.url}/lang/{lang}?next=/")
-        for path in paths:
-            text = visible_text(page, f"{served.url}{path}")
-            words = english_words(text) if lang == "vi" else vietnamese_words(text, names)
-            if words:
-                found[f"{lang} {role} {path}"] = in_context(text, sorted(set(words)))
-    page.context.close()
-    assert not found, found
