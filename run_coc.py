@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ingest.store import Store
     from ingest.workers import WorkerPool
     from ingest.writer import BatchWriter
+    from loudspeakers.service import LoudspeakerService
     from province.runtime import ProvinceRuntime
     from sensors.models import SimDevice
     from supervision.part import Part, PartHealth
@@ -142,8 +143,8 @@ def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = N
     shell = Shell.of([state_file, broker, writer, alerts, cameras, _DemoFigures(indicators) if demo else indicators,
                       ingest, workers, *devices])
     ctx = AppContext(config=config, store=store, live=live, ingest=ingest, state_db=state_db, writer=writer,
-                     alerts=alerts, cameras=hub, indicators=indicators, ingest_workers=workers,
-                     supervisor=shell.supervisor,
+                     alerts=alerts, loudspeakers=loudspeakers_of(alerts), cameras=hub, indicators=indicators,
+                     ingest_workers=workers, supervisor=shell.supervisor,
                      check_config=file_check(config_path))
     server = web_server(ctx) if web else None
     return Runtime(config=config, store=store, state_db=state_db, writer=writer, live=live, ingest=ingest,
@@ -251,6 +252,13 @@ def alert_service(config: CocConfig, ingest: IngestService) -> AlertService:
     ingest.add_status_listener(service.on_status)
     listen_for_province_acks(ingest, service)  # acknowledgements made at the province
     return service
+
+
+def loudspeakers_of(alerts: AlertService) -> LoudspeakerService | None:
+    """The hamlets' loudspeakers the alert service carries as a channel (None when they are off)."""
+    from loudspeakers.service import LoudspeakerService
+
+    return alerts.announced if isinstance(alerts.announced, LoudspeakerService) else None
 
 
 def camera_parts(config: CocConfig) -> tuple[CameraService | None, CameraHub | None]:

@@ -77,8 +77,11 @@ class AlertService:
         self.camera, self.system = CameraRule(rules.camera), SystemRule(rules.system)
         if channels is None:
             channels = default_channels(self.cfg, topic_prefix, mqtt, config.commune.timezone)
-        if announcer is not None:  # alarms spoken on the hamlets' loudspeakers (issue 21)
-            channels = [*channels, announcer(AnnouncerHooks(self._clock, self._audit, self.on_signal))]
+        # alarms spoken on the hamlets' loudspeakers (issue 21): the channel made, for the wiring to hand on
+        self.announced = (announcer(AnnouncerHooks(self._clock, self._audit, self.on_signal))
+                          if announcer is not None else None)
+        if self.announced is not None:
+            channels = [*channels, self.announced]
         self.fanout = Fanout(channels)
         self._db_path = db_path
         self.store = AlertStore(db_path)

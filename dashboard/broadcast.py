@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import request
 
-from alerts.service import AlertService
+from dashboard.context import AppContext
 from dashboard.read.alerts import AlertReads
 from dashboard.settings import Role
 from loudspeakers.service import LoudspeakerService
@@ -14,11 +14,10 @@ from loudspeakers.service import LoudspeakerService
 SPEAK_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 
 
-def loud_service(reads: AlertReads) -> LoudspeakerService | None:
-    """The running loudspeaker service (a notification channel of the commune's alert service), or None."""
-    service = reads.service
-    channels = service.fanout.channels if isinstance(service, AlertService) else []
-    return next((c for c in channels if isinstance(c, LoudspeakerService)), None)
+def loud_service(ctx: AppContext) -> LoudspeakerService | None:
+    """The running loudspeaker service (the wiring's, a channel of the commune's alert service), or None (not
+    enabled, or a province center); pages get it as `rm.reads(loud_service)`, requests with current_context()."""
+    return ctx.loudspeakers
 
 
 def may_speak(role: Role | str | None) -> bool:

@@ -23,6 +23,7 @@ from dashboard.services import (
     WriterReads,
 )
 from dashboard.site import SiteConfig
+from loudspeakers.service import LoudspeakerService
 
 
 class ProvinceReads(Protocol):
@@ -57,6 +58,7 @@ class AppContext:
     ingest: IngestReads | None = None  # stats, dead letters, unknown devices
     state_db: StateReads | None = None  # the SQLite app state
     alerts: AlertsReadSide | None = None
+    loudspeakers: LoudspeakerService | None = None  # the hamlets' loudspeakers (a channel of the alert service)
     cameras: CameraReads | None = None  # the camera hub of the web process
     indicators: IndicatorReads | None = None  # the KPI engine
     writer: WriterReads | None = None  # queued, spooled, faults, losses

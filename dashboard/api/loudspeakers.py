@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from dashboard.auth import current_principal, require_roles
 from dashboard.broadcast import broadcast, loud_service
 from dashboard.read.alerts import current_alert_reads
+from dashboard.scoped import current_context
 from dashboard.settings import Role
 from loudspeakers.devices import ClusterState
 from loudspeakers.player import PlayRecord
@@ -42,7 +43,7 @@ def _played(record: PlayRecord) -> Json:
 @blueprint.get("/loudspeakers")
 @require_roles()
 def clusters() -> Answer:
-    service = loud_service(current_alert_reads())
+    service = loud_service(current_context())
     if service is None:
         return _unavailable()
     link = service.link
@@ -56,7 +57,7 @@ def clusters() -> Answer:
 @require_roles(Role.ADMIN, Role.OPERATOR)
 def announce() -> Answer:
     reads = current_alert_reads()
-    service = loud_service(reads)
+    service = loud_service(current_context())
     principal = current_principal()
     if service is None or principal is None:
         return _unavailable()

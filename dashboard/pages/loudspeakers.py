@@ -16,6 +16,7 @@ from dashboard.broadcast import broadcast, chosen_clusters, loud_service, may_sp
 from dashboard.csrf import csrf_ok, csrf_token
 from dashboard.pages.duty_frame import PAGE
 from dashboard.read.alerts import AlertReads, current_alert_reads
+from dashboard.scoped import current_context
 from loudspeakers.service import LoudspeakerService
 
 blueprint = Blueprint("loudspeakers", __name__)
@@ -90,7 +91,7 @@ def page() -> Page:
     if principal is None:
         return redirect("/login?next=/loudspeakers")
     reads = current_alert_reads()
-    service = loud_service(reads)
+    service = loud_service(current_context())
     if service is None:
         return render_template_string(PAGE, body="<h1>Loa truyền thanh</h1><p>Chưa bật / not enabled.</p>"), 404
     if request.method == "GET":

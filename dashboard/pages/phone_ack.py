@@ -172,7 +172,7 @@ def _loud_form(reads: AlertReads, alert: Alert, role: str | None, note: str = ""
     this alarm's hamlets checked, the alarm's spoken text to edit."""
     from loudspeakers.speech import alarm_speech
 
-    service = loud_service(reads)
+    service = loud_service(current_context())
     if service is None or not may_speak(role):
         return None
     if text is None:
@@ -264,7 +264,7 @@ def broadcast(code: str) -> Response:
         return _refused(desk, LinkState.UNKNOWN, None)
     if link.state(desk.now) is LinkState.EXPIRED:
         return _refused(desk, LinkState.EXPIRED, link)
-    role, service = _role(link.username), loud_service(desk.reads)
+    role, service = _role(link.username), loud_service(current_context())
     if role is None or desk.reads.find(link.alert_id) is None:
         return _refused(desk, LinkState.UNKNOWN, link)
     if service is None or not may_speak(role):

@@ -95,7 +95,8 @@ def setup(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, Ic
     config = parse_config(FIXTURE.read_text(encoding="utf-8"), "config.yaml",
                           environ={"DIR": str(tmp_path), "ICECAST": icecast.url, "HASH": PASSWORD_HASH})
     service = alert_service(config)
-    loud = next(c for c in service.fanout.channels if isinstance(c, LoudspeakerService))
+    loud = service.announced
+    assert isinstance(loud, LoudspeakerService)
     service.start(tick=False)
     try:
         yield service, loud, icecast, config
@@ -146,7 +147,7 @@ def test_an_operator_types_a_message_for_chosen_hamlets_and_it_is_audited(setup:
     from dashboard.context import AppContext
 
     service, loud, icecast, config = setup
-    api = create_server(AppContext(config=config, alerts=service)).test_client()
+    api = create_server(AppContext(config=config, alerts=service, loudspeakers=loud)).test_client()
     operator = {"Authorization": "Bearer operator-token-0123456789"}
     leader = {"Authorization": "Bearer leader-token-0123456789"}
     body = {"text": "Thôn Bến Đò chú ý, nước sông đang lên.", "clusters": ["ben-do"]}
@@ -191,7 +192,9 @@ def test_a_cluster_reports_over_mqtt_and_an_offline_cluster_is_an_alarm(tmp_path
         device.publish(f"{topic}/state", json.dumps({"volume": 70, "playing": "Bản tin sáng"}), qos=1)
         device.publish(f"{topic}/played", json.dumps({"label": "Bản tin sáng", "started_at": "2026-12-07T05:30:00Z",
                                                       "ended_at": "2026-12-07T05:45:00Z", "completed": True}), qos=1)
-        api = create_server(AppContext(config=config, alerts=service)).test_client()
+        loud = service.announced
+        assert isinstance(loud, LoudspeakerService)
+        api = create_server(AppContext(config=config, alerts=service, loudspeakers=loud)).test_client()
         auth = {"Authorization": "Bearer leader-token-0123456789"}
         wait_until(lambda: api.get("/api/loudspeakers", headers=auth).json["reported"], "the cluster's report")
         listed = api.get("/api/loudspeakers", headers=auth).json
@@ -230,7 +233,7 @@ def test_the_loudspeaker_page_sends_a_typed_message_to_chosen_hamlets(setup: Any
 
     service, loud, _, config = setup
     port = free_port()
-    http = make_server("127.0.0.1", port, create_server(AppContext(config=config, alerts=service)),
+    http = make_server("127.0.0.1", port, create_server(AppContext(config=config, alerts=service, loudspeakers=loud)),
                        threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     try:

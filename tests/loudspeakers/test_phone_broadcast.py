@@ -45,10 +45,12 @@ def served(tmp_path: Path) -> Iterator[tuple[AlertService, LoudspeakerService, I
     config = parse_config(FIXTURE.read_text(encoding="utf-8"), "phone.yaml",
                           environ={"DIR": str(tmp_path), "ICECAST": icecast.url, "HASH": hash_password(PASSWORD)})
     service = alert_service(config)
-    loud = next(c for c in service.fanout.channels if isinstance(c, LoudspeakerService))
+    loud = service.announced
+    assert isinstance(loud, LoudspeakerService)
     service.start(tick=False)
     port = free_port()
-    http = make_server("127.0.0.1", port, create_server(AppContext(config=config, alerts=service)), threaded=True)
+    app = create_server(AppContext(config=config, alerts=service, loudspeakers=loud))
+    http = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     try:
         yield service, loud, icecast, f"http://127.0.0.1:{port}"
