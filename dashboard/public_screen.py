@@ -1,35 +1,27 @@
 """What a public wall screen (`web.public_screens`, seen without login) may carry: air, flood and the announced
 risk level. Never camera, police, device or KPI content, nor who acknowledged what: applied on the server to the
-data the page's callbacks return (dashboard.wall_snapshot leaves it out), not by hiding it in the browser."""
+data the page's callbacks return (dashboard.wall_snapshot leaves it out), not by hiding it in the browser. The
+alarm views carry no people or notes onto the wall (its list shows title, age and state; a takeover card has none)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-PUBLIC_ALERT_SOURCES = frozenset({"air", "flood"})
-PRIVATE_ALERT_FIELDS = ("_by", "_note", "_reason")  # who acknowledged, resolved or shelved, and their notes
+from alerts.models import Source
+from dashboard.read.alerts import AlertView
+from dashboard.read.takeover import TakeoverView
 
-
-JsonRow = Mapping[str, object]
-
-
-def is_public_alert(alert: object) -> bool:
-    return isinstance(alert, Mapping) and str(alert.get("source", "")).lower() in PUBLIC_ALERT_SOURCES
+PUBLIC_ALERT_SOURCES = frozenset({Source.AIR, Source.FLOOD})
 
 
-def public_alerts(alerts: Sequence[JsonRow]) -> list[JsonRow]:
-    """The air and flood alerts, without the people and notes of the operations room."""
-    return [{k: v for k, v in a.items() if not k.endswith(PRIVATE_ALERT_FIELDS)} for a in alerts if is_public_alert(a)]
+def public_alerts(alerts: Sequence[AlertView]) -> list[AlertView]:
+    """The air and flood alarms."""
+    return [a for a in alerts if a.alert.source in PUBLIC_ALERT_SOURCES]
 
 
-def public_takeover(takeover: JsonRow | None) -> JsonRow | None:
-    """A takeover (one alert, or {"alerts": cards, ...}) only when every alert in it is public."""
-    if not isinstance(takeover, Mapping):
+def public_takeover(takeover: TakeoverView | None) -> TakeoverView | None:
+    """A takeover only when every alarm on its cards is an air or flood one."""
+    if takeover is None or not takeover.cards:
         return None
-    listed = takeover.get("alerts")
-    cards: list[JsonRow] = [c for c in listed if isinstance(c, Mapping)] if isinstance(listed, list) else [takeover]
-    if not cards or not all(is_public_alert(c) for c in cards):
-        return None
-    if isinstance(listed, list):
-        return {**takeover, "alerts": public_alerts(cards)}
-    return public_alerts([takeover])[0]
+    public = {s.value for s in PUBLIC_ALERT_SOURCES}
+    return takeover if all(c.source in public for c in takeover.cards) else None

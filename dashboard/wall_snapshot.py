@@ -1,6 +1,7 @@
 """One snapshot of everything a wall screen shows, built in one server call per refresh; a screen of one former
-commune (`walls[].former_unit`) gets only that unit's devices, cameras and alerts. The devices are the sensors' views
-(dashboard.read.sensors); the browser keeps only what the takeover and the rotation read (`WallSnapshot.store`)."""
+commune (`walls[].former_unit`) gets only that unit's devices, cameras and alerts. Every part is a view of the read
+layer (dashboard.read: sensors, alerts and their takeover, cameras, KPIs); the browser keeps only what the takeover
+and the rotation read (`WallSnapshot.store`, JSON)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from alerts.models import Status
 from config.section import Location
-from dashboard.former_units import of_unit
 from dashboard.public_screen import public_alerts, public_takeover
+from dashboard.read.alerts import AlertReads, AlertView, alert_reads
+from dashboard.read.cameras import CameraView, camera_reads
 from dashboard.read.flood_risk import RiskView, risk_board
+from dashboard.read.kpis import KpiRowView, kpi_reads
 from dashboard.read.sensors import SensorView, TrendView, sensor_reads
-from dashboard.read_model import ReadModel, alert_time
+from dashboard.read.takeover import FloodStandIn, TakeoverView
+from dashboard.read_model import ReadModel
 from dashboard.services import NamedPlace
 from dashboard.settings import WallConfig
 from sensors.models import DeviceKind
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+KPI_TILES = 8  # the KPIs with a figure the wall shows
 ALERT_ROWS = 12  # active alarms the snapshot carries for the list (more than it shows); the rest are counted
 HIDDEN_PANELS = frozenset({"clock"})  # accepted in older files; the header already shows the time
 FONT_PX = 20  # at 1080 lines; the wall scales it with the screen's height
-# The other domains' rows, as their read side gives them to the wall (alarms, cameras, KPIs: JSON objects until
-# their views reach the wall; dashboard.read.alerts and .kpis hold them).
-JsonRow = Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +53,18 @@ class WallSnapshot:
     public: bool = False
     sensors: tuple[SensorView, ...] = ()
     missing: tuple[str, ...] = ()
-    alerts: tuple[JsonRow, ...] = ()  # the newest ALERT_ROWS active alarms, each with its age_s
+    alerts: tuple[AlertView, ...] = ()  # the first ALERT_ROWS active alarms (waiting ones first)
     alerts_total: int = 0
     alerts_acked: int = 0
-    takeover: JsonRow | None = None  # dashboard.takeover's cards
+    takeover: TakeoverView | None = None
     risk: RiskView | None = None
     air_trend: Mapping[str, TrendView] = field(default_factory=dict)
     flood_trend: Mapping[str, TrendView] = field(default_factory=dict)
-    cameras: tuple[JsonRow, ...] | None = None  # None on a public screen
+    cameras: tuple[CameraView, ...] | None = None  # None on a public screen
     cameras_per_page: int = 6
     camera_offset: int = 0
     camera_images: bool = False  # the viewer's role may see the cameras' pictures
-    kpis: tuple[JsonRow, ...] = ()
+    kpis: tuple[KpiRowView, ...] = ()  # the tiles: the default month's KPIs with a figure
     commune_location: Location | None = None
     former_units: tuple[Office, ...] = ()
     font_px: int = FONT_PX
@@ -91,7 +94,8 @@ class WallSnapshot:
         """What the browser keeps between refreshes: the takeover (dashboard.pages.wall_takeover) and its time,
         the screen (and commune) whose alarms its buttons act on, and whether the viewer sees camera pictures."""
         return {"screen": self.screen, "commune": self.commune, "now": self.now.isoformat(),
-                "takeover": self.takeover, "camera_images": self.camera_images, "public": self.public}
+                "takeover": self.takeover.to_json() if self.takeover is not None else None,
+                "camera_images": self.camera_images, "public": self.public}
 
 
 def screen_panels(screen: WallConfig) -> list[list[str]]:
@@ -111,21 +115,19 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool, screen_id: s
     wanted = {p for page in screen_panels(screen) for p in page}
     unit = screen.former_unit
     sensors = tuple(reads.sensors(unit))
-    active = of_unit(rm.alerts("active"), unit)
-    # a public screen's are computed from public alerts only, so a camera alarm never takes over a public screen
-    alerts: list[JsonRow] = public_alerts(active) if public else list(active)
-    takeover = rm.takeover([dict(a) for a in alerts], [_stand_in(s) for s in sensors], screen.takeover_s)
+    alarms = rm.reads(alert_reads)
+    alerts, takeover = _alarms(alarms, sensors, unit, public)
     config = rm.config
     cameras = None
     if ("cameras" in wanted or "map" in wanted) and not public:
-        cameras = tuple(of_unit(rm.cameras(), unit))
+        cameras = tuple(rm.reads(camera_reads).cameras(unit))
     return WallSnapshot(
         screen=screen_id or screen.id, now=now, tz=reads.tz, commune=config.commune.name, public=public,
         sensors=sensors, missing=tuple(rm.missing()),
-        alerts=tuple(_with_age(a, now) for a in alerts[:ALERT_ROWS]) if "alerts" in wanted else (),
+        alerts=tuple(alerts[:ALERT_ROWS]) if "alerts" in wanted else (),
         alerts_total=len(alerts),  # the list says how many it does not show ("+N")
-        alerts_acked=sum(1 for a in alerts if str(a.get("status")) == "acknowledged"),
-        takeover=public_takeover(takeover) if public else takeover,
+        alerts_acked=sum(1 for a in alerts if a.alert.status is Status.ACKNOWLEDGED),
+        takeover=takeover,
         risk=rm.reads(risk_board).view() if "flood" in wanted else None,
         air_trend={s.id: reads.trend(s.id, "pm25") for s in sensors
                    if s.kind is DeviceKind.AIR and "air" in wanted},
@@ -134,7 +136,7 @@ def build_snapshot(rm: ReadModel, screen: WallConfig, public: bool, screen_id: s
         cameras=cameras, cameras_per_page=screen.cameras_per_page,
         camera_offset=int(now.timestamp() // screen.rotate_s) * screen.cameras_per_page,
         camera_images=camera_images and not public,
-        kpis=tuple(rm.kpi_tiles(8)) if "kpis" in wanted and not public else (),
+        kpis=rm.reads(kpi_reads).tiles(KPI_TILES) if "kpis" in wanted and not public else (),
         commune_location=config.commune.location if "map" in wanted else None,
         former_units=former_offices(config.commune.former_units, unit) if "map" in wanted else (),
     )
@@ -145,15 +147,12 @@ def takeover_store(rm: ReadModel, screen: WallConfig, public: bool, screen_id: s
     """`WallSnapshot.store()` without drawing anything: the alarms and their takeover only (the devices only when the
     alerts service is missing: a flood point at báo động III then takes over). The browser's store is refreshed by
     this light call, so the takeover never waits behind the panels' heavier one."""
-    unit = screen.former_unit
     reads = rm.reads(sensor_reads)
-    active = of_unit(rm.alerts("active"), unit)
-    alerts: list[JsonRow] = public_alerts(active) if public else list(active)
-    flooded = [_stand_in(s) for s in reads.sensors(unit)] if "alerts" in rm.missing() else []
-    takeover = rm.takeover([dict(a) for a in alerts], flooded, screen.takeover_s)
+    alarms = rm.reads(alert_reads)
+    sensors = reads.sensors(screen.former_unit) if not alarms.running else []  # only stand-ins need the devices
+    _alerts, takeover = _alarms(alarms, sensors, screen.former_unit, public)
     snap = WallSnapshot(screen=screen_id or screen.id, now=reads.now(), commune=rm.config.commune.name,
-                        public=public, takeover=public_takeover(takeover) if public else takeover,
-                        camera_images=camera_images and not public)
+                        public=public, takeover=takeover, camera_images=camera_images and not public)
     return snap.store()
 
 
@@ -163,15 +162,21 @@ def former_offices(units: Sequence[NamedPlace], unit: str | None) -> tuple[Offic
                  if u.location is not None and unit in (None, u.id))
 
 
+def _alarms(reads: AlertReads, sensors: Sequence[SensorView], unit: str | None,
+            public: bool) -> tuple[list[AlertView], TakeoverView | None]:
+    """The screen's active alarms (waiting ones first) and their takeover; a public screen's both of public alarms
+    only, so a camera alarm never takes over a public screen."""
+    active = reads.alerts("active", unit=unit)
+    alerts = public_alerts(active) if public else active
+    takeover = reads.takeover(alerts, flooded(sensors))
+    return alerts, public_takeover(takeover) if public else takeover
 
-def _stand_in(s: SensorView) -> dict[str, object]:
-    """A flood point at báo động III takes over a wall that runs without the alerts service (dashboard.takeover)."""
-    flood = s.flood_on_screen
-    status = flood.status if flood is not None else None
-    return {"id": s.id, "name": s.name,
-            "flood": {"alarm_level": status.alarm_level, "water_level_cm": status.water_level_cm} if status else None}
 
-
-def _with_age(alert: JsonRow, now: datetime) -> JsonRow:
-    opened = alert_time(dict(alert))
-    return {**alert, "age_s": (now - opened).total_seconds() if opened else None}
+def flooded(sensors: Sequence[SensorView]) -> list[FloodStandIn]:
+    """The flood points at báo động III: they take over a wall that runs without the alerts service."""
+    points = []
+    for s in sensors:
+        status = s.flood_on_screen.status if s.flood_on_screen is not None else None
+        if status is not None and status.alarm_level == 3 and status.water_level_cm is not None:
+            points.append(FloodStandIn(s.id, s.name, status.water_level_cm))
+    return points

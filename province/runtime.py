@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from config.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
+from dashboard.read.alerts import alert_reads
 from dashboard.read.sensors import sensor_reads
 from dashboard.server import local_url
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_pipelines
@@ -90,7 +91,8 @@ class ProvinceView:
         rm = self.read_model(commune.id)
         location = self.contexts[commune.id].config.commune.location or commune.location
         devices = sensor_reads(self.contexts[commune.id]).sensors()
-        return summarise(commune, location, devices, rm.alerts("active"))
+        active = rm.reads(alert_reads).alerts("active")  # province.view reads them as GET /api/alerts shows them
+        return summarise(commune, location, devices, [a.to_json() for a in active])
 
 
 @dataclass(frozen=True)

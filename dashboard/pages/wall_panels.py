@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 
 from dash import html
 
+from alerts.models import Status
 from dashboard import figures
 from dashboard.formats import number
 from dashboard.i18n import age_text, t
 from dashboard.map_layers import BaseMap
 from dashboard.pages.shell import missing_note
 from dashboard.pages.wall_measures import air, chart_or_room, flood
+from dashboard.read.alerts import AlertView
+from dashboard.read.kpis import KpiRowView
 from dashboard.read.sensors import SensorView
 from dashboard.sensor_view import STATE_COLOURS
-from dashboard.wall_snapshot import JsonRow, WallSnapshot
+from dashboard.wall_snapshot import WallSnapshot
 from sensors.models import DeviceKind
 
 SEVERITY_COLOURS = {"critical": "#e03131", "major": "#f08c00", "warning": "#f0c419", "info": "#8fb8ff"}
-def alert_text(alert: JsonRow, lang: str = "vi") -> str:
-    """An alert's title in the language (Vietnamese when English is missing), else its detail."""
-    keys = (f"title_{lang}", "title_vi", "title", "detail", "message", "rule", "id")
-    return str(next((alert[k] for k in keys if alert.get(k)), ""))
-
-
 LIST_ROWS = 7  # rows of "CẢNH BÁO ĐANG MỞ" at 1080 and 2160 lines; with more alarms the last row says "+N"
 
 
@@ -35,7 +32,7 @@ def alerts(snap: WallSnapshot, lang: str) -> html.Div:
         return html.Div(t("alerts.none", lang), className="calm")
     total = max(snap.alerts_total, len(items))
     shown = items[:LIST_ROWS] if total <= LIST_ROWS else items[: LIST_ROWS - 1]
-    rows = [_alert_row(a, lang) for a in shown]
+    rows = [_alert_row(a, snap, lang) for a in shown]
     if total > len(shown):
         rows.append(more_row(items[len(shown):], total - len(shown), snap, shown, lang))
     return html.Div(rows, className="alert-list")
@@ -48,25 +45,24 @@ SHORT_TITLES = {  # camera alarms in the wall's list: the place first, so a nigh
 }
 
 
-def list_text(alert: JsonRow, lang: str) -> str:
+def list_text(view: AlertView, lang: str) -> str:
     """What a row of the list says: 'Xâm nhập: Trường THCS Quảng Thọ' for a camera alarm (its full title on
     hover), the title for the others."""
-    short, place = SHORT_TITLES.get(str(alert.get("rule"))), alert.get("place")
+    short, place = SHORT_TITLES.get(view.alert.rule), view.alert.place
     if short and place:
         return f"{short[1] if lang == 'en' else short[0]}: {place}"
-    return alert_text(alert, lang)
+    return view.title(lang)
 
 
-def _alert_row(a: JsonRow, lang: str) -> html.Div:
-    severity = str(a.get("severity", "")).lower()
-    status = str(a.get("status", "")).lower()
-    acked, returned = status == "acknowledged", status == "cleared"  # returned to normal, still unacknowledged
-    text = alert_text(a, lang)
+def _alert_row(view: AlertView, snap: WallSnapshot, lang: str) -> html.Div:
+    severity, status = view.alert.severity.value, view.alert.status
+    acked, returned = status is Status.ACKNOWLEDGED, status is Status.CLEARED  # returned: still unacknowledged
+    text = view.title(lang)
     return html.Div(
         [
             html.Span(className="sev-dot", style={"background": SEVERITY_COLOURS.get(severity, "#8fb8ff")}),
-            html.Span(list_text(a, lang), className="alert-text", title=text),
-            html.Span(age_text(_float(a.get("age_s")), lang), className="alert-age"),
+            html.Span(list_text(view, lang), className="alert-text", title=text),
+            html.Span(age_text(view.age_s(snap.now), lang), className="alert-age"),
             html.Span(
                 t("alerts.acked" if acked else "status.cleared" if returned else "alerts.open", lang),
                 className="alert-ack " + ("is-acked" if acked else "is-returned" if returned else "is-open"),
@@ -76,21 +72,17 @@ def _alert_row(a: JsonRow, lang: str) -> html.Div:
     )
 
 
-def more_row(hidden: list[JsonRow], count: int, snap: WallSnapshot, shown: list[JsonRow],
+def more_row(hidden: Sequence[AlertView], count: int, snap: WallSnapshot, shown: Sequence[AlertView],
              lang: str) -> html.Div:
     """'+4 cảnh báo khác (2 đã tiếp nhận, còn hoạt động)', the hidden ones' titles on hover."""
-    acked_shown = sum(1 for a in shown if str(a.get("status")) == "acknowledged")
+    acked_shown = sum(1 for a in shown if a.alert.status is Status.ACKNOWLEDGED)
     acked = max(0, snap.alerts_acked - acked_shown)
     text = t("alerts.more", lang, n=count) + (f" ({t('alerts.more_acked', lang, n=acked)})" if acked else "")
-    names = [alert_text(a, lang) for a in hidden]
+    names = [a.title(lang) for a in hidden]
     if count > len(hidden):
         names.append("…")
     return html.Div(html.Span(text, className="alert-text", title="\n".join(names)),
                     className="alert-row alert-more", id="wall-alerts-more")
-
-
-def _float(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
 
 
 def cameras(snap: WallSnapshot, lang: str) -> html.Div:
@@ -104,19 +96,19 @@ def cameras(snap: WallSnapshot, lang: str) -> html.Div:
     tiles = []
     images = snap.camera_images
     for c in shown:
-        online, name = bool(c.get("online")), str(c.get("name"))
+        online, name = c.online, c.name
         img = (
-            html.Img(src=f"/api/cameras/{c['id']}/snapshot.jpg?t={snap.clock}", className="cam-img")
+            html.Img(src=f"/api/cameras/{c.id}/snapshot.jpg?t={snap.clock}", className="cam-img")
             if online and images
             else html.Div("●" if online else "⌀", className="cam-img cam-none" + (" cam-ok" * online))
         )
-        age = _float(c.get("age_s"))
+        age = c.age_s
         since = t("cameras.since", lang, age=age_text(age, lang)) if age else t("wall.offline", lang)
         label = name if online else f"{name} · {since}"
         tiles.append(
             html.A(
                 [img, html.Div(label, className="cam-label", title=label)],
-                href=f"/cameras?camera={c['id']}" if images else None,
+                href=f"/cameras?camera={c.id}" if images else None,
                 className="cam-tile" + ("" if online else " cam-off"),
             )
         )
@@ -141,11 +133,10 @@ def map_panel(snap: WallSnapshot, lang: str) -> html.Div:
         for s in snap.sensors if s.location is not None
     ]
     for c in snap.cameras or ():  # absent on public screens
-        location = c.get("location")
-        if isinstance(location, Mapping):
-            markers.append({"group": "camera", "lat": location["lat"], "lon": location["lon"],
-                            "colour": STATE_COLOURS["online" if c.get("online") else "offline"], "label": "",
-                            "hover": f"📷 {c.get('name')}"})
+        if c.location is not None:
+            markers.append({"group": "camera", "lat": c.location.lat, "lon": c.location.lon,
+                            "colour": STATE_COLOURS["online" if c.online else "offline"], "label": "",
+                            "hover": f"📷 {c.name}"})
     for office in snap.former_units:  # the former communes' old headquarters
         markers.append({"group": "unit", "lat": office.lat, "lon": office.lon, "colour": "#c9b8ff",
                         "label": office.name, "hover": f"{t('map.legend.former', lang)}: {office.name}"})
@@ -201,32 +192,31 @@ def kpis(snap: WallSnapshot, lang: str) -> html.Div:
     items = snap.kpis
     if not items:
         return html.Div(t("kpis.none", lang), className="missing")
-    periods = [str(k.get("period") or "") for k in items]
-    months = sorted(p for p in periods if len(p) == 7 and "Q" not in p)
+    months = sorted(p for k in items if len(p := k.value.period) == 7 and "Q" not in p)
     # which month the figures are of: official figures arrive weeks after the month ends
     month = f"{int(months[-1][5:])}/{months[-1][:4]}" if months else ""
     label = html.Div(t("kpis.month", lang, month=month), className="kpi-month", id="wall-kpi-month") if month else None
-    tiles = []
-    for k in items:
-        colour = figures.KPI_STATUS_COLOURS.get(str(k.get("status")), "#e6edf7")
-        target = f" / {_num(k['target'], lang)}" if k.get("target") is not None else ""
-        tiles.append(
+    return html.Div([label, html.Div([kpi_tile(k, lang) for k in items], className="kpi-tiles")], className="kpi-panel")
+
+
+def kpi_tile(k: KpiRowView, lang: str) -> html.Div:
+    """A KPI's name, its figure in its status colour, its target and unit."""
+    colour = figures.KPI_STATUS_COLOURS.get(k.value.status.value, "#e6edf7")
+    target = f" / {_num(k.value.target, lang)}" if k.value.target is not None else ""
+    return html.Div(
+        [
+            html.Div(k.name(lang), className="kpi-name"),
             html.Div(
                 [
-                    html.Div(str(k.get(f"name_{lang}") or k.get("name_vi") or k.get("id")), className="kpi-name"),
-                    html.Div(
-                        [
-                            html.Span(_num(k.get("value"), lang), style={"color": colour}),
-                            html.Span(f"{target} {k.get(f'unit_{lang}') or ''}", className="kpi-target"),
-                        ],
-                        className="kpi-value",
-                    ),
+                    html.Span(_num(k.value.value, lang), style={"color": colour}),
+                    html.Span(f"{target} {k.unit_text(lang)}", className="kpi-target"),
                 ],
-                className="kpi-tile",
-                style={"borderLeft": f"0.5vw solid {colour}"},
-            )
-        )
-    return html.Div([label, html.Div(tiles, className="kpi-tiles")], className="kpi-panel")
+                className="kpi-value",
+            ),
+        ],
+        className="kpi-tile",
+        style={"borderLeft": f"0.5vw solid {colour}"},
+    )
 
 
 def _num(value: object, lang: str = "vi") -> str:

@@ -50,6 +50,12 @@ class KpiRowView:
     def has_value(self) -> bool:
         return self.value.value is not None
 
+    def name(self, lang: str) -> str:
+        return self.kpi.name_vi if lang == "vi" else self.kpi.name_en
+
+    def unit_text(self, lang: str) -> str:
+        return unit_label(self.value.unit, lang)
+
 
 @dataclass(frozen=True, slots=True)
 class ReportRowView:

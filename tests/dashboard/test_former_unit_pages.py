@@ -137,8 +137,8 @@ def test_a_wall_screen_of_one_unit_shows_only_that_unit_and_the_map_marks_the_ol
     screens = {w.id: w for w in ctx.config.walls}
     snap = build_snapshot(rm, screens["phuoc"], public=False)
     assert [s.id for s in snap.sensors] == ["flood-01"]
-    assert [c["id"] for c in snap.cameras or ()] == ["cam-02"]
-    assert snap.alerts and {a["former_unit"] for a in snap.alerts} == {"quang-phuoc"}
+    assert [c.id for c in snap.cameras or ()] == ["cam-02"]
+    assert snap.alerts and {a.alert.former_unit for a in snap.alerts} == {"quang-phuoc"}
     assert [u.id for u in snap.former_units] == ["quang-phuoc"]
     whole = build_snapshot(rm, screens["overview"], public=False)
     assert {s.id for s in whole.sensors} == {"pam-qt-01", "flood-01", "flood-02"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alerts.models import Alert, Severity, Source, Status
@@ -22,11 +22,13 @@ def rendered(component: Any) -> str:
 
 
 def test_the_wall_marks_a_returned_alarm_until_it_is_acknowledged() -> None:
-    snap = WallSnapshot("overview", alerts=(
-        {"id": "a1", "status": "cleared", "severity": "critical", "title_vi": "Báo động III tại Cầu Phò Nam",
-         "age_s": 120},
-        {"id": "a2", "status": "open", "severity": "warning", "title_vi": "Bụi PM2.5 cao", "age_s": 60},
-    ))
+    now = datetime(2026, 12, 7, 14, 5, tzinfo=UTC)
+    returned = Alert("a1", "flood_level", Source.FLOOD, "flood-01", Severity.CRITICAL, Status.CLEARED,
+                     "Báo động III tại Cầu Phò Nam", "", "", now - timedelta(seconds=120), now)
+    dusty = Alert("a2", "air_pm25", Source.AIR, "pam-qt-01", Severity.WARNING, Status.OPEN, "Bụi PM2.5 cao", "", "",
+                  now - timedelta(seconds=60), now)
+    snap = WallSnapshot("overview", now=now,
+                        alerts=(AlertView(returned, "07/12 21:03"), AlertView(dusty, "07/12 21:04")))
     text = rendered(wall_panels.alerts(snap, "vi"))
     assert "Đã trở lại bình thường, chờ tiếp nhận" in text and "is-returned" in text
     assert "Chưa tiếp nhận" in text or "is-open" in text  # the other one is still plainly open

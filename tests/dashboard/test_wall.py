@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dashboard import i18n
+from dashboard.read.alerts import AlertReads, alert_reads
 from dashboard.read.sensors import FloodView, aqi_now
 from dashboard.read_model import ReadModel
 from dashboard.wall_snapshot import build_snapshot, screen_panels
@@ -61,7 +62,7 @@ def test_snapshot_has_a_tile_for_every_device_and_the_commune(app, ctx):
     assert flood is not None and flood.status.alarm_level == 1 and flood.status.trend_cm_per_h > 0
     assert flood.next_level == 2
     assert len(snap.air_trend["pam-qt-01"].points) >= 90  # 24 h in 15-min buckets
-    assert {c["id"] for c in snap.cameras or ()} == {"cam-01", "cam-02"}
+    assert {c.id for c in snap.cameras or ()} == {"cam-01", "cam-02"}
 
 
 def test_cameras_carry_their_area_and_place_and_stand_on_the_map(app, ctx):
@@ -80,11 +81,11 @@ def test_cameras_carry_their_area_and_place_and_stand_on_the_map(app, ctx):
     with app.server.test_request_context():
         snap = build_snapshot(rm, ctx.config.walls[0], public=False)
         street = build_snapshot(rm, next(w for w in ctx.config.walls if w.id == "street"), public=True)
-    cams = {c["id"]: c for c in snap.cameras or ()}
-    assert cams["cam-01"]["area"] == "Xã Quảng Thọ" and cams["cam-01"]["location"] is None  # nothing configured
-    assert cams["cam-02"]["area"] == "Cầu Phò Nam" and cams["cam-02"]["location"] == {"lat": 16.575, "lon": 107.541}
-    assert cams["cam-03"]["area"] == "Thôn La Vân Hạ" and cams["cam-03"]["location"] == {"lat": 16.5605,
-                                                                                      "lon": 107.5262}
+    cams = {c.id: c for c in snap.cameras or ()}
+    place = {i: (c.location.lat, c.location.lon) if c.location else None for i, c in cams.items()}
+    assert cams["cam-01"].area == "Xã Quảng Thọ" and place["cam-01"] is None  # nothing configured
+    assert cams["cam-02"].area == "Cầu Phò Nam" and place["cam-02"] == (16.575, 107.541)
+    assert cams["cam-03"].area == "Thôn La Vân Hạ" and place["cam-03"] == (16.5605, 107.5262)
     traces = map_panel(replace(snap, font_px=14), "vi").children[0].children.figure["data"]
     squares = next(tr for tr in traces if tr.get("marker", {}).get("symbol") == "square")
     assert sorted(zip(squares["y"], squares["x"], strict=True)) == [(16.5605, 107.5262), (16.575, 107.541)]
@@ -131,18 +132,41 @@ def test_critical_alert_takes_over_until_acknowledged_or_shelved(app, ctx):
     reading = Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 400.0})
     ctx.live.apply([reading])
     ctx.alerts.on_readings([reading])
-    alerts = rm.alerts("active")
-    sensors: list[dict] = []  # flood stand-ins count only without the alerts service
-    taken = rm.takeover(alerts, sensors, takeover_s=600)
-    (card,) = taken["alerts"]
-    assert card["severity"] == "critical" and card["subject"] == "flood-01" and taken["more"] == 0
-    later = ReadModel(ctx, clock=lambda: datetime.now(UTC) + timedelta(hours=6))
-    assert later.takeover(alerts, sensors, takeover_s=600)["ids"] == [card["id"]]  # no time limit
-    ctx.alerts.shelve(card["id"], "vanhanh", "operator", 30, "đã cử người trực")
-    assert rm.takeover(rm.alerts("active"), sensors) is None
-    assert later.takeover(rm.alerts("active"), sensors) is not None  # the shelving has run out by then
-    ctx.alerts.acknowledge(card["id"], "vanhanh", "operator", "đã biết")
-    assert later.takeover(rm.alerts("active"), sensors, takeover_s=0) is None
+    reads = rm.reads(alert_reads)
+    alerts = reads.alerts("active")
+    taken = reads.takeover(alerts)  # flood stand-ins count only without the alerts service
+    (card,) = taken.cards
+    assert card.severity == "critical" and card.subject == "flood-01" and taken.more == 0
+    later = AlertReads(ctx.alerts, ctx.config.alerts, ctx.config.commune, ctx.config.cameras,
+                       clock=lambda: datetime.now(UTC) + timedelta(hours=6))
+    assert later.takeover(alerts).ids == (card.id,)  # no time limit
+    ctx.alerts.shelve(card.id, "vanhanh", "operator", 30, "đã cử người trực")
+    assert reads.takeover(reads.alerts("active")) is None
+    assert later.takeover(later.alerts("active")) is not None  # the shelving has run out by then
+    ctx.alerts.acknowledge(card.id, "vanhanh", "operator", "đã biết")
+    assert later.takeover(later.alerts("active")) is None
+
+
+def test_without_the_alerts_service_a_flood_point_at_level_three_takes_over(app, ctx):
+    from dataclasses import replace
+
+    from dashboard.read.takeover import TakeoverView
+    from dashboard.wall_snapshot import takeover_store
+
+    # far above level III (350 cm): the store's 1-second bucket may average it with the fixture's last reading
+    flood = [Reading("flood-01", "flood", datetime.now(UTC), {"water_level_cm": 800.0})]
+    ctx.store.write(flood)
+    ctx.live.apply(flood)
+    rm = ReadModel(replace(ctx, alerts=None))
+    with app.server.test_request_context():
+        snap = build_snapshot(rm, ctx.config.walls[0], public=False)
+        store = takeover_store(rm, ctx.config.walls[0], public=False)
+    assert snap.takeover is not None and snap.alerts == ()
+    (card,) = snap.takeover.cards
+    assert card.id == "flood-flood-01" and card.source == "flood" and not card.ackable
+    assert snap.takeover.ackable() == []  # nobody can acknowledge a stand-in
+    assert store["takeover"] == snap.store()["takeover"]  # the light refresh gives the browser the same takeover
+    assert TakeoverView.from_json(store["takeover"]) == snap.takeover  # what the takeover's callbacks read back
 
 
 def test_rotation_advances_and_pauses_during_a_takeover(client):

@@ -4,14 +4,19 @@ flood point's rain is summed per bucket and numbers follow the language."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from alerts.models import Alert, Severity, Source, Status
 from dashboard.figures import PANEL_FONTS, _area, _label_box, label_positions, localise, map_bounds
 from dashboard.pages.sensor import summed_title
 from dashboard.pages.wall_panels import LIST_ROWS, alerts, list_text
+from dashboard.read.alerts import AlertView
 from dashboard.wall_snapshot import WallSnapshot
+
+NOW = datetime(2026, 12, 7, 14, 3, tzinfo=UTC)
 
 
 def text_of(component: Any) -> str:
@@ -23,10 +28,14 @@ def text_of(component: Any) -> str:
     return "" if children is None else text_of(children)
 
 
-def alarm(i: int, status: str = "open", rule: str = "flood_level") -> dict[str, Any]:
-    return {"id": f"a{i}", "severity": "critical", "status": status, "rule": rule, "age_s": 60,
-            "title_vi": f"Báo động III tại điểm {i}", "title_en": f"Flood level III at point {i}",
-            "place": f"Điểm {i}"}
+def alarm(i: int, status: str = "open", rule: str = "flood_level", place: str = "", title_vi: str = "") -> AlertView:
+    """A critical alarm opened a minute before NOW, as the wall's list gets it."""
+    opened = NOW - timedelta(seconds=60)
+    source = Source.CAMERA if rule.startswith("camera") else Source.FLOOD
+    alert = Alert(f"a{i}", rule, source, f"p{i}", Severity.CRITICAL, Status(status),
+                  title_vi or f"Báo động III tại điểm {i}", f"Flood level III at point {i}", "", opened, opened,
+                  place=place or f"Điểm {i}")
+    return AlertView(alert, "07/12 21:02")
 
 
 @pytest.mark.parametrize(("total", "acked", "rows", "more"), [
@@ -37,7 +46,7 @@ def alarm(i: int, status: str = "open", rule: str = "flood_level") -> dict[str, 
 ])
 def test_the_list_says_how_many_it_leaves_out(total: int, acked: int, rows: int, more: str | None) -> None:
     items = [alarm(i) for i in range(total - acked)] + [alarm(100 + i, "acknowledged") for i in range(acked)]
-    snap = WallSnapshot("overview", alerts=tuple(items[:12]), alerts_total=total, alerts_acked=acked)
+    snap = WallSnapshot("overview", now=NOW, alerts=tuple(items[:12]), alerts_total=total, alerts_acked=acked)
     shown = alerts(snap, "vi").children
     assert len(shown) == rows
     last = shown[-1]
@@ -49,13 +58,13 @@ def test_the_list_says_how_many_it_leaves_out(total: int, acked: int, rows: int,
 
 
 def test_the_list_in_english() -> None:
-    snap = WallSnapshot("overview", alerts=tuple(alarm(i) for i in range(9)), alerts_total=9)
+    snap = WallSnapshot("overview", now=NOW, alerts=tuple(alarm(i) for i in range(9)), alerts_total=9)
     assert text_of(alerts(snap, "en").children[-1]) == "+3 more"
 
 
 def test_camera_alarms_read_by_place_flood_ones_by_title() -> None:
-    intrusion = {**alarm(1, rule="camera_intrusion"), "place": "Trường THCS Quảng Thọ",
-                 "title_vi": "Có người/phương tiện trong vùng giám sát tại Trường THCS Quảng Thọ – Sân và cổng"}
+    intrusion = alarm(1, rule="camera_intrusion", place="Trường THCS Quảng Thọ",
+                      title_vi="Có người/phương tiện trong vùng giám sát tại Trường THCS Quảng Thọ – Sân và cổng")
     assert list_text(intrusion, "vi") == "Xâm nhập: Trường THCS Quảng Thọ"
     assert list_text(intrusion, "en") == "Intrusion: Trường THCS Quảng Thọ"
     assert list_text(alarm(2), "vi") == "Báo động III tại điểm 2"

@@ -5,18 +5,27 @@ from __future__ import annotations
 import json
 
 from dashboard.pages.wall_panels import kpis
+from dashboard.read.kpis import KpiRowView
 from dashboard.wall_snapshot import WallSnapshot
+from indicators.catalogue import KpiDef
+from indicators.models import KpiValue, Pillar, Status
+
+
+def tile(kpi_id: str, name_vi: str, period: str, value: float, unit: str, target: float | None,
+         status: Status) -> KpiRowView:
+    kpi = KpiDef(id=kpi_id, name_vi=name_vi, name_en=kpi_id.replace("_", " "), unit=unit, formula="x",
+                 pillar=Pillar.ADMINISTRATIVE_REFORM)
+    return KpiRowView(KpiValue(kpi_id, "quang_tho", period, value, unit=unit, target=target, status=status), kpi,
+                      "Xã Quảng Thọ")
 
 
 def test_wall_kpi_panel_names_its_month_and_units() -> None:
-    items = [
-        {"id": "tthc_received", "name_vi": "Hồ sơ TTHC tiếp nhận", "period": "2026-10", "value": 1297.0,
-         "target": None, "unit": "files", "unit_vi": "hồ sơ", "unit_en": "files", "status": "no_target"},
-        {"id": "ehr_rate", "name_vi": "Tỷ lệ hồ sơ sức khỏe điện tử", "period": "2026-Q4", "value": 54.36,
-         "target": 95.0, "unit": "%", "unit_vi": "%", "unit_en": "%", "status": "behind"},
-    ]
-    text = json.dumps(kpis(WallSnapshot("overview", kpis=tuple(items)), "vi"), ensure_ascii=False, default=str)
+    items = (
+        tile("tthc_received", "Hồ sơ TTHC tiếp nhận", "2026-10", 1297.0, "files", None, Status.NO_TARGET),
+        tile("ehr_rate", "Tỷ lệ hồ sơ sức khỏe điện tử", "2026-Q4", 54.36, "%", 95.0, Status.BEHIND),
+    )
+    text = json.dumps(kpis(WallSnapshot("overview", kpis=items), "vi"), ensure_ascii=False, default=str)
     assert "Số liệu tháng 10/2026" in text
     assert "1.297" in text and " hồ sơ" in text and "54,4" in text and "files" not in text
-    english = json.dumps(kpis(WallSnapshot("overview", kpis=tuple(items)), "en"), ensure_ascii=False, default=str)
+    english = json.dumps(kpis(WallSnapshot("overview", kpis=items), "en"), ensure_ascii=False, default=str)
     assert "Figures of 10/2026" in english and "1,297" in english

@@ -4,12 +4,13 @@ the announced risk level; never a camera intrusion takeover, camera alerts, came
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from alerts.models import Alert, Severity, Source, Status
 from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
@@ -17,6 +18,8 @@ from camera.models import CameraEvent, EventType
 from dashboard.app import create_app
 from dashboard.context import AppContext
 from dashboard.public_screen import public_alerts, public_takeover
+from dashboard.read.alerts import AlertView
+from dashboard.read.takeover import takeover_of
 from ingest.live_state import LiveState
 from sensors.models import Reading
 from tests.security.conftest import login
@@ -74,9 +77,20 @@ def test_a_logged_in_operator_on_the_public_screen_sees_the_same_public_data(cli
     assert "cam-01" in overview and "camera" in overview
 
 
-def test_public_alerts_drop_private_ones_people_and_notes() -> None:
-    alerts = [{"id": "a", "source": "flood", "acknowledged_by": "vanhanh", "acknowledged_note": "đã báo công an"},
-              {"id": "b", "source": "camera"}, {"id": "c", "source": "device"}, {"id": "d", "source": "system"}]
-    assert public_alerts(alerts) == [{"id": "a", "source": "flood"}]
-    assert public_takeover({"alerts": [{"id": "b", "source": "camera"}], "more": 0, "ids": ["b"]}) is None
-    assert public_takeover({"id": "x", "source": "air", "shelved_by": "v"}) == {"id": "x", "source": "air"}
+def test_public_alerts_and_takeover_keep_air_and_flood_only_without_people_or_notes() -> None:
+    at = datetime(2026, 12, 7, 14, 3, tzinfo=UTC)
+
+    def view(alert_id: str, source: Source, **extra: Any) -> AlertView:
+        alert = Alert(alert_id, "rule", source, "subject", Severity.CRITICAL, Status.OPEN, "Báo động", "", "", at, at,
+                      **extra)
+        return AlertView(alert, "07/12 21:03")
+
+    flood = view("a", Source.FLOOD, shelved_until=at - timedelta(minutes=1), shelved_by="vanhanh",
+                 shelved_reason="đã cử người trực")  # shelving ran out: it takes over again
+    others = [view("b", Source.CAMERA), view("c", Source.DEVICE), view("d", Source.SYSTEM)]
+    assert [v.alert.id for v in public_alerts([flood, *others])] == ["a"]
+    assert public_takeover(takeover_of([others[0].alert], at, lambda t: t)) is None
+    taken = public_takeover(takeover_of([flood.alert], at, lambda t: t))
+    assert taken is not None and taken.ids == ("a",)
+    text = json.dumps(taken.to_json(), ensure_ascii=False)
+    assert "vanhanh" not in text and "đã cử người trực" not in text
