@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
-exec .venv/bin/python -m pytest "$@"
+# Two pytest processes (pytest-xdist), each taking whole test files so a file's browser and servers start once;
+# COC_TEST_WORKERS=0 runs everything in this process (as `pytest` without -n does).
+exec .venv/bin/python -m pytest -n "${COC_TEST_WORKERS:-2}" --dist loadfile "$@"
