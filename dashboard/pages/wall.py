@@ -237,7 +237,7 @@ def register(app: dash.Dash, rm: ReadModel) -> None:
         State(ids.WALL_SCREEN, "data"),
         prevent_initial_call=True,
     )
-    def rotate(_n: int, page: int | None, snap: dict[str, object] | None, screen_id: str | None) -> int | dash.NoUpdate:
+    def rotate(_n: int, page: int | None, snap: StoreData | None, screen_id: str | None) -> int | dash.NoUpdate:
         screen = _screen(rm, screen_id)
         if screen is None or (snap or {}).get("takeover"):
             return dash.no_update  # a critical alert on screen pauses the rotation
