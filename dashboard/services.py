@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from alerts.models import Alert
 from camera.models import CameraEvent
 from camera.settings import CameraConfig, CameraSystemConfig
 from config.section import Location
@@ -278,5 +279,5 @@ class CommuneSummaryView(Protocol):
     def web_url(self) -> str | None: ...
 
     @property
-    def critical(self) -> list[JsonObject]:  # the alarms as GET /api/alerts rows
+    def critical(self) -> Sequence[Alert]:  # its unacknowledged critical alarms, newest first
         ...

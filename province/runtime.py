@@ -91,8 +91,8 @@ class ProvinceView:
         rm = self.read_model(commune.id)
         location = self.contexts[commune.id].config.commune.location or commune.location
         devices = sensor_reads(self.contexts[commune.id]).sensors()
-        active = rm.reads(alert_reads).alerts("active")  # province.view reads them as GET /api/alerts shows them
-        return summarise(commune, location, devices, [a.to_json() for a in active])
+        active = rm.reads(alert_reads).alerts("active")
+        return summarise(commune, location, devices, [view.alert for view in active])
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,18 @@
 """What the province wall shows of each commune: its worst open alarm, its air index and flood level, its devices
 online. Pure functions over what the commune's own wall reads (its devices' views, dashboard.read.sensors, and its
-open alarms as JSON objects)."""
+open alarms)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from alerts.models import SEVERITY_ORDER
+from alerts.models import Alert, Severity, Status
 from config.section import Location
 from dashboard.read.sensors import SensorView
 
-SEVERITY_RANK = {s.value: i for i, s in enumerate(SEVERITY_ORDER)}
-AlarmJson = dict[str, object]  # an alarm as GET /api/alerts shows it (dashboard.read.alerts' JSON)
+WAITING = (Status.OPEN, Status.CLEARED)  # not yet acknowledged: active, or returned to normal
 
 
 class CommuneEntry(Protocol):
@@ -50,13 +49,12 @@ class CommuneSummary:
     devices_online: int
     devices: int
     web_url: str | None = None
-    critical: list[AlarmJson] = field(default_factory=list)  # unacknowledged critical alarms, newest first
+    critical: tuple[Alert, ...] = field(default_factory=tuple)  # unacknowledged critical alarms, newest first
 
 
-def worst_severity(alerts: Sequence[Mapping[str, object]]) -> str | None:
-    """The highest severity among these alarms (JSON objects), None without any."""
-    found = [str(a.get("severity")) for a in alerts]
-    return max(found, key=lambda s: SEVERITY_RANK.get(s, -1)) if found else None
+def worst_severity(alerts: Sequence[Alert]) -> str | None:
+    """The highest severity among these alarms, None without any."""
+    return max((a.severity for a in alerts), key=lambda s: s.rank).value if alerts else None
 
 
 def worst_air(sensors: Sequence[SensorView]) -> SensorView | None:
@@ -77,14 +75,14 @@ def worst_flood(sensors: Sequence[SensorView]) -> SensorView | None:
 
 
 def summarise(commune: CommuneEntry, location: Location | None, sensors: Sequence[SensorView],
-              active: Sequence[AlarmJson]) -> CommuneSummary:
-    """One commune's line on the province wall from its devices' views and its open alarms (JSON objects)."""
-    unack = [a for a in active if a.get("status") in ("open", "cleared")]
+              active: Sequence[Alert]) -> CommuneSummary:
+    """One commune's line on the province wall from its devices' views and its open alarms."""
+    unack = [a for a in active if a.status in WAITING]
     air, flood = worst_air(sensors), worst_flood(sensors)
     index = air.index if air else None
     status = flood.flood.status if flood and flood.flood else None
-    critical = sorted((a for a in unack if a.get("severity") == "critical"),
-                      key=lambda a: str(a.get("opened_at") or ""), reverse=True)
+    critical = sorted((a for a in unack if a.severity is Severity.CRITICAL), key=lambda a: a.opened_at,
+                      reverse=True)
     return CommuneSummary(
         id=commune.id, name=commune.name, lat=location.lat if location else None,
         lon=location.lon if location else None, worst_severity=worst_severity(active), open_alarms=len(active),
@@ -93,5 +91,5 @@ def summarise(commune: CommuneEntry, location: Location | None, sensors: Sequenc
         air_device=air.name if air else None, flood_level=status.alarm_level if status else 0,
         water_level_cm=status.water_level_cm if status else None, flood_device=flood.name if flood else None,
         devices_online=sum(1 for d in sensors if d.online), devices=len(sensors), web_url=commune.web_url,
-        critical=critical[:3],
+        critical=tuple(critical[:3]),
     )

@@ -15,6 +15,7 @@ from dashboard.auth import Principal
 from dashboard.context import AppContext, ProvinceReads
 from dashboard.i18n import current_lang, t
 from dashboard.pages.shell import wall_menu
+from dashboard.read.alerts import alert_title
 from dashboard.read_model import ReadModel
 from dashboard.screens import province_walls
 from dashboard.sensor_view import FLOOD_COLOURS
@@ -123,15 +124,16 @@ def _row(s: CommuneSummaryView, first_screen: str | None, lang: str) -> html.Tr:
     ], id=f"prov-row-{s.id}", className="prov-row" + (" critical" if s.critical else ""))
 
 
-def _critical(summaries: Sequence[CommuneSummaryView], lang: str) -> html.Div | None:
+def critical_banner(summaries: Sequence[CommuneSummaryView], lang: str) -> html.Div | None:
+    """The unacknowledged critical alarms of every commune, newest first (three of them), over the map; None
+    without any."""
     items = [(s, a) for s in summaries for a in s.critical]
     if not items:
         return None
-    items.sort(key=lambda sa: str(sa[1].get("opened_at") or ""), reverse=True)
+    items.sort(key=lambda sa: sa[1].opened_at, reverse=True)
     return html.Div(
         [html.Div(t("province.critical", lang, n=len(items)), className="prov-critical-title")]
-        + [html.Div(f"{s.name}: {a.get('title_vi' if lang == 'vi' else 'title_en') or a.get('title_vi')}",
-                    className="prov-critical-item") for s, a in items[:3]],
+        + [html.Div(f"{s.name}: {alert_title(a, lang)}", className="prov-critical-item") for s, a in items[:3]],
         className="prov-critical", id="prov-critical")
 
 
@@ -144,7 +146,7 @@ def body(view: ProvinceReads, lang: str) -> list[html.Div]:
                                                    "province.col.devices", "province.col.open")])
     table = html.Table([html.Thead(head), html.Tbody([_row(s, next(iter(walls.get(s.id) or []), None), lang)
                                                        for s in summaries])], className="prov-table")
-    return [x for x in (_critical(summaries, lang),
+    return [x for x in (critical_banner(summaries, lang),
                         html.Div([html.Div(_map(summaries, lang), className="panel prov-map-panel"),
                                   html.Div(table, className="panel prov-table-panel")], className="prov-grid"))
             if x is not None]

@@ -20,6 +20,7 @@ import requests
 
 from config.loader import load_config, parse_config
 from dashboard.auth import hash_password
+from dashboard.pages.province import critical_banner
 from province.runtime import ProvinceRuntime, build_province_runtime
 from run_coc import Runtime, build_runtime
 from tests.dashboard.test_wall import store_body
@@ -162,6 +163,13 @@ def test_both_communes_readings_and_alarms_reach_the_province(province: dict[str
     summaries = {s.id: s for s in rt.view.summaries()}
     assert summaries["xa-dong"].worst_severity == "critical" and summaries["xa-dong"].flood_level == 3
     assert summaries["xa-dong"].unacknowledged >= 1 and summaries["xa-tay"].water_level_cm == 380
+    for commune in COMMUNES:  # each commune's level-III alarm heads the province's banner of critical alarms
+        alarm = flood_alarm(rt, commune)
+        assert [a.id for a in summaries[commune].critical] == [alarm["id"]]
+        banner = critical_banner(list(summaries.values()), "vi")
+        assert banner is not None
+        lines = [item.children for item in banner.children[1:]]
+        assert f"{summaries[commune].name}: {alarm['title_vi']}" in lines, lines
 
 
 def test_an_acknowledgement_at_the_province_is_applied_at_the_commune_and_seen_back(province: dict[str, Any]) -> None:
