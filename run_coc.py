@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from camera.hub import CameraHub
     from camera.models import MqttLink
     from camera.service import CameraService
-    from config.schema import CocConfig
+    from configfile.schema import CocConfig
     from dashboard.context import AppContext
     from dashboard.server import WebServer
     from indicators.service import IndicatorService
@@ -99,7 +99,7 @@ def setup_logging(verbose: bool = False) -> None:
 
 
 def load(path: Path) -> CocConfig:
-    from config.loader import ConfigError, load_config
+    from configfile.loader import ConfigError, load_config
 
     try:
         return load_config(path)
@@ -117,7 +117,7 @@ def build_runtime(config: CocConfig, demo: bool = False, store: Store | None = N
     then the app context, once, over them. `store` replaces the configured store (tests wrap a real one to inject
     faults); `web=False` leaves the web server out (the app context is still built, for tests that call the API
     through Flask's test client); `config_path`: the file /admin checks again (check-config)."""
-    from config.secret_checks import file_check
+    from configfile.secret_checks import file_check
     from dashboard.context import AppContext
     from dashboard.server import local_url
     from ingest.broker import EmbeddedBroker, broker_answers
@@ -322,13 +322,13 @@ class _DemoFigures:
 def cmd_run(args: argparse.Namespace) -> int:
     config_path = DEMO_CONFIG if args.demo and args.config is None else Path(args.config or "config/coc.yaml")
     config = load(config_path)
-    from config.secret_checks import weak_secrets
+    from configfile.secret_checks import weak_secrets
 
     if not args.demo and (problems := weak_secrets(config, config_path)):
         print(f"Configuration {config_path} has {len(problems)} secret(s) a real installation must not run with "
               "(only `run --demo` accepts them):\n" + "\n".join(map(str, problems)), file=sys.stderr)
         return 2
-    from config.schema import ProvinceCenterConfig
+    from configfile.schema import ProvinceCenterConfig
 
     runtime: Runtime | ProvinceRuntime
     if isinstance(config, ProvinceCenterConfig):
@@ -388,7 +388,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     config = load(Path(args.config or "config/coc.yaml"))
     print(f"{args.config or 'config/coc.yaml'}: OK ({len(config.sensors)} sensors, {len(config.cameras)} cameras, "
           f"{len(config.walls)} wall screens)")
-    from config.secret_checks import weak_secrets
+    from configfile.secret_checks import weak_secrets
 
     for problem in weak_secrets(config, Path(args.config or "config/coc.yaml")):
         print(f"note: `run` refuses this outside --demo: {problem}", file=sys.stderr)

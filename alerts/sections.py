@@ -23,7 +23,7 @@ class _Web(Protocol):
 
 
 class HasAlertSections(Protocol):
-    """A configuration holding the sections below (config.schema.CocConfig is one)."""
+    """A configuration holding the sections below (configfile.schema.CocConfig is one)."""
 
     @property
     def commune(self) -> CommuneConfig: ...

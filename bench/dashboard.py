@@ -44,8 +44,8 @@ from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 from alerts.sections import AlertSections  # noqa: E402
 from alerts.service import AlertService  # noqa: E402
 from bench import dashboard_pages  # noqa: E402
-from config.loader import parse_config  # noqa: E402
-from config.schema import CocConfig  # noqa: E402
+from configfile.loader import parse_config  # noqa: E402
+from configfile.schema import CocConfig  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.auth import hash_password  # noqa: E402
 from dashboard.context import AppContext  # noqa: E402

@@ -151,7 +151,7 @@ def stored_so_far(store: Any) -> int:
 
 def bench_coc(broker: Mosquitto, total: int, publishers: int, backend: str, influx_url: str,
               workers: int) -> float:
-    from config.loader import parse_config
+    from configfile.loader import parse_config
     from run_coc import build_runtime
 
     directory = Path(tempfile.mkdtemp(prefix=f"coc-bench-{backend}-"))
@@ -199,7 +199,7 @@ def p50_p95(values: list[float]) -> tuple[float, float]:
 
 
 def bench_latency(broker: Mosquitto, probes: int = 60) -> Latency:
-    from config.loader import parse_config
+    from configfile.loader import parse_config
     from run_coc import build_runtime
 
     directory = Path(tempfile.mkdtemp(prefix="coc-bench-latency-"))

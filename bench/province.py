@@ -175,7 +175,7 @@ def influx_count(influx: InfluxDB) -> int:
 def run_feed(servers: list[str], directory: str, communes: int, devices: int, influx_url: str,
              ready: mp.Queue, go: mp.Event, stop: mp.Event, out: mp.Queue) -> None:
     """One province ingest process (ingest/province_feed.py) serving every commune of the province."""
-    from config.loader import parse_config
+    from configfile.loader import parse_config
     from ingest.province_feed import ProvinceFeed, build_services
 
     configs = [parse_config(config_text(Path(directory) / commune_id(i), commune_id(i), devices, influx_url),

@@ -1,6 +1,6 @@
 """The floor of COC's configuration: a located mistake (`ConfigProblem`, `ConfigError`), key paths as users write
 them, and the YAML reader that remembers each key's line. Every folder's own files (the KPI catalogue, a commune's
-file at the province) report their mistakes with these; config/loader.py validates COC's file with them."""
+file at the province) report their mistakes with these; configfile/loader.py validates COC's file with them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What the dashboard reads of COC's configuration (`SiteConfig`): each section typed by the model of the folder that
-owns it, and the lookups the pages use. config.schema.CocConfig satisfies it structurally, so the dashboard reads the
-configuration without importing the roof that composes every folder's sections (mypy checks it where the wiring
+owns it, and the lookups the pages use. configfile.schema.CocConfig satisfies it structurally, so the dashboard reads
+the configuration without importing the roof that composes every folder's sections (mypy checks it where the wiring
 builds the app context)."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ class _Storage(Protocol):
 
 
 class HasIndicatorSections(Protocol):
-    """A configuration holding the sections below (config.schema.CocConfig is one)."""
+    """A configuration holding the sections below (configfile.schema.CocConfig is one)."""
 
     @property
     def indicators(self) -> IndicatorsConfig: ...

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 class CommuneSections(Protocol):
-    """The sections of a commune's configuration its data path is made from (config.schema.CocConfig has them)."""
+    """The sections of a commune's configuration its data path is made from (configfile.schema.CocConfig has them)."""
 
     @property
     def commune(self) -> CommuneConfig: ...

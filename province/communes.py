@@ -7,8 +7,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from config.loader import ENV_PATTERN, ConfigError, ConfigProblem, parse_config
-from config.schema import CocConfig, ProvinceCenterConfig
+from configfile.loader import ENV_PATTERN, ConfigError, ConfigProblem, parse_config
+from configfile.schema import CocConfig, ProvinceCenterConfig
 from province.settings import ProvinceCommune
 
 NOT_READ = "not-read-at-the-province-0123456789"  # a commune file's secrets are not the province's business

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from config.schema import ProvinceCenterConfig
+from configfile.schema import ProvinceCenterConfig
 from dashboard.context import AppContext
 from dashboard.read.alerts import alert_reads
 from dashboard.read.sensors import sensor_reads
@@ -150,7 +150,7 @@ def build_province_runtime(config: ProvinceCenterConfig, config_dir: Path, web: 
                            config_path: Path | None = None) -> ProvinceRuntime:
     """Every part of a province center from its configuration (`config_dir`: where relative commune files are;
     `config_path`: the file /admin checks again), in boot order; the app context made once, over them."""
-    from config.secret_checks import file_check
+    from configfile.secret_checks import file_check
     from indicators.sections import IndicatorSections
     from indicators.service import IndicatorService
     from ingest.state_db import StateDb

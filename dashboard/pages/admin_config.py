@@ -11,7 +11,7 @@ from dashboard.i18n import t
 from dashboard.read.system import system_reads
 from dashboard.read_model import ReadModel
 
-# (English pattern, Vietnamese replacement): the messages of config.secret_checks and the commonest of the loader.
+# (English pattern, Vietnamese replacement): the messages of configfile.secret_checks and the commonest of the loader.
 VI_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"the secret key \(it signs login cookies\) is the demo's \(config/demo\.yaml\): anyone who read the demo can "
      r"use it", "khóa bí mật (ký cookie đăng nhập) là khóa của bản demo (config/demo.yaml): ai đã đọc bản demo đều "

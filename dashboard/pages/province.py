@@ -33,7 +33,7 @@ def _indicators(ctx: AppContext) -> IndicatorReads | None:
 
 @runtime_checkable
 class ProvinceSite(Protocol):
-    """A province center's configuration (config.schema.ProvinceCenterConfig): its province's name."""
+    """A province center's configuration (configfile.schema.ProvinceCenterConfig): its province's name."""
 
     @property
     def province(self) -> Named: ...

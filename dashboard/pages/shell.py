@@ -33,7 +33,7 @@ def nav_links(role: Role | None, config: SiteConfig, lang: str, class_name: str 
     """The menu links this role may open (the same list in the page header and the wall's small menu)."""
     walls = [w.id for w in config.walls]
     wall = "overview" if "overview" in walls or not walls else walls[0]
-    # a province center's configuration (config.schema.ProvinceCenterConfig) is the one with a `province` section
+    # a province center's configuration (configfile.schema.ProvinceCenterConfig) is the one with a `province` section
     nav = PROVINCE_NAV if getattr(config, "province", None) is not None else NAV
     loud = config.loudspeakers.enabled
     return [

@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 
 class SensorSite(Protocol):
-    """The configuration the sensors' read side reads (config.schema.CocConfig satisfies it)."""
+    """The configuration the sensors' read side reads (configfile.schema.CocConfig satisfies it)."""
 
     @property
     def sensors(self) -> Sequence[SensorConfig]: ...

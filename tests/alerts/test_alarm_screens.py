@@ -17,7 +17,7 @@ from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.models import CameraEvent, EventType
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_app
 from dashboard.context import AppContext
 from ingest.live_state import LiveState

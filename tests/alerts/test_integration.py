@@ -16,7 +16,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.models import CameraEvent, EventType
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_server
 from dashboard.context import AppContext
 from ingest.live_state import LiveState

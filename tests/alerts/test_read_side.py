@@ -11,7 +11,7 @@ from alerts.models import Action, Alert, AlertTransition, PersonAction, Status
 from alerts.read_side import AlertsReadSide
 from alerts.sections import AlertSections
 from alerts.service import AlertService
-from config.loader import parse_config
+from configfile.loader import parse_config
 from province.alerts import MirroredAlerts, ProvinceAlerts
 from sensors.models import Reading
 from tests.alerts.conftest import FrozenClock

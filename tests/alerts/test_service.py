@@ -13,7 +13,7 @@ from alerts.models import Action, Severity, Status
 from alerts.sections import AlertSections
 from alerts.service import AlertNotFoundError, AlertService
 from camera.models import CameraEvent, EventType
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.live_state import LiveState
 from sensors.flood import alarm_level
 from sensors.models import Reading

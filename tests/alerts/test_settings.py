@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from alerts import settings
-from config.loader import ConfigError, parse_config
+from configfile.loader import ConfigError, parse_config
 
 MINIMAL = (Path(__file__).resolve().parent.parent / "fixtures" / "config" / "design_minimal.yaml").read_text()
 ENV = {"COC_INFLUX_USER": "u", "COC_INFLUX_PASSWORD": "p", "COC_SECRET_KEY": "s" * 32,

@@ -18,7 +18,7 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.auth import hash_password
 from dashboard.evidence import verify
 from tests.browser import launch_chromium, logged_in_page, pixels, wait_js

@@ -21,7 +21,7 @@ from camera.hub import CameraHub
 from camera.models import MqttLink
 from camera.service import CameraService
 from camera.settings import CameraConfig, CameraSystemConfig, ZoneConfig
-from config.schema import CocConfig
+from configfile.schema import CocConfig
 from dashboard.app import create_server
 from dashboard.context import AppContext
 from tests.polling import wait_until

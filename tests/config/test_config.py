@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError, load_config, parse_config
+from configfile.loader import ConfigError, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DESIGN_ENV = {"COC_INFLUX_USER": "coc", "COC_INFLUX_PASSWORD": "pw", "COC_SECRET_KEY": "k" * 32,
@@ -96,7 +96,7 @@ def test_references_between_sections_are_checked() -> None:
 def test_every_schema_field_has_a_description() -> None:
     from pydantic import BaseModel
 
-    from config.schema import CocConfig
+    from configfile.schema import CocConfig
 
     missing: list[str] = []
 
@@ -134,7 +134,7 @@ def test_the_example_file_is_valid_and_documents_every_key() -> None:
     import yaml
     from pydantic import BaseModel
 
-    from config.schema import CocConfig
+    from configfile.schema import CocConfig
 
     load_config(ROOT / "config/example.yaml", environ=EXAMPLE_ENV)
     text = (ROOT / "config/example.yaml").read_text(encoding="utf-8")

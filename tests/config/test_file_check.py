@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from config.problems import ConfigCheck
-from config.secret_checks import check_file, file_check
+from configfile.secret_checks import check_file, file_check
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = 'commune: {id: quang-tho, name: "Xã Quảng Thọ"}\nweb: {secret_key: 0123456789abcdef}\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError, load_config, parse_config
+from configfile.loader import ConfigError, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 MERGED = """commune:

@@ -19,7 +19,7 @@ from alerts.service import AlertService
 from camera.hub import CameraHub
 from camera.runtime import CameraStatus
 from camera.settings import CameraSystemConfig
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext

@@ -8,7 +8,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.map_layers import tile_of
 from tests.dashboard.conftest import FIXTURES
 

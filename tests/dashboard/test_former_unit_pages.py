@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from alerts.models import AlertTransition
 from alerts.notify import alert_payload
 from camera.models import CameraEvent, EventType
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_server
 from dashboard.context import AppContext
 from dashboard.pages import sensor_list, wall_panels

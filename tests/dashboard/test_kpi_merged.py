@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, expect
 from plotly.utils import PlotlyJSONEncoder
 
-from config.loader import parse_config
-from config.schema import CocConfig
+from configfile.loader import parse_config
+from configfile.schema import CocConfig
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError, load_config, parse_config
+from configfile.loader import ConfigError, load_config, parse_config
 from dashboard.map_layers import base_map, load_layer
 from tests.dashboard.conftest import FIXTURES
 from tests.dashboard.map_fixtures import DEMO_MAP, ROOT, config_with_map

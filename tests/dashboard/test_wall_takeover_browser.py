@@ -18,7 +18,7 @@ from alerts.models import Status
 from alerts.sections import AlertSections
 from alerts.service import AlertService
 from camera.hub import CameraHub
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext

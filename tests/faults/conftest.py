@@ -224,7 +224,7 @@ def root_only() -> None:
 def running(text: str, store: object = None) -> Iterator[object]:
     """COC built by run_coc.build_runtime from a configuration text, without its web server, started and subscribed;
     stopped afterwards. `store` replaces the configured store (a real store wrapped to inject a fault)."""
-    from config.loader import parse_config
+    from configfile.loader import parse_config
     from run_coc import build_runtime
 
     runtime = build_runtime(parse_config(text, "fault.yaml", {}), web=False, store=store)

@@ -19,7 +19,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
 from tests.faults.conftest import Tally, config_text, reading_payload, tally_values
 from tests.faults.powercut import PowerCutRig

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.sqlite_store import SqliteStore
 from tests.fuzz.strategies import HUGE_NUMBERS, mutations, payloads, topics
 from tests.ingest.conftest import CONFIG, Pipeline, Publisher, start_pipeline

@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from config.loader import parse_config
-from config.schema import CocConfig
+from configfile.loader import parse_config
+from configfile.schema import CocConfig
 from dashboard.app import create_server
 from dashboard.context import AppContext
 from indicators.sections import IndicatorSections

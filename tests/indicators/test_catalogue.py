@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError
+from configfile.loader import ConfigError
 from indicators.catalogue import Catalogue, load_catalogue, parse_catalogue
 from indicators.models import Figure, PeriodKind, Pillar
 from indicators.results import KpiEngine

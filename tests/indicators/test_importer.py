@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.cli import main_import_kpi
 from indicators.figures_db import FiguresDb

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_app
 from dashboard.auth import hash_password
 from dashboard.context import AppContext

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from indicators.catalogue import Catalogue, load_catalogue, parse_catalogue
 from indicators.merger import FormerCommune, Merger, before_merger, combine, combine_series
 from indicators.models import Figure, MergeRule

@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from indicators.report_delivery import due_periods
 from indicators.report_text import summary_text, table_lines
 from indicators.sections import IndicatorSections

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from indicators.models import Status
 from indicators.report import period_label, year_to_date
 from indicators.sections import IndicatorSections
@@ -188,7 +188,7 @@ def test_plan_from_xlsx_with_a_title_row(tmp_path: Path, service: IndicatorServi
 
 
 def test_hamlets_by_criteria_met_with_progress() -> None:
-    from config.loader import ConfigError
+    from configfile.loader import ConfigError
     from indicators.hamlets import hamlet_statuses
     from indicators.settings import HamletCriteria
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError, parse_config
+from configfile.loader import ConfigError, parse_config
 from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService
 from ingest.sqlite_store import SqliteStore

@@ -100,7 +100,7 @@ def test_files_within_the_limits_are_read_whole(tmp_path: Path) -> None:
 def test_import_kpi_reports_a_damaged_or_oversized_file_and_exits_2(tmp_path: Path) -> None:
     import io as text_io
 
-    from config.loader import parse_config
+    from configfile.loader import parse_config
     from indicators.cli import main_import_kpi
     from indicators.sections import IndicatorSections
     from tests.indicators.test_importer import CONFIG

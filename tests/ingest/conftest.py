@@ -11,8 +11,8 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from config.loader import parse_config
-from config.schema import CocConfig
+from configfile.loader import parse_config
+from configfile.schema import CocConfig
 from dashboard.app import create_server
 from dashboard.context import AppContext
 from ingest.service import IngestService

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.influx_store import InfluxStore
 from ingest.line_protocol import readings_to_lines
 from ingest.settings import InfluxConfig

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from camera.models import CameraEvent, EventType
 from camera.publisher import EventPublisher
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.sqlite_store import SqliteStore
 from run_coc import camera_link
 from tests.ingest.conftest import CONFIG, start_pipeline

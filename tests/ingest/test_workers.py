@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.sqlite_store import SqliteStore
 from ingest.workers import pack, unpack
 from sensors.models import Reading

@@ -20,7 +20,7 @@ import pytest
 
 from alerts.sections import AlertSections
 from alerts.service import AlertService
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.auth import hash_password
 from loudspeakers.player import Kind
 from loudspeakers.service import LoudspeakerService, announcer

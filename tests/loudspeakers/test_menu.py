@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.auth import hash_password
 from dashboard.pages.shell import nav_links, wall_menu
 from dashboard.settings import Role

@@ -19,7 +19,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from alerts.service import AlertService
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.app import create_server
 from dashboard.auth import hash_password
 from dashboard.context import AppContext

@@ -15,7 +15,7 @@ import orjson
 import paho.mqtt.publish as paho_publish
 import pytest
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.province_feed import FeedSettings, ProvinceFeed, build_services
 from tests.faults.conftest import DEVICES, PREFIX, StreamPublisher, Tally, config_text, reading_payload, tally_values
 from tests.province.cluster import INGEST_PASSWORD, INGEST_USER, BridgedMosquitto, NatsCluster, bridge_text

@@ -18,7 +18,7 @@ import paho.mqtt.publish as paho_publish
 import pytest
 import requests
 
-from config.loader import load_config, parse_config
+from configfile.loader import load_config, parse_config
 from dashboard.auth import hash_password
 from dashboard.pages.province import critical_banner
 from province.runtime import ProvinceRuntime, build_province_runtime

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError, load_config, parse_config
-from config.schema import CocConfig, ProvinceCenterConfig
+from configfile.loader import ConfigError, load_config, parse_config
+from configfile.schema import CocConfig, ProvinceCenterConfig
 from dashboard.auth import Principal
 from dashboard.scope import commune_of_page, commune_of_screen, communes_of, may_see
 from dashboard.settings import Role

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.auth import hash_password
 
 TOKEN = "security-test-token-0123456789abcdefghij"

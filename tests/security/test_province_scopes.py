@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from config.loader import load_config
+from configfile.loader import load_config
 from dashboard.api.air_flood import risk_board, risk_json
 from dashboard.users import user_book
 from province.runtime import ProvinceRuntime, build_province_runtime

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import parse_config
-from config.secret_checks import MIN_SECRET_CHARS, demo_secrets, weak_secrets
+from configfile.loader import parse_config
+from configfile.secret_checks import MIN_SECRET_CHARS, demo_secrets, weak_secrets
 from tests.security.conftest import CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -15,7 +15,7 @@ from alerts.notify import WebhookChannel
 from alerts.sections import AlertSections
 from alerts.service import AlertService
 from alerts.settings import WebhookConfig
-from config.loader import parse_config
+from configfile.loader import parse_config
 from ingest.live_state import LiveState
 from sensors.models import Reading
 from tests.polling import wait_until

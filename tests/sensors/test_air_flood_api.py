@@ -15,7 +15,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from config.loader import parse_config
+from configfile.loader import parse_config
 from dashboard.api.air_flood import sensor_extras
 from dashboard.app import create_server
 from dashboard.context import AppContext

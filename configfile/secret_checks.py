@@ -7,12 +7,12 @@ from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
 
-from config.loader import load_config, parse_config
 from config.problems import ENV_PATTERN, ConfigCheck, ConfigError, ConfigProblem, Loc, dotted, line_of, read_yaml
-from config.schema import CocConfig
+from configfile.loader import load_config, parse_config
+from configfile.schema import CocConfig
 
 MIN_SECRET_CHARS = 32
-DEMO_CONFIG = Path(__file__).with_name("demo.yaml")
+DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "demo.yaml"
 GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 

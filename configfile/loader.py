@@ -28,7 +28,7 @@ from config.problems import (
     parse_dotted,
     read_yaml,
 )
-from config.schema import CocConfig, ProvinceCenterConfig
+from configfile.schema import CocConfig, ProvinceCenterConfig
 
 __all__ = ["ENV_PATTERN", "ConfigCheck", "ConfigError", "ConfigProblem", "Loc", "dotted", "line_of", "load_config",
            "parse_config", "parse_dotted", "read_yaml"]
