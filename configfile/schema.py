@@ -47,19 +47,24 @@ class CocConfig(Section):
     loudspeakers: LoudspeakersConfig = Field(
         default_factory=LoudspeakersConfig, description="The hamlets' loudspeaker clusters, Icecast, broadcast alarms.",
     )
+
+    def served_communes(self) -> list[str]:
+        """The communes this COC serves, which users' and tokens' scopes may name: its own (a province center's
+        are its province's)."""
+        return [self.commune.id]
+
     @model_validator(mode="after")
     def _check_scopes(self) -> CocConfig:
-        province = getattr(self, "province", None)
-        known = [c.id for c in province.communes] if province else [self.commune.id]
-        for label, items in (("user", self.auth.users), ("API token", self.auth.api_tokens)):
-            for item in items:
-                name = getattr(item, "username", None) or getattr(item, "name", "")
-                for commune in item.communes:
-                    if commune not in known:
-                        raise ValueError(
-                            f"{label} '{name}' names commune '{commune}', which this COC does not serve. "
-                            f"Fix: use one of {known} or leave communes empty (every commune)"
-                        )
+        known = self.served_communes()
+        scoped = [("user", u.username, u.communes) for u in self.auth.users]
+        scoped += [("API token", t.name, t.communes) for t in self.auth.api_tokens]
+        for label, name, communes in scoped:
+            for commune in communes:
+                if commune not in known:
+                    raise ValueError(
+                        f"{label} '{name}' names commune '{commune}', which this COC does not serve. "
+                        f"Fix: use one of {known} or leave communes empty (every commune)"
+                    )
         return self
 
     @model_validator(mode="after")
@@ -115,13 +120,15 @@ class CocConfig(Section):
         """Every `former_unit` names one of commune.former_units; the message starts with the key's path so that
         the loader can point at its line."""
         known = [u.id for u in self.commune.former_units]
-        for section, label, items in (("sensors", "sensor", self.sensors), ("cameras", "camera", self.cameras),
-                                      ("walls", "wall screen", self.walls)):
-            for index, item in enumerate(items):
-                if item.former_unit is not None and item.former_unit not in known:
+        placed = [("sensors", "sensor", [(s.id, s.former_unit) for s in self.sensors]),
+                  ("cameras", "camera", [(c.id, c.former_unit) for c in self.cameras]),
+                  ("walls", "wall screen", [(w.id, w.former_unit) for w in self.walls])]
+        for section, label, items in placed:
+            for index, (item_id, unit) in enumerate(items):
+                if unit is not None and unit not in known:
                     raise ValueError(
-                        f"{section}[{index}].former_unit: {label} '{item.id}' names former unit "
-                        f"'{item.former_unit}', which is not under commune.former_units. "
+                        f"{section}[{index}].former_unit: {label} '{item_id}' names former unit "
+                        f"'{unit}', which is not under commune.former_units. "
                         f"Fix: use one of {known} or add it under commune.former_units"
                     )
 
@@ -133,6 +140,9 @@ class ProvinceCenterConfig(CocConfig):
         description="The province's communes and the cluster their data arrives on (then `commune` may be left out: "
                     "it is taken from the province's id, name, time zone and location).",
     )
+
+    def served_communes(self) -> list[str]:
+        return [c.id for c in self.province.communes]
 
     @model_validator(mode="before")
     @classmethod
