@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from dashboard.i18n import t
-from dashboard.read.kpis import MergerView, TrendPointView
+from dashboard.read.kpi_views import MergerView, TrendPointView
 from indicators.merger import before_merger, day_text
 from indicators.numbers import format_value
 

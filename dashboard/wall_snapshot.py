@@ -14,9 +14,11 @@ from alerts.models import Status
 from config.section import Location
 from dashboard.public_screen import public_alerts, public_takeover
 from dashboard.read.alerts import AlertReads, AlertView, alert_reads
-from dashboard.read.cameras import CameraView, camera_reads
+from dashboard.read.camera_views import CameraView
+from dashboard.read.cameras import camera_reads
 from dashboard.read.flood_risk import RiskView, risk_board
-from dashboard.read.kpis import KpiRowView, kpi_reads
+from dashboard.read.kpi_views import KpiRowView
+from dashboard.read.kpis import kpi_reads
 from dashboard.read.sensors import SensorView, TrendView, sensor_reads
 from dashboard.read.takeover import FloodStandIn, TakeoverView
 from dashboard.read_model import ReadModel

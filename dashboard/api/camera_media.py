@@ -12,7 +12,8 @@ from dashboard.api.params import EARLIEST, BadParameter, iso, parse_time
 from dashboard.auth import current_principal, require_roles
 from dashboard.camera_audit import AccessDetail
 from dashboard.evidence import evidence_name, evidence_zip
-from dashboard.read.cameras import CameraReads, EpisodeView, ReviewFilter, camera_reads
+from dashboard.read.camera_views import EpisodeView, ReviewFilter
+from dashboard.read.cameras import CameraReads, camera_reads
 from dashboard.scoped import current_context
 from dashboard.settings import Role
 

@@ -12,7 +12,8 @@ from camera.models import CameraEvent
 from camera.runtime import event_payload
 from dashboard.api.params import EARLIEST, BadParameter, iso, parse_time, parse_unit
 from dashboard.auth import require_roles
-from dashboard.read.cameras import CameraReads, CameraStatusView, camera_reads
+from dashboard.read.camera_views import CameraStatusView
+from dashboard.read.cameras import CameraReads, camera_reads
 from dashboard.scoped import current_context
 from dashboard.settings import Role
 

@@ -12,7 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from dashboard.auth import current_principal, require_roles
 from dashboard.kpi_view import summary_counts
-from dashboard.read.kpis import KpiReads, KpiRowView, ReportRowView, kpi_reads
+from dashboard.read.kpi_views import KpiRowView, ReportRowView
+from dashboard.read.kpis import KpiReads, kpi_reads
 from dashboard.scoped import current_context
 from dashboard.services import KpiRow
 from dashboard.settings import Role

@@ -18,7 +18,8 @@ from dashboard.i18n import t
 from dashboard.pages.alert_actions import who_acted_on
 from dashboard.pages.wall_panels import SEVERITY_COLOURS
 from dashboard.read.alerts import AlertReads, AlertView, alert_reads
-from dashboard.read.cameras import CameraReads, snapshot_url
+from dashboard.read.camera_views import snapshot_url
+from dashboard.read.cameras import CameraReads
 from dashboard.read_model import ReadModel
 
 RULE_EVENT = {"camera_intrusion": EventType.INTRUSION, "camera_tamper": EventType.TAMPER,

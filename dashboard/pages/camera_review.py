@@ -18,7 +18,8 @@ from dashboard.auth import current_principal
 from dashboard.camera_events import score_text, zone_text
 from dashboard.formats import number
 from dashboard.i18n import current_lang, t
-from dashboard.read.cameras import ALARM_TYPES, CameraReads, EpisodeStatus, EpisodeView, ReviewFilter, camera_reads
+from dashboard.read.camera_views import ALARM_TYPES, EpisodeStatus, EpisodeView, ReviewFilter
+from dashboard.read.cameras import CameraReads, camera_reads
 from dashboard.read_model import ReadModel
 
 STATUS_CLASS = {

@@ -31,7 +31,8 @@ from dashboard.pages.camera_alerts import (
 from dashboard.pages.camera_review import desk_reads, event_list, review_layout, with_data
 from dashboard.pages.shell import missing_note
 from dashboard.pages.unit_filter import register_unit_picker, unit_picker
-from dashboard.read.cameras import CameraReads, CameraView, ReviewFilter
+from dashboard.read.camera_views import CameraView, ReviewFilter
+from dashboard.read.cameras import CameraReads
 from dashboard.read_model import ReadModel
 from dashboard.settings import Role
 

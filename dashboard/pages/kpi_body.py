@@ -14,7 +14,7 @@ from dash.development.base_component import Component
 from dashboard import ids
 from dashboard.i18n import t
 from dashboard.pages.kpi_units import merger_caption, row_notes
-from dashboard.read.kpis import CompareView, ReportPageView, ReportRowView, TrendPointView
+from dashboard.read.kpi_views import CompareView, ReportPageView, ReportRowView, TrendPointView
 from indicators.merger import before_merger
 from indicators.models import PILLAR_LABELS, Aggregate, Pillar
 from indicators.numbers import decimals_for, format_number, format_pct, format_value

@@ -15,7 +15,8 @@ from dashboard import ids
 from dashboard.auth import current_principal
 from dashboard.i18n import current_lang, t
 from dashboard.pages import kpi_plan_check as plan_check
-from dashboard.read.kpis import KpiExtrasView, KpiReads
+from dashboard.read.kpi_views import KpiExtrasView
+from dashboard.read.kpis import KpiReads
 from dashboard.settings import Role
 from indicators.numbers import format_number, parse_vi_number
 from indicators.upload_limits import WEB_LIMITS, ImportFileError, LimitExceeded

@@ -12,7 +12,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import t
-from dashboard.read.kpis import PlanChoiceView
+from dashboard.read.kpi_views import PlanChoiceView
 from indicators.models import ImportReport, PlanTarget
 
 VI_REASONS: tuple[tuple[str, str], ...] = (

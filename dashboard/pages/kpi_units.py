@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.i18n import t
-from dashboard.read.kpis import ReportPageView, ReportRowView
+from dashboard.read.kpi_views import ReportPageView, ReportRowView
 from indicators.merger import FormerCommune, is_merger_reason
 
 

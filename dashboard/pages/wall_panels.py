@@ -14,7 +14,7 @@ from dashboard.map_layers import BaseMap
 from dashboard.pages.shell import missing_note
 from dashboard.pages.wall_measures import air, chart_or_room, flood
 from dashboard.read.alerts import AlertView
-from dashboard.read.kpis import KpiRowView
+from dashboard.read.kpi_views import KpiRowView
 from dashboard.read.sensors import SensorView
 from dashboard.sensor_view import STATE_COLOURS
 from dashboard.wall_snapshot import WallSnapshot

@@ -24,7 +24,8 @@ from dashboard.context import AppContext
 from dashboard.kpi_figures import trend_figure
 from dashboard.pages.kpi_body import body
 from dashboard.pages.kpi_units import row_notes
-from dashboard.read.kpis import KpiReads, ReportPageView
+from dashboard.read.kpi_views import ReportPageView
+from dashboard.read.kpis import KpiReads
 from indicators.models import Pillar
 from indicators.sections import IndicatorSections
 from indicators.service import IndicatorService

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard.pages.wall_panels import kpis
-from dashboard.read.kpis import KpiRowView
+from dashboard.read.kpi_views import KpiRowView
 from dashboard.wall_snapshot import WallSnapshot
 from indicators.catalogue import KpiDef
 from indicators.models import KpiValue, Pillar, Status
