@@ -200,19 +200,23 @@ def kpis(snap: WallSnapshot, lang: str) -> html.Div:
 
 
 def kpi_tile(k: KpiRowView, lang: str) -> html.Div:
-    """A KPI's name, its figure in its status colour, its target and unit."""
+    """A KPI's name, its figure in its status colour with its unit, and under it the plan ("Kế hoạch: 100 %", as
+    /kpi names it; "1 / 0 hồ sơ" read as a fraction)."""
     colour = figures.KPI_STATUS_COLOURS.get(k.value.status.value, "#e6edf7")
-    target = f" / {_num(k.value.target, lang)}" if k.value.target is not None else ""
+    unit = k.unit_text(lang)
+    plan = (html.Div(f"{t('kpi.target', lang)}: {_num(k.value.target, lang)} {unit}".rstrip(), className="kpi-plan")
+            if k.value.target is not None else None)
     return html.Div(
         [
             html.Div(k.name(lang), className="kpi-name"),
             html.Div(
                 [
                     html.Span(_num(k.value.value, lang), style={"color": colour}),
-                    html.Span(f"{target} {k.unit_text(lang)}", className="kpi-target"),
+                    html.Span(f" {unit}", className="kpi-target"),
                 ],
                 className="kpi-value",
             ),
+            plan,
         ],
         className="kpi-tile",
         style={"borderLeft": f"0.5vw solid {colour}"},
