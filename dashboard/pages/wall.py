@@ -33,29 +33,38 @@ def _screen(rm: ReadModel, screen_id: str | None) -> WallConfig | None:
     return screen
 
 
-def snapshot_for(rm: ReadModel, screen_id: str | None, public_screens: set[str],
-                 viewport_px: int | None = None) -> WallSnapshot | None:
-    """The snapshot of a screen for the current request (None: unknown screen, or a private one nobody logged in
-    asks for); camera images only for the roles the snapshot API serves (leaders get status tiles, never a 403)."""
+def _request(rm: ReadModel, screen_id: str | None,
+             public_screens: set[str]) -> tuple[ReadModel, WallConfig, bool, bool] | None:
+    """The screen this request may read, with its commune's read model, whether it is public and whether the viewer
+    sees camera images (the roles the snapshot API serves; leaders get status tiles, never a 403); None for an
+    unknown screen, or a private one nobody logged in asks for."""
     commune_rm, screen = resolve(rm, screen_id)
     public = screen_id in public_screens
     principal = current_principal()
     if screen is None or screen_id is None or (not public and principal is None):
         return None
     images = bool(principal and principal.role in access.PAGE_ROLES["cameras"] and not public)
+    return commune_rm, screen, public, images
+
+
+def snapshot_for(rm: ReadModel, screen_id: str | None, public_screens: set[str],
+                 viewport_px: int | None = None) -> WallSnapshot | None:
+    """The snapshot of a screen for the current request (None as `_request` says)."""
+    asked = _request(rm, screen_id, public_screens)
+    if asked is None:
+        return None
+    commune_rm, screen, public, images = asked
     snap = build_snapshot(commune_rm, screen, public, screen_id, images)
     font = max(12, round((viewport_px or 1080) / 54))  # 20 px at 1080 lines, 40 px at 2160
     return snap if font == FONT_PX else _with_font(snap, font)
 
 
 def store_for(rm: ReadModel, screen_id: str | None, public_screens: set[str]) -> StoreData | None:
-    """The alarms' store of a screen for the current request (None as for `snapshot_for`)."""
-    commune_rm, screen = resolve(rm, screen_id)
-    public = screen_id in public_screens
-    principal = current_principal()
-    if screen is None or screen_id is None or (not public and principal is None):
+    """The alarms' store of a screen for the current request (None as `_request` says)."""
+    asked = _request(rm, screen_id, public_screens)
+    if asked is None:
         return None
-    images = bool(principal and principal.role in access.PAGE_ROLES["cameras"] and not public)
+    commune_rm, screen, public, images = asked
     return takeover_store(commune_rm, screen, public, screen_id, images)
 
 

@@ -17,7 +17,7 @@ from alerts.models import Alert, AlertTransition, Source
 from alerts.read_side import AlertsReadSide
 from alerts.settings import AlertsConfig, action_text
 from camera.settings import CameraConfig
-from dashboard.read.takeover import WAITING, FloodStandIn, TakeoverView, stand_in, takeover_of
+from dashboard.read.takeover import WAITING, FloodStandIn, TakeoverView, stand_in, takeover_of, title_in
 from dashboard.settings import Role
 
 if TYPE_CHECKING:
@@ -101,8 +101,7 @@ class AlarmView:
 
 def alert_title(alert: Alert, lang: str) -> str:
     """An alarm's title in the language (Vietnamese when English is missing), else its detail or rule."""
-    title = (alert.title_en or alert.title_vi) if lang == "en" else alert.title_vi
-    return title or alert.detail or alert.rule or alert.id
+    return title_in(lang, alert.title_vi, alert.title_en, alert.detail, alert.rule, alert.id)
 
 
 def waiting_first(alerts: list[Alert], status: str) -> list[Alert]:

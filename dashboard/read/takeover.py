@@ -15,6 +15,13 @@ WAITING = (Status.OPEN, Status.CLEARED)  # unacknowledged: active, or returned t
 SHOWN = 3  # cards on the takeover; the rest are counted as "+N"
 
 
+def title_in(lang: str, title_vi: str, title_en: str, *fallbacks: str) -> str:
+    """An alarm's title in the language (Vietnamese when English is missing), else the first of `fallbacks` given
+    (its detail, rule, id)."""
+    title = (title_en or title_vi) if lang == "en" else title_vi
+    return title or next((f for f in fallbacks if f), "")
+
+
 @dataclass(frozen=True, slots=True)
 class FloodStandIn:
     """A flood point at báo động III, taking over a wall when the alerts service is not running."""
@@ -46,8 +53,7 @@ class TakeoverCard:
     ackable: bool = True
 
     def title(self, lang: str) -> str:
-        title = (self.title_en or self.title_vi) if lang == "en" else self.title_vi
-        return title or self.detail or self.rule or self.id
+        return title_in(lang, self.title_vi, self.title_en, self.detail, self.rule, self.id)
 
     def to_json(self) -> Json:
         return {"id": self.id, "rule": self.rule, "source": self.source, "subject": self.subject,
