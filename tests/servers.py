@@ -4,6 +4,7 @@ temporary directory."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -20,11 +21,38 @@ PRODUCTION_MOSQUITTO_CONF = ROOT / "config" / "mosquitto.conf"
 _LOCAL_ONLY = ("listener", "allow_anonymous", "password_file", "acl_file", "persistence_location", "log_dest")
 
 
+LOWEST_PORT = 10000
+_handed_out: set[int] = set()
+_ports = random.Random(f"{os.getpid()}-{time.time_ns()}")  # each test process (xdist worker) its own sequence
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel gives outgoing connections (and `bind(0)`); Linux's default if it cannot be read."""
+    try:
+        low, high = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port nobody listens on right now, below the kernel's ephemeral range: a server stopped and started
+    again on it (kill -9 and restart, a broker restarted mid-stream) finds it still free, because no outgoing
+    connection of any process (the other test worker's included) is ever given a port from there. Not one this
+    process handed out before."""
+    below = range(LOWEST_PORT, ephemeral_ports().start)
+    for _ in range(200):
+        port = _ports.choice(below)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free TCP port in {below.start}-{below.stop - 1}")
 
 
 def terminate(process: subprocess.Popen | None, timeout_s: float = 10) -> None:
